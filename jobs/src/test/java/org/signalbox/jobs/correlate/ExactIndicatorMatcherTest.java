@@ -42,7 +42,7 @@ class ExactIndicatorMatcherTest {
     harness.processElement2(new StreamRecord<>(c));
   }
 
-  void probe(ObservableProbe p) throws Exception {
+  void send(ObservableProbe p) throws Exception {
     harness.processElement1(new StreamRecord<>(p));
   }
 
@@ -55,7 +55,7 @@ class ExactIndicatorMatcherTest {
   @Test
   void telemetryWaitsForTheIndicatorsToLoad() throws Exception {
     // The probe arrives before the index has loaded, and before the indicator itself.
-    probe(probe("e1", ObservableType.IPV4, "198.51.100.7", T0.plusSeconds(10)));
+    send(probe("e1", ObservableType.IPV4, "198.51.100.7", T0.plusSeconds(10)));
     assertThat(sightings()).isEmpty();
     change(upsert(indicator("indicator--a", ObservableType.IPV4, "198.51.100.7").build()));
 
@@ -80,9 +80,9 @@ class ExactIndicatorMatcherTest {
         .setTlp(Tlp.AMBER_STRICT)
         .build()));
 
-    probe(probe("before", ObservableType.DOMAIN, "evil.example", T0.plusSeconds(99)));
-    probe(probe("inside", ObservableType.DOMAIN, "evil.example", T0.plusSeconds(100)));
-    probe(probe("at-end", ObservableType.DOMAIN, "evil.example", T0.plusSeconds(200)));
+    send(probe("before", ObservableType.DOMAIN, "evil.example", T0.plusSeconds(99)));
+    send(probe("inside", ObservableType.DOMAIN, "evil.example", T0.plusSeconds(100)));
+    send(probe("at-end", ObservableType.DOMAIN, "evil.example", T0.plusSeconds(200)));
 
     assertThat(sightings()).singleElement().satisfies(s -> {
       assertThat(s.getEventId()).isEqualTo("inside");
@@ -96,7 +96,7 @@ class ExactIndicatorMatcherTest {
     change(upsert(indicator("indicator--a", ObservableType.IPV4, "198.51.100.7").build()));
     change(upsert(indicator("indicator--b", ObservableType.IPV4, "198.51.100.7").setSource("cert-xx").build()));
 
-    probe(probe("e1", ObservableType.IPV4, "198.51.100.7", T0.plusSeconds(1)));
+    send(probe("e1", ObservableType.IPV4, "198.51.100.7", T0.plusSeconds(1)));
 
     assertThat(sightings()).extracting(Sighting::getIndicatorId)
         .containsExactlyInAnyOrder("indicator--a", "indicator--b");
@@ -113,7 +113,7 @@ class ExactIndicatorMatcherTest {
     // A reordered older version must not bring it back.
     change(up);
 
-    probe(probe("e1", ObservableType.IPV4, "198.51.100.7", T0.plusSeconds(10)));
+    send(probe("e1", ObservableType.IPV4, "198.51.100.7", T0.plusSeconds(10)));
     assertThat(sightings()).isEmpty();
     assertThat(harness.numKeyedStateEntries()).isEqualTo(1); // the withdrawal mark
 
