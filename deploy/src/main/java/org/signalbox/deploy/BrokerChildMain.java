@@ -11,9 +11,11 @@ import java.lang.reflect.InvocationTargetException;
  * keeps the write end of this process's stdin open and never writes to it; the operating system
  * closes it when the parent dies for any reason, this process then reads end-of-file and exits,
  * which runs Kafka's own shutdown hook (a controlled shutdown). So no broker outlives its parent.
+ * (Process.destroy() in the parent also closes the pipe; the SIGTERM it sends and this exit lead to
+ * the same shutdown.)
  *
- * <p>This class must only use the JDK: the child's class path is Kafka's plus this one class's
- * code source.
+ * <p>This class must only use the JDK: the child's class path is Kafka's plus this one class's code
+ * source.
  */
 public final class BrokerChildMain {
 
@@ -30,7 +32,8 @@ public final class BrokerChildMain {
               } catch (IOException e) {
                 // A broken pipe means the same as end-of-file: the parent is gone.
               }
-              System.err.println("signalbox: parent process gone (stdin closed), stopping broker");
+              System.err.println(
+                  "signalbox: stdin closed (parent stopping or gone), shutting the broker down");
               System.exit(0);
             },
             "signalbox-parent-watchdog");

@@ -3,8 +3,8 @@ package org.signalbox.deploy;
 import java.nio.file.Path;
 
 /**
- * The local broker could not be started. The message carries the tail of the broker's log and
- * what to try next; {@link #brokerLog()} points at the full log, which is kept on failure.
+ * The local broker could not be started. The message carries the tail of the broker's log and what
+ * to try next; {@link #brokerLog()} points at the full log, which is kept on failure.
  */
 public final class BrokerStartException extends RuntimeException {
 

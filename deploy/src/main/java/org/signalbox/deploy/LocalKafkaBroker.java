@@ -25,6 +25,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -72,8 +73,8 @@ public final class LocalKafkaBroker implements AutoCloseable {
 
   /**
    * Free ports are found by binding port 0 and releasing it, so another process can take a port
-   * before the broker binds it. That race is rare but real on a busy CI machine; a start that
-   * fails with a bind error is retried on fresh ports this many times in total.
+   * before the broker binds it. That race is rare but real on a busy CI machine; a start that fails
+   * with a bind error is retried on fresh ports this many times in total.
    */
   private static final int PORT_ATTEMPTS = 3;
 
@@ -116,12 +117,13 @@ public final class LocalKafkaBroker implements AutoCloseable {
     }
 
     /**
-     * How long formatting plus start-up may take before giving up. Default 60 s: a cold start on
-     * a loaded two-core CI runner takes several times what it takes on an idle laptop.
+     * How long formatting plus start-up may take before giving up. Default 60 s: a cold start on a
+     * loaded two-core CI runner takes several times what it takes on an idle laptop.
      */
     public Options readinessTimeout(Duration readinessTimeout) {
       if (readinessTimeout.isNegative() || readinessTimeout.isZero()) {
-        throw new IllegalArgumentException("readiness timeout must be positive: " + readinessTimeout);
+        throw new IllegalArgumentException(
+            "readiness timeout must be positive: " + readinessTimeout);
       }
       this.readinessTimeout = readinessTimeout;
       return this;
@@ -302,7 +304,8 @@ public final class LocalKafkaBroker implements AutoCloseable {
         throw new UncheckedIOException(e);
       }
     }
-    List<String> entries = new ArrayList<>(Arrays.asList(classPath.split(java.io.File.pathSeparator)));
+    List<String> entries =
+        new ArrayList<>(Arrays.asList(classPath.split(java.io.File.pathSeparator)));
     for (String entry : entries) {
       if (!Files.exists(Path.of(entry))) {
         throw new BrokerStartException(
@@ -356,8 +359,8 @@ public final class LocalKafkaBroker implements AutoCloseable {
   }
 
   /**
-   * The broker's configuration. A static voter set ({@code controller.quorum.voters}) rather than
-   * a dynamic quorum ({@code --standalone}): a dynamic quorum records the controller's endpoint in
+   * The broker's configuration. A static voter set ({@code controller.quorum.voters}) rather than a
+   * dynamic quorum ({@code --standalone}): a dynamic quorum records the controller's endpoint in
    * the metadata log, so a kept data directory could not be restarted on a new free port.
    */
   static Map<String, String> serverProperties(
@@ -368,7 +371,14 @@ public final class LocalKafkaBroker implements AutoCloseable {
     p.put("controller.quorum.voters", "1@" + LOOPBACK + ":" + controllerPort);
     p.put(
         "listeners",
-        "PLAINTEXT://" + LOOPBACK + ":" + brokerPort + ",CONTROLLER://" + LOOPBACK + ":" + controllerPort);
+        "PLAINTEXT://"
+            + LOOPBACK
+            + ":"
+            + brokerPort
+            + ",CONTROLLER://"
+            + LOOPBACK
+            + ":"
+            + controllerPort);
     p.put("advertised.listeners", "PLAINTEXT://" + LOOPBACK + ":" + brokerPort);
     p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
     p.put("controller.listener.names", "CONTROLLER");
@@ -404,7 +414,8 @@ public final class LocalKafkaBroker implements AutoCloseable {
   private static Path writeServerProperties(
       Path dataDir, int brokerPort, int controllerPort, Options options) {
     Properties properties = new Properties();
-    properties.putAll(serverProperties(dataDir, brokerPort, controllerPort, options.brokerProperties));
+    properties.putAll(
+        serverProperties(dataDir, brokerPort, controllerPort, options.brokerProperties));
     Path file = dataDir.resolve("server.properties");
     try (OutputStream out = Files.newOutputStream(file)) {
       properties.store(out, "Written by signalbox LocalKafkaBroker; rewritten on every start");
@@ -421,6 +432,9 @@ public final class LocalKafkaBroker implements AutoCloseable {
             "\n",
             "# Written by signalbox LocalKafkaBroker",
             "status = warn",
+            // Kafka logs its controlled shutdown from its own shutdown hook; log4j's hook would
+            // stop the logging system first and lose those lines.
+            "shutdownHook = disable",
             "appender.out.type = Console",
             "appender.out.name = out",
             "appender.out.target = SYSTEM_OUT",
@@ -445,8 +459,10 @@ public final class LocalKafkaBroker implements AutoCloseable {
   }
 
   /**
-   * Runs Kafka's StorageTool as its own short process. {@code --ignore-formatted} makes this a
-   * no-op for a kept data directory, which then keeps its cluster id and topics.
+   * Runs Kafka's StorageTool as its own short process. A kept data directory is formatted again
+   * with its own cluster id and {@code --ignore-formatted}, which leaves formatted directories
+   * alone (the tool refuses a different cluster id even then) and formats any log directory added
+   * since.
    */
   private static void format(
       String classPath,
@@ -455,7 +471,7 @@ public final class LocalKafkaBroker implements AutoCloseable {
       Path brokerLog,
       long deadline,
       Path dataDir) {
-    String clusterId = Uuid.randomUuid().toString();
+    String clusterId = existingClusterId(serverProperties).orElse(Uuid.randomUuid().toString());
     Process format =
         launch(
             classPath,
@@ -485,7 +501,8 @@ public final class LocalKafkaBroker implements AutoCloseable {
     } catch (InterruptedException e) {
       stop(format);
       Thread.currentThread().interrupt();
-      throw failure("Interrupted while formatting the broker's storage.", "", brokerLog, dataDir, e);
+      throw failure(
+          "Interrupted while formatting the broker's storage.", "", brokerLog, dataDir, e);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -500,6 +517,38 @@ public final class LocalKafkaBroker implements AutoCloseable {
           dataDir,
           null);
     }
+  }
+
+  private static Optional<String> existingClusterId(Path serverProperties) {
+    Properties server = new Properties();
+    try (InputStream in = Files.newInputStream(serverProperties)) {
+      server.load(in);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    List<String> dirs = new ArrayList<>();
+    for (String key : List.of("metadata.log.dir", "log.dirs", "log.dir")) {
+      String value = server.getProperty(key);
+      if (value != null) {
+        dirs.addAll(Arrays.asList(value.split(",")));
+      }
+    }
+    for (String dir : dirs) {
+      Path meta = Path.of(dir.trim()).resolve("meta.properties");
+      if (Files.isRegularFile(meta)) {
+        Properties properties = new Properties();
+        try (InputStream in = Files.newInputStream(meta)) {
+          properties.load(in);
+        } catch (IOException e) {
+          continue; // The StorageTool reports an unreadable meta.properties better than we could.
+        }
+        String id = properties.getProperty("cluster.id");
+        if (id != null && !id.isBlank()) {
+          return Optional.of(id.trim());
+        }
+      }
+    }
+    return Optional.empty();
   }
 
   private static Process launch(
@@ -616,9 +665,7 @@ public final class LocalKafkaBroker implements AutoCloseable {
     }
     if (System.nanoTime() - deadline > 0) {
       throw failure(
-          "The Kafka broker was not ready within "
-              + options.readinessTimeout.toSeconds()
-              + " s.",
+          "The Kafka broker was not ready within " + options.readinessTimeout.toSeconds() + " s.",
           "If the log shows a normal but slow start-up (a busy or small machine), raise the"
               + " readiness timeout; otherwise the log tail above shows where it stopped.",
           brokerLog,
@@ -638,7 +685,8 @@ public final class LocalKafkaBroker implements AutoCloseable {
 
   private static boolean lostPortRace(Path brokerLog) {
     return tail(brokerLog, LOG_TAIL_LINES * 4).stream()
-        .anyMatch(line -> line.contains("Address already in use") || line.contains("BindException"));
+        .anyMatch(
+            line -> line.contains("Address already in use") || line.contains("BindException"));
   }
 
   private static BrokerStartException failure(
@@ -648,7 +696,12 @@ public final class LocalKafkaBroker implements AutoCloseable {
     if (tail.isEmpty()) {
       message.append("\nThe broker log ").append(brokerLog).append(" is empty or missing.");
     } else {
-      message.append("\nLast ").append(tail.size()).append(" lines of ").append(brokerLog).append(":\n");
+      message
+          .append("\nLast ")
+          .append(tail.size())
+          .append(" lines of ")
+          .append(brokerLog)
+          .append(":\n");
       for (String line : tail) {
         message.append("  | ").append(line).append('\n');
       }

@@ -27,10 +27,10 @@ import org.slf4j.LoggerFactory;
  *
  * <ul>
  *   <li>{@value #INDICATORS}: the community's indicators, keyed by indicator id, compacted. It is
- *       the source of truth: the correlate job's indicator state can always be rebuilt from it,
- *       so it must keep the latest record of every key rather than expire by age.
- *   <li>{@code telemetry.<member>}: one member's sanitized telemetry; one topic per member so
- *       ACLs and quotas can be set per member.
+ *       the source of truth: the correlate job's indicator state can always be rebuilt from it, so
+ *       it must keep the latest record of every key rather than expire by age.
+ *   <li>{@code telemetry.<member>}: one member's sanitized telemetry; one topic per member so ACLs
+ *       and quotas can be set per member.
  *   <li>{@value #SIGHTINGS}: matches of telemetry against indicators.
  *   <li>{@value #CAMPAIGN_ALERTS}: one indicator, actor or TTP seen at several members.
  *   <li>{@code feed.<audience>}: what one audience (sharing group) may see, after TLP routing.
@@ -163,8 +163,8 @@ public final class SignalboxTopics {
   }
 
   /**
-   * Indicators, sightings, dead letters and campaign alerts, with replication factor 1 (the
-   * local single-node broker).
+   * Indicators, sightings, dead letters and campaign alerts, with replication factor 1 (the local
+   * single-node broker).
    */
   public static List<NewTopic> core(int partitions) {
     if (partitions < 1) {
@@ -178,12 +178,13 @@ public final class SignalboxTopics {
   }
 
   /**
-   * Creates those of the topics that do not exist yet and waits until the metadata shows every
-   * one of them with a leader for each partition. Existing topics are left as they are.
+   * Creates those of the topics that do not exist yet and waits until the metadata shows every one
+   * of them with a leader for each partition. Existing topics are left as they are.
    *
    * @throws IllegalStateException if a topic cannot be created or is not visible in time
    */
-  public static void ensure(String bootstrapServers, Collection<NewTopic> topics, Duration timeout) {
+  public static void ensure(
+      String bootstrapServers, Collection<NewTopic> topics, Duration timeout) {
     Map<String, NewTopic> byName = new LinkedHashMap<>();
     for (NewTopic topic : topics) {
       byName.put(validateTopicName(topic.name()), topic);
@@ -198,7 +199,8 @@ public final class SignalboxTopics {
         AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
         String.valueOf(Math.max(1000, timeout.toMillis())));
     try (Admin admin = Admin.create(config)) {
-      Set<String> existing = admin.listTopics().names().get(remainingMs(deadline), TimeUnit.MILLISECONDS);
+      Set<String> existing =
+          admin.listTopics().names().get(remainingMs(deadline), TimeUnit.MILLISECONDS);
       List<NewTopic> missing = new ArrayList<>();
       for (NewTopic topic : byName.values()) {
         if (!existing.contains(topic.name())) {
@@ -233,14 +235,16 @@ public final class SignalboxTopics {
   }
 
   /** Topic creation returns once the controller committed it; brokers learn of it a bit later. */
-  private static void awaitMetadata(
-      Admin admin, Set<String> names, long deadline, Duration timeout)
+  private static void awaitMetadata(Admin admin, Set<String> names, long deadline, Duration timeout)
       throws InterruptedException {
     String lastProblem = "";
     while (true) {
       try {
         Map<String, TopicDescription> descriptions =
-            admin.describeTopics(names).allTopicNames().get(remainingMs(deadline), TimeUnit.MILLISECONDS);
+            admin
+                .describeTopics(names)
+                .allTopicNames()
+                .get(remainingMs(deadline), TimeUnit.MILLISECONDS);
         List<String> leaderless = new ArrayList<>();
         for (TopicDescription description : descriptions.values()) {
           for (TopicPartitionInfo partition : description.partitions()) {

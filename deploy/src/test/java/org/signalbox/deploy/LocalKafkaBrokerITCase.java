@@ -58,7 +58,11 @@ class LocalKafkaBrokerITCase {
         ConfigResource indicators =
             new ConfigResource(ConfigResource.Type.TOPIC, SignalboxTopics.INDICATORS);
         Config config =
-            admin.describeConfigs(Set.of(indicators)).all().get(10, TimeUnit.SECONDS).get(indicators);
+            admin
+                .describeConfigs(Set.of(indicators))
+                .all()
+                .get(10, TimeUnit.SECONDS)
+                .get(indicators);
         assertThat(config.get(TopicConfig.CLEANUP_POLICY_CONFIG).value())
             .isEqualTo(TopicConfig.CLEANUP_POLICY_COMPACT);
       }
@@ -70,7 +74,9 @@ class LocalKafkaBrokerITCase {
       producerConfig.put(ProducerConfig.ACKS_CONFIG, "all");
       try (KafkaProducer<String, String> producer = new KafkaProducer<>(producerConfig)) {
         for (int i = 0; i < 5; i++) {
-          producer.send(new ProducerRecord<>(topic, "key-" + i, "event-" + i)).get(10, TimeUnit.SECONDS);
+          producer
+              .send(new ProducerRecord<>(topic, "key-" + i, "event-" + i))
+              .get(10, TimeUnit.SECONDS);
         }
       }
 
@@ -108,7 +114,9 @@ class LocalKafkaBrokerITCase {
     try (LocalKafkaBroker broker =
         LocalKafkaBroker.start(new LocalKafkaBroker.Options().dataDir(dataDir))) {
       SignalboxTopics.ensure(
-          broker.bootstrapServers(), List.of(SignalboxTopics.indicators(1)), Duration.ofSeconds(30));
+          broker.bootstrapServers(),
+          List.of(SignalboxTopics.indicators(1)),
+          Duration.ofSeconds(30));
     }
     assertThat(dataDir.resolve("broker.log")).exists();
     // Same storage, new ports: the static voter set lets the controller move.
@@ -140,7 +148,9 @@ class LocalKafkaBrokerITCase {
         .hasMessageContaining(notADirectory.toString())
         .hasMessageContaining("Next: ")
         .satisfies(
-            e -> assertThat(((BrokerStartException) e).brokerLog()).isEqualTo(dataDir.resolve("broker.log")));
+            e ->
+                assertThat(((BrokerStartException) e).brokerLog())
+                    .isEqualTo(dataDir.resolve("broker.log")));
 
     assertThat(childPids()).as("no child process left running").isSubsetOf(childrenBefore);
   }

@@ -39,7 +39,8 @@ class SignalboxTopicsTest {
   void lengthLimitCountsThePrefix() {
     int room = SignalboxTopics.MAX_TOPIC_NAME_LENGTH - "telemetry.".length();
     String longest = "m".repeat(room);
-    assertThat(SignalboxTopics.telemetryTopic(longest)).hasSize(SignalboxTopics.MAX_TOPIC_NAME_LENGTH);
+    assertThat(SignalboxTopics.telemetryTopic(longest))
+        .hasSize(SignalboxTopics.MAX_TOPIC_NAME_LENGTH);
     assertThatThrownBy(() -> SignalboxTopics.telemetryTopic(longest + "m"))
         .hasMessageContaining("at most " + room);
   }
@@ -47,7 +48,8 @@ class SignalboxTopicsTest {
   @Test
   void validatesWholeTopicNames() {
     assertThat(SignalboxTopics.validateTopicName("campaign-alerts")).isEqualTo("campaign-alerts");
-    assertThatThrownBy(() -> SignalboxTopics.validateTopicName("..")).hasMessageContaining("\"..\"");
+    assertThatThrownBy(() -> SignalboxTopics.validateTopicName(".."))
+        .hasMessageContaining("\"..\"");
     assertThatThrownBy(() -> SignalboxTopics.validateTopicName("a".repeat(250)))
         .hasMessageContaining("250 characters");
     assertThatThrownBy(() -> SignalboxTopics.validateTopicName("a:b"))
