@@ -1,7 +1,5 @@
 package org.signalbox.connectors.indicators.stix;
 
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.util.Locale;
 import org.signalbox.connectors.stix.pattern.ComparisonExpression;
 import org.signalbox.connectors.stix.pattern.ComparisonOperator;
@@ -11,6 +9,7 @@ import org.signalbox.connectors.stix.pattern.ObservationExpression;
 import org.signalbox.connectors.stix.pattern.PathStep;
 import org.signalbox.connectors.stix.pattern.StixPattern;
 import org.signalbox.observable.InvalidObservableException;
+import org.signalbox.observable.IpNetwork;
 import org.signalbox.observable.NormalizedObservable;
 import org.signalbox.observable.ObservableNormalizer;
 import org.signalbox.schema.MatchKind;
@@ -111,55 +110,20 @@ public final class StixPatternCompiler {
   }
 
   /**
-   * A network in canonical form, host bits cleared. A full-length prefix is one address (EXACT); a
-   * /0 is refused because it would match every address in the stream.
+   * A network in canonical form (host bits cleared, as {@link IpNetwork} writes it). A full-length
+   * prefix is one address (EXACT); a /0 is refused because it would match every address.
    */
   static IndexEntry network(ObservableType t, String text) throws InvalidObservableException {
-    int slash = text.indexOf('/');
-    String address = slash < 0 ? text : text.substring(0, slash);
-    NormalizedObservable n = ObservableNormalizer.normalize(t, address);
-    int bits = n.type() == ObservableType.IPV4 ? 32 : 128;
-    int prefix = bits;
-    if (slash >= 0) {
-      String p = text.substring(slash + 1);
-      if (p.isEmpty() || p.length() > 3 || !p.chars().allMatch(Character::isDigit)) {
-        throw new InvalidObservableException("invalid prefix length in '" + text + "'");
-      }
-      prefix = Integer.parseInt(p);
-      if (n.type() != t && t == ObservableType.IPV6) {
-        // An IPv4-mapped IPv6 network came back as IPv4: shift the prefix with it.
-        prefix -= 96;
-      }
-      if (prefix < 0 || prefix > bits) {
-        throw new InvalidObservableException(
-            "prefix length /" + p + " out of range for " + n.type() + " in '" + text + "'");
-      }
-    }
-    if (prefix == 0) {
+    IpNetwork net = IpNetwork.parse(text);
+    ObservableType actual = net.isIpv6() ? ObservableType.IPV6 : ObservableType.IPV4;
+    if (net.prefixLength() == 0) {
       throw new InvalidObservableException(
           "network '" + text + "' (/0) would match every address; refused");
     }
-    if (prefix == bits) {
-      return new IndexEntry(MatchKind.EXACT, n.type(), n.value());
+    if (net.prefixLength() == (net.isIpv6() ? 128 : 32)) {
+      return exact(
+          actual, text.substring(0, text.indexOf('/') < 0 ? text.length() : text.indexOf('/')));
     }
-    byte[] raw;
-    try {
-      // A literal address: InetAddress does no name lookup for it.
-      raw = InetAddress.getByName(n.value()).getAddress();
-    } catch (UnknownHostException e) {
-      throw new InvalidObservableException("not an address: '" + n.value() + "'");
-    }
-    for (int i = 0; i < raw.length; i++) {
-      int keep = Math.max(0, Math.min(8, prefix - 8 * i));
-      raw[i] &= (byte) (0xff << (8 - keep));
-    }
-    String networkText;
-    try {
-      networkText = InetAddress.getByAddress(raw).getHostAddress();
-    } catch (UnknownHostException e) {
-      throw new InvalidObservableException("not an address: '" + text + "'");
-    }
-    NormalizedObservable network = ObservableNormalizer.normalize(n.type(), networkText);
-    return new IndexEntry(MatchKind.CIDR, network.type(), network.value() + "/" + prefix);
+    return new IndexEntry(MatchKind.CIDR, actual, net.toString());
   }
 }
