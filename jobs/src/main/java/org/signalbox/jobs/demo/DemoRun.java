@@ -297,7 +297,7 @@ public final class DemoRun {
     synchronized (deadLettersByReason) {
       out.printf("  dead letters         %,d %s%n", deadLetters.get(), deadLettersByReason);
     }
-    out.printf("  indicators held      %,d (job gauge; %,d live in the published set)%n", held, data.liveIndicatorCount());
+    out.printf("  indicators held      %,d (job gauge; %,d due: live, not revoked, not expired)%n", held, data.liveIndicatorCount());
     boolean adds =
         eventsIn == eventsSent.get()
             && deadLetters.get() == malformedSent.get()
