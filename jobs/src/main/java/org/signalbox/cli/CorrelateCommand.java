@@ -43,7 +43,7 @@ final class CorrelateCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     if (listOptions) {
       for (ConfigOption<?> o : CorrelateOptions.ALL) {
-        System.out.printf("%-40s %s%n    %s%n", o.key(), o.hasDefaultValue() ? o.defaultValue() : "", o.description());
+        System.out.printf("%-40s %s%n    %s%n", o.key(), o.hasDefaultValue() ? o.defaultValue() : "", CorrelateOptions.describe(o));
       }
       return 0;
     }

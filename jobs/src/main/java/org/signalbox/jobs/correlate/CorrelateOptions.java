@@ -101,6 +101,14 @@ public final class CorrelateOptions {
           .defaultValue(Duration.ofSeconds(10))
           .withDescription("Checkpoint interval (state in RocksDB, Kafka offsets, sink flushes).");
 
+  /** The description of an option as plain text, for --help and the README. */
+  public static String describe(ConfigOption<?> option) {
+    return new org.apache.flink.configuration.description.HtmlFormatter()
+        .format(option.description())
+        .replace("&#39;", "'")
+        .replace("&quot;", "\"");
+  }
+
   public static final List<ConfigOption<?>> ALL =
       List.of(
           BOOTSTRAP_SERVERS,
