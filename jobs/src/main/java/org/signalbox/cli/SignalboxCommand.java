@@ -17,7 +17,8 @@ import picocli.CommandLine.Command;
       DemoCommand.class,
       MatchCommand.class,
       CorrelateCommand.class,
-      StixCommand.class
+      StixCommand.class,
+      IndicatorsCommand.class
     })
 public final class SignalboxCommand implements Runnable {
 
