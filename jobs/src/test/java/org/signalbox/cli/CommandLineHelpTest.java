@@ -31,12 +31,14 @@ class CommandLineHelpTest {
 
   private static void collect(CommandLine cli, List<String> prefix, List<List<String>> out) {
     out.add(prefix);
-    cli.getSubcommands().forEach((name, sub) -> {
-      if (!name.equals("help")) {
-        List<String> p = new ArrayList<>(prefix);
-        p.add(name);
-        collect(sub, p, out);
-      }
-    });
+    cli.getSubcommands()
+        .forEach(
+            (name, sub) -> {
+              if (!name.equals("help")) {
+                List<String> p = new ArrayList<>(prefix);
+                p.add(name);
+                collect(sub, p, out);
+              }
+            });
   }
 }

@@ -90,35 +90,85 @@ class CorrelateKafkaITCase {
           List.of(
               indicator("indicator--c2", ObservableType.IPV4, "198.51.100.7").build(),
               indicator("indicator--moved", ObservableType.DOMAIN, "new.evil.example")
-                  .setVersion(T0.plusSeconds(60)).build(),
+                  .setVersion(T0.plusSeconds(60))
+                  .build(),
               indicator("indicator--moved", ObservableType.DOMAIN, "old.evil.example").build(),
               indicator("indicator--revoked", ObservableType.IPV4, "192.0.2.66").build(),
               indicator("indicator--revoked", ObservableType.IPV4, "192.0.2.66")
-                  .setVersion(T0.plusSeconds(30)).setRevoked(true).build(),
+                  .setVersion(T0.plusSeconds(30))
+                  .setRevoked(true)
+                  .build(),
               indicator("indicator--expired", ObservableType.DOMAIN, "stale.example")
-                  .setValidUntil(T0.plus(Duration.ofDays(1))).build(),
+                  .setValidUntil(T0.plus(Duration.ofDays(1)))
+                  .build(),
               indicator("indicator--net", ObservableType.IPV4, "203.0.113.0/24")
-                  .setMatchKind(MatchKind.CIDR).setTlp(Tlp.AMBER).build(),
+                  .setMatchKind(MatchKind.CIDR)
+                  .setTlp(Tlp.AMBER)
+                  .build(),
               indicator("indicator--suffix", ObservableType.DOMAIN, "*.tracking-parcel.example")
-                  .setMatchKind(MatchKind.DOMAIN_SUFFIX).build());
+                  .setMatchKind(MatchKind.DOMAIN_SUFFIX)
+                  .build());
       for (Indicator i : inds) {
         producer.send(record(SignalboxTopics.INDICATORS, i.getId(), ic.encode(i))).get();
       }
-      producer.send(record(SignalboxTopics.INDICATORS, "indicator--junk", "junk".getBytes(StandardCharsets.UTF_8))).get();
+      producer
+          .send(
+              record(
+                  SignalboxTopics.INDICATORS,
+                  "indicator--junk",
+                  "junk".getBytes(StandardCharsets.UTF_8)))
+          .get();
 
       String rail = SignalboxTopics.telemetryTopic("rail-a");
       String airport = SignalboxTopics.telemetryTopic("airport-b");
-      send(producer, rail, tc.encode(ev("r1", "rail-a", Sector.RAIL, ObservableType.IPV4, "198.51.100.7")));
+      send(
+          producer,
+          rail,
+          tc.encode(ev("r1", "rail-a", Sector.RAIL, ObservableType.IPV4, "198.51.100.7")));
       send(producer, rail, new byte[] {1, 2, 3, 4, 5});
-      send(producer, rail, tc.encode(ev("r2", "rail-a", Sector.RAIL, ObservableType.DOMAIN, "old.evil.example")));
-      send(producer, rail, tc.encode(ev("r3", "rail-a", Sector.RAIL, ObservableType.DOMAIN, "NEW.evil.example.")));
-      send(producer, rail, tc.encode(ev("r4", "rail-a", Sector.RAIL, ObservableType.IPV4, "192.0.2.66")));
-      send(producer, airport, tc.encode(ev("a1", "airport-b", Sector.AIRPORT, ObservableType.DOMAIN, "stale.example")));
-      send(producer, airport, tc.encode(ev("a2", "airport-b", Sector.AIRPORT, ObservableType.IPV4, "203.0.113.200")));
-      byte[] truncated = tc.encode(ev("a3", "airport-b", Sector.AIRPORT, ObservableType.IPV4, "203.0.113.201"));
+      send(
+          producer,
+          rail,
+          tc.encode(ev("r2", "rail-a", Sector.RAIL, ObservableType.DOMAIN, "old.evil.example")));
+      send(
+          producer,
+          rail,
+          tc.encode(ev("r3", "rail-a", Sector.RAIL, ObservableType.DOMAIN, "NEW.evil.example.")));
+      send(
+          producer,
+          rail,
+          tc.encode(ev("r4", "rail-a", Sector.RAIL, ObservableType.IPV4, "192.0.2.66")));
+      send(
+          producer,
+          airport,
+          tc.encode(ev("a1", "airport-b", Sector.AIRPORT, ObservableType.DOMAIN, "stale.example")));
+      send(
+          producer,
+          airport,
+          tc.encode(ev("a2", "airport-b", Sector.AIRPORT, ObservableType.IPV4, "203.0.113.200")));
+      byte[] truncated =
+          tc.encode(ev("a3", "airport-b", Sector.AIRPORT, ObservableType.IPV4, "203.0.113.201"));
       send(producer, airport, java.util.Arrays.copyOf(truncated, truncated.length - 3));
-      send(producer, airport, tc.encode(ev("a4", "airport-b", Sector.AIRPORT, ObservableType.DOMAIN, "cdn.tracking-parcel.example")));
-      send(producer, airport, tc.encode(ev("a5", "airport-b", Sector.AIRPORT, ObservableType.DOMAIN, "tracking-parcel.example")));
+      send(
+          producer,
+          airport,
+          tc.encode(
+              ev(
+                  "a4",
+                  "airport-b",
+                  Sector.AIRPORT,
+                  ObservableType.DOMAIN,
+                  "cdn.tracking-parcel.example")));
+      send(
+          producer,
+          airport,
+          tc.encode(
+              ev(
+                  "a5",
+                  "airport-b",
+                  Sector.AIRPORT,
+                  ObservableType.DOMAIN,
+                  "tracking-parcel.example")));
     }
 
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
@@ -163,12 +213,14 @@ class CorrelateKafkaITCase {
             "telemetry.airport-b undecodable-avro");
   }
 
-  static TelemetryEvent ev(String id, String member, Sector sector, ObservableType type, String value) {
+  static TelemetryEvent ev(
+      String id, String member, Sector sector, ObservableType type, String value) {
     return event(id, member, sector, SEEN, obs(type, value, ObservableRole.DESTINATION));
   }
 
   static ProducerRecord<byte[], byte[]> record(String topic, String key, byte[] value) {
-    return new ProducerRecord<>(topic, key == null ? null : key.getBytes(StandardCharsets.UTF_8), value);
+    return new ProducerRecord<>(
+        topic, key == null ? null : key.getBytes(StandardCharsets.UTF_8), value);
   }
 
   static void send(KafkaProducer<byte[], byte[]> p, String topic, byte[] value) throws Exception {
@@ -193,7 +245,9 @@ class CorrelateKafkaITCase {
     List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
     try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p)) {
       List<TopicPartition> parts =
-          c.partitionsFor(topic).stream().map(i -> new TopicPartition(topic, i.partition())).toList();
+          c.partitionsFor(topic).stream()
+              .map(i -> new TopicPartition(topic, i.partition()))
+              .toList();
       c.assign(parts);
       c.seekToBeginning(parts);
       Map<TopicPartition, Long> end = c.endOffsets(parts);

@@ -36,18 +36,25 @@ class BoundedMatchITCase {
       "{\"type\":\"bundle\",\"id\":\"bundle--6f4f8d8e-9a51-4a53-8a5e-0d9f1f4a1c11\",\"objects\":["
           + indicator("44af6c9f-4bbc-4984-a74b-1404d1ac07ea", "[ipv4-addr:value = '198.51.100.7']")
           + ","
-          + indicator("8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f", "[domain-name:value = 'evil.example']")
+          + indicator(
+              "8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f", "[domain-name:value = 'evil.example']")
           + ","
-          + indicator("5b0f8a1f-6f3e-4f6e-9a73-1a5a0c0d1e2f",
+          + indicator(
+              "5b0f8a1f-6f3e-4f6e-9a73-1a5a0c0d1e2f",
               "[file:hashes.'SHA-256' = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855']")
           + ","
-          + indicator("0b6a5c2e-6d9e-4f0b-8a11-7e3a1f1b2c3d", "[ipv4-addr:value = '203.0.113.0/24']")
+          + indicator(
+              "0b6a5c2e-6d9e-4f0b-8a11-7e3a1f1b2c3d", "[ipv4-addr:value = '203.0.113.0/24']")
           + "]}";
 
   static String indicator(String uuid, String pattern) {
-    return "{\"type\":\"indicator\",\"spec_version\":\"2.1\",\"id\":\"indicator--" + uuid + "\","
+    return "{\"type\":\"indicator\",\"spec_version\":\"2.1\",\"id\":\"indicator--"
+        + uuid
+        + "\","
         + "\"created\":\"2026-11-01T00:00:00.000Z\",\"modified\":\"2026-11-01T00:00:00.000Z\","
-        + "\"pattern\":\"" + pattern.replace("'", "\\u0027") + "\",\"pattern_type\":\"stix\","
+        + "\"pattern\":\""
+        + pattern.replace("'", "\\u0027")
+        + "\",\"pattern_type\":\"stix\","
         + "\"valid_from\":\"2026-11-01T00:00:00Z\","
         + "\"object_marking_refs\":[\"marking-definition--34098fce-860f-48ae-8e50-ebd3cc5e41da\"]}";
   }
@@ -84,15 +91,17 @@ class BoundedMatchITCase {
     ByteArrayOutputStream err = new ByteArrayOutputStream();
 
     BoundedMatch.Result r =
-        BoundedMatch.run(indicators, telemetry, 1, new PrintStream(err, true, StandardCharsets.UTF_8));
+        BoundedMatch.run(
+            indicators, telemetry, 1, new PrintStream(err, true, StandardCharsets.UTF_8));
 
     assertThat(r.sightings())
         .singleElement()
-        .satisfies(s -> {
-          assertThat(s.getEventId()).isEqualTo("e2");
-          assertThat(s.getIndicatorId()).isEqualTo("indicator--1");
-          assertThat(s.getTlp().name()).isEqualTo("AMBER");
-        });
+        .satisfies(
+            s -> {
+              assertThat(s.getEventId()).isEqualTo("e2");
+              assertThat(s.getIndicatorId()).isEqualTo("indicator--1");
+              assertThat(s.getTlp().name()).isEqualTo("AMBER");
+            });
     assertThat(err.toString(StandardCharsets.UTF_8))
         .contains("indicators.jsonl:3: field 'type': unknown value 'colour'");
   }
