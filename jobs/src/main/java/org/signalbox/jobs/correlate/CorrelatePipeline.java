@@ -19,6 +19,7 @@ import org.signalbox.schema.Sighting;
  *                                            \--keyBy(value)--> range index --+
  * indicator bytes -> decode/validate -keyBy(id)-> lifecycle -keyBy(value)-^   ^
  *                                                           \--broadcast------'
+ * telemetry events --keyBy(event)--> pattern index (STIX patterns, broadcast) --> sightings
  * every stage -> dead letters
  * </pre>
  */
@@ -103,9 +104,24 @@ public final class CorrelatePipeline {
             .name("range index")
             .uid("range-index");
 
+    BroadcastStream<IndicatorChange> patternChanges =
+        changes
+            .filter(c -> c.target == IndexTarget.PATTERN)
+            .name("pattern changes")
+            .uid("pattern-changes")
+            .broadcast(PatternIndicatorMatcher.PATTERNS);
+
+    DataStream<Sighting> patterns =
+        events
+            .keyBy(e -> e.event.getMember() + '|' + e.event.getEventId(), Types.STRING)
+            .connect(patternChanges)
+            .process(new PatternIndicatorMatcher(gate))
+            .name("pattern index")
+            .uid("pattern-index");
+
     DataStream<DeadLetter> deadLetters =
         events.getSideOutput(DeadLetters.TAG).union(updates.getSideOutput(DeadLetters.TAG));
 
-    return new Outputs(exact.union(ranges), deadLetters);
+    return new Outputs(exact.union(ranges, patterns), deadLetters);
   }
 }

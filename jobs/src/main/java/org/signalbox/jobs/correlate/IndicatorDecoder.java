@@ -7,6 +7,8 @@ import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
 import org.signalbox.connectors.kafka.RawRecord;
+import org.signalbox.connectors.stix.pattern.InvalidPatternException;
+import org.signalbox.connectors.stix.pattern.StixPattern;
 import org.signalbox.observable.InvalidObservableException;
 import org.signalbox.observable.IpNetwork;
 import org.signalbox.observable.NormalizedObservable;
@@ -111,6 +113,11 @@ public final class IndicatorDecoder extends ProcessFunction<RawRecord, Indicator
       if (ind.getPattern() == null || ind.getPattern().isBlank()) {
         throw new InvalidIndicatorException(
             "missing-pattern", "a PATTERN indicator needs a pattern");
+      }
+      try {
+        StixPattern.parse(ind.getPattern());
+      } catch (InvalidPatternException e) {
+        throw new InvalidIndicatorException("invalid-pattern", "STIX pattern: " + e.getMessage());
       }
       return;
     }

@@ -38,7 +38,6 @@ public final class IndicatorLifecycle
   private transient ValueState<LifecycleRecord> current;
   private transient Counter staleVersions;
   private transient Counter unknownDeletions;
-  private transient Counter patternsNotIndexed;
   private transient long held;
 
   public IndicatorLifecycle(Duration expiryGrace, Duration tombstoneRetention, boolean cleanup) {
@@ -55,7 +54,6 @@ public final class IndicatorLifecycle
     var metrics = getRuntimeContext().getMetricGroup().addGroup("signalbox");
     staleVersions = metrics.counter("indicatorStaleVersions");
     unknownDeletions = metrics.counter("indicatorUnknownDeletions");
-    patternsNotIndexed = metrics.counter("indicatorPatternsNotIndexed");
     // Live (not withdrawn) ids this subtask has seen since it started; a restored job counts
     // again from zero until the ids are updated.
     metrics.gauge("indicatorsHeld", () -> held);
@@ -84,9 +82,6 @@ public final class IndicatorLifecycle
     }
     IndexTarget target = targetOf(ind.getMatchKind());
     String key = keyOf(ind, target);
-    if (target == IndexTarget.PATTERN) {
-      patternsNotIndexed.inc();
-    }
 
     if (known != null && !known.revoked && !known.key.equals(key)) {
       // The value moved: the old index partition must forget this id.

@@ -126,6 +126,17 @@ class CorrelatePipelineITCase {
             .setConfidence(1000)
             .build());
     publish(indicator("indicator--bad-value", ObservableType.IPV4, "300.1.1.1").build());
+    publish(
+        indicator("indicator--pattern", null, null)
+            .setMatchKind(MatchKind.PATTERN)
+            .setPattern(
+                "[domain-name:value = 'one.example' OR domain-name:value LIKE '%.two.example']")
+            .build());
+    publish(
+        indicator("indicator--bad-pattern", null, null)
+            .setMatchKind(MatchKind.PATTERN)
+            .setPattern("[ipv4-addr:value = '192.0.2.1'")
+            .build());
 
     // --- telemetry, bad records interleaved with good ones
     send(seen("t-exact", ObservableType.IPV4, "198.51.100.7"));
@@ -151,6 +162,9 @@ class CorrelatePipelineITCase {
     send(seen("t-hash", ObservableType.SHA256, "ab".repeat(32)));
     send(seen("t-before-valid", ObservableType.IPV4, "198.51.100.8"));
     telemetryRaw(null);
+    send(seen("t-pattern-or", ObservableType.DOMAIN, "One.Example"));
+    send(seen("t-pattern-like", ObservableType.DOMAIN, "x.two.example"));
+    send(seen("t-pattern-miss", ObservableType.DOMAIN, "three.example"));
 
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
     Configuration strict = new Configuration();
@@ -182,7 +196,9 @@ class CorrelatePipelineITCase {
             "t-cidr -> indicator--cidr",
             "t-suffix -> indicator--suffix",
             "t-mapped -> indicator--exact",
-            "t-hash -> indicator--hash");
+            "t-hash -> indicator--hash",
+            "t-pattern-or -> indicator--pattern",
+            "t-pattern-like -> indicator--pattern");
     assertThat(all)
         .filteredOn(s -> s.getEventId().equals("t-cidr"))
         .singleElement()
@@ -205,6 +221,7 @@ class CorrelatePipelineITCase {
             "indicators@10 undecodable-avro",
             "indicators@11 absurd-confidence",
             "indicators@12 invalid-value",
+            "indicators@14 invalid-pattern",
             "telemetry.m-rail-01@1 undecodable-avro",
             "telemetry.m-rail-01@4 undecodable-avro",
             "telemetry.m-rail-01@7 absurd-event-time",
