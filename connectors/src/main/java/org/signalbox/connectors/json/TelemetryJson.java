@@ -1,0 +1,110 @@
+package org.signalbox.connectors.json;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.signalbox.schema.Observable;
+import org.signalbox.schema.ObservableRole;
+import org.signalbox.schema.ObservableType;
+import org.signalbox.schema.Provenance;
+import org.signalbox.schema.Sector;
+import org.signalbox.schema.TelemetryEvent;
+import org.signalbox.schema.support.Tlps;
+
+/**
+ * Telemetry as JSON lines, one event per line:
+ *
+ * <pre>{@code
+ * {"eventId":"e-1","member":"m-rail-01","sector":"rail","sourceType":"zeek.dns",
+ *  "eventTime":"2026-11-23T10:00:00Z","tlp":"amber",
+ *  "observables":[{"type":"domain","value":"Evil.Example.","role":"query"}],
+ *  "attributes":{"dns.qtype":"A"}}
+ * }</pre>
+ *
+ * Values are taken as written; the correlate job brings them into canonical form.
+ */
+public final class TelemetryJson {
+  private static final ObjectMapper MAPPER = new ObjectMapper();
+
+  private TelemetryJson() {}
+
+  public static TelemetryEvent parse(String source, long lineNo, String line)
+      throws JsonLineException {
+    JsonNode o;
+    try {
+      o = MAPPER.readTree(line);
+    } catch (JsonProcessingException e) {
+      throw new JsonLineException(source, lineNo, "not JSON: " + e.getOriginalMessage());
+    }
+    if (o == null || !o.isObject()) {
+      throw new JsonLineException(source, lineNo, "expected a JSON object");
+    }
+    try {
+      List<Observable> observables = new ArrayList<>();
+      JsonNode obs = o.get("observables");
+      if (obs == null || !obs.isArray()) {
+        throw new IllegalArgumentException("missing array 'observables'");
+      }
+      for (JsonNode n : obs) {
+        observables.add(
+            new Observable(
+                JsonFields.enumValue(ObservableType.class, JsonFields.text(n, "type", true), "type"),
+                JsonFields.text(n, "value", true),
+                n.hasNonNull("role")
+                    ? JsonFields.enumValue(ObservableRole.class, n.get("role").asText(), "role")
+                    : ObservableRole.OTHER));
+      }
+      Map<String, String> attributes = new LinkedHashMap<>();
+      JsonNode attrs = o.get("attributes");
+      if (attrs != null && attrs.isObject()) {
+        attrs.fields().forEachRemaining(e -> attributes.put(e.getKey(), e.getValue().asText()));
+      }
+      String tlp = JsonFields.text(o, "tlp", false);
+      return TelemetryEvent.newBuilder()
+          .setEventId(JsonFields.text(o, "eventId", true))
+          .setMember(JsonFields.text(o, "member", true))
+          .setSector(
+              JsonFields.enumValue(Sector.class, JsonFields.text(o, "sector", true), "sector"))
+          .setSourceType(JsonFields.text(o, "sourceType", true))
+          .setEventTime(JsonFields.time(o, "eventTime", true))
+          .setObservables(observables)
+          .setAttributes(attributes)
+          // Unmarked telemetry is treated as AMBER: sharing must be chosen, never assumed.
+          .setTlp(tlp == null ? org.signalbox.schema.Tlp.AMBER : Tlps.parse(tlp))
+          .setProvenance(
+              Provenance.newBuilder()
+                  .setParser("json-lines")
+                  .setOrigin(source + ":" + lineNo)
+                  .build())
+          .build();
+    } catch (IllegalArgumentException e) {
+      throw new JsonLineException(source, lineNo, e.getMessage());
+    }
+  }
+
+  public static String write(TelemetryEvent e) {
+    ObjectNode o = MAPPER.createObjectNode();
+    o.put("eventId", e.getEventId());
+    o.put("member", e.getMember());
+    o.put("sector", e.getSector().name().toLowerCase());
+    o.put("sourceType", e.getSourceType());
+    o.put("eventTime", e.getEventTime().toString());
+    o.put("tlp", Tlps.label(e.getTlp()));
+    ArrayNode obs = o.putArray("observables");
+    for (Observable x : e.getObservables()) {
+      obs.addObject()
+          .put("type", x.getType().name().toLowerCase())
+          .put("value", x.getValue())
+          .put("role", x.getRole().name().toLowerCase());
+    }
+    ObjectNode attrs = o.putObject("attributes");
+    e.getAttributes().forEach(attrs::put);
+    return o.toString();
+  }
+}

@@ -1,0 +1,147 @@
+package org.signalbox.jobs.correlate;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.configuration.ReadableConfig;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+import org.apache.kafka.common.TopicPartition;
+import org.signalbox.connectors.kafka.AvroRecordSerializer;
+import org.signalbox.connectors.kafka.RawRecord;
+import org.signalbox.connectors.kafka.RawRecordDeserializer;
+import org.signalbox.schema.DeadLetter;
+import org.signalbox.schema.Sighting;
+import org.signalbox.schema.support.AvroCodec;
+
+/** Plugs the correlate pipeline into Kafka: the production wiring of {@link CorrelatePipeline}. */
+public final class CorrelateKafka {
+  private CorrelateKafka() {}
+
+  /**
+   * Adds the Kafka sources, the pipeline and the Kafka sinks to {@code env}.
+   *
+   * @param bounded read each topic up to its end offsets at start-up, then finish (tests, replays)
+   */
+  public static void attach(StreamExecutionEnvironment env, ReadableConfig conf, boolean bounded) {
+    String bootstrap = conf.get(CorrelateOptions.BOOTSTRAP_SERVERS);
+    String indicatorsTopic = conf.get(CorrelateOptions.INDICATORS_TOPIC);
+
+    KafkaSourceBuilder<RawRecord> telemetry =
+        KafkaSource.<RawRecord>builder()
+            .setBootstrapServers(bootstrap)
+            .setTopicPattern(Pattern.compile(conf.get(CorrelateOptions.TELEMETRY_TOPICS)))
+            .setGroupId(conf.get(CorrelateOptions.GROUP_ID))
+            .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
+            .setDeserializer(new RawRecordDeserializer())
+            .setProperty("partition.discovery.interval.ms", bounded ? "-1" : "10000")
+            .setProperty("client.id.prefix", "signalbox-telemetry");
+    // The index is rebuilt from the compacted topic on every start: it is the source of truth.
+    KafkaSourceBuilder<RawRecord> indicators =
+        KafkaSource.<RawRecord>builder()
+            .setBootstrapServers(bootstrap)
+            .setTopics(indicatorsTopic)
+            .setGroupId(conf.get(CorrelateOptions.GROUP_ID) + "-indicators")
+            .setStartingOffsets(OffsetsInitializer.earliest())
+            .setDeserializer(new RawRecordDeserializer())
+            .setProperty("commit.offsets.on.checkpoint", "false")
+            .setProperty("client.id.prefix", "signalbox-indicators");
+    if (bounded) {
+      telemetry.setBounded(OffsetsInitializer.latest());
+      indicators.setBounded(OffsetsInitializer.latest());
+    }
+
+    Duration ooo = conf.get(CorrelateOptions.OUT_OF_ORDERNESS);
+    DataStream<RawRecord> telemetryRecords =
+        env.fromSource(
+                telemetry.build(),
+                WatermarkStrategy.<RawRecord>forBoundedOutOfOrderness(ooo)
+                    .withTimestampAssigner((r, ts) -> r.timestamp)
+                    .withIdleness(Duration.ofSeconds(30)),
+                "telemetry")
+            .uid("telemetry-source");
+    DataStream<RawRecord> indicatorRecords =
+        env.fromSource(
+                indicators.build(),
+                IndicatorBootstrapWatermarks.strategy(
+                    endOffsets(bootstrap, indicatorsTopic),
+                    conf.get(CorrelateOptions.INDICATOR_IDLE_TIMEOUT)),
+                "indicators")
+            .uid("indicators-source");
+
+    CorrelatePipeline.Outputs out =
+        CorrelatePipeline.build(telemetryRecords, indicatorRecords, conf, bounded);
+
+    out.sightings()
+        .sinkTo(
+            KafkaSink.<Sighting>builder()
+                .setBootstrapServers(bootstrap)
+                .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
+                .setRecordSerializer(
+                    new AvroRecordSerializer<>(
+                        conf.get(CorrelateOptions.SIGHTINGS_TOPIC),
+                        AvroCodec::sighting,
+                        Sighting::getIndicatorId))
+                .build())
+        .name("sightings")
+        .uid("sightings-sink");
+    out.deadLetters()
+        .sinkTo(
+            KafkaSink.<DeadLetter>builder()
+                .setBootstrapServers(bootstrap)
+                .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
+                .setRecordSerializer(
+                    new AvroRecordSerializer<>(
+                        conf.get(CorrelateOptions.DEAD_LETTER_TOPIC),
+                        AvroCodec::deadLetter,
+                        DeadLetter::getOriginTopic))
+                .build())
+        .name("dead letters")
+        .uid("dead-letter-sink");
+  }
+
+  /** End offset of every partition of {@code topic} now, for the bootstrap gate. */
+  static Map<Integer, Long> endOffsets(String bootstrap, String topic) {
+    Properties props = new Properties();
+    props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "30000");
+    try (Admin admin = Admin.create(props)) {
+      TopicDescription d =
+          admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic);
+      Map<TopicPartition, OffsetSpec> request = new HashMap<>();
+      d.partitions().forEach(p -> request.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
+      Map<Integer, Long> ends = new HashMap<>();
+      admin
+          .listOffsets(request)
+          .all()
+          .get(30, TimeUnit.SECONDS)
+          .forEach((tp, info) -> ends.put(tp.partition(), info.offset()));
+      return ends;
+    } catch (Exception e) {
+      throw new IllegalStateException(
+          "cannot read the end offsets of topic '"
+              + topic
+              + "' at "
+              + bootstrap
+              + ": is the broker running and the topic created? ("
+              + e.getMessage()
+              + ")",
+          e);
+    }
+  }
+}

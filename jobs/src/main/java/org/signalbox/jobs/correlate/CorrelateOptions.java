@@ -1,0 +1,119 @@
+package org.signalbox.jobs.correlate;
+
+import java.time.Duration;
+import java.util.List;
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.ConfigOptions;
+
+/**
+ * Configuration of the correlate job. The command line's help and the README's table are
+ * generated from {@link #ALL}, so a new option is documented where it is declared.
+ */
+public final class CorrelateOptions {
+  private CorrelateOptions() {}
+
+  public static final ConfigOption<String> BOOTSTRAP_SERVERS =
+      ConfigOptions.key("kafka.bootstrap-servers")
+          .stringType()
+          .defaultValue("127.0.0.1:9092")
+          .withDescription("Kafka bootstrap servers.");
+
+  public static final ConfigOption<String> TELEMETRY_TOPICS =
+      ConfigOptions.key("correlate.telemetry-topic-pattern")
+          .stringType()
+          .defaultValue("telemetry\\..+")
+          .withDescription(
+              "Regular expression (Java syntax, trusted operator configuration) of the telemetry"
+                  + " topics; new matching topics are picked up while running.");
+
+  public static final ConfigOption<String> INDICATORS_TOPIC =
+      ConfigOptions.key("correlate.indicators-topic")
+          .stringType()
+          .defaultValue("indicators")
+          .withDescription("Compacted topic of indicators keyed by id; always read from the start.");
+
+  public static final ConfigOption<String> SIGHTINGS_TOPIC =
+      ConfigOptions.key("correlate.sightings-topic")
+          .stringType()
+          .defaultValue("sightings")
+          .withDescription("Topic the sightings are written to, keyed by indicator id.");
+
+  public static final ConfigOption<String> DEAD_LETTER_TOPIC =
+      ConfigOptions.key("correlate.dead-letter-topic")
+          .stringType()
+          .defaultValue("deadletter")
+          .withDescription("Topic for records that could not be used, with reason and origin.");
+
+  public static final ConfigOption<String> GROUP_ID =
+      ConfigOptions.key("correlate.group-id")
+          .stringType()
+          .defaultValue("signalbox-correlate")
+          .withDescription("Kafka consumer group of the telemetry source (offsets are committed on checkpoints).");
+
+  public static final ConfigOption<Duration> EXPIRY_GRACE =
+      ConfigOptions.key("correlate.indicator-expiry-grace")
+          .durationType()
+          .defaultValue(Duration.ofHours(1))
+          .withDescription(
+              "How long an indicator stays in state after valid_until, so late telemetry from"
+                  + " inside its validity still matches.");
+
+  public static final ConfigOption<Duration> TOMBSTONE_RETENTION =
+      ConfigOptions.key("correlate.tombstone-retention")
+          .durationType()
+          .defaultValue(Duration.ofDays(7))
+          .withDescription(
+              "How long a revoked indicator's withdrawal mark is kept, during which older versions"
+                  + " arriving late are still ignored.");
+
+  public static final ConfigOption<Duration> MAX_FUTURE_SKEW =
+      ConfigOptions.key("correlate.max-future-skew")
+          .durationType()
+          .defaultValue(Duration.ofDays(1))
+          .withDescription(
+              "Event times and indicator versions further than this in the future are dead letters.");
+
+  public static final ConfigOption<Duration> OUT_OF_ORDERNESS =
+      ConfigOptions.key("correlate.telemetry-out-of-orderness")
+          .durationType()
+          .defaultValue(Duration.ofSeconds(5))
+          .withDescription("Bound on how late telemetry may arrive relative to Kafka timestamps.");
+
+  public static final ConfigOption<Duration> INDICATOR_IDLE_TIMEOUT =
+      ConfigOptions.key("correlate.indicator-idle-timeout")
+          .durationType()
+          .defaultValue(Duration.ofSeconds(5))
+          .withDescription(
+              "An indicator partition with no records for this long counts as loaded (covers empty"
+                  + " partitions and compacted-away tails).");
+
+  public static final ConfigOption<Boolean> BOOTSTRAP_GATE =
+      ConfigOptions.key("correlate.bootstrap-gate")
+          .booleanType()
+          .defaultValue(true)
+          .withDescription(
+              "Hold telemetry back until the indicators topic has been read to the end offsets it"
+                  + " had at start-up, so a restart with a backlog misses nothing.");
+
+  public static final ConfigOption<Duration> CHECKPOINT_INTERVAL =
+      ConfigOptions.key("correlate.checkpoint-interval")
+          .durationType()
+          .defaultValue(Duration.ofSeconds(10))
+          .withDescription("Checkpoint interval (state in RocksDB, Kafka offsets, sink flushes).");
+
+  public static final List<ConfigOption<?>> ALL =
+      List.of(
+          BOOTSTRAP_SERVERS,
+          TELEMETRY_TOPICS,
+          INDICATORS_TOPIC,
+          SIGHTINGS_TOPIC,
+          DEAD_LETTER_TOPIC,
+          GROUP_ID,
+          EXPIRY_GRACE,
+          TOMBSTONE_RETENTION,
+          MAX_FUTURE_SKEW,
+          OUT_OF_ORDERNESS,
+          INDICATOR_IDLE_TIMEOUT,
+          BOOTSTRAP_GATE,
+          CHECKPOINT_INTERVAL);
+}

@@ -1,0 +1,111 @@
+package org.signalbox.jobs.correlate;
+
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.configuration.ReadableConfig;
+import org.apache.flink.streaming.api.datastream.BroadcastStream;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.signalbox.connectors.kafka.RawRecord;
+import org.signalbox.schema.DeadLetter;
+import org.signalbox.schema.ObservableType;
+import org.signalbox.schema.Sighting;
+
+/**
+ * The correlate pipeline, independent of where its input comes from and where its output goes:
+ * the Kafka job, the bounded {@code signalbox match} run and the tests all call {@link #build}.
+ *
+ * <pre>
+ * telemetry bytes -> decode/validate -> probes --keyBy(value)--> exact index  --+--> sightings
+ *                                            \--keyBy(value)--> range index --+
+ * indicator bytes -> decode/validate -keyBy(id)-> lifecycle -keyBy(value)-^   ^
+ *                                                           \--broadcast------'
+ * every stage -> dead letters
+ * </pre>
+ */
+public final class CorrelatePipeline {
+  private CorrelatePipeline() {}
+
+  /** What the pipeline produces. */
+  public record Outputs(DataStream<Sighting> sightings, DataStream<DeadLetter> deadLetters) {}
+
+  /**
+   * @param telemetry raw telemetry records with their origin
+   * @param indicators raw indicator records with their origin
+   * @param conf {@link CorrelateOptions}
+   * @param bounded true when all input is finite (no state cleanup timers are needed)
+   */
+  public static Outputs build(
+      DataStream<RawRecord> telemetry,
+      DataStream<RawRecord> indicators,
+      ReadableConfig conf,
+      boolean bounded) {
+    RecordLimits limits = new RecordLimits(conf.get(CorrelateOptions.MAX_FUTURE_SKEW));
+    boolean gate = conf.get(CorrelateOptions.BOOTSTRAP_GATE);
+
+    SingleOutputStreamOperator<DecodedTelemetry> events =
+        telemetry
+            .process(new TelemetryDecoder(limits))
+            .name("decode telemetry")
+            .uid("decode-telemetry");
+
+    SingleOutputStreamOperator<IndicatorUpdate> updates =
+        indicators
+            .process(new IndicatorDecoder(limits))
+            .name("decode indicators")
+            .uid("decode-indicators");
+
+    SingleOutputStreamOperator<IndicatorChange> changes =
+        updates
+            .keyBy(u -> u.id, Types.STRING)
+            .process(
+                new IndicatorLifecycle(
+                    conf.get(CorrelateOptions.EXPIRY_GRACE),
+                    conf.get(CorrelateOptions.TOMBSTONE_RETENTION),
+                    !bounded))
+            .name("indicator lifecycle")
+            .uid("indicator-lifecycle");
+
+    DataStream<ObservableProbe> probes =
+        events.flatMap(new ProbeExtractor()).name("observables").uid("observables");
+
+    DataStream<Sighting> exact =
+        probes
+            .keyBy(p -> p.key, Types.STRING)
+            .connect(
+                changes
+                    .filter(c -> c.target == IndexTarget.EXACT)
+                    .name("exact changes")
+                    .uid("exact-changes")
+                    .keyBy(c -> c.key, Types.STRING))
+            .process(new ExactIndicatorMatcher(gate))
+            .name("exact index")
+            .uid("exact-index");
+
+    BroadcastStream<IndicatorChange> rangeChanges =
+        changes
+            .filter(c -> c.target == IndexTarget.RANGE)
+            .name("range changes")
+            .uid("range-changes")
+            .broadcast(RangeIndicatorMatcher.RANGES);
+
+    DataStream<Sighting> ranges =
+        probes
+            .filter(
+                p ->
+                    p.type == ObservableType.IPV4
+                        || p.type == ObservableType.IPV6
+                        || p.type == ObservableType.DOMAIN)
+            .name("range probes")
+            .uid("range-probes")
+            .keyBy(p -> p.key, Types.STRING)
+            .connect(rangeChanges)
+            .process(new RangeIndicatorMatcher(gate))
+            .name("range index")
+            .uid("range-index");
+
+    DataStream<DeadLetter> deadLetters =
+        events.getSideOutput(DeadLetters.TAG).union(updates.getSideOutput(DeadLetters.TAG));
+
+    return new Outputs(exact.union(ranges), deadLetters);
+  }
+}

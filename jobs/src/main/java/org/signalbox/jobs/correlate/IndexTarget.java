@@ -1,0 +1,11 @@
+package org.signalbox.jobs.correlate;
+
+/** Which index holds an indicator. */
+public enum IndexTarget {
+  /** Keyed state, partitioned by canonical value. */
+  EXACT,
+  /** Broadcast state compiled into CIDR and domain-suffix tries. */
+  RANGE,
+  /** STIX patterns the exact and range indexes cannot hold; not matched by this job yet. */
+  PATTERN
+}
