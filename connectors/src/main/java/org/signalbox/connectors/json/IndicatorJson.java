@@ -25,8 +25,8 @@ import org.signalbox.schema.support.Tlps;
  * }</pre>
  *
  * {@code kind} is {@code exact}, {@code cidr} or {@code domain-suffix}; when absent, a value with
- * '/' is a CIDR and a domain written {@code *.example.org} is a domain suffix. {@code version}
- * (the STIX modified time) defaults to validFrom; {@code tlp} defaults to AMBER.
+ * '/' is a CIDR and a domain written {@code *.example.org} is a domain suffix. {@code version} (the
+ * STIX modified time) defaults to validFrom; {@code tlp} defaults to AMBER.
  */
 public final class IndicatorJson {
   private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -51,7 +51,8 @@ public final class IndicatorJson {
       MatchKind kind;
       if (kindText != null) {
         kind = JsonFields.enumValue(MatchKind.class, kindText, "kind");
-      } else if ((type == ObservableType.IPV4 || type == ObservableType.IPV6) && value.contains("/")) {
+      } else if ((type == ObservableType.IPV4 || type == ObservableType.IPV6)
+          && value.contains("/")) {
         kind = MatchKind.CIDR;
       } else if (type == ObservableType.DOMAIN && value.strip().startsWith("*.")) {
         kind = MatchKind.DOMAIN_SUFFIX;

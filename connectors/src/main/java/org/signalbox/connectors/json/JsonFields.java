@@ -42,8 +42,11 @@ final class JsonFields {
       return OffsetDateTime.parse(n.asText()).toInstant();
     } catch (DateTimeParseException e) {
       throw new IllegalArgumentException(
-          "field '" + field + "' is not an ISO-8601 time with offset or epoch milliseconds: '"
-              + n.asText() + "'");
+          "field '"
+              + field
+              + "' is not an ISO-8601 time with offset or epoch milliseconds: '"
+              + n.asText()
+              + "'");
     }
   }
 

@@ -54,7 +54,8 @@ public final class TelemetryJson {
       for (JsonNode n : obs) {
         observables.add(
             new Observable(
-                JsonFields.enumValue(ObservableType.class, JsonFields.text(n, "type", true), "type"),
+                JsonFields.enumValue(
+                    ObservableType.class, JsonFields.text(n, "type", true), "type"),
                 JsonFields.text(n, "value", true),
                 n.hasNonNull("role")
                     ? JsonFields.enumValue(ObservableRole.class, n.get("role").asText(), "role")

@@ -2,8 +2,8 @@ package org.signalbox.connectors.kafka;
 
 import java.nio.charset.StandardCharsets;
 import org.apache.avro.specific.SpecificRecordBase;
-import org.apache.flink.util.function.SerializableFunction;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
+import org.apache.flink.util.function.SerializableFunction;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.signalbox.schema.support.AvroCodec;
 

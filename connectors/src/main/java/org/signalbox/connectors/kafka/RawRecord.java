@@ -66,6 +66,10 @@ public class RawRecord {
 
   @Override
   public String toString() {
-    return "RawRecord{" + origin() + ", " + (value == null ? "tombstone" : value.length + " bytes") + "}";
+    return "RawRecord{"
+        + origin()
+        + ", "
+        + (value == null ? "tombstone" : value.length + " bytes")
+        + "}";
   }
 }

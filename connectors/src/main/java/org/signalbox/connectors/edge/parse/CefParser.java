@@ -20,9 +20,9 @@ import org.signalbox.schema.ObservableRole;
 
 /**
  * ArcSight CEF: {@code CEF:Version|Vendor|Product|Version|SignatureID|Name|Severity|Extension},
- * optionally behind a syslog header. Header fields escape {@code |} and {@code \} with a
- * backslash; extension values escape {@code =} and {@code \} and write newlines as {@code \n} or
- * {@code \r}. Extension values may contain spaces: a value ends where the next {@code key=} begins.
+ * optionally behind a syslog header. Header fields escape {@code |} and {@code \} with a backslash;
+ * extension values escape {@code =} and {@code \} and write newlines as {@code \n} or {@code \r}.
+ * Extension values may contain spaces: a value ends where the next {@code key=} begins.
  */
 public final class CefParser implements LineParser {
   private record Meaning(FieldKind kind, ObservableRole role) {}
@@ -56,8 +56,26 @@ public final class CefParser implements LineParser {
     k("fname", FieldKind.FILE_NAME, null);
     k("filePath", FieldKind.TEXT, null);
     k("msg", FieldKind.TEXT, null);
-    for (String t : List.of("spt", "dpt", "proto", "act", "app", "cnt", "in", "out", "outcome",
-        "cat", "deviceDirection", "externalId", "cn1", "cn2", "cn3", "rt", "start", "end")) {
+    for (String t :
+        List.of(
+            "spt",
+            "dpt",
+            "proto",
+            "act",
+            "app",
+            "cnt",
+            "in",
+            "out",
+            "outcome",
+            "cat",
+            "deviceDirection",
+            "externalId",
+            "cn1",
+            "cn2",
+            "cn3",
+            "rt",
+            "start",
+            "end")) {
       k(t, FieldKind.TOKEN, null);
     }
   }
@@ -80,7 +98,8 @@ public final class CefParser implements LineParser {
   }
 
   @Override
-  public List<ParsedRecord> parseLine(String line, long lineNumber) throws MalformedRecordException {
+  public List<ParsedRecord> parseLine(String line, long lineNumber)
+      throws MalformedRecordException {
     if (line.isBlank()) {
       return List.of();
     }
@@ -102,7 +121,9 @@ public final class CefParser implements LineParser {
     StringBuilder cur = new StringBuilder();
     while (i < line.length() && header.size() < 7) {
       char c = line.charAt(i);
-      if (c == '\\' && i + 1 < line.length() && (line.charAt(i + 1) == '|' || line.charAt(i + 1) == '\\')) {
+      if (c == '\\'
+          && i + 1 < line.length()
+          && (line.charAt(i + 1) == '|' || line.charAt(i + 1) == '\\')) {
         cur.append(line.charAt(i + 1));
         i += 2;
       } else if (c == '|') {
@@ -118,14 +139,19 @@ public final class CefParser implements LineParser {
       throw new MalformedRecordException(
           "CEF header has " + (header.size() + 1) + " of 8 '|'-separated fields");
     }
-    if (Timestamps.digits(header.get(0), 0, header.get(0).length()) < 0 || header.get(0).isEmpty()) {
-      throw new MalformedRecordException("CEF version '" + Timestamps.clip(header.get(0)) + "' is not a number");
+    if (Timestamps.digits(header.get(0), 0, header.get(0).length()) < 0
+        || header.get(0).isEmpty()) {
+      throw new MalformedRecordException(
+          "CEF version '" + Timestamps.clip(header.get(0)) + "' is not a number");
     }
-    String[] names = {"version", "vendor", "product", "device_version", "signature_id", "name", "severity"};
+    String[] names = {
+      "version", "vendor", "product", "device_version", "signature_id", "name", "severity"
+    };
     for (int h = 0; h < 7; h++) {
       if (!header.get(h).isEmpty()) {
-        fields.add(ParsedField.of("cef." + names[h], h == 5 ? FieldKind.TEXT : FieldKind.TOKEN,
-            null, header.get(h)));
+        fields.add(
+            ParsedField.of(
+                "cef." + names[h], h == 5 ? FieldKind.TEXT : FieldKind.TOKEN, null, header.get(h)));
       }
     }
     Map<String, String> ext = parseExtension(line.substring(i));
@@ -148,8 +174,16 @@ public final class CefParser implements LineParser {
       }
     }
     boolean fromClock = time == null;
-    return List.of(new ParsedRecord("cef", "cef", fromClock ? clock.getAsLong() : time, fromClock,
-        origin, lineNumber, line, fields));
+    return List.of(
+        new ParsedRecord(
+            "cef",
+            "cef",
+            fromClock ? clock.getAsLong() : time,
+            fromClock,
+            origin,
+            lineNumber,
+            line,
+            fields));
   }
 
   /** Splits {@code k1=v1 k2=v two k3=v3} honouring the value escapes. */
@@ -169,11 +203,13 @@ public final class CefParser implements LineParser {
       if (key == null) {
         int eq = s.indexOf('=', i);
         if (eq < 0) {
-          throw new MalformedRecordException("CEF extension text without key=value at column " + (i + 1));
+          throw new MalformedRecordException(
+              "CEF extension text without key=value at column " + (i + 1));
         }
         key = s.substring(keyStart, eq);
         if (!isKey(key)) {
-          throw new MalformedRecordException("CEF extension key '" + Timestamps.clip(key) + "' is not a key");
+          throw new MalformedRecordException(
+              "CEF extension key '" + Timestamps.clip(key) + "' is not a key");
         }
         i = eq + 1;
         value.setLength(0);
@@ -203,7 +239,8 @@ public final class CefParser implements LineParser {
         }
       }
       if (c == '=') {
-        throw new MalformedRecordException("CEF extension value of '" + key + "' has an unescaped '='");
+        throw new MalformedRecordException(
+            "CEF extension value of '" + key + "' has an unescaped '='");
       }
       value.append(c);
       i++;
@@ -222,7 +259,12 @@ public final class CefParser implements LineParser {
       if (c == '=') {
         return j > from ? j : -1;
       }
-      if (!(Character.isLetterOrDigit(c) || c == '_' || c == '.' || c == '-' || c == '[' || c == ']')) {
+      if (!(Character.isLetterOrDigit(c)
+          || c == '_'
+          || c == '.'
+          || c == '-'
+          || c == '['
+          || c == ']')) {
         return -1;
       }
       j++;
@@ -236,7 +278,12 @@ public final class CefParser implements LineParser {
     }
     for (int i = 0; i < k.length(); i++) {
       char c = k.charAt(i);
-      if (!(Character.isLetterOrDigit(c) || c == '_' || c == '.' || c == '-' || c == '[' || c == ']')) {
+      if (!(Character.isLetterOrDigit(c)
+          || c == '_'
+          || c == '.'
+          || c == '-'
+          || c == '['
+          || c == ']')) {
         return false;
       }
     }

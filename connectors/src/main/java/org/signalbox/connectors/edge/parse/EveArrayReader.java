@@ -7,8 +7,8 @@ import java.io.IOException;
 import java.io.Reader;
 
 /**
- * Reads EVE records written as one (often pretty-printed) JSON array, object by object, so a
- * file of any size streams in constant memory. A syntax error inside the array cannot be skipped
+ * Reads EVE records written as one (often pretty-printed) JSON array, object by object, so a file
+ * of any size streams in constant memory. A syntax error inside the array cannot be skipped
  * reliably (the parser loses its place), so it ends the input with a reported reason; every record
  * before it has been delivered.
  */
@@ -46,10 +46,12 @@ public final class EveArrayReader implements AutoCloseable {
       JsonNode node = JsonRecords.MAPPER.readTree(json);
       return new Element(node, line);
     } catch (IOException e) {
-      String msg = e instanceof com.fasterxml.jackson.core.JsonProcessingException jpe
-          ? jpe.getOriginalMessage() : e.getMessage();
-      throw new MalformedRecordException("JSON array broken at line "
-          + json.currentLocation().getLineNr() + ": " + msg);
+      String msg =
+          e instanceof com.fasterxml.jackson.core.JsonProcessingException jpe
+              ? jpe.getOriginalMessage()
+              : e.getMessage();
+      throw new MalformedRecordException(
+          "JSON array broken at line " + json.currentLocation().getLineNr() + ": " + msg);
     }
   }
 

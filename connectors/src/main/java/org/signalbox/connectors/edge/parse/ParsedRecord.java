@@ -3,8 +3,8 @@ package org.signalbox.connectors.edge.parse;
 import java.util.List;
 
 /**
- * A log record as parsed, still holding the member's raw values; it must pass the sanitizer
- * before anything of it leaves the member.
+ * A log record as parsed, still holding the member's raw values; it must pass the sanitizer before
+ * anything of it leaves the member.
  *
  * @param sourceType e.g. {@code zeek.dns}, {@code suricata.alert}, {@code syslog}, {@code cef}
  * @param eventTimeMillis UTC milliseconds

@@ -97,7 +97,8 @@ public final class SuricataEveParser implements LineParser {
   }
 
   @Override
-  public List<ParsedRecord> parseLine(String line, long lineNumber) throws MalformedRecordException {
+  public List<ParsedRecord> parseLine(String line, long lineNumber)
+      throws MalformedRecordException {
     if (line.isBlank()) {
       return List.of();
     }

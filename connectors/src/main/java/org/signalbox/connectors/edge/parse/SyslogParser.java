@@ -7,16 +7,37 @@ import java.util.List;
 import java.util.function.LongSupplier;
 
 /**
- * Syslog in RFC 5424 ({@code <PRI>1 TIMESTAMP HOST APP PROCID MSGID [SD] MSG}) and RFC 3164
- * ({@code <PRI>Mmm dd hh:mm:ss HOST TAG[PID]: MSG}) form; the {@code <PRI>} part may be missing,
- * as in files written by a local syslog daemon. An RFC 3164 time has no year and no zone: it is
- * read as UTC in the year that puts it closest before the reading time.
+ * Syslog in RFC 5424 ({@code <PRI>1 TIMESTAMP HOST APP PROCID MSGID [SD] MSG}) and RFC 3164 ({@code
+ * <PRI>Mmm dd hh:mm:ss HOST TAG[PID]: MSG}) form; the {@code <PRI>} part may be missing, as in
+ * files written by a local syslog daemon. An RFC 3164 time has no year and no zone: it is read as
+ * UTC in the year that puts it closest before the reading time.
  */
 public final class SyslogParser implements LineParser {
   static final String[] FACILITIES = {
-    "kern", "user", "mail", "daemon", "auth", "syslog", "lpr", "news", "uucp", "cron", "authpriv",
-    "ftp", "ntp", "security", "console", "solaris-cron", "local0", "local1", "local2", "local3",
-    "local4", "local5", "local6", "local7"
+    "kern",
+    "user",
+    "mail",
+    "daemon",
+    "auth",
+    "syslog",
+    "lpr",
+    "news",
+    "uucp",
+    "cron",
+    "authpriv",
+    "ftp",
+    "ntp",
+    "security",
+    "console",
+    "solaris-cron",
+    "local0",
+    "local1",
+    "local2",
+    "local3",
+    "local4",
+    "local5",
+    "local6",
+    "local7"
   };
   static final String[] SEVERITIES = {
     "emerg", "alert", "crit", "err", "warning", "notice", "info", "debug"
@@ -32,7 +53,8 @@ public final class SyslogParser implements LineParser {
   }
 
   @Override
-  public List<ParsedRecord> parseLine(String line, long lineNumber) throws MalformedRecordException {
+  public List<ParsedRecord> parseLine(String line, long lineNumber)
+      throws MalformedRecordException {
     if (line.isBlank()) {
       return List.of();
     }
@@ -58,8 +80,12 @@ public final class SyslogParser implements LineParser {
     void addTo(List<ParsedField> fields) {
       if (pri >= 0) {
         int fac = pri >> 3;
-        fields.add(ParsedField.of("syslog.facility", FieldKind.TOKEN, null,
-            fac < FACILITIES.length ? FACILITIES[fac] : Integer.toString(fac)));
+        fields.add(
+            ParsedField.of(
+                "syslog.facility",
+                FieldKind.TOKEN,
+                null,
+                fac < FACILITIES.length ? FACILITIES[fac] : Integer.toString(fac)));
         fields.add(ParsedField.of("syslog.severity", FieldKind.TOKEN, null, SEVERITIES[pri & 7]));
       }
       if (host != null) {
@@ -154,7 +180,8 @@ public final class SyslogParser implements LineParser {
       while (j < n && line.charAt(j) == ' ') {
         int eq = line.indexOf('=', j);
         if (eq < 0 || eq + 1 >= n || line.charAt(eq + 1) != '"') {
-          throw new MalformedRecordException("RFC 5424 SD-PARAM without =\"value\" in [" + id + "]");
+          throw new MalformedRecordException(
+              "RFC 5424 SD-PARAM without =\"value\" in [" + id + "]");
         }
         String name = line.substring(j + 1, eq);
         StringBuilder v = new StringBuilder();
@@ -185,8 +212,12 @@ public final class SyslogParser implements LineParser {
 
   private static void parse3164(String line, int i, Header h, LongSupplier clock)
       throws MalformedRecordException {
-    if (line.length() < i + 16 || line.charAt(i + 3) != ' ' || line.charAt(i + 6) != ' '
-        || line.charAt(i + 9) != ':' || line.charAt(i + 12) != ':' || line.charAt(i + 15) != ' ') {
+    if (line.length() < i + 16
+        || line.charAt(i + 3) != ' '
+        || line.charAt(i + 6) != ' '
+        || line.charAt(i + 9) != ':'
+        || line.charAt(i + 12) != ':'
+        || line.charAt(i + 15) != ' ') {
       throw new MalformedRecordException(
           "neither RFC 5424 ('1 ' after PRI) nor an RFC 3164 'Mmm dd hh:mm:ss' timestamp");
     }
@@ -206,12 +237,16 @@ public final class SyslogParser implements LineParser {
     int year = LocalDateTime.ofEpochSecond(now / 1000, 0, ZoneOffset.UTC).getYear();
     long t;
     try {
-      t = LocalDateTime.of(year, month / 3 + 1, day, hh, mm, Math.min(ss, 59))
-              .toEpochSecond(ZoneOffset.UTC) * 1000;
+      t =
+          LocalDateTime.of(year, month / 3 + 1, day, hh, mm, Math.min(ss, 59))
+                  .toEpochSecond(ZoneOffset.UTC)
+              * 1000;
       if (t > now + 86_400_000L) {
         // December logs read in January belong to last year.
-        t = LocalDateTime.of(year - 1, month / 3 + 1, day, hh, mm, Math.min(ss, 59))
-                .toEpochSecond(ZoneOffset.UTC) * 1000;
+        t =
+            LocalDateTime.of(year - 1, month / 3 + 1, day, hh, mm, Math.min(ss, 59))
+                    .toEpochSecond(ZoneOffset.UTC)
+                * 1000;
       }
     } catch (java.time.DateTimeException e) {
       throw new MalformedRecordException("RFC 3164 timestamp: " + e.getMessage());

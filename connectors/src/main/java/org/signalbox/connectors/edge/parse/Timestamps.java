@@ -17,8 +17,12 @@ public final class Timestamps {
    */
   public static long parseIso(String s) throws MalformedRecordException {
     int n = s.length();
-    if (n < 19 || s.charAt(4) != '-' || s.charAt(7) != '-' || s.charAt(13) != ':'
-        || s.charAt(16) != ':' || (s.charAt(10) != 'T' && s.charAt(10) != ' ' && s.charAt(10) != 't')) {
+    if (n < 19
+        || s.charAt(4) != '-'
+        || s.charAt(7) != '-'
+        || s.charAt(13) != ':'
+        || s.charAt(16) != ':'
+        || (s.charAt(10) != 'T' && s.charAt(10) != ' ' && s.charAt(10) != 't')) {
       throw new MalformedRecordException("timestamp '" + clip(s) + "' is not ISO 8601");
     }
     int year = digits(s, 0, 4);
@@ -28,7 +32,8 @@ public final class Timestamps {
     int minute = digits(s, 14, 16);
     int second = digits(s, 17, 19);
     if ((year | month | day | hour | minute | second) < 0) {
-      throw new MalformedRecordException("timestamp '" + clip(s) + "' has a non-digit in its date or time");
+      throw new MalformedRecordException(
+          "timestamp '" + clip(s) + "' has a non-digit in its date or time");
     }
     int i = 19;
     long nanos = 0;

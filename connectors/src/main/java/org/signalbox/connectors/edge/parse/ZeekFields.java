@@ -21,9 +21,9 @@ import java.util.Set;
 import org.signalbox.schema.ObservableRole;
 
 /**
- * What Zeek's field names mean, shared by the TSV and JSON readers. Lookups try
- * {@code <path>:<field>} first, then the bare field name, then fall back on the Zeek type, so a
- * log path this table has never heard of still parses, with every string treated as free text.
+ * What Zeek's field names mean, shared by the TSV and JSON readers. Lookups try {@code
+ * <path>:<field>} first, then the bare field name, then fall back on the Zeek type, so a log path
+ * this table has never heard of still parses, with every string treated as free text.
  */
 final class ZeekFields {
   record Meaning(FieldKind kind, ObservableRole role) {}
@@ -31,10 +31,42 @@ final class ZeekFields {
   /** Log paths whose fields this table names; others are parsed by type alone. */
   static final Set<String> KNOWN_PATHS =
       Set.of(
-          "conn", "dns", "http", "ssl", "x509", "files", "smtp", "notice", "ssh", "modbus",
-          "syslog", "dhcp", "ftp", "kerberos", "ntlm", "rdp", "sip", "snmp", "software", "weird",
-          "tunnel", "dce_rpc", "smb_files", "smb_mapping", "dnp3", "pe", "radius", "irc", "mysql",
-          "socks", "intel", "known_hosts", "known_services", "known_certs", "ocsp", "ntp");
+          "conn",
+          "dns",
+          "http",
+          "ssl",
+          "x509",
+          "files",
+          "smtp",
+          "notice",
+          "ssh",
+          "modbus",
+          "syslog",
+          "dhcp",
+          "ftp",
+          "kerberos",
+          "ntlm",
+          "rdp",
+          "sip",
+          "snmp",
+          "software",
+          "weird",
+          "tunnel",
+          "dce_rpc",
+          "smb_files",
+          "smb_mapping",
+          "dnp3",
+          "pe",
+          "radius",
+          "irc",
+          "mysql",
+          "socks",
+          "intel",
+          "known_hosts",
+          "known_services",
+          "known_certs",
+          "ocsp",
+          "ntp");
 
   private static final Map<String, Meaning> BY_NAME = new HashMap<>();
 
@@ -138,7 +170,12 @@ final class ZeekFields {
       List<String> host = raw.get("host");
       List<String> uri = raw.get("uri");
       if (host != null && uri != null && !host.isEmpty() && !uri.isEmpty()) {
-        out.add(ParsedField.of("http.url", FieldKind.URL, ObservableRole.URL, "http://" + host.get(0) + uri.get(0)));
+        out.add(
+            ParsedField.of(
+                "http.url",
+                FieldKind.URL,
+                ObservableRole.URL,
+                "http://" + host.get(0) + uri.get(0)));
       }
     }
   }

@@ -11,8 +11,7 @@ import java.util.Map;
  * Zeek's TSV log format, driven by its header: {@code #separator} (written with {@code \x}
  * escapes), {@code #set_separator}, {@code #empty_field}, {@code #unset_field}, {@code #path},
  * {@code #fields} and {@code #types}. Several headers may follow each other in one stream (log
- * files concatenated, or a log rotated under {@code --follow}); each applies to the lines after
- * it.
+ * files concatenated, or a log rotated under {@code --follow}); each applies to the lines after it.
  */
 public final class ZeekTsvParser implements LineParser {
   private final String origin;
@@ -43,7 +42,8 @@ public final class ZeekTsvParser implements LineParser {
   }
 
   @Override
-  public List<ParsedRecord> parseLine(String line, long lineNumber) throws MalformedRecordException {
+  public List<ParsedRecord> parseLine(String line, long lineNumber)
+      throws MalformedRecordException {
     if (line.isEmpty()) {
       return List.of();
     }
@@ -167,7 +167,8 @@ public final class ZeekTsvParser implements LineParser {
     }
     meanings = new ZeekFields.Meaning[fields.length];
     for (int i = 0; i < fields.length; i++) {
-      ZeekFields.Meaning m = ZeekFields.meaning(path, fields[i], types[i] == null ? "string" : types[i]);
+      ZeekFields.Meaning m =
+          ZeekFields.meaning(path, fields[i], types[i] == null ? "string" : types[i]);
       meanings[i] = m;
     }
   }
@@ -212,8 +213,11 @@ public final class ZeekTsvParser implements LineParser {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream(s.length());
     byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
     for (int i = 0; i < utf8.length; i++) {
-      if (utf8[i] == '\\' && i + 3 < utf8.length && utf8[i + 1] == 'x'
-          && hex(utf8[i + 2]) >= 0 && hex(utf8[i + 3]) >= 0) {
+      if (utf8[i] == '\\'
+          && i + 3 < utf8.length
+          && utf8[i + 1] == 'x'
+          && hex(utf8[i + 2]) >= 0
+          && hex(utf8[i + 3]) >= 0) {
         bytes.write(hex(utf8[i + 2]) * 16 + hex(utf8[i + 3]));
         i += 3;
       } else {

@@ -48,15 +48,22 @@ public final class EdgeCounters {
     StringBuilder sb = new StringBuilder();
     sb.append("lines read: ").append(linesRead).append('\n');
     sb.append("records parsed: ").append(recordsParsed).append('\n');
-    sb.append("events out: ").append(eventsOut).append(" (observables: ").append(observablesOut)
+    sb.append("events out: ")
+        .append(eventsOut)
+        .append(" (observables: ")
+        .append(observablesOut)
         .append(")\n");
-    eventsBySourceType.forEach((k, v) -> sb.append("  ").append(k).append(": ").append(v).append('\n'));
+    eventsBySourceType.forEach(
+        (k, v) -> sb.append("  ").append(k).append(": ").append(v).append('\n'));
     sb.append("lines rejected: ").append(linesRejected).append('\n');
     rejectReasons.forEach((k, v) -> sb.append("  ").append(v).append(" x ").append(k).append('\n'));
     sb.append("fields dropped (could not be sanitized): ").append(fieldsDropped).append('\n');
     dropReasons.forEach((k, v) -> sb.append("  ").append(v).append(" x ").append(k).append('\n'));
-    sb.append("fields not on the allowlist: ").append(fieldsNotAllowlisted).append(" (")
-        .append(notAllowlisted.size()).append(" distinct)\n");
+    sb.append("fields not on the allowlist: ")
+        .append(fieldsNotAllowlisted)
+        .append(" (")
+        .append(notAllowlisted.size())
+        .append(" distinct)\n");
     return sb.toString();
   }
 }

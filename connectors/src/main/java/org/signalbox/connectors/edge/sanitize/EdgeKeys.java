@@ -37,8 +37,7 @@ public final class EdgeKeys {
   }
 
   private static final ObjectMapper YAML =
-      new ObjectMapper(new YAMLFactory())
-          .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+      new ObjectMapper(new YAMLFactory()).enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
   public static EdgeKeys load(Path file) throws IOException {
     EdgeKeys k;
@@ -46,8 +45,11 @@ public final class EdgeKeys {
       k = YAML.readValue(file.toFile(), EdgeKeys.class);
     } catch (com.fasterxml.jackson.databind.JsonMappingException e) {
       // The message must not echo key material.
-      throw new IllegalArgumentException("key file " + file + " is not in the expected form: "
-          + e.getOriginalMessage().split("\n")[0]);
+      throw new IllegalArgumentException(
+          "key file "
+              + file
+              + " is not in the expected form: "
+              + e.getOriginalMessage().split("\n")[0]);
     }
     if (k == null) {
       throw new IllegalArgumentException("key file " + file + " is empty");
@@ -111,7 +113,8 @@ public final class EdgeKeys {
       throw new IllegalArgumentException("key file " + name + " has no 'cryptopan' key");
     }
     if (Hex.decode(cryptopan).length != 32) {
-      throw new IllegalArgumentException("key file " + name + ": 'cryptopan' must be 32 bytes (64 hex digits)");
+      throw new IllegalArgumentException(
+          "key file " + name + ": 'cryptopan' must be 32 bytes (64 hex digits)");
     }
     if (pseudonym.current == null || !pseudonym.keys.containsKey(pseudonym.current)) {
       throw new IllegalArgumentException(

@@ -11,9 +11,9 @@ import org.signalbox.connectors.edge.anonymize.IpAddresses;
 /**
  * Finds personal data in free text and replaces it: e-mail addresses, card numbers (13-19 digits
  * passing the Luhn check, so order numbers and timestamps survive), phone numbers (international
- * {@code +} form, North American, and Japanese domestic forms such as {@code 03-1234-5678},
- * {@code 090-1234-5678}, {@code 0120-123-456}, also written in full-width digits), IP addresses,
- * and internal host names.
+ * {@code +} form, North American, and Japanese domestic forms such as {@code 03-1234-5678}, {@code
+ * 090-1234-5678}, {@code 0120-123-456}, also written in full-width digits), IP addresses, and
+ * internal host names.
  *
  * <p>These patterns are ours, fixed and linear in practice (possessive quantifiers, bounded
  * repetition); untrusted patterns from feeds never get here.
@@ -33,8 +33,10 @@ public final class PiiRedactor {
   private static final Pattern IPV4 =
       Pattern.compile("(?<![0-9.])(?:[0-9]{1,3}\\.){3}[0-9]{1,3}(?![0-9]|\\.[0-9])");
   private static final Pattern IPV6 =
-      Pattern.compile("(?<![0-9A-Za-z:])(?:[0-9A-Fa-f]{0,4}:){2,7}(?:[0-9A-Fa-f]{1,4}|(?:[0-9]{1,3}\\.){3}[0-9]{1,3})?(?![0-9A-Za-z:])");
-  private static final Pattern CARD = Pattern.compile("(?<![0-9])[0-9](?:[ -]?[0-9]){12,18}(?![0-9])");
+      Pattern.compile(
+          "(?<![0-9A-Za-z:])(?:[0-9A-Fa-f]{0,4}:){2,7}(?:[0-9A-Fa-f]{1,4}|(?:[0-9]{1,3}\\.){3}[0-9]{1,3})?(?![0-9A-Za-z:])");
+  private static final Pattern CARD =
+      Pattern.compile("(?<![0-9])[0-9](?:[ -]?[0-9]){12,18}(?![0-9])");
   private static final Pattern PHONE =
       Pattern.compile(
           "(?<![0-9A-Za-z])(?:"
@@ -47,7 +49,8 @@ public final class PiiRedactor {
               + "|\\(?[0-9]{3}\\)?[ .-][0-9]{3}[ .-][0-9]{4}"
               + ")(?![0-9])");
   private static final Pattern DOTTED_NAME =
-      Pattern.compile("(?<![A-Za-z0-9.@-])[A-Za-z0-9][A-Za-z0-9-]{0,62}+(?:\\.[A-Za-z0-9][A-Za-z0-9-]{0,62}+)++");
+      Pattern.compile(
+          "(?<![A-Za-z0-9.@-])[A-Za-z0-9][A-Za-z0-9-]{0,62}+(?:\\.[A-Za-z0-9][A-Za-z0-9-]{0,62}+)++");
 
   private final SanitizationPolicy.Pii pii;
   private final UnaryOperator<String> ipReplacement;
@@ -77,12 +80,25 @@ public final class PiiRedactor {
       s = replace(EMAIL, s, m -> "[EMAIL]", found, Found.EMAIL);
     }
     if (s.indexOf(':') >= 0) {
-      s = replace(IPV6, s, m -> IpAddresses.parse(m) != null && m.indexOf(':') != m.lastIndexOf(':')
-          ? ipReplacement.apply(m) : null, found, Found.IP);
+      s =
+          replace(
+              IPV6,
+              s,
+              m ->
+                  IpAddresses.parse(m) != null && m.indexOf(':') != m.lastIndexOf(':')
+                      ? ipReplacement.apply(m)
+                      : null,
+              found,
+              Found.IP);
     }
     if (s.indexOf('.') >= 0) {
-      s = replace(IPV4, s, m -> IpAddresses.parseIpv4(m) != null ? ipReplacement.apply(m) : null,
-          found, Found.IP);
+      s =
+          replace(
+              IPV4,
+              s,
+              m -> IpAddresses.parseIpv4(m) != null ? ipReplacement.apply(m) : null,
+              found,
+              Found.IP);
     }
     if (pii.cards) {
       s = replace(CARD, s, m -> luhn(m) ? "[CARD]" : null, found, Found.CARD);

@@ -25,6 +25,7 @@ public final class SanitizationPolicy {
   public String id;
   public String version;
   public Tlp tlp = Tlp.AMBER;
+
   /** Key file, relative to the policy file; the command line can override it. */
   public String keyFile;
 
@@ -41,10 +42,15 @@ public final class SanitizationPolicy {
 
   public static final class Internal {
     public List<String> networks = new ArrayList<>(CidrRanges.PRIVATE_AND_LOCAL);
-    /** DNS suffixes of internal names; "corp.example" covers "corp.example" and "*.corp.example". */
+
+    /**
+     * DNS suffixes of internal names; "corp.example" covers "corp.example" and "*.corp.example".
+     */
     public List<String> domains = new ArrayList<>(List.of("local", "lan", "internal", "home.arpa"));
+
     /** Single-label names ("fileserver") exist only inside a network. */
     public boolean singleLabelNames = true;
+
     /** A DNS query answered with an internal address names an internal host. */
     public boolean namesResolvingInternally = true;
   }
@@ -54,10 +60,34 @@ public final class SanitizationPolicy {
     public List<String> dropQueryParameters =
         new ArrayList<>(
             List.of(
-                "sid", "session", "sessionid", "session_id", "phpsessid", "jsessionid", "token",
-                "access_token", "id_token", "auth", "key", "apikey", "api_key", "password", "pass",
-                "pwd", "user", "userid", "user_id", "uid", "username", "email", "login", "code",
-                "state", "signature", "sig"));
+                "sid",
+                "session",
+                "sessionid",
+                "session_id",
+                "phpsessid",
+                "jsessionid",
+                "token",
+                "access_token",
+                "id_token",
+                "auth",
+                "key",
+                "apikey",
+                "api_key",
+                "password",
+                "pass",
+                "pwd",
+                "user",
+                "userid",
+                "user_id",
+                "uid",
+                "username",
+                "email",
+                "login",
+                "code",
+                "state",
+                "signature",
+                "sig"));
+
     public boolean dropAllQueries = false;
     public boolean dropFragments = true;
   }
@@ -66,13 +96,18 @@ public final class SanitizationPolicy {
     public boolean emails = true;
     public boolean phones = true;
     public boolean cards = true;
-    /** redact: every address in free text becomes [IP]; anonymize: internal ones get Crypto-PAn, external stay. */
+
+    /**
+     * redact: every address in free text becomes [IP]; anonymize: internal ones get Crypto-PAn,
+     * external stay.
+     */
     public String ipAddresses = "redact";
   }
 
   public static final class Observables {
     /** Roles passed as observables; empty means all. */
     public List<ObservableRole> roles = new ArrayList<>();
+
     /** Observable fields (globs) never passed. */
     public List<String> excludeFields = new ArrayList<>();
   }
@@ -99,7 +134,10 @@ public final class SanitizationPolicy {
       String where =
           e.getLocation() == null
               ? ""
-              : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
+              : " at line "
+                  + e.getLocation().getLineNr()
+                  + ", column "
+                  + e.getLocation().getColumnNr();
       throw new IllegalArgumentException(
           "policy " + name + where + ": " + e.getOriginalMessage(), e);
     }
@@ -131,25 +169,36 @@ public final class SanitizationPolicy {
     try {
       CidrRanges.parse(internal.networks);
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("policy " + name + ", internal.networks: " + e.getMessage());
+      throw new IllegalArgumentException(
+          "policy " + name + ", internal.networks: " + e.getMessage());
     }
     for (String d : internal.domains) {
       if (d.isBlank() || d.contains(" ")) {
-        throw new IllegalArgumentException("policy " + name + ", internal.domains: bad entry '" + d + "'");
+        throw new IllegalArgumentException(
+            "policy " + name + ", internal.domains: bad entry '" + d + "'");
       }
     }
     String ip = pii.ipAddresses.toLowerCase(Locale.ROOT);
     if (!ip.equals("redact") && !ip.equals("anonymize")) {
       throw new IllegalArgumentException(
-          "policy " + name + ", pii.ipAddresses: '" + pii.ipAddresses + "' is not redact or anonymize");
+          "policy "
+              + name
+              + ", pii.ipAddresses: '"
+              + pii.ipAddresses
+              + "' is not redact or anonymize");
     }
     for (String glob : attributes.keySet()) {
-      if (glob.isEmpty() || glob.indexOf('*') >= 0 && glob.indexOf('*') != glob.length() - 1) {
+      if (!validGlob(glob)) {
         throw new IllegalArgumentException(
-            "policy " + name + ", attributes: '" + glob + "' may only end in '*'");
+            "policy "
+                + name
+                + ", attributes: '"
+                + glob
+                + "' may have one '*', at its start or end");
       }
       if (attributes.get(glob) == null) {
-        throw new IllegalArgumentException("policy " + name + ", attributes: '" + glob + "' has no action");
+        throw new IllegalArgumentException(
+            "policy " + name + ", attributes: '" + glob + "' has no action");
       }
     }
     if (maxTextLength < 16) {
@@ -157,7 +206,10 @@ public final class SanitizationPolicy {
     }
   }
 
-  /** The action for a field, or null when the allowlist does not name it. Exact names win. */
+  /**
+   * The action for a field, or null when the allowlist does not name it. An exact name wins over a
+   * glob; among globs the longest wins.
+   */
   public FieldAction actionFor(String field) {
     FieldAction exact = attributes.get(field);
     if (exact != null) {
@@ -167,7 +219,7 @@ public final class SanitizationPolicy {
     int bestLen = -1;
     for (Map.Entry<String, FieldAction> e : attributes.entrySet()) {
       String g = e.getKey();
-      if (g.endsWith("*") && field.startsWith(g.substring(0, g.length() - 1)) && g.length() > bestLen) {
+      if (g.length() > bestLen && g.indexOf('*') >= 0 && globMatches(g, field)) {
         best = e.getValue();
         bestLen = g.length();
       }
@@ -175,9 +227,25 @@ public final class SanitizationPolicy {
     return best;
   }
 
+  static boolean validGlob(String g) {
+    int star = g.indexOf('*');
+    return !g.isEmpty()
+        && (star < 0 || (g.lastIndexOf('*') == star && (star == 0 || star == g.length() - 1)));
+  }
+
+  static boolean globMatches(String g, String field) {
+    if (g.endsWith("*")) {
+      return field.startsWith(g.substring(0, g.length() - 1));
+    }
+    if (g.startsWith("*")) {
+      return field.endsWith(g.substring(1));
+    }
+    return field.equals(g);
+  }
+
   static boolean globMatches(List<String> globs, String field) {
     for (String g : globs) {
-      if (g.endsWith("*") ? field.startsWith(g.substring(0, g.length() - 1)) : field.equals(g)) {
+      if (globMatches(g, field)) {
         return true;
       }
     }

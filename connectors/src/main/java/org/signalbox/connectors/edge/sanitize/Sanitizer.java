@@ -32,14 +32,14 @@ import org.signalbox.schema.TelemetryEvent;
  * Turns a parsed record into a {@link TelemetryEvent} that may leave the member.
  *
  * <p>Fail closed: every value is either transformed by a rule that is known to make it safe, or
- * dropped and counted. There is no path on which a value the sanitizer did not understand is
- * copied to the output. Observable fields (those the parser gave a role) are passed when their role
- * is allowed; all other fields need an entry in the policy's attribute allowlist.
+ * dropped and counted. There is no path on which a value the sanitizer did not understand is copied
+ * to the output. Observable fields (those the parser gave a role) are passed when their role is
+ * allowed; all other fields need an entry in the policy's attribute allowlist.
  *
  * <p>Internal addresses are anonymized with Crypto-PAn but kept out of the observables: an
  * anonymized address lands somewhere in the public address space and would match indicators for
- * whoever really owns it. They go to the attributes, where analysts still see which events share
- * a host.
+ * whoever really owns it. They go to the attributes, where analysts still see which events share a
+ * host.
  *
  * <p>Not thread-safe; one instance per input.
  */
@@ -64,7 +64,11 @@ public final class Sanitizer {
       java.util.Collections.newSetFromMap(lru(CACHE_SIZE));
 
   public Sanitizer(
-      SanitizationPolicy policy, EdgeKeys keys, String member, Sector sector, EdgeCounters counters) {
+      SanitizationPolicy policy,
+      EdgeKeys keys,
+      String member,
+      Sector sector,
+      EdgeCounters counters) {
     this.policy = policy;
     this.member = member;
     this.sector = sector;
@@ -146,7 +150,13 @@ public final class Sanitizer {
   /** Sanitizes one record; never returns anything that has not passed a rule. */
   public TelemetryEvent sanitize(ParsedRecord r) {
     Draft event = new Draft();
-    boolean answeredInternally = policy.internal.namesResolvingInternally && answersInternal(r);
+    boolean answeredInternally =
+        policy.internal.namesResolvingInternally && hasInternal(r, FieldKind.DNS_ANSWER, null);
+    // A TLS server name or HTTP host on a connection to an internal address names an internal
+    // server. Through an internal proxy this also hides external names: the safe direction.
+    boolean servedInternally =
+        policy.internal.namesResolvingInternally
+            && hasInternal(r, FieldKind.IP, ObservableRole.DESTINATION);
     for (ParsedField f : r.fields()) {
       Draft d = new Draft(f.name(), event);
       if (f.kind() == FieldKind.SECRET) {
@@ -163,7 +173,9 @@ public final class Sanitizer {
               && !SanitizationPolicy.globMatches(policy.observables.excludeFields, f.name());
       if (asObservable) {
         for (String v : f.values()) {
-          if (answeredInternally && f.kind() == FieldKind.HOST && f.role() == ObservableRole.QUERY) {
+          if (f.kind() == FieldKind.HOST
+              && ((answeredInternally && f.role() == ObservableRole.QUERY)
+                  || (servedInternally && f.role() == ObservableRole.SERVER_NAME))) {
             learnedInternalNames.add(hostKey(v));
           }
           observableField(d, f.kind(), f.role(), v);
@@ -183,7 +195,8 @@ public final class Sanitizer {
       event.transformations.add("time:received");
     }
     Map<String, String> attrs = new HashMap<>(event.attributes.size() * 2);
-    event.attributes.forEach((k, v) -> attrs.put(k, v.size() == 1 ? v.get(0) : String.join(",", v)));
+    event.attributes.forEach(
+        (k, v) -> attrs.put(k, v.size() == 1 ? v.get(0) : String.join(",", v)));
     String origin = sanitizeOrigin(r.origin());
     String eventId =
         pseudonyms
@@ -314,8 +327,10 @@ public final class Sanitizer {
       return;
     }
     if (asObservable) {
-      d.observable(a.getAddress().length == 4 ? ObservableType.IPV4 : ObservableType.IPV6,
-          IpAddresses.format(a), role);
+      d.observable(
+          a.getAddress().length == 4 ? ObservableType.IPV4 : ObservableType.IPV6,
+          IpAddresses.format(a),
+          role);
     } else {
       d.attribute(IpAddresses.format(a));
     }
@@ -572,9 +587,9 @@ public final class Sanitizer {
     return learnedInternalNames.contains(name);
   }
 
-  private boolean answersInternal(ParsedRecord r) {
+  private boolean hasInternal(ParsedRecord r, FieldKind kind, ObservableRole role) {
     for (ParsedField f : r.fields()) {
-      if (f.kind() == FieldKind.DNS_ANSWER) {
+      if (f.kind() == kind && (role == null || f.role() == role)) {
         for (String v : f.values()) {
           InetAddress a = IpAddresses.parse(v);
           if (a != null && internalNetworks.contains(a)) {
@@ -590,8 +605,13 @@ public final class Sanitizer {
     boolean plain = origin.length() <= 100;
     for (int i = 0; plain && i < origin.length(); i++) {
       char c = origin.charAt(i);
-      plain = c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '.'
-          || c == '-' || c == '_';
+      plain =
+          c >= 'a' && c <= 'z'
+              || c >= 'A' && c <= 'Z'
+              || c >= '0' && c <= '9'
+              || c == '.'
+              || c == '-'
+              || c == '_';
     }
     if (plain && !redactor.containsPii(origin)) {
       return origin;
@@ -610,8 +630,14 @@ public final class Sanitizer {
     }
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
-      boolean ok = c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
-          || c == '-' || c == '.' || c == '_' || c > 0x7f;
+      boolean ok =
+          c >= 'a' && c <= 'z'
+              || c >= 'A' && c <= 'Z'
+              || c >= '0' && c <= '9'
+              || c == '-'
+              || c == '.'
+              || c == '_'
+              || c > 0x7f;
       if (!ok) {
         return false;
       }
@@ -644,7 +670,13 @@ public final class Sanitizer {
   private static String reverseNameOf(InetAddress a) {
     byte[] b = a.getAddress();
     if (b.length == 4) {
-      return (b[3] & 0xff) + "." + (b[2] & 0xff) + "." + (b[1] & 0xff) + "." + (b[0] & 0xff)
+      return (b[3] & 0xff)
+          + "."
+          + (b[2] & 0xff)
+          + "."
+          + (b[1] & 0xff)
+          + "."
+          + (b[0] & 0xff)
           + ".in-addr.arpa";
     }
     StringBuilder sb = new StringBuilder();
