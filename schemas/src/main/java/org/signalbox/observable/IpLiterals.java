@@ -65,10 +65,11 @@ final class IpLiterals {
     int start = 0;
     for (int i = 0; i <= s.length(); i++) {
       if (i == s.length() || s.charAt(i) == '.') {
+        int v = parseOctet(s, start, i);
         if (octet == 4) {
           throw invalid(s, "has more than four octets");
         }
-        out[octet++] = (byte) parseOctet(s, start, i);
+        out[octet++] = (byte) v;
         start = i + 1;
       }
     }
@@ -83,17 +84,16 @@ final class IpLiterals {
       throw invalid(s, "has an empty octet at position " + from);
     }
     String octet = s.substring(from, to);
-    if (to - from > 3) {
-      throw invalid(s, "octet '" + Messages.shorten(octet) + "' is longer than three digits");
-    }
-    int v = 0;
     for (int i = from; i < to; i++) {
       char c = s.charAt(i);
       if (c < '0' || c > '9') {
         throw invalid(s, "has invalid character '" + c + "' at position " + i);
       }
-      v = v * 10 + (c - '0');
     }
+    if (to - from > 3) {
+      throw invalid(s, "octet '" + Messages.shorten(octet) + "' is longer than three digits");
+    }
+    int v = Integer.parseInt(octet);
     if (to - from > 1 && s.charAt(from) == '0') {
       // 010 is 8 to inet_aton and 10 to most other parsers: refuse to guess which was meant.
       throw invalid(
@@ -124,6 +124,9 @@ final class IpLiterals {
       if (c != ':' && c != '.' && !isHex(c)) {
         throw invalid6(raw, "has invalid character '" + c + "' at position " + i);
       }
+    }
+    if (s.contains(":::")) {
+      throw invalid6(raw, "has ':::'");
     }
     int gap = s.indexOf("::");
     if (gap >= 0 && s.indexOf("::", gap + 1) >= 0) {

@@ -177,15 +177,32 @@ public final class ObservableNormalizer {
         throw invalidDomain(s, "contains whitespace or a control character at position " + i);
       }
     }
-    if (name.startsWith(".") || name.contains("..")) {
+    if (name.startsWith(".") || name.endsWith(".") || name.contains("..")) {
       throw invalidDomain(s, "has an empty label");
+    }
+    // IDN refuses long labels with a message that does not say which one; all-ASCII labels keep
+    // their length through the conversion, so check those here and name them.
+    int labelStart = 0;
+    for (int i = 0; i <= name.length(); i++) {
+      if (i == name.length() || name.charAt(i) == '.') {
+        String label = name.substring(labelStart, i);
+        if (label.length() > MAX_LABEL_LENGTH && label.chars().allMatch(c -> c < 0x80)) {
+          throw labelTooLong(s, label);
+        }
+        labelStart = i + 1;
+      }
     }
     String ascii;
     try {
       // Lowercase first: IDN leaves all-ASCII labels untouched, and nameprep folds the rest.
       ascii = IDN.toASCII(name.toLowerCase(Locale.ROOT), IDN.ALLOW_UNASSIGNED);
     } catch (IllegalArgumentException e) {
-      throw invalidDomain(s, "cannot be converted to punycode: " + e.getMessage());
+      String why = e.getMessage();
+      if (why != null && why.contains("too long")) {
+        throw invalidDomain(
+            s, "has a label longer than " + MAX_LABEL_LENGTH + " characters in punycode");
+      }
+      throw invalidDomain(s, "cannot be converted to punycode: " + why);
     }
     ascii = ascii.toLowerCase(Locale.ROOT);
     if (ascii.endsWith(".")) {
@@ -220,15 +237,7 @@ public final class ObservableNormalizer {
         throw invalidDomain(s, "has an empty label");
       }
       if (len > MAX_LABEL_LENGTH) {
-        throw invalidDomain(
-            s,
-            "has a label of "
-                + len
-                + " characters ('"
-                + Messages.shorten(ascii.substring(start, i))
-                + "'), at most "
-                + MAX_LABEL_LENGTH
-                + " allowed");
+        throw labelTooLong(s, ascii.substring(start, i));
       }
       lastLabel = ascii.substring(start, i);
       start = i + 1;
@@ -238,6 +247,18 @@ public final class ObservableNormalizer {
           s, "ends in the all-digit label '" + lastLabel + "' (looks like an IP address)");
     }
     return ascii;
+  }
+
+  private static InvalidObservableException labelTooLong(String s, String label) {
+    return invalidDomain(
+        s,
+        "has a label of "
+            + label.length()
+            + " characters ('"
+            + Messages.shorten(label)
+            + "'), at most "
+            + MAX_LABEL_LENGTH
+            + " allowed");
   }
 
   private static InvalidObservableException invalidDomain(String s, String what) {

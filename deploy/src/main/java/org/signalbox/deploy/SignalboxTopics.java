@@ -1,0 +1,276 @@
+package org.signalbox.deploy;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.CreateTopicsResult;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.TopicPartitionInfo;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Kafka topic layout of Signalbox, and creation of its topics.
+ *
+ * <ul>
+ *   <li>{@value #INDICATORS}: the community's indicators, keyed by indicator id, compacted. It is
+ *       the source of truth: the correlate job's indicator state can always be rebuilt from it, so
+ *       it must keep the latest record of every key rather than expire by age.
+ *   <li>{@code telemetry.<member>}: one member's sanitized telemetry; one topic per member so ACLs
+ *       and quotas can be set per member.
+ *   <li>{@value #SIGHTINGS}: matches of telemetry against indicators.
+ *   <li>{@value #CAMPAIGN_ALERTS}: one indicator, actor or TTP seen at several members.
+ *   <li>{@code feed.<audience>}: what one audience (sharing group) may see, after TLP routing.
+ *   <li>{@value #DEAD_LETTER}: records that could not be processed, with the reason.
+ * </ul>
+ */
+public final class SignalboxTopics {
+
+  private static final Logger LOG = LoggerFactory.getLogger(SignalboxTopics.class);
+
+  public static final String INDICATORS = "indicators";
+  public static final String SIGHTINGS = "sightings";
+  public static final String DEAD_LETTER = "deadletter";
+  public static final String CAMPAIGN_ALERTS = "campaign-alerts";
+
+  public static final String TELEMETRY_PREFIX = "telemetry.";
+  public static final String FEED_PREFIX = "feed.";
+
+  /** Kafka's limit on a topic name's length. */
+  public static final int MAX_TOPIC_NAME_LENGTH = 249;
+
+  private SignalboxTopics() {}
+
+  /** The telemetry topic of one member, e.g. {@code telemetry.rail-operator-7}. */
+  public static String telemetryTopic(String member) {
+    return prefixed(TELEMETRY_PREFIX, "member", member);
+  }
+
+  /** The feed topic of one audience (sharing group), e.g. {@code feed.tlp-green-rail}. */
+  public static String feedTopic(String audience) {
+    return prefixed(FEED_PREFIX, "audience", audience);
+  }
+
+  /**
+   * Checks a name against Kafka's rules for topic names (ASCII letters, digits, '.', '_', '-', at
+   * most 249 characters, not "." or "..").
+   *
+   * @throws IllegalArgumentException naming the first illegal character and its position
+   */
+  public static String validateTopicName(String topic) {
+    if (topic == null || topic.isEmpty()) {
+      throw new IllegalArgumentException("topic name is empty");
+    }
+    if (topic.equals(".") || topic.equals("..")) {
+      throw new IllegalArgumentException("topic name cannot be \"" + topic + "\"");
+    }
+    if (topic.length() > MAX_TOPIC_NAME_LENGTH) {
+      throw new IllegalArgumentException(
+          "topic name is "
+              + topic.length()
+              + " characters long, Kafka allows at most "
+              + MAX_TOPIC_NAME_LENGTH
+              + ": "
+              + topic.substring(0, 40)
+              + "...");
+    }
+    for (int i = 0; i < topic.length(); i++) {
+      if (!isLegal(topic.charAt(i))) {
+        throw new IllegalArgumentException(
+            "topic name \""
+                + topic
+                + "\" has an illegal character "
+                + describe(topic.charAt(i))
+                + " at position "
+                + (i + 1)
+                + "; only ASCII letters, digits, '.', '_' and '-' are allowed");
+      }
+    }
+    return topic;
+  }
+
+  private static String prefixed(String prefix, String what, String name) {
+    if (name == null || name.isEmpty()) {
+      throw new IllegalArgumentException(what + " name is empty");
+    }
+    int max = MAX_TOPIC_NAME_LENGTH - prefix.length();
+    if (name.length() > max) {
+      throw new IllegalArgumentException(
+          what + " name is " + name.length() + " characters long, at most " + max + " fit a topic");
+    }
+    for (int i = 0; i < name.length(); i++) {
+      if (!isLegal(name.charAt(i))) {
+        throw new IllegalArgumentException(
+            what
+                + " name \""
+                + name
+                + "\" has an illegal character "
+                + describe(name.charAt(i))
+                + " at position "
+                + (i + 1)
+                + "; only ASCII letters, digits, '.', '_' and '-' are allowed in topic names");
+      }
+    }
+    return prefix + name;
+  }
+
+  private static boolean isLegal(char c) {
+    return (c >= 'a' && c <= 'z')
+        || (c >= 'A' && c <= 'Z')
+        || (c >= '0' && c <= '9')
+        || c == '.'
+        || c == '_'
+        || c == '-';
+  }
+
+  private static String describe(char c) {
+    return c >= 0x21 && c < 0x7f ? "'" + c + "'" : String.format("U+%04X", (int) c);
+  }
+
+  /** The compacted indicators topic. */
+  public static NewTopic indicators(int partitions) {
+    return new NewTopic(INDICATORS, partitions, (short) 1)
+        .configs(
+            Map.of(
+                TopicConfig.CLEANUP_POLICY_CONFIG,
+                TopicConfig.CLEANUP_POLICY_COMPACT,
+                // An update may be compacted away as soon as a newer one for its key exists.
+                TopicConfig.MIN_COMPACTION_LAG_MS_CONFIG,
+                "0"));
+  }
+
+  /** One member's telemetry topic. */
+  public static NewTopic telemetry(String member, int partitions) {
+    return new NewTopic(telemetryTopic(member), partitions, (short) 1);
+  }
+
+  /** One audience's feed topic. */
+  public static NewTopic feed(String audience, int partitions) {
+    return new NewTopic(feedTopic(audience), partitions, (short) 1);
+  }
+
+  /**
+   * Indicators, sightings, dead letters and campaign alerts, with replication factor 1 (the local
+   * single-node broker).
+   */
+  public static List<NewTopic> core(int partitions) {
+    if (partitions < 1) {
+      throw new IllegalArgumentException("partitions must be at least 1: " + partitions);
+    }
+    return List.of(
+        indicators(partitions),
+        new NewTopic(SIGHTINGS, partitions, (short) 1),
+        new NewTopic(DEAD_LETTER, partitions, (short) 1),
+        new NewTopic(CAMPAIGN_ALERTS, partitions, (short) 1));
+  }
+
+  /**
+   * Creates those of the topics that do not exist yet and waits until the metadata shows every one
+   * of them with a leader for each partition. Existing topics are left as they are.
+   *
+   * @throws IllegalStateException if a topic cannot be created or is not visible in time
+   */
+  public static void ensure(
+      String bootstrapServers, Collection<NewTopic> topics, Duration timeout) {
+    Map<String, NewTopic> byName = new LinkedHashMap<>();
+    for (NewTopic topic : topics) {
+      byName.put(validateTopicName(topic.name()), topic);
+    }
+    if (byName.isEmpty()) {
+      return;
+    }
+    long deadline = System.nanoTime() + timeout.toNanos();
+    Properties config = new Properties();
+    config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    config.put(
+        AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
+        String.valueOf(Math.max(1000, timeout.toMillis())));
+    try (Admin admin = Admin.create(config)) {
+      Set<String> existing =
+          admin.listTopics().names().get(remainingMs(deadline), TimeUnit.MILLISECONDS);
+      List<NewTopic> missing = new ArrayList<>();
+      for (NewTopic topic : byName.values()) {
+        if (!existing.contains(topic.name())) {
+          missing.add(topic);
+        }
+      }
+      if (!missing.isEmpty()) {
+        CreateTopicsResult result = admin.createTopics(missing);
+        for (Map.Entry<String, ? extends org.apache.kafka.common.KafkaFuture<Void>> created :
+            result.values().entrySet()) {
+          try {
+            created.getValue().get(remainingMs(deadline), TimeUnit.MILLISECONDS);
+            LOG.info("Created topic {}", created.getKey());
+          } catch (ExecutionException e) {
+            // Someone else (another job starting at the same time) created it first: fine.
+            if (!(e.getCause() instanceof TopicExistsException)) {
+              throw new IllegalStateException(
+                  "cannot create topic " + created.getKey() + ": " + e.getCause().getMessage(),
+                  e.getCause());
+            }
+          }
+        }
+      }
+      awaitMetadata(admin, byName.keySet(), deadline, timeout);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while creating topics", e);
+    } catch (ExecutionException | TimeoutException e) {
+      throw new IllegalStateException(
+          "cannot list the topics of " + bootstrapServers + " within " + timeout + ": " + e, e);
+    }
+  }
+
+  /** Topic creation returns once the controller committed it; brokers learn of it a bit later. */
+  private static void awaitMetadata(Admin admin, Set<String> names, long deadline, Duration timeout)
+      throws InterruptedException {
+    String lastProblem = "";
+    while (true) {
+      try {
+        Map<String, TopicDescription> descriptions =
+            admin
+                .describeTopics(names)
+                .allTopicNames()
+                .get(remainingMs(deadline), TimeUnit.MILLISECONDS);
+        List<String> leaderless = new ArrayList<>();
+        for (TopicDescription description : descriptions.values()) {
+          for (TopicPartitionInfo partition : description.partitions()) {
+            if (partition.leader() == null || partition.leader().isEmpty()) {
+              leaderless.add(description.name() + "-" + partition.partition());
+            }
+          }
+        }
+        if (leaderless.isEmpty()) {
+          return;
+        }
+        lastProblem = "partitions without a leader: " + leaderless;
+      } catch (ExecutionException e) {
+        lastProblem = String.valueOf(e.getCause());
+      } catch (TimeoutException e) {
+        lastProblem = "describeTopics timed out";
+      }
+      if (System.nanoTime() - deadline > 0) {
+        throw new IllegalStateException(
+            "topics " + names + " not ready within " + timeout + ": " + lastProblem);
+      }
+      Thread.sleep(100);
+    }
+  }
+
+  private static long remainingMs(long deadline) {
+    return Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
+  }
+}

@@ -1,0 +1,61 @@
+package org.signalbox.cli;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.signalbox.jobs.correlate.CorrelateJob;
+import org.signalbox.jobs.correlate.CorrelateKafka;
+import org.signalbox.jobs.correlate.CorrelateOptions;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(
+    name = "correlate",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Runs the correlate job on an embedded Flink against an existing Kafka cluster, until"
+          + " Ctrl-C. Reads telemetry.* and indicators, writes sightings and deadletter.",
+      "For a Flink cluster, submit the job jar instead: flink run"
+          + " jobs/target/signalbox-jobs-*-job.jar --kafka.bootstrap-servers HOST:PORT",
+      "Use --list-options for every option of the job."
+    })
+final class CorrelateCommand implements Callable<Integer> {
+
+  @Option(names = "--bootstrap", paramLabel = "HOST:PORT",
+      description = "Kafka bootstrap servers (sets kafka.bootstrap-servers).")
+  String bootstrap;
+
+  @Option(names = "--set", paramLabel = "KEY=VALUE",
+      description = "Any job or Flink option, e.g. --set correlate.indicator-expiry-grace=2h.")
+  Map<String, String> settings = new LinkedHashMap<>();
+
+  @Option(names = "--bounded",
+      description = "Read each topic up to its current end, then finish (a replay).")
+  boolean bounded;
+
+  @Option(names = "--list-options", description = "Print the job's options with defaults and exit.")
+  boolean listOptions;
+
+  @Override
+  public Integer call() throws Exception {
+    if (listOptions) {
+      for (ConfigOption<?> o : CorrelateOptions.ALL) {
+        System.out.printf("%-40s %s%n    %s%n", o.key(), o.hasDefaultValue() ? o.defaultValue() : "", o.description());
+      }
+      return 0;
+    }
+    Configuration conf = Configuration.fromMap(settings);
+    if (bootstrap != null) {
+      conf.set(CorrelateOptions.BOOTSTRAP_SERVERS, bootstrap);
+    }
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+    CorrelateJob.configure(env, conf);
+    CorrelateKafka.attach(env, conf, bounded);
+    System.err.println("correlate: reading from " + conf.get(CorrelateOptions.BOOTSTRAP_SERVERS) + " (Ctrl-C stops)");
+    env.execute("signalbox correlate");
+    return 0;
+  }
+}

@@ -1,0 +1,76 @@
+package org.signalbox.cli;
+
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.signalbox.connectors.json.SightingJson;
+import org.signalbox.jobs.match.BoundedMatch;
+import org.signalbox.schema.DeadLetter;
+import org.signalbox.schema.Sighting;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(
+    name = "match",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Runs the correlate pipeline once over files, in batch mode on an embedded Flink, and prints"
+          + " the sightings as JSON lines.",
+      "",
+      "Indicators: a STIX 2.1 bundle (patterns such as [ipv4-addr:value = '198.51.100.7'],"
+          + " [domain-name:value = 'evil.example'], [file:hashes.'SHA-256' = '...'], CIDR values)"
+          + " or indicator JSON lines. Telemetry: JSON lines. Both formats are in the README.",
+      "Records that cannot be used are reported on standard error with file and line, and"
+          + " counted in the summary; they never stop the run."
+    })
+final class MatchCommand implements Callable<Integer> {
+
+  @Option(names = "--indicators", required = true, paramLabel = "FILE",
+      description = "STIX 2.1 bundle or indicator JSON lines.")
+  Path indicators;
+
+  @Option(names = "--telemetry", required = true, paramLabel = "FILE",
+      description = "Telemetry JSON lines.")
+  Path telemetry;
+
+  @Option(names = "--out", paramLabel = "FILE",
+      description = "Write sightings here instead of standard output.")
+  Path out;
+
+  @Option(names = "--parallelism", defaultValue = "1",
+      description = "Parallelism of the embedded Flink (default: ${DEFAULT-VALUE}).")
+  int parallelism;
+
+  @Override
+  public Integer call() throws Exception {
+    for (Path p : new Path[] {indicators, telemetry}) {
+      if (!Files.isReadable(p)) {
+        System.err.println("error: cannot read " + p + " (check the path and permissions)");
+        return 2;
+      }
+    }
+    BoundedMatch.Result result = BoundedMatch.run(indicators, telemetry, parallelism, System.err);
+    try (PrintStream sink =
+        out == null
+            ? new PrintStream(System.out, true, StandardCharsets.UTF_8)
+            : new PrintStream(Files.newOutputStream(out), true, StandardCharsets.UTF_8)) {
+      for (Sighting s : result.sightings()) {
+        sink.println(SightingJson.write(s));
+      }
+    }
+    for (DeadLetter d : result.deadLetters()) {
+      System.err.println(
+          d.getOriginTopic() + ":" + d.getOffset() + ": " + d.getReason() + ": " + d.getError());
+    }
+    System.err.printf(
+        "%d indicators, %d events read; %d sightings; %d dead letters; %d unreadable lines%n",
+        result.indicators(),
+        result.events(),
+        result.sightings().size(),
+        result.deadLetters().size(),
+        result.badLines());
+    return 0;
+  }
+}

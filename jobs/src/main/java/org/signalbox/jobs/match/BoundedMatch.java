@@ -1,0 +1,68 @@
+package org.signalbox.jobs.match;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.flink.api.common.RuntimeExecutionMode;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.util.CloseableIterator;
+import org.signalbox.connectors.kafka.RawRecord;
+import org.signalbox.jobs.correlate.CorrelatePipeline;
+import org.signalbox.schema.DeadLetter;
+import org.signalbox.schema.Sighting;
+
+/** The correlate pipeline over files, in batch mode on an embedded Flink. */
+public final class BoundedMatch {
+  private BoundedMatch() {}
+
+  /** What a bounded run found. */
+  public record Result(
+      int indicators, int events, int badLines, List<Sighting> sightings, List<DeadLetter> deadLetters) {}
+
+  public static Result run(Path indicatorFile, Path telemetryFile, int parallelism, PrintStream errors)
+      throws Exception {
+    FileInputs inputs = new FileInputs(errors);
+    List<RawRecord> indicators = inputs.indicators(indicatorFile);
+    List<RawRecord> telemetry = inputs.telemetry(telemetryFile);
+
+    Configuration conf = new Configuration();
+    conf.set(PipelineOptions.GENERIC_TYPES, false);
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+    env.setRuntimeMode(RuntimeExecutionMode.BATCH);
+    env.setParallelism(parallelism);
+
+    CorrelatePipeline.Outputs out =
+        CorrelatePipeline.build(
+            source(env, telemetry, "telemetry file"),
+            source(env, indicators, "indicator file"),
+            conf,
+            true);
+    CloseableIterator<Sighting> sightings = out.sightings().collectAsync();
+    CloseableIterator<DeadLetter> deadLetters = out.deadLetters().collectAsync();
+    env.execute("signalbox match");
+
+    List<Sighting> found = new ArrayList<>();
+    sightings.forEachRemaining(found::add);
+    List<DeadLetter> dead = new ArrayList<>();
+    deadLetters.forEachRemaining(dead::add);
+    return new Result(indicators.size(), telemetry.size(), inputs.badLines, found, dead);
+  }
+
+  private static DataStream<RawRecord> source(
+      StreamExecutionEnvironment env, List<RawRecord> records, String name) {
+    if (records.isEmpty()) {
+      // fromData rejects an empty collection; an empty input is still a valid run.
+      return env.fromData(TypeInformation.of(RawRecord.class), new RawRecord[0])
+          .name(name);
+    }
+    return env.fromData(records, TypeInformation.of(RawRecord.class))
+        .assignTimestampsAndWatermarks(WatermarkStrategy.noWatermarks())
+        .name(name);
+  }
+}

@@ -1,0 +1,123 @@
+package org.signalbox.jobs.match;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.signalbox.connectors.indicators.stix.StixBundleReader;
+import org.signalbox.connectors.json.IndicatorJson;
+import org.signalbox.connectors.json.JsonLineException;
+import org.signalbox.connectors.json.TelemetryJson;
+import org.signalbox.connectors.kafka.RawRecord;
+import org.signalbox.schema.Indicator;
+import org.signalbox.schema.support.AvroCodec;
+
+/**
+ * Reads the files of a bounded run into the same raw records the Kafka sources produce (file name
+ * as topic, line number as offset), so the bounded run exercises exactly the streaming pipeline.
+ * Lines that are not even JSON are reported here with their line number and counted.
+ */
+final class FileInputs {
+  private final PrintStream errors;
+  int badLines;
+
+  FileInputs(PrintStream errors) {
+    this.errors = errors;
+  }
+
+  /** A STIX 2.1 bundle (a JSON object with "type": "bundle") or indicator JSON lines. */
+  List<RawRecord> indicators(Path file) throws IOException {
+    AvroCodec<Indicator> codec = AvroCodec.indicator();
+    List<RawRecord> out = new ArrayList<>();
+    String name = file.getFileName().toString();
+    if (isStixBundle(file)) {
+      StixBundleReader.Result result = new StixBundleReader().read(file);
+      for (StixBundleReader.Rejection r : result.rejected()) {
+        errors.println(name + ": " + r.objectId() + ": " + r.reason());
+        badLines++;
+      }
+      long n = 0;
+      for (Indicator ind : result.indicators()) {
+        out.add(record(name, ++n, ind.getId(), codec.encode(ind)));
+      }
+      return out;
+    }
+    readLines(
+        file,
+        (lineNo, line) -> {
+          Indicator ind = IndicatorJson.parse(name, lineNo, line);
+          out.add(record(name, lineNo, ind.getId(), codec.encode(ind)));
+        });
+    return out;
+  }
+
+  /** Telemetry JSON lines (see TelemetryJson). */
+  List<RawRecord> telemetry(Path file) throws IOException {
+    AvroCodec<org.signalbox.schema.TelemetryEvent> codec = AvroCodec.telemetry();
+    List<RawRecord> out = new ArrayList<>();
+    String name = file.getFileName().toString();
+    readLines(
+        file,
+        (lineNo, line) ->
+            out.add(
+                record(name, lineNo, null, codec.encode(TelemetryJson.parse(name, lineNo, line)))));
+    return out;
+  }
+
+  private interface LineHandler {
+    void accept(long lineNo, String line) throws JsonLineException;
+  }
+
+  private void readLines(Path file, LineHandler handler) throws IOException {
+    try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+      String line;
+      long lineNo = 0;
+      while ((line = in.readLine()) != null) {
+        lineNo++;
+        if (line.isBlank() || line.startsWith("#")) {
+          continue;
+        }
+        try {
+          handler.accept(lineNo, line);
+        } catch (JsonLineException e) {
+          errors.println(e.getMessage());
+          badLines++;
+        }
+      }
+    }
+  }
+
+  static boolean isStixBundle(Path file) throws IOException {
+    try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+      char[] head = new char[4096];
+      int n = in.read(head);
+      String start = n <= 0 ? "" : new String(head, 0, n).stripLeading();
+      if (!start.startsWith("{")) {
+        return false;
+      }
+    }
+    // A JSON-lines file also starts with '{': only a whole-file object with type bundle is STIX.
+    try {
+      JsonNode root = new ObjectMapper().readTree(file.toFile());
+      return root != null && "bundle".equals(root.path("type").asText());
+    } catch (IOException notOneDocument) {
+      return false;
+    }
+  }
+
+  private static RawRecord record(String topic, long lineNo, String key, byte[] value) {
+    return new RawRecord(
+        topic,
+        0,
+        lineNo,
+        0L,
+        key == null ? null : key.getBytes(StandardCharsets.UTF_8),
+        value);
+  }
+}

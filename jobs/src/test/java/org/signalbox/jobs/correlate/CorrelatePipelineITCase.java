@@ -1,0 +1,191 @@
+package org.signalbox.jobs.correlate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.signalbox.jobs.correlate.Fixtures.T0;
+import static org.signalbox.jobs.correlate.Fixtures.event;
+import static org.signalbox.jobs.correlate.Fixtures.indicator;
+import static org.signalbox.jobs.correlate.Fixtures.obs;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.flink.util.CloseableIterator;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.signalbox.connectors.kafka.RawRecord;
+import org.signalbox.schema.DeadLetter;
+import org.signalbox.schema.Indicator;
+import org.signalbox.schema.MatchKind;
+import org.signalbox.schema.ObservableRole;
+import org.signalbox.schema.ObservableType;
+import org.signalbox.schema.Sector;
+import org.signalbox.schema.Sighting;
+import org.signalbox.schema.TelemetryEvent;
+import org.signalbox.schema.Tlp;
+import org.signalbox.schema.support.AvroCodec;
+
+/**
+ * The whole correlate pipeline on a MiniCluster with bounded input: every lifecycle rule, both
+ * range kinds, canonicalization, and bad records that must become dead letters while the good
+ * records around them still match. The Kafka end-to-end test is CorrelateKafkaITCase.
+ */
+class CorrelatePipelineITCase {
+
+  @RegisterExtension
+  static final MiniClusterExtension FLINK =
+      new MiniClusterExtension(
+          new MiniClusterResourceConfiguration.Builder()
+              .setNumberTaskManagers(1)
+              .setNumberSlotsPerTaskManager(2)
+              .build());
+
+  static final Instant SEEN = T0.plus(Duration.ofDays(3));
+
+  final AvroCodec<Indicator> indicators = AvroCodec.indicator();
+  final AvroCodec<TelemetryEvent> telemetry = AvroCodec.telemetry();
+  final List<RawRecord> indicatorRecords = new ArrayList<>();
+  final List<RawRecord> telemetryRecords = new ArrayList<>();
+
+  void publish(Indicator ind) {
+    indicatorRaw(ind.getId(), indicators.encode(ind));
+  }
+
+  void indicatorRaw(String key, byte[] value) {
+    indicatorRecords.add(
+        new RawRecord("indicators", 0, indicatorRecords.size(), 0L,
+            key == null ? null : key.getBytes(StandardCharsets.UTF_8), value));
+  }
+
+  void send(TelemetryEvent e) {
+    telemetryRaw(telemetry.encode(e));
+  }
+
+  void telemetryRaw(byte[] value) {
+    telemetryRecords.add(
+        new RawRecord("telemetry.m-rail-01", 0, telemetryRecords.size(), 0L, null, value));
+  }
+
+  TelemetryEvent seen(String eventId, ObservableType type, String value) {
+    return event(eventId, "m-rail-01", Sector.RAIL, SEEN, obs(type, value, ObservableRole.DESTINATION));
+  }
+
+  @Test
+  void matchesExactlyWhatIsValidAndDeadLettersTheRest() throws Exception {
+    // --- indicators
+    publish(indicator("indicator--exact", ObservableType.IPV4, "198.51.100.7").build());
+    // v2 moved the value; v1 arrives late and must be ignored.
+    publish(indicator("indicator--moved", ObservableType.DOMAIN, "evil2.example")
+        .setVersion(T0.plusSeconds(60)).build());
+    publish(indicator("indicator--moved", ObservableType.DOMAIN, "evil.example").build());
+    publish(indicator("indicator--revoked", ObservableType.IPV4, "192.0.2.66").build());
+    publish(indicator("indicator--revoked", ObservableType.IPV4, "192.0.2.66")
+        .setVersion(T0.plusSeconds(30)).setRevoked(true).build());
+    publish(indicator("indicator--expired", ObservableType.IPV4, "192.0.2.77")
+        .setValidUntil(T0.plus(Duration.ofDays(1))).build());
+    publish(indicator("indicator--cidr", ObservableType.IPV4, "203.0.113.0/24")
+        .setMatchKind(MatchKind.CIDR).setTlp(Tlp.RED).build());
+    publish(indicator("indicator--suffix", ObservableType.DOMAIN, "*.bad.example")
+        .setMatchKind(MatchKind.DOMAIN_SUFFIX).build());
+    publish(indicator("indicator--hash", ObservableType.SHA256, "AB".repeat(32)).build());
+    byte[] goodIndicator = indicators.encode(indicator("indicator--x", ObservableType.IPV4, "192.0.2.1").build());
+    indicatorRaw("indicator--garbage", "{\"this\":\"is json, not avro\"}".getBytes(StandardCharsets.UTF_8));
+    indicatorRaw("indicator--x", Arrays.copyOf(goodIndicator, goodIndicator.length - 5));
+    publish(indicator("indicator--absurd", ObservableType.IPV4, "192.0.2.2").setConfidence(1000).build());
+    publish(indicator("indicator--bad-value", ObservableType.IPV4, "300.1.1.1").build());
+
+    // --- telemetry, bad records interleaved with good ones
+    send(seen("t-exact", ObservableType.IPV4, "198.51.100.7"));
+    telemetryRaw(new byte[] {(byte) 0xC3, 0x01, 1, 2, 3});
+    send(seen("t-old-value", ObservableType.DOMAIN, "EVIL.example."));
+    send(seen("t-new-value", ObservableType.DOMAIN, "Evil2.Example"));
+    byte[] good = telemetry.encode(seen("t-truncated", ObservableType.IPV4, "198.51.100.7"));
+    telemetryRaw(Arrays.copyOf(good, good.length / 2));
+    send(seen("t-revoked", ObservableType.IPV4, "192.0.2.66"));
+    send(seen("t-expired", ObservableType.IPV4, "192.0.2.77"));
+    send(event("t-absurd-time", "m-rail-01", Sector.RAIL,
+        Instant.parse("9999-01-01T00:00:00Z"), obs(ObservableType.IPV4, "198.51.100.7", ObservableRole.SOURCE)));
+    send(seen("t-bad-observable", ObservableType.IPV4, "999.1.1.1"));
+    send(seen("t-cidr", ObservableType.IPV4, "203.0.113.55"));
+    send(seen("t-suffix", ObservableType.DOMAIN, "x.y.bad.example"));
+    send(seen("t-apex", ObservableType.DOMAIN, "bad.example"));
+    send(seen("t-mapped", ObservableType.IPV6, "::ffff:198.51.100.7"));
+    send(seen("t-hash", ObservableType.SHA256, "ab".repeat(32)));
+    send(seen("t-before-valid", ObservableType.IPV4, "198.51.100.8"));
+    telemetryRaw(null);
+
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+    Configuration strict = new Configuration();
+    strict.set(PipelineOptions.GENERIC_TYPES, false); // a Kryo fallback fails loudly
+    env.configure(strict);
+    env.setParallelism(2);
+
+    CorrelatePipeline.Outputs out =
+        CorrelatePipeline.build(
+            source(env, telemetryRecords, "telemetry"),
+            source(env, indicatorRecords, "indicators"),
+            new Configuration(),
+            true);
+    CloseableIterator<Sighting> sightings = out.sightings().collectAsync();
+    CloseableIterator<DeadLetter> deadLetters = out.deadLetters().collectAsync();
+    env.execute("correlate pipeline test");
+
+    List<String> matched = new ArrayList<>();
+    List<Sighting> all = new ArrayList<>();
+    sightings.forEachRemaining(s -> {
+      all.add(s);
+      matched.add(s.getEventId() + " -> " + s.getIndicatorId());
+    });
+    assertThat(matched)
+        .containsExactlyInAnyOrder(
+            "t-exact -> indicator--exact",
+            "t-new-value -> indicator--moved",
+            "t-cidr -> indicator--cidr",
+            "t-suffix -> indicator--suffix",
+            "t-mapped -> indicator--exact",
+            "t-hash -> indicator--hash");
+    assertThat(all)
+        .filteredOn(s -> s.getEventId().equals("t-cidr"))
+        .singleElement()
+        .satisfies(s -> assertThat(s.getTlp()).isEqualTo(Tlp.RED));
+    assertThat(all)
+        .filteredOn(s -> s.getEventId().equals("t-mapped"))
+        .singleElement()
+        .satisfies(s -> {
+          assertThat(s.getMatchedType()).isEqualTo(ObservableType.IPV4);
+          assertThat(s.getMatchedValue()).isEqualTo("198.51.100.7");
+        });
+
+    List<String> dead = new ArrayList<>();
+    deadLetters.forEachRemaining(
+        d -> dead.add(d.getOriginTopic() + "@" + d.getOffset() + " " + d.getReason()));
+    assertThat(dead)
+        .containsExactlyInAnyOrder(
+            "indicators@9 undecodable-avro",
+            "indicators@10 undecodable-avro",
+            "indicators@11 absurd-confidence",
+            "indicators@12 invalid-value",
+            "telemetry.m-rail-01@1 undecodable-avro",
+            "telemetry.m-rail-01@4 undecodable-avro",
+            "telemetry.m-rail-01@7 absurd-event-time",
+            "telemetry.m-rail-01@8 invalid-observable",
+            "telemetry.m-rail-01@15 tombstone");
+  }
+
+  static DataStream<RawRecord> source(
+      StreamExecutionEnvironment env, List<RawRecord> records, String name) {
+    return env.fromData(records, TypeInformation.of(RawRecord.class))
+        .assignTimestampsAndWatermarks(WatermarkStrategy.noWatermarks())
+        .name(name);
+  }
+}
