@@ -12,7 +12,12 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = SignalboxCommand.Version.class,
     description = "Correlation engine for a transport-sector ISAC.",
-    subcommands = {CommandLine.HelpCommand.class, StixCommand.class})
+    subcommands = {
+      CommandLine.HelpCommand.class,
+      StixCommand.class,
+      CryptoPanCommand.class,
+      SanitizeCommand.class
+    })
 public final class SignalboxCommand implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
