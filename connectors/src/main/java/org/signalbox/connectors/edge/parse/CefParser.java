@@ -238,10 +238,7 @@ public final class CefParser implements LineParser {
           continue;
         }
       }
-      if (c == '=') {
-        throw new MalformedRecordException(
-            "CEF extension value of '" + key + "' has an unescaped '='");
-      }
+      // An unescaped '=' that does not start a new key (URLs written by lax producers) is text.
       value.append(c);
       i++;
     }

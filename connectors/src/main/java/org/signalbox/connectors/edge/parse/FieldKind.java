@@ -14,6 +14,8 @@ public enum FieldKind {
   /** A DNS answer: an address, a name, or other record data. */
   DNS_ANSWER,
   URL,
+  /** Path, query and fragment of a URL without its host (Zeek http.uri, EVE http.url). */
+  URL_PATH,
   EMAIL,
   /** A user or account name: always pseudonymized. */
   USER,

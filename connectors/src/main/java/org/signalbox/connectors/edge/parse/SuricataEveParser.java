@@ -42,7 +42,7 @@ public final class SuricataEveParser implements LineParser {
     m("http.hostname", FieldKind.HOST, SERVER_NAME);
     m("http.http_user_agent", FieldKind.USER_AGENT, USER_AGENT);
     m("http.http_refer", FieldKind.URL, REFERRER);
-    m("http.url", FieldKind.TEXT, null);
+    m("http.url", FieldKind.URL_PATH, null);
     m("tls.sni", FieldKind.HOST, SERVER_NAME);
     m("tls.fingerprint", FieldKind.CERT_FINGERPRINT, CERT_FINGERPRINT);
     m("tls.ja3.hash", FieldKind.JA3, OTHER);

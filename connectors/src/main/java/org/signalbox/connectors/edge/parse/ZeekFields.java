@@ -118,7 +118,7 @@ final class ZeekFields {
     m("rdp:cookie", FieldKind.USER, null);
     m("password", FieldKind.SECRET, null);
     m("filename", FieldKind.FILE_NAME, null);
-    m("http:uri", FieldKind.TEXT, null);
+    m("http:uri", FieldKind.URL_PATH, null);
   }
 
   private ZeekFields() {}

@@ -265,6 +265,21 @@ public final class Sanitizer {
         d.attribute(pseudonym(d, kind, v));
         return;
       }
+      case URL_PATH -> {
+        // Session ids and tokens sit in the query whatever the policy calls the field.
+        if (action != FieldAction.PSEUDONYM) {
+          int[] dropped = new int[1];
+          String scrubbed = urls.scrubPathQueryFragment(v, dropped);
+          if (dropped[0] > 0) {
+            d.did("url-scrubbed");
+          }
+          String t = text(d, scrubbed);
+          if (t != null) {
+            d.attribute(t);
+          }
+          return;
+        }
+      }
       default -> {}
     }
     FieldAction a = action;
