@@ -14,6 +14,9 @@ import picocli.CommandLine.Command;
     description = "Correlation engine for a transport-sector ISAC.",
     subcommands = {
       CommandLine.HelpCommand.class,
+      DemoCommand.class,
+      MatchCommand.class,
+      CorrelateCommand.class,
       StixCommand.class,
       CryptoPanCommand.class,
       SanitizeCommand.class

@@ -34,10 +34,13 @@ public final class AvroRecordSerializer<T extends SpecificRecordBase>
       codec = codecFactory.get();
     }
     String k = key.apply(element);
+    // The producer stamps the record with the time it is written. The stream timestamp is not
+    // usable here: records released by a timer carry the timer's time, which can be far in the
+    // past (Long.MIN_VALUE + 1 for the bootstrap gate), and consumers measure latency by it.
     return new ProducerRecord<>(
         topic,
         null,
-        timestamp,
+        null,
         k == null ? null : k.getBytes(StandardCharsets.UTF_8),
         codec.encode(element));
   }

@@ -90,13 +90,15 @@ public final class DemoData {
     return expectedBySector;
   }
 
-  /** Indicators that are valid now and not revoked. */
+  /** Ids whose newest version is valid now and not revoked: what the job should hold. */
   public long liveIndicatorCount() {
-    return indicators.stream()
+    Map<String, Indicator> newest = new HashMap<>();
+    for (Indicator i : indicators) {
+      newest.merge(i.getId(), i, (a, b) -> a.getVersion().isAfter(b.getVersion()) ? a : b);
+    }
+    return newest.values().stream()
         .filter(i -> !i.getRevoked())
         .filter(i -> i.getValidUntil() == null || i.getValidUntil().isAfter(now))
-        .map(Indicator::getId)
-        .distinct()
         .count();
   }
 
