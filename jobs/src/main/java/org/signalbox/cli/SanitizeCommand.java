@@ -154,6 +154,10 @@ final class SanitizeCommand implements Callable<Integer> {
                   + writer.failures()
                   + " events were not accepted by Kafka: "
                   + writer.firstFailure());
+          if (String.valueOf(writer.firstFailure()).contains("not present in metadata")) {
+            System.err.println(
+                "hint: topic " + t + " does not exist; the ISAC creates member topics");
+          }
           System.err.print(counters.summary());
           return 1;
         }

@@ -19,9 +19,9 @@ import org.signalbox.schema.TelemetryEvent;
 class EdgeCommandsTest {
   static final String KEY = "1522178d33a4cf80130a5b1649907d10d8988f837979652762574c2d2a842202";
 
-  record Result(int exit, String out, String err) {}
+  public record Result(int exit, String out, String err) {}
 
-  static Result run(String stdin, String... args) {
+  public static Result run(String stdin, String... args) {
     InputStream oldIn = System.in;
     PrintStream oldOut = System.out;
     PrintStream oldErr = System.err;
