@@ -18,7 +18,9 @@ import picocli.CommandLine.Command;
       MatchCommand.class,
       CorrelateCommand.class,
       StixCommand.class,
-      IndicatorsCommand.class
+      IndicatorsCommand.class,
+      CryptoPanCommand.class,
+      SanitizeCommand.class
     })
 public final class SignalboxCommand implements Runnable {
 
