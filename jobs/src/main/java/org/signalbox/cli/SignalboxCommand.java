@@ -4,15 +4,15 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * The {@code signalbox} command line. Every subcommand is a class of its own in this package and
- * is listed here; {@code --help} works on each.
+ * The {@code signalbox} command line. Every subcommand is a class of its own in this package and is
+ * listed here; {@code --help} works on each.
  */
 @Command(
     name = "signalbox",
     mixinStandardHelpOptions = true,
     versionProvider = SignalboxCommand.Version.class,
     description = "Correlation engine for a transport-sector ISAC.",
-    subcommands = {CommandLine.HelpCommand.class})
+    subcommands = {CommandLine.HelpCommand.class, BrokerCommand.class})
 public final class SignalboxCommand implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
