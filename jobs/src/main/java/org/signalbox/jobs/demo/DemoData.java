@@ -103,6 +103,8 @@ public final class DemoData {
   }
 
   private void generateIndicators(int exact) {
+    // Values are unique, so that each planted hit is due exactly one sighting.
+    java.util.Set<String> used = new java.util.HashSet<>();
     for (int i = 0; i < exact; i++) {
       int kind = random.nextInt(100);
       ObservableType type;
@@ -133,6 +135,10 @@ public final class DemoData {
                 + "/"
                 + hex(8)
                 + ".php";
+      }
+      if (!used.add(type + "|" + value) || value.startsWith("91.203.")) {
+        i--; // taken, or inside the block reserved for withdrawn indicators
+        continue;
       }
       Indicator ind = base(type, value, MatchKind.EXACT).build();
       indicators.add(ind);
