@@ -38,8 +38,8 @@ class IndicatorsImportTaxiiTest {
           + "\"pattern\":\"[ipv4-addr:value = '198.51.100.7'\"}]}";
 
   private HttpServer server;
-  private final List<String> queries = new CopyOnWriteArrayList<>();
-  private String url;
+  final List<String> queries = new CopyOnWriteArrayList<>();
+  String url;
 
   @BeforeEach
   void start() throws Exception {
