@@ -26,8 +26,7 @@ public final class AudiencePseudonyms {
     try {
       Mac mac = Mac.getInstance("HmacSHA256");
       mac.init(new SecretKeySpec(key, "HmacSHA256"));
-      byte[] h =
-          mac.doFinal((audience + '\n' + member).getBytes(StandardCharsets.UTF_8));
+      byte[] h = mac.doFinal((audience + '\n' + member).getBytes(StandardCharsets.UTF_8));
       // Shape the first 16 bytes as an RFC 4122 version 4 UUID (random-looking, which it is).
       h[6] = (byte) ((h[6] & 0x0f) | 0x40);
       h[8] = (byte) ((h[8] & 0x3f) | 0x80);

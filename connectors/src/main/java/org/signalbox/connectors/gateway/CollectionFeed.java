@@ -4,10 +4,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.function.Consumer;
 
 /**
- * Where a collection's objects come from. The gateway asks one feed per collection to deliver
- * STIX objects (already converted, already limited to what the collection's audience may see) to
- * its store. Today's implementation reads Kafka topics ({@link KafkaCollectionFeed}); a test or
- * another transport can plug in its own.
+ * Where a collection's objects come from. The gateway asks one feed per collection to deliver STIX
+ * objects (already converted, already limited to what the collection's audience may see) to its
+ * store. Today's implementation reads Kafka topics ({@link KafkaCollectionFeed}); a test or another
+ * transport can plug in its own.
  */
 public interface CollectionFeed extends AutoCloseable {
 

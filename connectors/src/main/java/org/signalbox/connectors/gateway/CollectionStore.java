@@ -58,9 +58,10 @@ public final class CollectionStore {
 
   /** The objects matching the query's filters, one page from its {@code next} position. */
   public synchronized Page query(ObjectQuery q) {
-    Map<String, Instant[]> firstLast = q.versionSelects.contains(ObjectQuery.VersionSelect.ALL)
-        ? Map.of()
-        : firstAndLastVersions(q);
+    Map<String, Instant[]> firstLast =
+        q.versionSelects.contains(ObjectQuery.VersionSelect.ALL)
+            ? Map.of()
+            : firstAndLastVersions(q);
     List<StoredObject> page = new ArrayList<>();
     boolean more = false;
     for (StoredObject o : entries) {
@@ -86,9 +87,7 @@ public final class CollectionStore {
           o.id(),
           new Instant[] {o.version(), o.version()},
           (a, b) ->
-              new Instant[] {
-                a[0].isBefore(b[0]) ? a[0] : b[0], a[1].isAfter(b[1]) ? a[1] : b[1]
-              });
+              new Instant[] {a[0].isBefore(b[0]) ? a[0] : b[0], a[1].isAfter(b[1]) ? a[1] : b[1]});
     }
     return out;
   }

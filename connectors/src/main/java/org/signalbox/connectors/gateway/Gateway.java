@@ -72,10 +72,7 @@ public final class Gateway implements AutoCloseable {
       for (int i = 0; i < feeds.size(); i++) {
         CollectionStore store = stores.get(i);
         String audience = config.collections.get(i).audience;
-        feeds
-            .get(i)
-            .start(
-                o -> g.metrics.record(audience, store.add(o) ? "added" : "duplicate"));
+        feeds.get(i).start(o -> g.metrics.record(audience, store.add(o) ? "added" : "duplicate"));
       }
       g.server.start(host, port);
       if (metricsPort >= 0) {

@@ -64,7 +64,8 @@ public final class GatewayConfig {
     public String id() {
       return id != null
           ? id
-          : UUID.nameUUIDFromBytes(("signalbox-audience:" + audience).getBytes(StandardCharsets.UTF_8))
+          : UUID.nameUUIDFromBytes(
+                  ("signalbox-audience:" + audience).getBytes(StandardCharsets.UTF_8))
               .toString();
     }
 
@@ -105,7 +106,11 @@ public final class GatewayConfig {
   private static String locationOf(com.fasterxml.jackson.core.JsonProcessingException e) {
     return e.getLocation() == null
         ? ""
-        : " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")";
+        : " (line "
+            + e.getLocation().getLineNr()
+            + ", column "
+            + e.getLocation().getColumnNr()
+            + ")";
   }
 
   /** Checks the whole file and reports the first fault by its place in it. */
@@ -123,9 +128,11 @@ public final class GatewayConfig {
     for (int i = 0; i < collections.size(); i++) {
       Collection col = collections.get(i);
       String where = "collections[" + i + "]";
-      require(col.audience != null && NAME.matcher(col.audience).matches(),
+      require(
+          col.audience != null && NAME.matcher(col.audience).matches(),
           where + ".audience must match " + NAME);
-      require(audiences.add(col.audience), where + ": audience " + col.audience + " is served twice");
+      require(
+          audiences.add(col.audience), where + ": audience " + col.audience + " is served twice");
       require(col.maxTlp != null, where + ".maxTlp is empty");
       try {
         UUID.fromString(col.id());
@@ -139,7 +146,8 @@ public final class GatewayConfig {
     for (int i = 0; i < members.size(); i++) {
       Member m = members.get(i);
       String where = "members[" + i + "]";
-      require(m.name != null && !m.name.isBlank() && !m.name.contains(":"),
+      require(
+          m.name != null && !m.name.isBlank() && !m.name.contains(":"),
           where + ".name must be non-empty and without ':'");
       require(names.add(m.name), where + ": member " + m.name + " is listed twice");
       require(m.passwordHash != null, where + ".passwordHash is missing");

@@ -52,7 +52,8 @@ public final class KafkaCollectionFeed implements CollectionFeed {
     props = new Properties();
     props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-    props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+    props.put(
+        ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
     props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
     props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     props.put(ConsumerConfig.CLIENT_ID_CONFIG, "signalbox-gateway-" + audience);
@@ -118,7 +119,11 @@ public final class KafkaCollectionFeed implements CollectionFeed {
         // Not dropped silently: the origin is logged and counted; the record stays in Kafka.
         LOG.warn(
             "collection {}: skipped {}-{}@{}: {}",
-            audience, r.topic(), r.partition(), r.offset(), result.reason());
+            audience,
+            r.topic(),
+            r.partition(),
+            r.offset(),
+            result.reason());
         metrics.record(audience, "undecodable");
         break;
       case WITHHELD_TLP:

@@ -27,8 +27,7 @@ public final class MemberAuthenticator {
   private final byte[] processSalt = new byte[16];
 
   public MemberAuthenticator(java.util.List<GatewayConfig.Member> members) {
-    this.members =
-        members.stream().collect(Collectors.toUnmodifiableMap(m -> m.name, m -> m));
+    this.members = members.stream().collect(Collectors.toUnmodifiableMap(m -> m.name, m -> m));
     new java.security.SecureRandom().nextBytes(processSalt);
   }
 

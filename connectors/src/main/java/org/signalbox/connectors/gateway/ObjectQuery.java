@@ -21,7 +21,8 @@ public final class ObjectQuery {
 
   // Plain (trusted) patterns over bounded, server-side validation input; no untrusted regex.
   private static final Pattern TYPE = Pattern.compile("[a-z0-9][a-z0-9-]{1,249}");
-  private static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9-]{1,249}--[A-Za-z0-9._-]{1,200}");
+  private static final Pattern ID =
+      Pattern.compile("[a-z0-9][a-z0-9-]{1,249}--[A-Za-z0-9._-]{1,200}");
   private static final Pattern NEXT = Pattern.compile("[0-9]{1,18}");
 
   /** What {@code match[version]} selects. */
@@ -94,7 +95,8 @@ public final class ObjectQuery {
           break;
         case "next":
           if (!NEXT.matcher(value).matches()) {
-            throw TaxiiException.badRequest("next is not a token this server issued: " + clip(value));
+            throw TaxiiException.badRequest(
+                "next is not a token this server issued: " + clip(value));
           }
           after = Long.parseLong(value);
           break;

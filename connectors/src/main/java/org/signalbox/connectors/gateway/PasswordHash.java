@@ -17,6 +17,7 @@ public final class PasswordHash {
   private PasswordHash() {}
 
   static final String SCHEME = "pbkdf2-sha256";
+
   /** OWASP's 2023 recommendation for PBKDF2-HMAC-SHA256. */
   public static final int DEFAULT_ITERATIONS = 600_000;
 

@@ -55,11 +55,14 @@ public final class TaxiiServer implements AutoCloseable {
 
   public void start(String host, int port) throws IOException {
     server = HttpServer.create(new InetSocketAddress(host, port), 64);
-    executor = Executors.newFixedThreadPool(4, r -> {
-      Thread t = new Thread(r, "taxii-http");
-      t.setDaemon(true);
-      return t;
-    });
+    executor =
+        Executors.newFixedThreadPool(
+            4,
+            r -> {
+              Thread t = new Thread(r, "taxii-http");
+              t.setDaemon(true);
+              return t;
+            });
     server.setExecutor(executor);
     server.createContext("/", this::handle);
     server.start();
@@ -325,8 +328,7 @@ public final class TaxiiServer implements AutoCloseable {
 
   private static void noParams(Map<String, List<String>> params) throws TaxiiException {
     if (!params.isEmpty()) {
-      throw TaxiiException.badRequest(
-          "this endpoint takes no parameters, got " + params.keySet());
+      throw TaxiiException.badRequest("this endpoint takes no parameters, got " + params.keySet());
     }
   }
 
