@@ -128,8 +128,12 @@ public final class TaxiiServer implements AutoCloseable {
       throws TaxiiException {
     List<String> path = segments(rawPath);
     if (!method.equals("GET") && !method.equals("HEAD")) {
-      boolean writes = path.size() == 5 && path.get(4).equals("objects") && method.equals("POST");
+      boolean writes = path.size() == 4 && path.get(3).equals("objects") && method.equals("POST");
       if (writes) {
+        ServedCollection target = byId.get(path.get(2));
+        if (target == null || !member.audiences().contains(target.audience())) {
+          throw TaxiiException.notFound("no such collection (or not one you may read)");
+        }
         throw new TaxiiException(
             403, "Forbidden", "the collections of this server are read only (can_write is false)");
       }
