@@ -9,6 +9,7 @@ import org.apache.flink.util.Collector;
 import org.signalbox.connectors.kafka.RawRecord;
 import org.signalbox.connectors.stix.pattern.InvalidPatternException;
 import org.signalbox.connectors.stix.pattern.StixPattern;
+import org.signalbox.jobs.metrics.CorrelateMetrics;
 import org.signalbox.observable.InvalidObservableException;
 import org.signalbox.observable.IpNetwork;
 import org.signalbox.observable.NormalizedObservable;
@@ -37,7 +38,10 @@ public final class IndicatorDecoder extends ProcessFunction<RawRecord, Indicator
   public void open(OpenContext openContext) {
     codec = AvroCodec.indicator();
     rejected =
-        getRuntimeContext().getMetricGroup().addGroup("signalbox").counter("indicatorDeadLetters");
+        getRuntimeContext()
+            .getMetricGroup()
+            .addGroup(CorrelateMetrics.GROUP)
+            .counter(CorrelateMetrics.INDICATOR_DEAD_LETTERS);
   }
 
   @Override
