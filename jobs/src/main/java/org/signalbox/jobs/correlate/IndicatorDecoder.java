@@ -15,6 +15,7 @@ import org.signalbox.connectors.indicators.warninglist.Warninglists;
 import org.signalbox.connectors.kafka.RawRecord;
 import org.signalbox.connectors.stix.pattern.InvalidPatternException;
 import org.signalbox.connectors.stix.pattern.StixPattern;
+import org.signalbox.jobs.metrics.CorrelateMetrics;
 import org.signalbox.observable.InvalidObservableException;
 import org.signalbox.observable.IpNetwork;
 import org.signalbox.observable.NormalizedObservable;
@@ -54,9 +55,15 @@ public final class IndicatorDecoder extends ProcessFunction<RawRecord, Indicator
   public void open(OpenContext openContext) throws IOException {
     codec = AvroCodec.indicator();
     rejected =
-        getRuntimeContext().getMetricGroup().addGroup("signalbox").counter("indicatorDeadLetters");
+        getRuntimeContext()
+            .getMetricGroup()
+            .addGroup(CorrelateMetrics.GROUP)
+            .counter(CorrelateMetrics.INDICATOR_DEAD_LETTERS);
     suppressed =
-        getRuntimeContext().getMetricGroup().addGroup("signalbox").counter("indicatorsSuppressed");
+        getRuntimeContext()
+            .getMetricGroup()
+            .addGroup(CorrelateMetrics.GROUP)
+            .counter(CorrelateMetrics.INDICATORS_SUPPRESSED);
     if (!warninglistDir.isBlank()) {
       // A configuration fault, not a data fault: fail the start with a message that says so.
       Path dir = Path.of(warninglistDir);
