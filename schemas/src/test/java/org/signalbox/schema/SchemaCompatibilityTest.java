@@ -27,12 +27,15 @@ class SchemaCompatibilityTest {
             TelemetryEvent.getClassSchema(),
             Indicator.getClassSchema(),
             Sighting.getClassSchema(),
-            DeadLetter.getClassSchema())
+            DeadLetter.getClassSchema(),
+            CampaignAlert.getClassSchema())
         .flatMap(
             current -> {
               List<Schema> history = AvroCodec.history(current.getName());
               assertThat(history)
-                  .as("released versions of %s (add history/%s/v1.avsc)", current.getName(), current.getName())
+                  .as(
+                      "released versions of %s (add history/%s/v1.avsc)",
+                      current.getName(), current.getName())
                   .isNotEmpty();
               return history.stream().map(old -> Arguments.of(current.getName(), current, old));
             });
