@@ -1,11 +1,14 @@
 package org.signalbox.jobs.campaign;
 
+import java.nio.charset.StandardCharsets;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.configuration.ReadableConfig;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.signalbox.jobs.sharing.RoutedRecord;
+import org.signalbox.jobs.sharing.SharingRouter;
 import org.signalbox.schema.CampaignAlert;
 import org.signalbox.schema.Sighting;
 
@@ -53,5 +56,32 @@ public final class CampaignPipeline {
             TypeInformation.of(CampaignAlert.class))
         .name("campaign detector")
         .uid("campaign-detector");
+  }
+
+  /**
+   * The shared copies of the alerts: one {@link RoutedRecord} per feed the marking allows, members
+   * pseudonymised, small counts withheld. Write them with {@code RoutedRecordSerializer}.
+   *
+   * @throws IllegalArgumentException when {@code sharing.pseudonym-key} is not set
+   */
+  public static DataStream<RoutedRecord> share(
+      DataStream<CampaignAlert> alerts, ReadableConfig conf) {
+    String key =
+        conf.getOptional(CampaignOptions.PSEUDONYM_KEY)
+            .orElseThrow(
+                () ->
+                    new IllegalArgumentException(
+                        CampaignOptions.PSEUDONYM_KEY.key()
+                            + " is required to share alerts: without it members could not be"
+                            + " pseudonymised"));
+    return alerts
+        .process(
+            new SharingRouter(
+                conf.get(CampaignOptions.PSEUDONYM_KEY_ID),
+                key.getBytes(StandardCharsets.UTF_8),
+                conf.get(CampaignOptions.MIN_PUBLISHED_COUNT)),
+            TypeInformation.of(RoutedRecord.class))
+        .name("sharing router")
+        .uid("sharing-router");
   }
 }

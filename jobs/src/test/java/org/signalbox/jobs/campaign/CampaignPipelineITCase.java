@@ -1,11 +1,14 @@
 package org.signalbox.jobs.campaign;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
@@ -16,6 +19,7 @@ import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.flink.util.CloseableIterator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.signalbox.jobs.sharing.RoutedRecord;
 import org.signalbox.schema.CampaignAlert;
 import org.signalbox.schema.CampaignKeyKind;
 import org.signalbox.schema.IndicatorContext;
@@ -25,6 +29,7 @@ import org.signalbox.schema.ObservableType;
 import org.signalbox.schema.Sector;
 import org.signalbox.schema.Sighting;
 import org.signalbox.schema.Tlp;
+import org.signalbox.schema.support.AvroCodec;
 
 /** Campaign detection on a MiniCluster with bounded input, strict about Kryo fallbacks. */
 class CampaignPipelineITCase {
@@ -171,5 +176,71 @@ class CampaignPipelineITCase {
                 Tlp.GREEN));
 
     assertThat(run(input)).isEmpty();
+  }
+
+  @Test
+  void sharedFeedsReachOnlyEntitledMembersWithPseudonyms() throws Exception {
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+    Configuration conf = new Configuration();
+    conf.set(PipelineOptions.GENERIC_TYPES, false);
+    conf.set(CampaignOptions.PSEUDONYM_KEY, "a-test-key-of-enough-length");
+    env.configure(conf);
+    env.setParallelism(1);
+    List<Sighting> input = new ArrayList<>(threeMembersTwoSectors());
+    // A member of the community that saw nothing of this actor.
+    input.add(sighting("z", "m-log-01", Sector.LOGISTICS, T0, "OTHERBEAR", Tlp.GREEN));
+    var alerts =
+        CampaignPipeline.build(env.fromData(input, TypeInformation.of(Sighting.class)), conf);
+    List<RoutedRecord> routed = new ArrayList<>();
+    try (CloseableIterator<RoutedRecord> it = CampaignPipeline.share(alerts, conf).collectAsync()) {
+      env.execute("campaign sharing test");
+      it.forEachRemaining(routed::add);
+    }
+
+    AvroCodec<CampaignAlert> codec = AvroCodec.campaignAlert();
+    Map<String, List<CampaignAlert>> feeds = new TreeMap<>();
+    for (RoutedRecord r : routed) {
+      feeds.computeIfAbsent(r.topic, t -> new ArrayList<>()).add(codec.decode(r.value));
+    }
+    // Revision 1 (GREEN, two rail members) goes to the community with its count withheld (2 < 3)
+    // and to both members; revision 2 is AMBER (m-air-01's marking): its three members only.
+    assertThat(feeds)
+        .containsOnlyKeys(
+            "feed.community",
+            "feed.member.m-rail-01",
+            "feed.member.m-rail-02",
+            "feed.member.m-air-01");
+    assertThat(feeds.get("feed.community"))
+        .singleElement()
+        .satisfies(
+            a -> {
+              assertThat(a.getRevision()).isEqualTo(1);
+              assertThat(a.getCountsWithheld()).isTrue();
+              assertThat(a.getMembers()).isEmpty();
+            });
+    assertThat(feeds.get("feed.member.m-rail-01"))
+        .extracting(CampaignAlert::getRevision)
+        .containsExactly(1, 2);
+    assertThat(feeds.get("feed.member.m-air-01"))
+        .singleElement()
+        .satisfies(
+            a -> {
+              assertThat(a.getRevision()).isEqualTo(2);
+              assertThat(a.getMemberCount()).isEqualTo(3);
+              assertThat(a.getMembers())
+                  .contains("m-air-01")
+                  .doesNotContain("m-rail-01", "m-rail-02");
+            });
+  }
+
+  @Test
+  void sharingWithoutAPseudonymKeyIsRefused() {
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+    var alerts =
+        CampaignPipeline.build(
+            env.fromData(threeMembersTwoSectors(), TypeInformation.of(Sighting.class)),
+            new Configuration());
+    assertThatThrownBy(() -> CampaignPipeline.share(alerts, new Configuration()))
+        .hasMessageContaining("sharing.pseudonym-key");
   }
 }
