@@ -121,6 +121,18 @@ public final class CampaignDetector
     }
 
     Episode ep = episode.value();
+    if (ep != null && allOutOfWindow(t)) {
+      // Every member is a whole window older than this sighting: the episode is over even if
+      // the watermark, held back by a slow partition, has not said so yet. Continuing it would
+      // hide the new episode behind the old one's counts and id.
+      long timer = ep.timer;
+      members.clear();
+      indicatorsSeen.clear();
+      ep = null;
+      if (timer != NO_TIMER) {
+        ctx.timerService().deleteEventTimeTimer(timer);
+      }
+    }
     if (ep == null) {
       ep = new Episode();
       ep.start = t;
@@ -191,6 +203,15 @@ public final class CampaignDetector
     }
     reschedule(ep, ctx);
     episode.update(ep);
+  }
+
+  private boolean allOutOfWindow(long t) throws Exception {
+    for (MemberPresence p : members.values()) {
+      if (p.lastSeen + windowMillis > t) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private void evaluate(String key, Episode ep, long watermark, Collector<CampaignAlert> out)

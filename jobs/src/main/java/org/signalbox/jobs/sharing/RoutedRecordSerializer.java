@@ -10,6 +10,8 @@ public final class RoutedRecordSerializer implements KafkaRecordSerializationSch
   @Override
   public ProducerRecord<byte[], byte[]> serialize(
       RoutedRecord r, KafkaSinkContext context, Long timestamp) {
-    return new ProducerRecord<>(r.topic, null, timestamp, r.key, r.value);
+    // The producer stamps the write time: an alert's stream timestamp is the event time of the
+    // sighting that raised it, which can be hours old and would mislead retention and latency.
+    return new ProducerRecord<>(r.topic, null, null, r.key, r.value);
   }
 }

@@ -5,7 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Random;
 import java.util.stream.Collectors;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
@@ -150,7 +153,8 @@ class CampaignDetectorTest {
         .satisfies(
             a -> {
               assertThat(a.getMemberCount()).isEqualTo(2);
-              assertThat(a.getFirstSeen()).isEqualTo(T0);
+              // The sighting at T0 belonged to an episode that ended; it does not date this one.
+              assertThat(a.getFirstSeen()).isEqualTo(T0.plus(WINDOW));
             });
   }
 
@@ -198,6 +202,30 @@ class CampaignDetectorTest {
     assertThat(again.getAlertId()).isNotEqualTo(firstId);
 
     watermark(31 * H + WINDOW.toMillis());
+    assertThat(harness.numKeyedStateEntries()).isZero();
+    assertThat(harness.numEventTimeTimers()).isZero();
+  }
+
+  @Test
+  void aNewEpisodeStartsAfterAQuietWindowEvenWhenTheWatermarkLags() throws Exception {
+    send(seen("m-rail-01", Sector.RAIL, 0));
+    send(seen("m-rail-02", Sector.RAIL, H));
+    String firstId = drain().get(0).getAlertId();
+
+    // No watermark has come (a slow partition); the next sightings are two days later.
+    send(seen("m-rail-01", Sector.RAIL, 48 * H));
+    send(seen("m-rail-02", Sector.RAIL, 49 * H));
+    assertThat(drain())
+        .singleElement()
+        .satisfies(
+            a -> {
+              assertThat(a.getRevision()).isEqualTo(1);
+              assertThat(a.getAlertId()).isNotEqualTo(firstId);
+              assertThat(a.getEpisodeStart()).isEqualTo(T0.plusMillis(48 * H));
+            });
+    assertThat(harness.numEventTimeTimers()).isEqualTo(1);
+
+    watermark(49 * H + WINDOW.toMillis());
     assertThat(harness.numKeyedStateEntries()).isZero();
     assertThat(harness.numEventTimeTimers()).isZero();
   }
@@ -257,8 +285,22 @@ class CampaignDetectorTest {
 
     // m-rail-01 (the AMBER one) leaves; its marking still binds what was learnt from it.
     watermark(WINDOW.toMillis() + 1);
-    send(seen("m-rail-03", Sector.RAIL, WINDOW.toMillis() + H, "indicator--a", Tlp.CLEAR, 50));
-    send(seen("m-air-01", Sector.AVIATION, WINDOW.toMillis() + H, "indicator--a", Tlp.CLEAR, 50));
+    send(
+        seen(
+            "m-rail-03",
+            Sector.RAIL,
+            WINDOW.toMillis() + 30 * 60_000L,
+            "indicator--a",
+            Tlp.CLEAR,
+            50));
+    send(
+        seen(
+            "m-air-01",
+            Sector.AVIATION,
+            WINDOW.toMillis() + 30 * 60_000L,
+            "indicator--a",
+            Tlp.CLEAR,
+            50));
     assertThat(drain())
         .singleElement()
         .satisfies(
@@ -309,5 +351,67 @@ class CampaignDetectorTest {
         .hasMessageContaining("campaign.min-members");
     assertThatThrownBy(() -> new CampaignDetector(2, Duration.ZERO, LATENESS, 4))
         .hasMessageContaining("campaign.window");
+  }
+
+  /**
+   * Random streams of sightings (members, sectors, jittered times, watermarks, stragglers): every
+   * alert id's revisions count up from 1 without gaps, each revision has more members or sectors
+   * than any before it, a marking never relaxes, and once the watermark passes the end nothing is
+   * left in state or timers.
+   */
+  @Test
+  void randomStreamsNeverDuplicateAndAlwaysCleanUp() throws Exception {
+    Random rnd = new Random(7L);
+    Sector[] sectors = {Sector.RAIL, Sector.AVIATION, Sector.AIRPORT, Sector.LOGISTICS};
+    int raised = 0;
+    int escalations = 0;
+    for (int run = 0; run < 200; run++) {
+      harness.close();
+      harness = harness(2 + rnd.nextInt(2), 4);
+      long clock = 0;
+      long watermark = Long.MIN_VALUE;
+      List<CampaignAlert> alerts = new java.util.ArrayList<>();
+      for (int i = 0; i < 60; i++) {
+        clock += rnd.nextInt(4) * H;
+        if (rnd.nextInt(20) == 0) {
+          clock += 30 * H; // a quiet spell: the episode ends, a new one may start
+        }
+        long t = clock - rnd.nextInt(3) * H;
+        String member = "m-" + rnd.nextInt(6);
+        Sector sector = sectors[Math.floorMod(member.hashCode(), sectors.length)];
+        Tlp tlp = Tlp.values()[rnd.nextInt(3)];
+        send(seen(member, sector, t, "indicator--" + rnd.nextInt(8), tlp, rnd.nextInt(101)));
+        if (rnd.nextInt(5) == 0 && clock - H > watermark) {
+          watermark = clock - H;
+          watermark(watermark);
+        }
+        alerts.addAll(drain());
+      }
+      Map<String, CampaignAlert> last = new HashMap<>();
+      for (CampaignAlert a : alerts) {
+        CampaignAlert before = last.put(a.getAlertId(), a);
+        if (before == null) {
+          raised++;
+          assertThat(a.getRevision()).isEqualTo(1);
+        } else {
+          escalations++;
+          assertThat(a.getRevision()).isEqualTo(before.getRevision() + 1);
+          assertThat(
+                  a.getMemberCount() > before.getMemberCount()
+                      || a.getSectorCount() > before.getSectorCount())
+              .as("escalation of %s over %s", a, before)
+              .isTrue();
+          assertThat(a.getTlp().ordinal()).isGreaterThanOrEqualTo(before.getTlp().ordinal());
+        }
+        assertThat(a.getMemberCount()).isEqualTo(a.getMembers().size());
+        assertThat(a.getSeverity()).isBetween(0, 100);
+      }
+      harness.processWatermark(Long.MAX_VALUE);
+      assertThat(harness.numKeyedStateEntries()).isZero();
+      assertThat(harness.numEventTimeTimers()).isZero();
+    }
+    // The streams must exercise both paths, or the invariants above prove nothing.
+    assertThat(raised).isGreaterThan(200);
+    assertThat(escalations).isGreaterThan(200);
   }
 }
