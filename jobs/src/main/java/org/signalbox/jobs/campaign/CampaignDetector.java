@@ -25,6 +25,7 @@ import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 import org.signalbox.schema.CampaignAlert;
+import org.signalbox.schema.CampaignKeyKind;
 import org.signalbox.schema.Sector;
 import org.signalbox.schema.Tlp;
 import org.signalbox.schema.support.Tlps;
@@ -57,12 +58,18 @@ public final class CampaignDetector
   public static final OutputTag<CampaignObservation> TOO_LATE =
       new OutputTag<>("campaign-too-late", TypeInformation.of(CampaignObservation.class));
 
+  /** Decisions to suppress a flooding indicator, for the secretariat. */
+  public static final OutputTag<FloodDecision> FLOODED =
+      new OutputTag<>("campaign-flooded", TypeInformation.of(FloodDecision.class));
+
   private static final long NO_TIMER = Long.MIN_VALUE;
 
   private final int minMembers;
   private final long windowMillis;
   private final long latenessMillis;
   private final int maxIndicatorIds;
+  private final int floodMembers;
+  private final long floodSuppressionMillis;
 
   private transient MapState<String, MemberPresence> members;
   private transient MapState<String, Boolean> indicatorsSeen;
@@ -71,9 +78,25 @@ public final class CampaignDetector
   private transient Counter lateCounted;
   private transient Counter raised;
   private transient Counter escalated;
+  private transient Counter floods;
 
   public CampaignDetector(
       int minMembers, Duration window, Duration allowedLateness, int maxIndicatorIds) {
+    this(minMembers, window, allowedLateness, maxIndicatorIds, 0, Duration.ZERO);
+  }
+
+  /**
+   * @param floodMembers an indicator seen by this many members within the window is taken for a
+   *     shared service or a warninglist gap, not a campaign; 0 turns the guard off
+   * @param floodSuppression how long (event time) such an indicator raises no alerts
+   */
+  public CampaignDetector(
+      int minMembers,
+      Duration window,
+      Duration allowedLateness,
+      int maxIndicatorIds,
+      int floodMembers,
+      Duration floodSuppression) {
     if (minMembers < 1) {
       throw new IllegalArgumentException("campaign.min-members must be at least 1: " + minMembers);
     }
@@ -84,6 +107,13 @@ public final class CampaignDetector
     this.windowMillis = window.toMillis();
     this.latenessMillis = allowedLateness.toMillis();
     this.maxIndicatorIds = maxIndicatorIds;
+    if (floodMembers != 0 && floodMembers <= minMembers) {
+      throw new IllegalArgumentException(
+          "campaign.flood-members must be 0 (off) or more than campaign.min-members: "
+              + floodMembers);
+    }
+    this.floodMembers = floodMembers;
+    this.floodSuppressionMillis = floodSuppression.toMillis();
   }
 
   @Override
@@ -106,6 +136,7 @@ public final class CampaignDetector
     lateCounted = metrics.counter("campaignLateSightings");
     raised = metrics.counter("campaignAlertsRaised");
     escalated = metrics.counter("campaignEscalations");
+    floods = metrics.counter("campaignFloodsSuppressed");
   }
 
   @Override
@@ -175,7 +206,7 @@ public final class CampaignDetector
     }
     members.put(o.member, p);
 
-    evaluate(ctx.getCurrentKey(), ep, watermark, out);
+    evaluate(ctx.getCurrentKey(), ep, watermark, ctx, out);
     reschedule(ep, ctx);
     episode.update(ep);
   }
@@ -214,7 +245,8 @@ public final class CampaignDetector
     return true;
   }
 
-  private void evaluate(String key, Episode ep, long watermark, Collector<CampaignAlert> out)
+  private void evaluate(
+      String key, Episode ep, long watermark, Context ctx, Collector<CampaignAlert> out)
       throws Exception {
     long newest = Long.MIN_VALUE;
     for (MemberPresence p : members.values()) {
@@ -235,7 +267,27 @@ public final class CampaignDetector
     }
     int memberCount = inWindow.size();
     int sectorCount = sectors.size();
-    if (memberCount < minMembers) {
+    if (floodMembers > 0
+        && memberCount >= floodMembers
+        && key.startsWith(CampaignKeyKind.INDICATOR.name() + "|")) {
+      // Most members matching one value at once is a CDN, a resolver or a warninglist gap far
+      // more often than a campaign: tell the secretariat once per suppression, alert nobody.
+      if (ep.suppressedUntil <= newest) {
+        ep.suppressedUntil = newest + floodSuppressionMillis;
+        floods.inc();
+        FloodDecision d = new FloodDecision();
+        d.key = key;
+        d.memberCount = memberCount;
+        d.sectorCount = sectorCount;
+        d.threshold = floodMembers;
+        d.decidedAt = newest;
+        d.suppressedUntil = ep.suppressedUntil;
+        d.alertId = ep.revision > 0 ? alertId(key, ep.start) : null;
+        ctx.output(FLOODED, d);
+      }
+      return;
+    }
+    if (memberCount < minMembers || ep.suppressedUntil > newest) {
       return;
     }
     if (ep.revision > 0 && memberCount <= ep.alertedMembers && sectorCount <= ep.alertedSectors) {
@@ -253,7 +305,7 @@ public final class CampaignDetector
         CampaignAlert.newBuilder()
             .setAlertId(alertId(key, ep.start))
             .setRevision(ep.revision)
-            .setKeyKind(org.signalbox.schema.CampaignKeyKind.valueOf(key.substring(0, bar)))
+            .setKeyKind(CampaignKeyKind.valueOf(key.substring(0, bar)))
             .setKeyValue(key.substring(bar + 1))
             .setEpisodeStart(Instant.ofEpochMilli(ep.start))
             .setFirstSeen(Instant.ofEpochMilli(first))
@@ -335,6 +387,9 @@ public final class CampaignDetector
     public String[] indicatorIds;
     public int indicatorIdsOmitted;
     public int lateSightings;
+
+    /** Event time until which a flooding indicator raises no alerts; 0 when not suppressed. */
+    public long suppressedUntil;
 
     /** The one registered event-time timer, or Long.MIN_VALUE. */
     public long timer;

@@ -56,6 +56,25 @@ public final class CampaignOptions {
           .withDescription(
               "Contributing indicator ids listed on an alert; further ids are only counted.");
 
+  public static final ConfigOption<Integer> FLOOD_MEMBERS =
+      ConfigOptions.key("campaign.flood-members")
+          .intType()
+          .defaultValue(10)
+          .withDescription(
+              "An indicator seen by this many distinct members within the window is suppressed"
+                  + " (a CDN, a resolver, a warninglist gap) and reported on the flood side"
+                  + " output instead of alerting everyone; 0 turns the guard off. Must exceed"
+                  + " campaign.min-members. Applies to indicator keys only: a real campaign by"
+                  + " one actor may reach every member.");
+
+  public static final ConfigOption<Duration> FLOOD_SUPPRESSION =
+      ConfigOptions.key("campaign.flood-suppression")
+          .durationType()
+          .defaultValue(Duration.ofHours(6))
+          .withDescription(
+              "How long (event time) a flooding indicator raises no alerts; if it still floods"
+                  + " then, the decision is made and reported again.");
+
   public static final ConfigOption<Integer> MIN_PUBLISHED_COUNT =
       ConfigOptions.key("sharing.min-published-count")
           .intType()
@@ -88,6 +107,8 @@ public final class CampaignOptions {
           OUT_OF_ORDERNESS,
           IDLENESS,
           MAX_INDICATOR_IDS,
+          FLOOD_MEMBERS,
+          FLOOD_SUPPRESSION,
           MIN_PUBLISHED_COUNT,
           PSEUDONYM_KEY,
           PSEUDONYM_KEY_ID);

@@ -30,7 +30,9 @@ public final class CampaignPipeline {
 
   /**
    * @return the alert stream (every revision of every alert, keyed downstream by alertId); the
-   *     sightings that came too late are {@code result.getSideOutput(CampaignDetector.TOO_LATE)}
+   *     sightings that came too late are {@code result.getSideOutput(CampaignDetector.TOO_LATE)},
+   *     the over-correlation guard's decisions {@code
+   *     result.getSideOutput(CampaignDetector.FLOODED)}
    */
   public static SingleOutputStreamOperator<CampaignAlert> build(
       DataStream<Sighting> sightings, ReadableConfig conf) {
@@ -52,7 +54,9 @@ public final class CampaignPipeline {
                 conf.get(CampaignOptions.MIN_MEMBERS),
                 conf.get(CampaignOptions.WINDOW),
                 conf.get(CampaignOptions.ALLOWED_LATENESS),
-                conf.get(CampaignOptions.MAX_INDICATOR_IDS)),
+                conf.get(CampaignOptions.MAX_INDICATOR_IDS),
+                conf.get(CampaignOptions.FLOOD_MEMBERS),
+                conf.get(CampaignOptions.FLOOD_SUPPRESSION)),
             TypeInformation.of(CampaignAlert.class))
         .name("campaign detector")
         .uid("campaign-detector");

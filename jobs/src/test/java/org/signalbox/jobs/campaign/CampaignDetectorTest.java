@@ -414,4 +414,73 @@ class CampaignDetectorTest {
     assertThat(raised).isGreaterThan(200);
     assertThat(escalations).isGreaterThan(200);
   }
+
+  static CampaignObservation indicatorSeen(String member, long offsetMillis) {
+    CampaignObservation o = seen(member, Sector.RAIL, offsetMillis);
+    o.kind = CampaignKeyKind.INDICATOR;
+    o.value = "indicator--cdn";
+    o.indicatorId = "indicator--cdn";
+    return o;
+  }
+
+  @Test
+  void anIndicatorAtTooManyMembersIsSuppressedAndReportedOnce() throws Exception {
+    harness.close();
+    harness =
+        new KeyedOneInputStreamOperatorTestHarness<>(
+            new KeyedProcessOperator<>(
+                new CampaignDetector(2, WINDOW, LATENESS, 4, 4, Duration.ofHours(6))),
+            CampaignObservation::key,
+            Types.STRING);
+    harness.open();
+
+    send(indicatorSeen("m-1", 0));
+    send(indicatorSeen("m-2", 60_000));
+    send(indicatorSeen("m-3", 120_000));
+    assertThat(drain()).extracting(CampaignAlert::getRevision).containsExactly(1, 2);
+
+    send(indicatorSeen("m-4", 180_000));
+    send(indicatorSeen("m-5", 240_000));
+    send(indicatorSeen("m-6", H));
+    assertThat(drain()).isEmpty();
+    assertThat(harness.getSideOutput(CampaignDetector.FLOODED))
+        .singleElement()
+        .satisfies(
+            r -> {
+              FloodDecision d = r.getValue();
+              assertThat(d.key).isEqualTo("INDICATOR|indicator--cdn");
+              assertThat(d.memberCount).isEqualTo(4);
+              assertThat(d.threshold).isEqualTo(4);
+              assertThat(d.suppressedUntil).isEqualTo(T0.toEpochMilli() + 180_000 + 6 * H);
+              assertThat(d.alertId).isNotNull();
+            });
+
+    // Still flooding after the suppression: decided and reported again, still no alert.
+    send(indicatorSeen("m-7", 7 * H));
+    assertThat(drain()).isEmpty();
+    assertThat(harness.getSideOutput(CampaignDetector.FLOODED)).hasSize(2);
+
+    watermark(7 * H + WINDOW.toMillis());
+    assertThat(harness.numKeyedStateEntries()).isZero();
+    assertThat(harness.numEventTimeTimers()).isZero();
+  }
+
+  @Test
+  void theFloodGuardLeavesActorsAlone() throws Exception {
+    harness.close();
+    harness =
+        new KeyedOneInputStreamOperatorTestHarness<>(
+            new KeyedProcessOperator<>(
+                new CampaignDetector(2, WINDOW, LATENESS, 4, 3, Duration.ofHours(6))),
+            CampaignObservation::key,
+            Types.STRING);
+    harness.open();
+    for (int i = 0; i < 5; i++) {
+      send(seen("m-" + i, Sector.RAIL, i * H));
+    }
+    assertThat(drain()).extracting(CampaignAlert::getMemberCount).containsExactly(2, 3, 4, 5);
+    assertThat(harness.getSideOutput(CampaignDetector.FLOODED)).isNull();
+    assertThatThrownBy(() -> new CampaignDetector(3, WINDOW, LATENESS, 4, 3, Duration.ofHours(1)))
+        .hasMessageContaining("campaign.flood-members");
+  }
 }
