@@ -9,6 +9,20 @@ import org.apache.flink.configuration.ConfigOptions;
 public final class CampaignOptions {
   private CampaignOptions() {}
 
+  public static final ConfigOption<String> ALERTS_TOPIC =
+      ConfigOptions.key("campaign.alerts-topic")
+          .stringType()
+          .defaultValue("campaign-alerts")
+          .withDescription(
+              "Topic of every alert revision with raw member ids, keyed by alert id: for the"
+                  + " secretariat only; members read the feed.* topics.");
+
+  public static final ConfigOption<String> GROUP_ID =
+      ConfigOptions.key("campaign.group-id")
+          .stringType()
+          .defaultValue("signalbox-campaigns")
+          .withDescription("Kafka consumer group of the sightings source.");
+
   public static final ConfigOption<Integer> MIN_MEMBERS =
       ConfigOptions.key("campaign.min-members")
           .intType()
@@ -101,6 +115,8 @@ public final class CampaignOptions {
 
   public static final List<ConfigOption<?>> ALL =
       List.of(
+          ALERTS_TOPIC,
+          GROUP_ID,
           MIN_MEMBERS,
           WINDOW,
           ALLOWED_LATENESS,
