@@ -194,4 +194,28 @@ class SharingRouterTest {
       assertThat(codec.decode(out.get(0).value).getPseudonymKeyId()).isEqualTo("k2");
     }
   }
+
+  @Test
+  void rotatingTheKeyChangesEveryPseudonymAndSaysSo() throws Exception {
+    Pseudonyms rotated =
+        new Pseudonyms("k2", "another-key-of-sixteen-bytes".getBytes(StandardCharsets.UTF_8));
+    CampaignAlert alert = alert(Tlp.GREEN, 1, "m-a", "m-b", "m-c");
+
+    CampaignAlert before =
+        codec.decode(community(SharingRouter.route(alert, pseudonyms, codec, 3)));
+    CampaignAlert after = codec.decode(community(SharingRouter.route(alert, rotated, codec, 3)));
+
+    assertThat(before.getPseudonymKeyId()).isEqualTo("k1");
+    assertThat(after.getPseudonymKeyId()).isEqualTo("k2");
+    assertThat(after.getMembers()).hasSize(3).doesNotContainAnyElementsOf(before.getMembers());
+    assertThat(pseudonyms.of(Audience.COMMUNITY, "m-a")).matches("p-[0-9a-f]{16}");
+  }
+
+  static byte[] community(List<RoutedRecord> routed) {
+    return routed.stream()
+        .filter(r -> r.audience.equals("community"))
+        .findFirst()
+        .orElseThrow()
+        .value;
+  }
 }
