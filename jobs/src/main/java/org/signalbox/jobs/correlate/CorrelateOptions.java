@@ -6,8 +6,8 @@ import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
 
 /**
- * Configuration of the correlate job. The command line's help and the README's table are generated
- * from {@link #ALL}, so a new option is documented where it is declared.
+ * Configuration of the correlate job. The command line's help and the README's table are
+ * generated from {@link #ALL}, so a new option is documented where it is declared.
  */
 public final class CorrelateOptions {
   private CorrelateOptions() {}
@@ -30,8 +30,7 @@ public final class CorrelateOptions {
       ConfigOptions.key("correlate.indicators-topic")
           .stringType()
           .defaultValue("indicators")
-          .withDescription(
-              "Compacted topic of indicators keyed by id; always read from the start.");
+          .withDescription("Compacted topic of indicators keyed by id; always read from the start.");
 
   public static final ConfigOption<String> SIGHTINGS_TOPIC =
       ConfigOptions.key("correlate.sightings-topic")
@@ -49,8 +48,7 @@ public final class CorrelateOptions {
       ConfigOptions.key("correlate.group-id")
           .stringType()
           .defaultValue("signalbox-correlate")
-          .withDescription(
-              "Kafka consumer group of the telemetry source (offsets are committed on checkpoints).");
+          .withDescription("Kafka consumer group of the telemetry source (offsets are committed on checkpoints).");
 
   public static final ConfigOption<Duration> EXPIRY_GRACE =
       ConfigOptions.key("correlate.indicator-expiry-grace")

@@ -11,8 +11,8 @@ import org.signalbox.schema.ObservableType;
 import org.signalbox.schema.Sighting;
 
 /**
- * The correlate pipeline, independent of where its input comes from and where its output goes: the
- * Kafka job, the bounded {@code signalbox match} run and the tests all call {@link #build}.
+ * The correlate pipeline, independent of where its input comes from and where its output goes:
+ * the Kafka job, the bounded {@code signalbox match} run and the tests all call {@link #build}.
  *
  * <pre>
  * telemetry bytes -> decode/validate -> probes --keyBy(value)--> exact index  --+--> sightings

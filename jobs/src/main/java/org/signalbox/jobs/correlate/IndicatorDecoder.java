@@ -34,8 +34,7 @@ public final class IndicatorDecoder extends ProcessFunction<RawRecord, Indicator
   @Override
   public void open(OpenContext openContext) {
     codec = AvroCodec.indicator();
-    rejected =
-        getRuntimeContext().getMetricGroup().addGroup("signalbox").counter("indicatorDeadLetters");
+    rejected = getRuntimeContext().getMetricGroup().addGroup("signalbox").counter("indicatorDeadLetters");
   }
 
   @Override
@@ -43,12 +42,7 @@ public final class IndicatorDecoder extends ProcessFunction<RawRecord, Indicator
     String key = raw.key == null ? null : new String(raw.key, StandardCharsets.UTF_8);
     if (raw.value == null) {
       if (key == null || key.isBlank()) {
-        reject(
-            ctx,
-            raw,
-            "decode",
-            "tombstone-without-key",
-            "a tombstone needs the indicator id as its key");
+        reject(ctx, raw, "decode", "tombstone-without-key", "a tombstone needs the indicator id as its key");
       } else {
         out.collect(IndicatorUpdate.deletion(key));
       }
@@ -93,10 +87,7 @@ public final class IndicatorDecoder extends ProcessFunction<RawRecord, Indicator
     if (!limits.plausibleEventTime(ind.getVersion().toEpochMilli())) {
       throw new InvalidIndicatorException(
           "absurd-version",
-          "version (modified) "
-              + ind.getVersion()
-              + " is outside "
-              + limits.describeEventTimeRange());
+          "version (modified) " + ind.getVersion() + " is outside " + limits.describeEventTimeRange());
     }
     if (ind.getValidUntil() != null && !ind.getValidUntil().isAfter(ind.getValidFrom())) {
       throw new InvalidIndicatorException(
@@ -109,8 +100,7 @@ public final class IndicatorDecoder extends ProcessFunction<RawRecord, Indicator
     MatchKind kind = ind.getMatchKind();
     if (kind == MatchKind.PATTERN) {
       if (ind.getPattern() == null || ind.getPattern().isBlank()) {
-        throw new InvalidIndicatorException(
-            "missing-pattern", "a PATTERN indicator needs a pattern");
+        throw new InvalidIndicatorException("missing-pattern", "a PATTERN indicator needs a pattern");
       }
       return;
     }

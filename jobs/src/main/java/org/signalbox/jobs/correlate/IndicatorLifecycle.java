@@ -19,13 +19,13 @@ import org.signalbox.schema.MatchKind;
  *   <li>a version whose value moved (another address, say) withdraws the old index entry;
  *   <li>a revocation or a Kafka tombstone leaves a withdrawal mark in the index for {@code
  *       tombstoneRetention}, then removes it; meanwhile late older versions stay ignored;
- *   <li>an indicator is removed from the index {@code expiryGrace} after its valid_until. The grace
- *       lets late telemetry from inside the validity window still match.
+ *   <li>an indicator is removed from the index {@code expiryGrace} after its valid_until. The
+ *       grace lets late telemetry from inside the validity window still match.
  * </ul>
  *
- * Cleanup runs on processing-time timers, so state does not depend on telemetry watermarks that an
- * idle member could hold back. In bounded runs cleanup is off: every record is in the input, and
- * removing entries before the input ends would only lose matches.
+ * Cleanup runs on processing-time timers, so state does not depend on telemetry watermarks that
+ * an idle member could hold back. In bounded runs cleanup is off: every record is in the input,
+ * and removing entries before the input ends would only lose matches.
  */
 public final class IndicatorLifecycle
     extends KeyedProcessFunction<String, IndicatorUpdate, IndicatorChange> {

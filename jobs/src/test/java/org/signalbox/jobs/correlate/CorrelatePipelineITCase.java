@@ -63,13 +63,8 @@ class CorrelatePipelineITCase {
 
   void indicatorRaw(String key, byte[] value) {
     indicatorRecords.add(
-        new RawRecord(
-            "indicators",
-            0,
-            indicatorRecords.size(),
-            0L,
-            key == null ? null : key.getBytes(StandardCharsets.UTF_8),
-            value));
+        new RawRecord("indicators", 0, indicatorRecords.size(), 0L,
+            key == null ? null : key.getBytes(StandardCharsets.UTF_8), value));
   }
 
   void send(TelemetryEvent e) {
@@ -82,8 +77,7 @@ class CorrelatePipelineITCase {
   }
 
   TelemetryEvent seen(String eventId, ObservableType type, String value) {
-    return event(
-        eventId, "m-rail-01", Sector.RAIL, SEEN, obs(type, value, ObservableRole.DESTINATION));
+    return event(eventId, "m-rail-01", Sector.RAIL, SEEN, obs(type, value, ObservableRole.DESTINATION));
   }
 
   @Test
@@ -91,40 +85,23 @@ class CorrelatePipelineITCase {
     // --- indicators
     publish(indicator("indicator--exact", ObservableType.IPV4, "198.51.100.7").build());
     // v2 moved the value; v1 arrives late and must be ignored.
-    publish(
-        indicator("indicator--moved", ObservableType.DOMAIN, "evil2.example")
-            .setVersion(T0.plusSeconds(60))
-            .build());
+    publish(indicator("indicator--moved", ObservableType.DOMAIN, "evil2.example")
+        .setVersion(T0.plusSeconds(60)).build());
     publish(indicator("indicator--moved", ObservableType.DOMAIN, "evil.example").build());
     publish(indicator("indicator--revoked", ObservableType.IPV4, "192.0.2.66").build());
-    publish(
-        indicator("indicator--revoked", ObservableType.IPV4, "192.0.2.66")
-            .setVersion(T0.plusSeconds(30))
-            .setRevoked(true)
-            .build());
-    publish(
-        indicator("indicator--expired", ObservableType.IPV4, "192.0.2.77")
-            .setValidUntil(T0.plus(Duration.ofDays(1)))
-            .build());
-    publish(
-        indicator("indicator--cidr", ObservableType.IPV4, "203.0.113.0/24")
-            .setMatchKind(MatchKind.CIDR)
-            .setTlp(Tlp.RED)
-            .build());
-    publish(
-        indicator("indicator--suffix", ObservableType.DOMAIN, "*.bad.example")
-            .setMatchKind(MatchKind.DOMAIN_SUFFIX)
-            .build());
+    publish(indicator("indicator--revoked", ObservableType.IPV4, "192.0.2.66")
+        .setVersion(T0.plusSeconds(30)).setRevoked(true).build());
+    publish(indicator("indicator--expired", ObservableType.IPV4, "192.0.2.77")
+        .setValidUntil(T0.plus(Duration.ofDays(1))).build());
+    publish(indicator("indicator--cidr", ObservableType.IPV4, "203.0.113.0/24")
+        .setMatchKind(MatchKind.CIDR).setTlp(Tlp.RED).build());
+    publish(indicator("indicator--suffix", ObservableType.DOMAIN, "*.bad.example")
+        .setMatchKind(MatchKind.DOMAIN_SUFFIX).build());
     publish(indicator("indicator--hash", ObservableType.SHA256, "AB".repeat(32)).build());
-    byte[] goodIndicator =
-        indicators.encode(indicator("indicator--x", ObservableType.IPV4, "192.0.2.1").build());
-    indicatorRaw(
-        "indicator--garbage", "{\"this\":\"is json, not avro\"}".getBytes(StandardCharsets.UTF_8));
+    byte[] goodIndicator = indicators.encode(indicator("indicator--x", ObservableType.IPV4, "192.0.2.1").build());
+    indicatorRaw("indicator--garbage", "{\"this\":\"is json, not avro\"}".getBytes(StandardCharsets.UTF_8));
     indicatorRaw("indicator--x", Arrays.copyOf(goodIndicator, goodIndicator.length - 5));
-    publish(
-        indicator("indicator--absurd", ObservableType.IPV4, "192.0.2.2")
-            .setConfidence(1000)
-            .build());
+    publish(indicator("indicator--absurd", ObservableType.IPV4, "192.0.2.2").setConfidence(1000).build());
     publish(indicator("indicator--bad-value", ObservableType.IPV4, "300.1.1.1").build());
 
     // --- telemetry, bad records interleaved with good ones
@@ -136,13 +113,8 @@ class CorrelatePipelineITCase {
     telemetryRaw(Arrays.copyOf(good, good.length / 2));
     send(seen("t-revoked", ObservableType.IPV4, "192.0.2.66"));
     send(seen("t-expired", ObservableType.IPV4, "192.0.2.77"));
-    send(
-        event(
-            "t-absurd-time",
-            "m-rail-01",
-            Sector.RAIL,
-            Instant.parse("9999-01-01T00:00:00Z"),
-            obs(ObservableType.IPV4, "198.51.100.7", ObservableRole.SOURCE)));
+    send(event("t-absurd-time", "m-rail-01", Sector.RAIL,
+        Instant.parse("9999-01-01T00:00:00Z"), obs(ObservableType.IPV4, "198.51.100.7", ObservableRole.SOURCE)));
     send(seen("t-bad-observable", ObservableType.IPV4, "999.1.1.1"));
     send(seen("t-cidr", ObservableType.IPV4, "203.0.113.55"));
     send(seen("t-suffix", ObservableType.DOMAIN, "x.y.bad.example"));
@@ -170,11 +142,10 @@ class CorrelatePipelineITCase {
 
     List<String> matched = new ArrayList<>();
     List<Sighting> all = new ArrayList<>();
-    sightings.forEachRemaining(
-        s -> {
-          all.add(s);
-          matched.add(s.getEventId() + " -> " + s.getIndicatorId());
-        });
+    sightings.forEachRemaining(s -> {
+      all.add(s);
+      matched.add(s.getEventId() + " -> " + s.getIndicatorId());
+    });
     assertThat(matched)
         .containsExactlyInAnyOrder(
             "t-exact -> indicator--exact",
@@ -190,11 +161,10 @@ class CorrelatePipelineITCase {
     assertThat(all)
         .filteredOn(s -> s.getEventId().equals("t-mapped"))
         .singleElement()
-        .satisfies(
-            s -> {
-              assertThat(s.getMatchedType()).isEqualTo(ObservableType.IPV4);
-              assertThat(s.getMatchedValue()).isEqualTo("198.51.100.7");
-            });
+        .satisfies(s -> {
+          assertThat(s.getMatchedType()).isEqualTo(ObservableType.IPV4);
+          assertThat(s.getMatchedValue()).isEqualTo("198.51.100.7");
+        });
 
     List<String> dead = new ArrayList<>();
     deadLetters.forEachRemaining(
