@@ -3,6 +3,9 @@ package org.signalbox.deploy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -153,6 +156,59 @@ class LocalKafkaBrokerITCase {
                     .isEqualTo(dataDir.resolve("broker.log")));
 
     assertThat(childPids()).as("no child process left running").isSubsetOf(childrenBefore);
+  }
+
+  /**
+   * A parent killed with SIGKILL runs no shutdown hook; the broker must still go, because the pipe
+   * to its stdin closes (see BrokerChildMain).
+   */
+  @Test
+  void brokerDoesNotOutliveAKilledParent() throws Exception {
+    Process parent =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                BrokerParent.class.getName())
+            .redirectErrorStream(true)
+            .start();
+    ProcessHandle broker = null;
+    Path dataDir = null;
+    try (BufferedReader out =
+        new BufferedReader(
+            new InputStreamReader(parent.getInputStream(), StandardCharsets.UTF_8))) {
+      String line;
+      while ((line = out.readLine()) != null) {
+        if (line.startsWith("BROKER ")) {
+          String[] parts = line.split(" ", 3);
+          broker = ProcessHandle.of(Long.parseLong(parts[1])).orElseThrow();
+          dataDir = Path.of(parts[2]);
+          break;
+        }
+      }
+      assertThat(broker).as("the parent started a broker").isNotNull();
+      parent.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+      broker.onExit().get(60, TimeUnit.SECONDS);
+      assertThat(broker.isAlive()).isFalse();
+    } finally {
+      parent.destroyForcibly();
+      if (broker != null) {
+        broker.destroyForcibly();
+      }
+      if (dataDir != null) {
+        LocalKafkaBroker.deleteRecursively(dataDir); // the killed parent could not
+      }
+    }
+  }
+
+  /** Main of the parent JVM in {@link #brokerDoesNotOutliveAKilledParent}. */
+  public static final class BrokerParent {
+    public static void main(String[] args) throws Exception {
+      LocalKafkaBroker broker = LocalKafkaBroker.start(new LocalKafkaBroker.Options());
+      System.out.println("BROKER " + broker.pid() + " " + broker.dataDir());
+      System.out.flush();
+      Thread.sleep(Long.MAX_VALUE);
+    }
   }
 
   private static Set<Long> childPids() {

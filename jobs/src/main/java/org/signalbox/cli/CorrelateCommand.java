@@ -24,15 +24,20 @@ import picocli.CommandLine.Option;
     })
 final class CorrelateCommand implements Callable<Integer> {
 
-  @Option(names = "--bootstrap", paramLabel = "HOST:PORT",
+  @Option(
+      names = "--bootstrap",
+      paramLabel = "HOST:PORT",
       description = "Kafka bootstrap servers (sets kafka.bootstrap-servers).")
   String bootstrap;
 
-  @Option(names = "--set", paramLabel = "KEY=VALUE",
+  @Option(
+      names = "--set",
+      paramLabel = "KEY=VALUE",
       description = "Any job or Flink option, e.g. --set correlate.indicator-expiry-grace=2h.")
   Map<String, String> settings = new LinkedHashMap<>();
 
-  @Option(names = "--bounded",
+  @Option(
+      names = "--bounded",
       description = "Read each topic up to its current end, then finish (a replay).")
   boolean bounded;
 
@@ -43,7 +48,9 @@ final class CorrelateCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     if (listOptions) {
       for (ConfigOption<?> o : CorrelateOptions.ALL) {
-        System.out.printf("%-40s %s%n    %s%n", o.key(), o.hasDefaultValue() ? o.defaultValue() : "", o.description());
+        System.out.printf(
+            "%-40s %s%n    %s%n",
+            o.key(), o.hasDefaultValue() ? o.defaultValue() : "", CorrelateOptions.describe(o));
       }
       return 0;
     }
@@ -54,7 +61,10 @@ final class CorrelateCommand implements Callable<Integer> {
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
     CorrelateJob.configure(env, conf);
     CorrelateKafka.attach(env, conf, bounded);
-    System.err.println("correlate: reading from " + conf.get(CorrelateOptions.BOOTSTRAP_SERVERS) + " (Ctrl-C stops)");
+    System.err.println(
+        "correlate: reading from "
+            + conf.get(CorrelateOptions.BOOTSTRAP_SERVERS)
+            + " (Ctrl-C stops)");
     env.execute("signalbox correlate");
     return 0;
   }

@@ -17,26 +17,42 @@ import picocli.CommandLine.Option;
     })
 final class DemoCommand implements Callable<Integer> {
 
-  @Option(names = "--duration", defaultValue = "PT60S", converter = DurationConverter.class,
+  @Option(
+      names = "--duration",
+      defaultValue = "PT60S",
+      converter = DurationConverter.class,
       description = "How long to stream telemetry, e.g. 60s, 5m (default: 60s).")
   Duration duration;
 
-  @Option(names = "--rate", defaultValue = "200",
+  @Option(
+      names = "--rate",
+      defaultValue = "200",
       description = "Telemetry events per second (default: ${DEFAULT-VALUE}).")
   int rate;
 
-  @Option(names = "--indicators", defaultValue = "10000",
-      description = "Exact-value indicators to generate (default: ${DEFAULT-VALUE}); 20 CIDR, 20 domain-suffix and 10 withdrawn ones come on top.")
+  @Option(
+      names = "--indicators",
+      defaultValue = "10000",
+      description =
+          "Exact-value indicators to generate (default: ${DEFAULT-VALUE}); 20 CIDR, 20 domain-suffix and 10 withdrawn ones come on top.")
   int indicators;
 
-  @Option(names = "--hit-percent", defaultValue = "2",
-      description = "Share of events that carry a planted indicator value (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--hit-percent",
+      defaultValue = "2",
+      description =
+          "Share of events that carry a planted indicator value (default: ${DEFAULT-VALUE}).")
   int hitPercent;
 
-  @Option(names = "--seed", defaultValue = "20261123", description = "Random seed of the generator.")
+  @Option(
+      names = "--seed",
+      defaultValue = "20261123",
+      description = "Random seed of the generator.")
   long seed;
 
-  @Option(names = "--quiet", description = "Do not print each sighting, only progress and the summary.")
+  @Option(
+      names = "--quiet",
+      description = "Do not print each sighting, only progress and the summary.")
   boolean quiet;
 
   @Override
@@ -45,7 +61,9 @@ final class DemoCommand implements Callable<Integer> {
       System.err.println("error: --rate and --indicators must be positive, --hit-percent 0..100");
       return 2;
     }
-    DemoRun demo = new DemoRun(new DemoRun.Settings(duration, rate, indicators, hitPercent, seed, !quiet), System.out);
+    DemoRun demo =
+        new DemoRun(
+            new DemoRun.Settings(duration, rate, indicators, hitPercent, seed, !quiet), System.out);
     Thread onCtrlC = new Thread(demo::interrupt, "signalbox-demo-stop");
     Runtime.getRuntime().addShutdownHook(onCtrlC);
     demo.run();

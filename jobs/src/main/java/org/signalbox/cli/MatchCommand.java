@@ -27,19 +27,29 @@ import picocli.CommandLine.Option;
     })
 final class MatchCommand implements Callable<Integer> {
 
-  @Option(names = "--indicators", required = true, paramLabel = "FILE",
+  @Option(
+      names = "--indicators",
+      required = true,
+      paramLabel = "FILE",
       description = "STIX 2.1 bundle or indicator JSON lines.")
   Path indicators;
 
-  @Option(names = "--telemetry", required = true, paramLabel = "FILE",
+  @Option(
+      names = "--telemetry",
+      required = true,
+      paramLabel = "FILE",
       description = "Telemetry JSON lines.")
   Path telemetry;
 
-  @Option(names = "--out", paramLabel = "FILE",
+  @Option(
+      names = "--out",
+      paramLabel = "FILE",
       description = "Write sightings here instead of standard output.")
   Path out;
 
-  @Option(names = "--parallelism", defaultValue = "1",
+  @Option(
+      names = "--parallelism",
+      defaultValue = "1",
       description = "Parallelism of the embedded Flink (default: ${DEFAULT-VALUE}).")
   int parallelism;
 

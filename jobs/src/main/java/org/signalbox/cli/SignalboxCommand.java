@@ -17,7 +17,11 @@ import picocli.CommandLine.Command;
       DemoCommand.class,
       MatchCommand.class,
       CorrelateCommand.class,
-      StixCommand.class
+      BrokerCommand.class,
+      StixCommand.class,
+      IndicatorsCommand.class,
+      CryptoPanCommand.class,
+      SanitizeCommand.class
     })
 public final class SignalboxCommand implements Runnable {
 

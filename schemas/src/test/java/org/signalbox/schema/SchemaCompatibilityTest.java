@@ -33,7 +33,9 @@ class SchemaCompatibilityTest {
             current -> {
               List<Schema> history = AvroCodec.history(current.getName());
               assertThat(history)
-                  .as("released versions of %s (add history/%s/v1.avsc)", current.getName(), current.getName())
+                  .as(
+                      "released versions of %s (add history/%s/v1.avsc)",
+                      current.getName(), current.getName())
                   .isNotEmpty();
               return history.stream().map(old -> Arguments.of(current.getName(), current, old));
             });

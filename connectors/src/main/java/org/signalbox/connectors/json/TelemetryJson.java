@@ -78,11 +78,7 @@ public final class TelemetryJson {
           .setAttributes(attributes)
           // Unmarked telemetry is treated as AMBER: sharing must be chosen, never assumed.
           .setTlp(tlp == null ? org.signalbox.schema.Tlp.AMBER : Tlps.parse(tlp))
-          .setProvenance(
-              Provenance.newBuilder()
-                  .setParser("json-lines")
-                  .setOrigin(source + ":" + lineNo)
-                  .build())
+          .setProvenance(provenance(o.get("provenance"), source, lineNo))
           .build();
     } catch (IllegalArgumentException e) {
       throw new JsonLineException(source, lineNo, e.getMessage());
@@ -106,6 +102,46 @@ public final class TelemetryJson {
     }
     ObjectNode attrs = o.putObject("attributes");
     e.getAttributes().forEach(attrs::put);
+    Provenance p = e.getProvenance();
+    if (p != null) {
+      ObjectNode prov = o.putObject("provenance");
+      prov.put("parser", p.getParser());
+      if (p.getOrigin() != null) {
+        prov.put("origin", p.getOrigin());
+      }
+      if (p.getPolicyId() != null) {
+        prov.put("policyId", p.getPolicyId());
+      }
+      if (p.getPolicyVersion() != null) {
+        prov.put("policyVersion", p.getPolicyVersion());
+      }
+      ArrayNode t = prov.putArray("transformations");
+      p.getTransformations().forEach(t::add);
+    }
     return o.toString();
+  }
+
+  /**
+   * The edge's provenance (policy and transformations) is carried through when present; the origin
+   * becomes this file and line, since that is where the reader found the event.
+   */
+  private static Provenance provenance(JsonNode p, String source, long lineNo) {
+    Provenance.Builder b =
+        Provenance.newBuilder().setParser("json-lines").setOrigin(source + ":" + lineNo);
+    if (p != null && p.isObject()) {
+      if (p.hasNonNull("policyId")) {
+        b.setPolicyId(p.get("policyId").asText());
+      }
+      if (p.hasNonNull("policyVersion")) {
+        b.setPolicyVersion(p.get("policyVersion").asText());
+      }
+      JsonNode t = p.get("transformations");
+      if (t != null && t.isArray()) {
+        List<String> list = new ArrayList<>();
+        t.forEach(x -> list.add(x.asText()));
+        b.setTransformations(list);
+      }
+    }
+    return b.build();
   }
 }

@@ -6,10 +6,10 @@ package org.signalbox.jobs.correlate;
  *
  * <p>The signal is the watermark. The indicator source emits no watermark until each of its
  * partitions has been read up to the end offset it had when the job started (see {@link
- * IndicatorBootstrapWatermarks}); a two-input operator's watermark is the minimum of its inputs,
- * so it stays at Long.MIN_VALUE until then. Probes that arrive earlier wait in keyed state behind
- * an event-time timer at {@link #OPEN}, which fires as soon as the watermark moves. In a bounded
- * run the final watermark fires it after all input of the key has been read.
+ * IndicatorBootstrapWatermarks}); a two-input operator's watermark is the minimum of its inputs, so
+ * it stays at Long.MIN_VALUE until then. Probes that arrive earlier wait in keyed state behind an
+ * event-time timer at {@link #OPEN}, which fires as soon as the watermark moves. In a bounded run
+ * the final watermark fires it after all input of the key has been read.
  */
 final class BootstrapGate {
   private BootstrapGate() {}

@@ -28,7 +28,9 @@ public final class CorrelateJob {
     if (!conf.contains(StateBackendOptions.STATE_BACKEND)) {
       c.set(StateBackendOptions.STATE_BACKEND, "rocksdb");
     }
-    c.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, conf.get(CorrelateOptions.CHECKPOINT_INTERVAL));
+    c.set(
+        CheckpointingOptions.CHECKPOINTING_INTERVAL,
+        conf.get(CorrelateOptions.CHECKPOINT_INTERVAL));
     env.configure(c);
   }
 
@@ -38,7 +40,9 @@ public final class CorrelateJob {
     for (int i = 0; i < args.length; i++) {
       if (!args[i].startsWith("--") || i + 1 >= args.length) {
         throw new IllegalArgumentException(
-            "expected '--<option> <value>' pairs, got '" + args[i] + "'; options: "
+            "expected '--<option> <value>' pairs, got '"
+                + args[i]
+                + "'; options: "
                 + CorrelateOptions.ALL.stream().map(o -> o.key()).toList());
       }
       out.put(args[i].substring(2), args[++i]);

@@ -124,7 +124,8 @@ public final class CorrelateKafka {
       TopicDescription d =
           admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic);
       Map<TopicPartition, OffsetSpec> request = new HashMap<>();
-      d.partitions().forEach(p -> request.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
+      d.partitions()
+          .forEach(p -> request.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
       Map<Integer, Long> ends = new HashMap<>();
       admin
           .listOffsets(request)

@@ -6,8 +6,8 @@ import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
 
 /**
- * Configuration of the correlate job. The command line's help and the README's table are
- * generated from {@link #ALL}, so a new option is documented where it is declared.
+ * Configuration of the correlate job. The command line's help and the README's table are generated
+ * from {@link #ALL}, so a new option is documented where it is declared.
  */
 public final class CorrelateOptions {
   private CorrelateOptions() {}
@@ -30,7 +30,8 @@ public final class CorrelateOptions {
       ConfigOptions.key("correlate.indicators-topic")
           .stringType()
           .defaultValue("indicators")
-          .withDescription("Compacted topic of indicators keyed by id; always read from the start.");
+          .withDescription(
+              "Compacted topic of indicators keyed by id; always read from the start.");
 
   public static final ConfigOption<String> SIGHTINGS_TOPIC =
       ConfigOptions.key("correlate.sightings-topic")
@@ -48,7 +49,8 @@ public final class CorrelateOptions {
       ConfigOptions.key("correlate.group-id")
           .stringType()
           .defaultValue("signalbox-correlate")
-          .withDescription("Kafka consumer group of the telemetry source (offsets are committed on checkpoints).");
+          .withDescription(
+              "Kafka consumer group of the telemetry source (offsets are committed on checkpoints).");
 
   public static final ConfigOption<Duration> EXPIRY_GRACE =
       ConfigOptions.key("correlate.indicator-expiry-grace")
@@ -95,11 +97,28 @@ public final class CorrelateOptions {
               "Hold telemetry back until the indicators topic has been read to the end offsets it"
                   + " had at start-up, so a restart with a backlog misses nothing.");
 
+  public static final ConfigOption<String> WARNINGLISTS =
+      ConfigOptions.key("correlate.warninglists")
+          .stringType()
+          .defaultValue("")
+          .withDescription(
+              "Directory of MISP warninglists (list.json files, searched recursively). Indicators"
+                  + " whose value is on a list are known benign: they are not indexed and go to the"
+                  + " dead-letter topic with stage 'suppress' and the list names. Empty: none.");
+
   public static final ConfigOption<Duration> CHECKPOINT_INTERVAL =
       ConfigOptions.key("correlate.checkpoint-interval")
           .durationType()
           .defaultValue(Duration.ofSeconds(10))
           .withDescription("Checkpoint interval (state in RocksDB, Kafka offsets, sink flushes).");
+
+  /** The description of an option as plain text, for --help and the README. */
+  public static String describe(ConfigOption<?> option) {
+    return new org.apache.flink.configuration.description.HtmlFormatter()
+        .format(option.description())
+        .replace("&#39;", "'")
+        .replace("&quot;", "\"");
+  }
 
   public static final List<ConfigOption<?>> ALL =
       List.of(
@@ -115,5 +134,6 @@ public final class CorrelateOptions {
           OUT_OF_ORDERNESS,
           INDICATOR_IDLE_TIMEOUT,
           BOOTSTRAP_GATE,
+          WARNINGLISTS,
           CHECKPOINT_INTERVAL);
 }

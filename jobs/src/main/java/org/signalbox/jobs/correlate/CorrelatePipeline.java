@@ -11,14 +11,15 @@ import org.signalbox.schema.ObservableType;
 import org.signalbox.schema.Sighting;
 
 /**
- * The correlate pipeline, independent of where its input comes from and where its output goes:
- * the Kafka job, the bounded {@code signalbox match} run and the tests all call {@link #build}.
+ * The correlate pipeline, independent of where its input comes from and where its output goes: the
+ * Kafka job, the bounded {@code signalbox match} run and the tests all call {@link #build}.
  *
  * <pre>
  * telemetry bytes -> decode/validate -> probes --keyBy(value)--> exact index  --+--> sightings
  *                                            \--keyBy(value)--> range index --+
  * indicator bytes -> decode/validate -keyBy(id)-> lifecycle -keyBy(value)-^   ^
  *                                                           \--broadcast------'
+ * telemetry events --keyBy(event)--> pattern index (STIX patterns, broadcast) --> sightings
  * every stage -> dead letters
  * </pre>
  */
@@ -50,7 +51,7 @@ public final class CorrelatePipeline {
 
     SingleOutputStreamOperator<IndicatorUpdate> updates =
         indicators
-            .process(new IndicatorDecoder(limits))
+            .process(new IndicatorDecoder(limits, conf.get(CorrelateOptions.WARNINGLISTS)))
             .name("decode indicators")
             .uid("decode-indicators");
 
@@ -103,9 +104,24 @@ public final class CorrelatePipeline {
             .name("range index")
             .uid("range-index");
 
+    BroadcastStream<IndicatorChange> patternChanges =
+        changes
+            .filter(c -> c.target == IndexTarget.PATTERN)
+            .name("pattern changes")
+            .uid("pattern-changes")
+            .broadcast(PatternIndicatorMatcher.PATTERNS);
+
+    DataStream<Sighting> patterns =
+        events
+            .keyBy(e -> e.event.getMember() + '|' + e.event.getEventId(), Types.STRING)
+            .connect(patternChanges)
+            .process(new PatternIndicatorMatcher(gate))
+            .name("pattern index")
+            .uid("pattern-index");
+
     DataStream<DeadLetter> deadLetters =
         events.getSideOutput(DeadLetters.TAG).union(updates.getSideOutput(DeadLetters.TAG));
 
-    return new Outputs(exact.union(ranges), deadLetters);
+    return new Outputs(exact.union(ranges, patterns), deadLetters);
   }
 }

@@ -3,9 +3,9 @@ package org.signalbox.jobs.correlate;
 import org.signalbox.schema.Indicator;
 
 /**
- * What an index holds for one indicator id: the newest version seen, or a withdrawal mark.
- * Applying changes is last-writer-wins by version, so the result does not depend on the order in
- * which changes arrive.
+ * What an index holds for one indicator id: the newest version seen, or a withdrawal mark. Applying
+ * changes is last-writer-wins by version, so the result does not depend on the order in which
+ * changes arrive.
  */
 public class IndexEntry {
   public long version;

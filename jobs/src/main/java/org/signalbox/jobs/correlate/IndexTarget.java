@@ -6,6 +6,6 @@ public enum IndexTarget {
   EXACT,
   /** Broadcast state compiled into CIDR and domain-suffix tries. */
   RANGE,
-  /** STIX patterns the exact and range indexes cannot hold; not matched by this job yet. */
+  /** STIX patterns the exact and range indexes cannot hold, evaluated per event. */
   PATTERN
 }

@@ -19,13 +19,13 @@ import org.signalbox.schema.MatchKind;
  *   <li>a version whose value moved (another address, say) withdraws the old index entry;
  *   <li>a revocation or a Kafka tombstone leaves a withdrawal mark in the index for {@code
  *       tombstoneRetention}, then removes it; meanwhile late older versions stay ignored;
- *   <li>an indicator is removed from the index {@code expiryGrace} after its valid_until. The
- *       grace lets late telemetry from inside the validity window still match.
+ *   <li>an indicator is removed from the index {@code expiryGrace} after its valid_until. The grace
+ *       lets late telemetry from inside the validity window still match.
  * </ul>
  *
- * Cleanup runs on processing-time timers, so state does not depend on telemetry watermarks that
- * an idle member could hold back. In bounded runs cleanup is off: every record is in the input,
- * and removing entries before the input ends would only lose matches.
+ * Cleanup runs on processing-time timers, so state does not depend on telemetry watermarks that an
+ * idle member could hold back. In bounded runs cleanup is off: every record is in the input, and
+ * removing entries before the input ends would only lose matches.
  */
 public final class IndicatorLifecycle
     extends KeyedProcessFunction<String, IndicatorUpdate, IndicatorChange> {
@@ -38,7 +38,6 @@ public final class IndicatorLifecycle
   private transient ValueState<LifecycleRecord> current;
   private transient Counter staleVersions;
   private transient Counter unknownDeletions;
-  private transient Counter patternsNotIndexed;
   private transient long held;
 
   public IndicatorLifecycle(Duration expiryGrace, Duration tombstoneRetention, boolean cleanup) {
@@ -55,7 +54,6 @@ public final class IndicatorLifecycle
     var metrics = getRuntimeContext().getMetricGroup().addGroup("signalbox");
     staleVersions = metrics.counter("indicatorStaleVersions");
     unknownDeletions = metrics.counter("indicatorUnknownDeletions");
-    patternsNotIndexed = metrics.counter("indicatorPatternsNotIndexed");
     // Live (not withdrawn) ids this subtask has seen since it started; a restored job counts
     // again from zero until the ids are updated.
     metrics.gauge("indicatorsHeld", () -> held);
@@ -84,9 +82,6 @@ public final class IndicatorLifecycle
     }
     IndexTarget target = targetOf(ind.getMatchKind());
     String key = keyOf(ind, target);
-    if (target == IndexTarget.PATTERN) {
-      patternsNotIndexed.inc();
-    }
 
     if (known != null && !known.revoked && !known.key.equals(key)) {
       // The value moved: the old index partition must forget this id.

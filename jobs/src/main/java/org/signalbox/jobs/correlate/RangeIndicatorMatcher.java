@@ -19,10 +19,10 @@ import org.signalbox.schema.ObservableType;
 import org.signalbox.schema.Sighting;
 
 /**
- * CIDR and domain-suffix indicators. A range cannot be found by hashing the value, so every
- * subtask holds all of them: broadcast state keyed by indicator id is the checkpointed truth, and
- * tries built from it answer "which networks contain this address" and "which parents does this
- * domain have" in time proportional to the address length, not the number of ranges.
+ * CIDR and domain-suffix indicators. A range cannot be found by hashing the value, so every subtask
+ * holds all of them: broadcast state keyed by indicator id is the checkpointed truth, and tries
+ * built from it answer "which networks contain this address" and "which parents does this domain
+ * have" in time proportional to the address length, not the number of ranges.
  *
  * <p>Range indicators are the small set (thousands, not millions); broadcast state lives on the
  * heap and in every task's checkpoint, which is why exact values do not go here.

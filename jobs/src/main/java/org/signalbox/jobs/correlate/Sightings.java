@@ -37,12 +37,19 @@ final class Sightings {
   }
 
   /**
-   * Deterministic: the same event matching the same indicator in the same role always gets the
-   * same id, so a replay after a failure (at-least-once delivery) can be deduplicated downstream.
+   * Deterministic: the same event matching the same indicator in the same role always gets the same
+   * id, so a replay after a failure (at-least-once delivery) can be deduplicated downstream.
    */
   static String idOf(ObservableProbe probe, Indicator ind) {
     String name =
-        probe.member + '\n' + probe.eventId + '\n' + ind.getId() + '\n' + probe.role + '\n'
+        probe.member
+            + '\n'
+            + probe.eventId
+            + '\n'
+            + ind.getId()
+            + '\n'
+            + probe.role
+            + '\n'
             + probe.key;
     return "sighting--" + UUID.nameUUIDFromBytes(name.getBytes(StandardCharsets.UTF_8));
   }

@@ -35,13 +35,20 @@ public final class DemoData {
 
   private static final String[] ACTORS = {"RAILFOX", "SKYHOOK", "CARGO SPIDER", "TARMAC PANDA"};
   private static final String[] CAMPAIGNS = {
-    "Operation Junction", "Operation Holding Pattern", "Operation Bill of Lading", "Operation Gate Change"
+    "Operation Junction",
+    "Operation Holding Pattern",
+    "Operation Bill of Lading",
+    "Operation Gate Change"
   };
   private static final String[] TECHNIQUES = {
     "T1071.004", "T1566.001", "T1190", "T1078", "T0855", "T1486", "T1572"
   };
-  private static final String[] CVES = {"CVE-2024-3400", "CVE-2023-4966", "CVE-2024-21887", "CVE-2023-20198"};
-  private static final String[] BAD_WORDS = {"update", "cdn", "sync", "login", "track", "parcel", "fare", "crew", "gate"};
+  private static final String[] CVES = {
+    "CVE-2024-3400", "CVE-2023-4966", "CVE-2024-21887", "CVE-2023-20198"
+  };
+  private static final String[] BAD_WORDS = {
+    "update", "cdn", "sync", "login", "track", "parcel", "fare", "crew", "gate"
+  };
   private static final String[] BAD_TLDS = {"xyz", "top", "click", "info", "biz"};
   private static final String[] GOOD_SITES = {
     "timetable.example-rail.eu", "www.example-airline.com", "ops.example-airport.org",
@@ -96,13 +103,22 @@ public final class DemoData {
   }
 
   private void generateIndicators(int exact) {
+    // Values are unique, so that each planted hit is due exactly one sighting.
+    java.util.Set<String> used = new java.util.HashSet<>();
     for (int i = 0; i < exact; i++) {
       int kind = random.nextInt(100);
       ObservableType type;
       String value;
       if (kind < 40) {
         type = ObservableType.IPV4;
-        value = (45 + random.nextInt(3) * 46) + "." + random.nextInt(256) + "." + random.nextInt(256) + "." + (1 + random.nextInt(254));
+        value =
+            (45 + random.nextInt(3) * 46)
+                + "."
+                + random.nextInt(256)
+                + "."
+                + random.nextInt(256)
+                + "."
+                + (1 + random.nextInt(254));
       } else if (kind < 75) {
         type = ObservableType.DOMAIN;
         value = badDomain();
@@ -111,7 +127,18 @@ public final class DemoData {
         value = hex(64);
       } else {
         type = ObservableType.URL;
-        value = "http://" + badDomain() + "/" + BAD_WORDS[random.nextInt(BAD_WORDS.length)] + "/" + hex(8) + ".php";
+        value =
+            "http://"
+                + badDomain()
+                + "/"
+                + BAD_WORDS[random.nextInt(BAD_WORDS.length)]
+                + "/"
+                + hex(8)
+                + ".php";
+      }
+      if (!used.add(type + "|" + value) || value.startsWith("91.203.")) {
+        i--; // taken, or inside the block reserved for withdrawn indicators
+        continue;
       }
       Indicator ind = base(type, value, MatchKind.EXACT).build();
       indicators.add(ind);
@@ -134,7 +161,10 @@ public final class DemoData {
       indicators.add(v1);
       if (i < 5) {
         indicators.add(
-            Indicator.newBuilder(v1).setVersion(v1.getVersion().plusSeconds(3600)).setRevoked(true).build());
+            Indicator.newBuilder(v1)
+                .setVersion(v1.getVersion().plusSeconds(3600))
+                .setRevoked(true)
+                .build());
       } else {
         // Replace the live version with one whose validity ended yesterday.
         indicators.add(
@@ -161,14 +191,16 @@ public final class DemoData {
         .setValidUntil(now.plus(Duration.ofDays(30)))
         .setConfidence(50 + random.nextInt(50))
         .setTlp(tlp)
-        .setSource(random.nextBoolean() ? "isac-secretariat" : "member-feed-" + (1 + random.nextInt(3)))
+        .setSource(
+            random.nextBoolean() ? "isac-secretariat" : "member-feed-" + (1 + random.nextInt(3)))
         .setLabels(List.of("malicious-activity"))
         .setContext(
             IndicatorContext.newBuilder()
                 .setThreatActors(List.of(ACTORS[a]))
                 .setCampaigns(List.of(CAMPAIGNS[a]))
                 .setAttackPatterns(List.of(TECHNIQUES[random.nextInt(TECHNIQUES.length)]))
-                .setVulnerabilities(random.nextInt(4) == 0 ? List.of(CVES[random.nextInt(CVES.length)]) : List.of())
+                .setVulnerabilities(
+                    random.nextInt(4) == 0 ? List.of(CVES[random.nextInt(CVES.length)]) : List.of())
                 .build());
   }
 
@@ -179,7 +211,8 @@ public final class DemoData {
     String sourceType = kind < 5 ? "zeek.dns" : kind < 8 ? "zeek.ssl" : "zeek.conn";
     List<Observable> obs = new ArrayList<>();
     Map<String, String> attrs = new HashMap<>();
-    String client = "10." + random.nextInt(4) + "." + random.nextInt(256) + "." + (2 + random.nextInt(250));
+    String client =
+        "10." + random.nextInt(4) + "." + random.nextInt(256) + "." + (2 + random.nextInt(250));
     obs.add(new Observable(ObservableType.IPV4, client, ObservableRole.SOURCE));
     boolean hit = random.nextInt(100) < hitPercent;
     switch (sourceType) {
@@ -226,7 +259,13 @@ public final class DemoData {
             if (p.type == ObservableType.IPV4) {
               dst = p.value;
             } else {
-              obs.add(new Observable(p.type, p.value, p.type == ObservableType.URL ? ObservableRole.URL : ObservableRole.FILE_HASH));
+              obs.add(
+                  new Observable(
+                      p.type,
+                      p.value,
+                      p.type == ObservableType.URL
+                          ? ObservableRole.URL
+                          : ObservableRole.FILE_HASH));
             }
           }
           obs.add(new Observable(ObservableType.IPV4, dst, ObservableRole.DESTINATION));
@@ -243,7 +282,11 @@ public final class DemoData {
         .setObservables(obs)
         .setAttributes(attrs)
         .setTlp(random.nextInt(4) == 0 ? Tlp.GREEN : Tlp.AMBER)
-        .setProvenance(Provenance.newBuilder().setParser("demo-generator").setOrigin(sourceType + ".log").build())
+        .setProvenance(
+            Provenance.newBuilder()
+                .setParser("demo-generator")
+                .setOrigin(sourceType + ".log")
+                .build())
         .build();
   }
 
@@ -257,14 +300,26 @@ public final class DemoData {
     if (r < 10) {
       p = dead.get(random.nextInt(dead.size()));
     } else if (r < 25) {
-      p = new Plant(ObservableType.IPV4, cidrPrefixes.get(random.nextInt(cidrPrefixes.size())) + (1 + random.nextInt(254)), 1);
+      p =
+          new Plant(
+              ObservableType.IPV4,
+              cidrPrefixes.get(random.nextInt(cidrPrefixes.size())) + (1 + random.nextInt(254)),
+              1);
     } else if (r < 40) {
-      p = new Plant(ObservableType.DOMAIN, BAD_WORDS[random.nextInt(BAD_WORDS.length)] + "." + suffixes.get(random.nextInt(suffixes.size())), 1);
+      p =
+          new Plant(
+              ObservableType.DOMAIN,
+              BAD_WORDS[random.nextInt(BAD_WORDS.length)]
+                  + "."
+                  + suffixes.get(random.nextInt(suffixes.size())),
+              1);
     } else {
       p = live.get(random.nextInt(live.size()));
     }
     // Events have one slot for each kind of value; keep the plant where it fits.
-    if (p.type != preferred && p.type != alternative && !(p.type == ObservableType.URL && alternative == ObservableType.SHA256)) {
+    if (p.type != preferred
+        && p.type != alternative
+        && !(p.type == ObservableType.URL && alternative == ObservableType.SHA256)) {
       return plantFor(m, preferred, alternative);
     }
     expectedSightings += p.matches;
@@ -273,7 +328,11 @@ public final class DemoData {
   }
 
   private String badDomain() {
-    return BAD_WORDS[random.nextInt(BAD_WORDS.length)] + "-" + hex(6) + "." + BAD_TLDS[random.nextInt(BAD_TLDS.length)];
+    return BAD_WORDS[random.nextInt(BAD_WORDS.length)]
+        + "-"
+        + hex(6)
+        + "."
+        + BAD_TLDS[random.nextInt(BAD_TLDS.length)];
   }
 
   /** Public addresses outside every indicator block (45/91/137 exact, 185.220 ranges). */

@@ -19,8 +19,8 @@ import java.util.TreeMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -55,7 +55,12 @@ public final class DemoRun {
 
   /** Demo settings. */
   public record Settings(
-      Duration duration, int eventsPerSecond, int indicators, int hitPercent, long seed, boolean printSightings) {}
+      Duration duration,
+      int eventsPerSecond,
+      int indicators,
+      int hitPercent,
+      long seed,
+      boolean printSightings) {}
 
   private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss");
 
@@ -101,7 +106,9 @@ public final class DemoRun {
     out.println("Signalbox demo: starting a local Kafka broker (KRaft) ...");
     try (LocalKafkaBroker broker = LocalKafkaBroker.start(new LocalKafkaBroker.Options())) {
       String bootstrap = broker.bootstrapServers();
-      out.printf("  broker up at %s (pid %d, %d ms)%n", bootstrap, broker.pid(), broker.startupTime().toMillis());
+      out.printf(
+          "  broker up at %s (pid %d, %d ms)%n",
+          bootstrap, broker.pid(), broker.startupTime().toMillis());
       List<NewTopic> topics = new ArrayList<>(SignalboxTopics.core(2));
       for (DemoMember m : DemoData.MEMBERS) {
         topics.add(SignalboxTopics.telemetry(m.id(), 2));
@@ -119,13 +126,16 @@ public final class DemoRun {
         Configuration conf = new Configuration();
         conf.set(CorrelateOptions.BOOTSTRAP_SERVERS, bootstrap);
         conf.set(CorrelateOptions.CHECKPOINT_INTERVAL, Duration.ofSeconds(10));
-        conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, work.resolve("checkpoints").toUri().toString());
+        conf.set(
+            CheckpointingOptions.CHECKPOINTS_DIRECTORY,
+            work.resolve("checkpoints").toUri().toString());
         conf.setString("parallelism.default", "2");
         InProcessMetrics.register(conf);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         CorrelateJob.configure(env, conf);
         CorrelateKafka.attach(env, conf, false);
-        out.println("Starting the correlate job on an embedded Flink MiniCluster (RocksDB state, parallelism 2) ...");
+        out.println(
+            "Starting the correlate job on an embedded Flink MiniCluster (RocksDB state, parallelism 2) ...");
         JobClient job = env.executeAsync("signalbox correlate (demo)");
 
         Thread reader = new Thread(() -> readOutputs(bootstrap), "demo-output-reader");
@@ -149,7 +159,8 @@ public final class DemoRun {
     out.println("Stopped the job and the broker; nothing is left running.");
   }
 
-  private void publishIndicators(KafkaProducer<byte[], byte[]> producer, List<Indicator> indicators) {
+  private void publishIndicators(
+      KafkaProducer<byte[], byte[]> producer, List<Indicator> indicators) {
     AvroCodec<Indicator> codec = AvroCodec.indicator();
     for (Indicator ind : indicators) {
       producer.send(
@@ -289,15 +300,22 @@ public final class DemoRun {
     StringBuilder bySector = new StringBuilder();
     synchronized (sightingsBySector) {
       for (DemoMember m : DemoData.MEMBERS) {
-        bySector.append(String.format("%s %,d  ", m.sector().name().toLowerCase(), sightingsBySector.getOrDefault(m.sector(), 0L)));
+        bySector.append(
+            String.format(
+                "%s %,d  ",
+                m.sector().name().toLowerCase(), sightingsBySector.getOrDefault(m.sector(), 0L)));
       }
     }
     out.printf("  sightings out        %,d (%s)%n", sightings.get(), bySector.toString().trim());
-    out.printf("  planted hits due     %,d (withdrawn and expired indicators were planted too and must not match)%n", data.expectedSightings());
+    out.printf(
+        "  planted hits due     %,d (withdrawn and expired indicators were planted too and must not match)%n",
+        data.expectedSightings());
     synchronized (deadLettersByReason) {
       out.printf("  dead letters         %,d %s%n", deadLetters.get(), deadLettersByReason);
     }
-    out.printf("  indicators held      %,d (job gauge; %,d due: live, not revoked, not expired)%n", held, data.liveIndicatorCount());
+    out.printf(
+        "  indicators held      %,d (job gauge; %,d due: live, not revoked, not expired)%n",
+        held, data.liveIndicatorCount());
     boolean adds =
         eventsIn == eventsSent.get()
             && deadLetters.get() == malformedSent.get()

@@ -23,9 +23,14 @@ public final class BoundedMatch {
 
   /** What a bounded run found. */
   public record Result(
-      int indicators, int events, int badLines, List<Sighting> sightings, List<DeadLetter> deadLetters) {}
+      int indicators,
+      int events,
+      int badLines,
+      List<Sighting> sightings,
+      List<DeadLetter> deadLetters) {}
 
-  public static Result run(Path indicatorFile, Path telemetryFile, int parallelism, PrintStream errors)
+  public static Result run(
+      Path indicatorFile, Path telemetryFile, int parallelism, PrintStream errors)
       throws Exception {
     FileInputs inputs = new FileInputs(errors);
     List<RawRecord> indicators = inputs.indicators(indicatorFile);
@@ -58,8 +63,7 @@ public final class BoundedMatch {
       StreamExecutionEnvironment env, List<RawRecord> records, String name) {
     if (records.isEmpty()) {
       // fromData rejects an empty collection; an empty input is still a valid run.
-      return env.fromData(TypeInformation.of(RawRecord.class), new RawRecord[0])
-          .name(name);
+      return env.fromData(TypeInformation.of(RawRecord.class), new RawRecord[0]).name(name);
     }
     return env.fromData(records, TypeInformation.of(RawRecord.class))
         .assignTimestampsAndWatermarks(WatermarkStrategy.noWatermarks())

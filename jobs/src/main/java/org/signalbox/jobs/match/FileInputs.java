@@ -113,11 +113,6 @@ final class FileInputs {
 
   private static RawRecord record(String topic, long lineNo, String key, byte[] value) {
     return new RawRecord(
-        topic,
-        0,
-        lineNo,
-        0L,
-        key == null ? null : key.getBytes(StandardCharsets.UTF_8),
-        value);
+        topic, 0, lineNo, 0L, key == null ? null : key.getBytes(StandardCharsets.UTF_8), value);
   }
 }

@@ -63,8 +63,13 @@ class CorrelatePipelineITCase {
 
   void indicatorRaw(String key, byte[] value) {
     indicatorRecords.add(
-        new RawRecord("indicators", 0, indicatorRecords.size(), 0L,
-            key == null ? null : key.getBytes(StandardCharsets.UTF_8), value));
+        new RawRecord(
+            "indicators",
+            0,
+            indicatorRecords.size(),
+            0L,
+            key == null ? null : key.getBytes(StandardCharsets.UTF_8),
+            value));
   }
 
   void send(TelemetryEvent e) {
@@ -77,7 +82,8 @@ class CorrelatePipelineITCase {
   }
 
   TelemetryEvent seen(String eventId, ObservableType type, String value) {
-    return event(eventId, "m-rail-01", Sector.RAIL, SEEN, obs(type, value, ObservableRole.DESTINATION));
+    return event(
+        eventId, "m-rail-01", Sector.RAIL, SEEN, obs(type, value, ObservableRole.DESTINATION));
   }
 
   @Test
@@ -85,24 +91,52 @@ class CorrelatePipelineITCase {
     // --- indicators
     publish(indicator("indicator--exact", ObservableType.IPV4, "198.51.100.7").build());
     // v2 moved the value; v1 arrives late and must be ignored.
-    publish(indicator("indicator--moved", ObservableType.DOMAIN, "evil2.example")
-        .setVersion(T0.plusSeconds(60)).build());
+    publish(
+        indicator("indicator--moved", ObservableType.DOMAIN, "evil2.example")
+            .setVersion(T0.plusSeconds(60))
+            .build());
     publish(indicator("indicator--moved", ObservableType.DOMAIN, "evil.example").build());
     publish(indicator("indicator--revoked", ObservableType.IPV4, "192.0.2.66").build());
-    publish(indicator("indicator--revoked", ObservableType.IPV4, "192.0.2.66")
-        .setVersion(T0.plusSeconds(30)).setRevoked(true).build());
-    publish(indicator("indicator--expired", ObservableType.IPV4, "192.0.2.77")
-        .setValidUntil(T0.plus(Duration.ofDays(1))).build());
-    publish(indicator("indicator--cidr", ObservableType.IPV4, "203.0.113.0/24")
-        .setMatchKind(MatchKind.CIDR).setTlp(Tlp.RED).build());
-    publish(indicator("indicator--suffix", ObservableType.DOMAIN, "*.bad.example")
-        .setMatchKind(MatchKind.DOMAIN_SUFFIX).build());
+    publish(
+        indicator("indicator--revoked", ObservableType.IPV4, "192.0.2.66")
+            .setVersion(T0.plusSeconds(30))
+            .setRevoked(true)
+            .build());
+    publish(
+        indicator("indicator--expired", ObservableType.IPV4, "192.0.2.77")
+            .setValidUntil(T0.plus(Duration.ofDays(1)))
+            .build());
+    publish(
+        indicator("indicator--cidr", ObservableType.IPV4, "203.0.113.0/24")
+            .setMatchKind(MatchKind.CIDR)
+            .setTlp(Tlp.RED)
+            .build());
+    publish(
+        indicator("indicator--suffix", ObservableType.DOMAIN, "*.bad.example")
+            .setMatchKind(MatchKind.DOMAIN_SUFFIX)
+            .build());
     publish(indicator("indicator--hash", ObservableType.SHA256, "AB".repeat(32)).build());
-    byte[] goodIndicator = indicators.encode(indicator("indicator--x", ObservableType.IPV4, "192.0.2.1").build());
-    indicatorRaw("indicator--garbage", "{\"this\":\"is json, not avro\"}".getBytes(StandardCharsets.UTF_8));
+    byte[] goodIndicator =
+        indicators.encode(indicator("indicator--x", ObservableType.IPV4, "192.0.2.1").build());
+    indicatorRaw(
+        "indicator--garbage", "{\"this\":\"is json, not avro\"}".getBytes(StandardCharsets.UTF_8));
     indicatorRaw("indicator--x", Arrays.copyOf(goodIndicator, goodIndicator.length - 5));
-    publish(indicator("indicator--absurd", ObservableType.IPV4, "192.0.2.2").setConfidence(1000).build());
+    publish(
+        indicator("indicator--absurd", ObservableType.IPV4, "192.0.2.2")
+            .setConfidence(1000)
+            .build());
     publish(indicator("indicator--bad-value", ObservableType.IPV4, "300.1.1.1").build());
+    publish(
+        indicator("indicator--pattern", null, null)
+            .setMatchKind(MatchKind.PATTERN)
+            .setPattern(
+                "[domain-name:value = 'one.example' OR domain-name:value LIKE '%.two.example']")
+            .build());
+    publish(
+        indicator("indicator--bad-pattern", null, null)
+            .setMatchKind(MatchKind.PATTERN)
+            .setPattern("[ipv4-addr:value = '192.0.2.1'")
+            .build());
 
     // --- telemetry, bad records interleaved with good ones
     send(seen("t-exact", ObservableType.IPV4, "198.51.100.7"));
@@ -113,8 +147,13 @@ class CorrelatePipelineITCase {
     telemetryRaw(Arrays.copyOf(good, good.length / 2));
     send(seen("t-revoked", ObservableType.IPV4, "192.0.2.66"));
     send(seen("t-expired", ObservableType.IPV4, "192.0.2.77"));
-    send(event("t-absurd-time", "m-rail-01", Sector.RAIL,
-        Instant.parse("9999-01-01T00:00:00Z"), obs(ObservableType.IPV4, "198.51.100.7", ObservableRole.SOURCE)));
+    send(
+        event(
+            "t-absurd-time",
+            "m-rail-01",
+            Sector.RAIL,
+            Instant.parse("9999-01-01T00:00:00Z"),
+            obs(ObservableType.IPV4, "198.51.100.7", ObservableRole.SOURCE)));
     send(seen("t-bad-observable", ObservableType.IPV4, "999.1.1.1"));
     send(seen("t-cidr", ObservableType.IPV4, "203.0.113.55"));
     send(seen("t-suffix", ObservableType.DOMAIN, "x.y.bad.example"));
@@ -123,6 +162,9 @@ class CorrelatePipelineITCase {
     send(seen("t-hash", ObservableType.SHA256, "ab".repeat(32)));
     send(seen("t-before-valid", ObservableType.IPV4, "198.51.100.8"));
     telemetryRaw(null);
+    send(seen("t-pattern-or", ObservableType.DOMAIN, "One.Example"));
+    send(seen("t-pattern-like", ObservableType.DOMAIN, "x.two.example"));
+    send(seen("t-pattern-miss", ObservableType.DOMAIN, "three.example"));
 
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
     Configuration strict = new Configuration();
@@ -142,10 +184,11 @@ class CorrelatePipelineITCase {
 
     List<String> matched = new ArrayList<>();
     List<Sighting> all = new ArrayList<>();
-    sightings.forEachRemaining(s -> {
-      all.add(s);
-      matched.add(s.getEventId() + " -> " + s.getIndicatorId());
-    });
+    sightings.forEachRemaining(
+        s -> {
+          all.add(s);
+          matched.add(s.getEventId() + " -> " + s.getIndicatorId());
+        });
     assertThat(matched)
         .containsExactlyInAnyOrder(
             "t-exact -> indicator--exact",
@@ -153,7 +196,9 @@ class CorrelatePipelineITCase {
             "t-cidr -> indicator--cidr",
             "t-suffix -> indicator--suffix",
             "t-mapped -> indicator--exact",
-            "t-hash -> indicator--hash");
+            "t-hash -> indicator--hash",
+            "t-pattern-or -> indicator--pattern",
+            "t-pattern-like -> indicator--pattern");
     assertThat(all)
         .filteredOn(s -> s.getEventId().equals("t-cidr"))
         .singleElement()
@@ -161,10 +206,11 @@ class CorrelatePipelineITCase {
     assertThat(all)
         .filteredOn(s -> s.getEventId().equals("t-mapped"))
         .singleElement()
-        .satisfies(s -> {
-          assertThat(s.getMatchedType()).isEqualTo(ObservableType.IPV4);
-          assertThat(s.getMatchedValue()).isEqualTo("198.51.100.7");
-        });
+        .satisfies(
+            s -> {
+              assertThat(s.getMatchedType()).isEqualTo(ObservableType.IPV4);
+              assertThat(s.getMatchedValue()).isEqualTo("198.51.100.7");
+            });
 
     List<String> dead = new ArrayList<>();
     deadLetters.forEachRemaining(
@@ -175,6 +221,7 @@ class CorrelatePipelineITCase {
             "indicators@10 undecodable-avro",
             "indicators@11 absurd-confidence",
             "indicators@12 invalid-value",
+            "indicators@14 invalid-pattern",
             "telemetry.m-rail-01@1 undecodable-avro",
             "telemetry.m-rail-01@4 undecodable-avro",
             "telemetry.m-rail-01@7 absurd-event-time",

@@ -61,11 +61,14 @@ class ExactIndicatorMatcherTest {
 
     harness.processBothWatermarks(new Watermark(T0.toEpochMilli()));
 
-    assertThat(sightings()).singleElement().satisfies(s -> {
-      assertThat(s.getIndicatorId()).isEqualTo("indicator--a");
-      assertThat(s.getEventId()).isEqualTo("e1");
-      assertThat(s.getEnrichment().getThreatActors()).containsExactly("RAILFOX");
-    });
+    assertThat(sightings())
+        .singleElement()
+        .satisfies(
+            s -> {
+              assertThat(s.getIndicatorId()).isEqualTo("indicator--a");
+              assertThat(s.getEventId()).isEqualTo("e1");
+              assertThat(s.getEnrichment().getThreatActors()).containsExactly("RAILFOX");
+            });
     // The waiting list is gone; only the index entry is left.
     assertThat(harness.numKeyedStateEntries()).isEqualTo(1);
     assertThat(harness.numEventTimeTimers()).isZero();
@@ -74,31 +77,41 @@ class ExactIndicatorMatcherTest {
   @Test
   void matchesOnlyInsideTheValidityWindowAndTakesTheStricterTlp() throws Exception {
     harness.processBothWatermarks(new Watermark(T0.toEpochMilli()));
-    change(upsert(indicator("indicator--a", ObservableType.DOMAIN, "evil.example")
-        .setValidFrom(T0.plusSeconds(100))
-        .setValidUntil(T0.plusSeconds(200))
-        .setTlp(Tlp.AMBER_STRICT)
-        .build()));
+    change(
+        upsert(
+            indicator("indicator--a", ObservableType.DOMAIN, "evil.example")
+                .setValidFrom(T0.plusSeconds(100))
+                .setValidUntil(T0.plusSeconds(200))
+                .setTlp(Tlp.AMBER_STRICT)
+                .build()));
 
     send(probe("before", ObservableType.DOMAIN, "evil.example", T0.plusSeconds(99)));
     send(probe("inside", ObservableType.DOMAIN, "evil.example", T0.plusSeconds(100)));
     send(probe("at-end", ObservableType.DOMAIN, "evil.example", T0.plusSeconds(200)));
 
-    assertThat(sightings()).singleElement().satisfies(s -> {
-      assertThat(s.getEventId()).isEqualTo("inside");
-      assertThat(s.getTlp()).isEqualTo(Tlp.AMBER_STRICT); // telemetry was GREEN
-    });
+    assertThat(sightings())
+        .singleElement()
+        .satisfies(
+            s -> {
+              assertThat(s.getEventId()).isEqualTo("inside");
+              assertThat(s.getTlp()).isEqualTo(Tlp.AMBER_STRICT); // telemetry was GREEN
+            });
   }
 
   @Test
   void everyIndicatorWithTheValueMatches() throws Exception {
     harness.processBothWatermarks(new Watermark(T0.toEpochMilli()));
     change(upsert(indicator("indicator--a", ObservableType.IPV4, "198.51.100.7").build()));
-    change(upsert(indicator("indicator--b", ObservableType.IPV4, "198.51.100.7").setSource("cert-xx").build()));
+    change(
+        upsert(
+            indicator("indicator--b", ObservableType.IPV4, "198.51.100.7")
+                .setSource("cert-xx")
+                .build()));
 
     send(probe("e1", ObservableType.IPV4, "198.51.100.7", T0.plusSeconds(1)));
 
-    assertThat(sightings()).extracting(Sighting::getIndicatorId)
+    assertThat(sightings())
+        .extracting(Sighting::getIndicatorId)
         .containsExactlyInAnyOrder("indicator--a", "indicator--b");
   }
 
@@ -109,7 +122,9 @@ class ExactIndicatorMatcherTest {
     IndicatorChange up = upsert(v1);
     long v2 = T0.plusSeconds(5).toEpochMilli();
     change(up);
-    change(IndicatorChange.of(ChangeKind.TOMBSTONE, up.key, "indicator--a", v2, IndexTarget.EXACT, null));
+    change(
+        IndicatorChange.of(
+            ChangeKind.TOMBSTONE, up.key, "indicator--a", v2, IndexTarget.EXACT, null));
     // A reordered older version must not bring it back.
     change(up);
 
@@ -117,18 +132,23 @@ class ExactIndicatorMatcherTest {
     assertThat(sightings()).isEmpty();
     assertThat(harness.numKeyedStateEntries()).isEqualTo(1); // the withdrawal mark
 
-    change(IndicatorChange.of(ChangeKind.REMOVE, up.key, "indicator--a", v2, IndexTarget.EXACT, null));
+    change(
+        IndicatorChange.of(ChangeKind.REMOVE, up.key, "indicator--a", v2, IndexTarget.EXACT, null));
     assertThat(harness.numKeyedStateEntries()).isZero();
   }
 
   @Test
   void expiryRemovalEmptiesTheKey() throws Exception {
-    Indicator ind = indicator("indicator--a", ObservableType.SHA256, "a".repeat(64))
-        .setValidUntil(T0.plus(Duration.ofDays(1))).build();
+    Indicator ind =
+        indicator("indicator--a", ObservableType.SHA256, "a".repeat(64))
+            .setValidUntil(T0.plus(Duration.ofDays(1)))
+            .build();
     IndicatorChange up = upsert(ind);
     change(up);
     assertThat(harness.numKeyedStateEntries()).isEqualTo(1);
-    change(IndicatorChange.of(ChangeKind.REMOVE, up.key, "indicator--a", up.version, IndexTarget.EXACT, null));
+    change(
+        IndicatorChange.of(
+            ChangeKind.REMOVE, up.key, "indicator--a", up.version, IndexTarget.EXACT, null));
     assertThat(harness.numKeyedStateEntries()).isZero();
   }
 }

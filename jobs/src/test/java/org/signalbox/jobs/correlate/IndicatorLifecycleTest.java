@@ -54,23 +54,29 @@ class IndicatorLifecycleTest {
 
   @Test
   void newerVersionWinsAndLateOlderVersionIsIgnored() throws Exception {
-    Indicator v2 = indicator("indicator--a", ObservableType.IPV4, "198.51.100.7")
-        .setVersion(T0.plusSeconds(60)).build();
+    Indicator v2 =
+        indicator("indicator--a", ObservableType.IPV4, "198.51.100.7")
+            .setVersion(T0.plusSeconds(60))
+            .build();
     Indicator v1 = indicator("indicator--a", ObservableType.IPV4, "198.51.100.8").build();
 
     send(v2);
     send(v1);
 
     assertThat(drain())
-        .containsExactly("UPSERT indicator--a@" + T0.plusSeconds(60).toEpochMilli()
-            + " -> EXACT IPV4|198.51.100.7");
+        .containsExactly(
+            "UPSERT indicator--a@"
+                + T0.plusSeconds(60).toEpochMilli()
+                + " -> EXACT IPV4|198.51.100.7");
   }
 
   @Test
   void aMovedValueWithdrawsTheOldIndexEntry() throws Exception {
     send(indicator("indicator--a", ObservableType.DOMAIN, "old.example").build());
-    send(indicator("indicator--a", ObservableType.DOMAIN, "new.example")
-        .setVersion(T0.plusSeconds(1)).build());
+    send(
+        indicator("indicator--a", ObservableType.DOMAIN, "new.example")
+            .setVersion(T0.plusSeconds(1))
+            .build());
 
     long v2 = T0.plusSeconds(1).toEpochMilli();
     assertThat(drain())
@@ -83,8 +89,11 @@ class IndicatorLifecycleTest {
   @Test
   void revocationLeavesAMarkThenStateIsEmptyAfterRetention() throws Exception {
     send(indicator("indicator--a", ObservableType.IPV4, "198.51.100.7").build());
-    send(indicator("indicator--a", ObservableType.IPV4, "198.51.100.7")
-        .setVersion(T0.plusSeconds(5)).setRevoked(true).build());
+    send(
+        indicator("indicator--a", ObservableType.IPV4, "198.51.100.7")
+            .setVersion(T0.plusSeconds(5))
+            .setRevoked(true)
+            .build());
     // Older version replayed during the retention: still ignored.
     send(indicator("indicator--a", ObservableType.IPV4, "198.51.100.7").build());
     assertThat(drain()).hasSize(2).last().asString().startsWith("TOMBSTONE");
@@ -101,7 +110,10 @@ class IndicatorLifecycleTest {
   @Test
   void expiredIndicatorLeavesStateAfterTheGrace() throws Exception {
     Instant until = T0.plus(Duration.ofDays(1));
-    send(indicator("indicator--a", ObservableType.IPV4, "198.51.100.7").setValidUntil(until).build());
+    send(
+        indicator("indicator--a", ObservableType.IPV4, "198.51.100.7")
+            .setValidUntil(until)
+            .build());
     drain();
 
     harness.setProcessingTime(until.plus(GRACE).toEpochMilli() - 1);
@@ -116,10 +128,15 @@ class IndicatorLifecycleTest {
 
   @Test
   void anUpdateMovesTheExpiryTimerInsteadOfAddingOne() throws Exception {
-    send(indicator("indicator--a", ObservableType.IPV4, "198.51.100.7")
-        .setValidUntil(T0.plus(Duration.ofDays(1))).build());
-    send(indicator("indicator--a", ObservableType.IPV4, "198.51.100.7")
-        .setVersion(T0.plusSeconds(1)).setValidUntil(T0.plus(Duration.ofDays(30))).build());
+    send(
+        indicator("indicator--a", ObservableType.IPV4, "198.51.100.7")
+            .setValidUntil(T0.plus(Duration.ofDays(1)))
+            .build());
+    send(
+        indicator("indicator--a", ObservableType.IPV4, "198.51.100.7")
+            .setVersion(T0.plusSeconds(1))
+            .setValidUntil(T0.plus(Duration.ofDays(30)))
+            .build());
     assertThat(harness.numProcessingTimeTimers()).isEqualTo(1);
 
     harness.setProcessingTime(T0.plus(Duration.ofDays(2)).toEpochMilli());
@@ -129,8 +146,10 @@ class IndicatorLifecycleTest {
 
   @Test
   void kafkaTombstoneWithdrawsTheCurrentVersion() throws Exception {
-    send(indicator("indicator--a", ObservableType.IPV4, "198.51.100.0/24")
-        .setMatchKind(MatchKind.CIDR).build());
+    send(
+        indicator("indicator--a", ObservableType.IPV4, "198.51.100.0/24")
+            .setMatchKind(MatchKind.CIDR)
+            .build());
     harness.processElement(new StreamRecord<>(IndicatorUpdate.deletion("indicator--a")));
 
     assertThat(drain())

@@ -26,7 +26,10 @@ class RangeIndicatorMatcherTest {
   void setUp() throws Exception {
     harness =
         ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(
-            new RangeIndicatorMatcher(true), p -> p.key, Types.STRING, RangeIndicatorMatcher.RANGES);
+            new RangeIndicatorMatcher(true),
+            p -> p.key,
+            Types.STRING,
+            RangeIndicatorMatcher.RANGES);
     harness.open();
   }
 
@@ -63,15 +66,20 @@ class RangeIndicatorMatcherTest {
     harness.processBroadcastElement(suffix("indicator--dom", "example.org"), 0);
     harness.watermark(T0.toEpochMilli());
 
-    harness.processElement(probe("in", ObservableType.IPV4, "198.51.100.200", T0.plusSeconds(1)), 0);
+    harness.processElement(
+        probe("in", ObservableType.IPV4, "198.51.100.200", T0.plusSeconds(1)), 0);
     harness.processElement(probe("out", ObservableType.IPV4, "198.52.0.1", T0.plusSeconds(1)), 0);
-    harness.processElement(probe("sub", ObservableType.DOMAIN, "a.b.example.org", T0.plusSeconds(1)), 0);
-    harness.processElement(probe("apex", ObservableType.DOMAIN, "example.org", T0.plusSeconds(1)), 0);
-    harness.processElement(probe("lookalike", ObservableType.DOMAIN, "badexample.org", T0.plusSeconds(1)), 0);
+    harness.processElement(
+        probe("sub", ObservableType.DOMAIN, "a.b.example.org", T0.plusSeconds(1)), 0);
+    harness.processElement(
+        probe("apex", ObservableType.DOMAIN, "example.org", T0.plusSeconds(1)), 0);
+    harness.processElement(
+        probe("lookalike", ObservableType.DOMAIN, "badexample.org", T0.plusSeconds(1)), 0);
 
     assertThat(sightings())
         .extracting(s -> s.getEventId() + "->" + s.getIndicatorId())
-        .containsExactlyInAnyOrder("in->indicator--net", "in->indicator--wide", "sub->indicator--dom");
+        .containsExactlyInAnyOrder(
+            "in->indicator--net", "in->indicator--wide", "sub->indicator--dom");
   }
 
   @Test
@@ -79,7 +87,9 @@ class RangeIndicatorMatcherTest {
     IndicatorChange up = cidr("indicator--net", "198.51.100.0/24");
     harness.processBroadcastElement(up, 0);
     harness.processBroadcastElement(
-        IndicatorChange.of(ChangeKind.TOMBSTONE, up.key, up.indicatorId, up.version + 1, IndexTarget.RANGE, null), 0);
+        IndicatorChange.of(
+            ChangeKind.TOMBSTONE, up.key, up.indicatorId, up.version + 1, IndexTarget.RANGE, null),
+        0);
     harness.watermark(T0.toEpochMilli());
 
     harness.processElement(probe("in", ObservableType.IPV4, "198.51.100.9", T0.plusSeconds(1)), 0);
@@ -87,13 +97,16 @@ class RangeIndicatorMatcherTest {
     assertThat(harness.getBroadcastState(RangeIndicatorMatcher.RANGES).entries()).hasSize(1);
 
     harness.processBroadcastElement(
-        IndicatorChange.of(ChangeKind.REMOVE, up.key, up.indicatorId, up.version + 1, IndexTarget.RANGE, null), 0);
+        IndicatorChange.of(
+            ChangeKind.REMOVE, up.key, up.indicatorId, up.version + 1, IndexTarget.RANGE, null),
+        0);
     assertThat(harness.getBroadcastState(RangeIndicatorMatcher.RANGES).entries()).isEmpty();
   }
 
   @Test
   void probesBeforeLoadingWaitAndAreThenMatched() throws Exception {
-    harness.processElement(probe("early", ObservableType.DOMAIN, "x.example.org", T0.plusSeconds(1)), 0);
+    harness.processElement(
+        probe("early", ObservableType.DOMAIN, "x.example.org", T0.plusSeconds(1)), 0);
     harness.processBroadcastElement(suffix("indicator--dom", "example.org"), 0);
     assertThat(sightings()).isEmpty();
     assertThat(waitingEntries()).isEqualTo(1);

@@ -142,5 +142,6 @@ public final class AvroCodec<T extends SpecificRecordBase> {
   }
 
   /** Serializable factory, for Flink functions that create a codec per task in open(). */
-  public interface Factory<T extends SpecificRecordBase> extends Serializable, Supplier<AvroCodec<T>> {}
+  public interface Factory<T extends SpecificRecordBase>
+      extends Serializable, Supplier<AvroCodec<T>> {}
 }

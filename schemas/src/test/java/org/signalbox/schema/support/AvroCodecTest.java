@@ -81,8 +81,7 @@ class AvroCodecTest {
 
   @Test
   void rejectsOversizedRecordsBeforeDecoding() {
-    assertThatThrownBy(
-            () -> AvroCodec.telemetry().decode(new byte[AvroCodec.MAX_RECORD_BYTES + 1]))
+    assertThatThrownBy(() -> AvroCodec.telemetry().decode(new byte[AvroCodec.MAX_RECORD_BYTES + 1]))
         .hasMessageContaining("exceeds the limit");
   }
 

@@ -48,7 +48,7 @@ public final class StixPatternCompiler {
     if ((path.is("ipv4-addr", "value") || path.is("ipv6-addr", "value"))) {
       ObservableType t = type.equals("ipv4-addr") ? ObservableType.IPV4 : ObservableType.IPV6;
       if (op == ComparisonOperator.ISSUBSET || (op == ComparisonOperator.EQ && v.contains("/"))) {
-        return network(t, v);
+        return compileNetwork(t, v);
       }
       if (op == ComparisonOperator.EQ) {
         return exact(t, v);
@@ -113,7 +113,8 @@ public final class StixPatternCompiler {
    * A network in canonical form (host bits cleared, as {@link IpNetwork} writes it). A full-length
    * prefix is one address (EXACT); a /0 is refused because it would match every address.
    */
-  static IndexEntry network(ObservableType t, String text) throws InvalidObservableException {
+  public static IndexEntry compileNetwork(ObservableType t, String text)
+      throws InvalidObservableException {
     IpNetwork net = IpNetwork.parse(text);
     ObservableType actual = net.isIpv6() ? ObservableType.IPV6 : ObservableType.IPV4;
     if (net.prefixLength() == 0) {

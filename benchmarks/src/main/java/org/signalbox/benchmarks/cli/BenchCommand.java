@@ -1,0 +1,144 @@
+package org.signalbox.benchmarks.cli;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+import org.signalbox.benchmarks.e2e.E2eHarness;
+import org.signalbox.benchmarks.e2e.E2eSettings;
+import org.signalbox.benchmarks.report.BenchReport;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code signalbox bench}: runs a benchmark suite, prints a table, writes JSON and RESULTS.md. */
+@Command(
+    name = "bench",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Runs the JMH micro-benchmarks and the end-to-end harness (pass-through ceiling, correlate,"
+          + " Kafka Streams join) on a local broker, prints a table and writes"
+          + " benchmarks/results/<date>.json and benchmarks/RESULTS.md."
+    })
+public final class BenchCommand implements Callable<Integer> {
+
+  enum Suite {
+    quick,
+    full
+  }
+
+  @Option(
+      names = "--suite",
+      defaultValue = "quick",
+      description =
+          "quick (a few minutes on 2 cores) or full (much longer). Default: ${DEFAULT-VALUE}")
+  Suite suite;
+
+  @Option(names = "--events", description = "Telemetry events to pre-load (overrides the suite).")
+  Long events;
+
+  @Option(
+      names = "--indicators",
+      description = "Exact indicators to pre-load (overrides the suite).")
+  Integer indicators;
+
+  @Option(
+      names = "--hit-percent",
+      defaultValue = "5",
+      description = "Share of events carrying a planted indicator value. Default: ${DEFAULT-VALUE}")
+  int hitPercent;
+
+  @Option(
+      names = "--parallelism",
+      defaultValue = "2",
+      description =
+          "Flink parallelism, Kafka Streams threads and partitions. Default: ${DEFAULT-VALUE}")
+  int parallelism;
+
+  @Option(
+      names = "--systems",
+      split = ",",
+      description =
+          "End-to-end systems to run, in order. Default: passthrough,correlate,kafka-streams")
+  List<String> systems = E2eSettings.ALL_SYSTEMS;
+
+  @Option(names = "--skip-micro", description = "Do not run the JMH micro-benchmarks.")
+  boolean skipMicro;
+
+  @Option(names = "--skip-e2e", description = "Do not run the end-to-end harness.")
+  boolean skipE2e;
+
+  @Option(
+      names = "--output-dir",
+      description =
+          "Where RESULTS.md and results/ go. Default: the benchmarks folder of the checkout"
+              + " (system property signalbox.bench.home), else the current directory.")
+  Path outputDir;
+
+  @Override
+  public Integer call() throws Exception {
+    PrintStream out = System.out;
+    Path dir =
+        outputDir != null ? outputDir : Path.of(System.getProperty("signalbox.bench.home", "."));
+    long n = events != null ? events : suite == Suite.quick ? 200_000 : 2_000_000;
+    int m = indicators != null ? indicators : suite == Suite.quick ? 10_000 : 1_000_000;
+
+    Collection<RunResult> micro = List.of();
+    if (!skipMicro) {
+      out.println("Micro-benchmarks (JMH) ...");
+      micro = new Runner(jmhOptions().build()).run();
+    }
+    E2eHarness.Outcome e2e = null;
+    if (!skipE2e) {
+      out.printf(
+          "End to end: %,d events, %,d exact indicators, %d%% hits, parallelism %d%n",
+          n, m, hitPercent, parallelism);
+      E2eSettings settings =
+          new E2eSettings(n, m, hitPercent, parallelism, parallelism, 42L, systems);
+      e2e = new E2eHarness(settings, out).run();
+    }
+    BenchReport report = new BenchReport(suite.name(), micro, e2e);
+    out.println();
+    out.println(report.table());
+    Path json = report.writeJson(dir.resolve("results"));
+    Path md = report.writeMarkdown(dir.resolve("RESULTS.md"));
+    out.printf("Wrote %s and %s%n", json, md);
+    return 0;
+  }
+
+  private ChainedOptionsBuilder jmhOptions() {
+    ChainedOptionsBuilder o =
+        new OptionsBuilder()
+            .include("org\\.signalbox\\.benchmarks\\.micro\\..*")
+            .shouldFailOnError(true);
+    List<String> jvmArgs = new ArrayList<>();
+    if (suite == Suite.quick) {
+      jvmArgs.add("-Xmx2g");
+      o.forks(1)
+          .warmupIterations(2)
+          .warmupTime(TimeValue.seconds(1))
+          .measurementIterations(3)
+          .measurementTime(TimeValue.seconds(1));
+    } else {
+      jvmArgs.add("-Xmx6g");
+      o.forks(2)
+          .warmupIterations(3)
+          .warmupTime(TimeValue.seconds(2))
+          .measurementIterations(5)
+          .measurementTime(TimeValue.seconds(2))
+          .param("indicators", "1000", "1000000", "10000000");
+    }
+    return o.jvmArgsAppend(jvmArgs.toArray(String[]::new));
+  }
+
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new BenchCommand()).execute(args));
+  }
+}

@@ -1,0 +1,64 @@
+package org.signalbox.benchmarks.e2e;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.function.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+/** Reading a whole topic back, to count what a system under test produced. */
+final class BenchTopics {
+  private BenchTopics() {}
+
+  /** Reads every record of {@code topic} present now; returns how many there were. */
+  static long readAll(String bootstrap, String topic, Consumer<byte[]> valueConsumer) {
+    Properties p = new Properties();
+    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+    p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+    p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "5000");
+    try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p)) {
+      List<TopicPartition> parts = new ArrayList<>();
+      List<PartitionInfo> infos = consumer.partitionsFor(topic, Duration.ofSeconds(30));
+      if (infos == null || infos.isEmpty()) {
+        return 0;
+      }
+      for (PartitionInfo info : infos) {
+        parts.add(new TopicPartition(topic, info.partition()));
+      }
+      consumer.assign(parts);
+      consumer.seekToBeginning(parts);
+      Map<TopicPartition, Long> ends = new HashMap<>(consumer.endOffsets(parts));
+      long n = 0;
+      long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
+      while (!caughtUp(consumer, ends)) {
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException("could not read topic " + topic + " to its end");
+        }
+        for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
+          n++;
+          valueConsumer.accept(r.value());
+        }
+      }
+      return n;
+    }
+  }
+
+  private static boolean caughtUp(
+      KafkaConsumer<byte[], byte[]> consumer, Map<TopicPartition, Long> ends) {
+    for (Map.Entry<TopicPartition, Long> e : ends.entrySet()) {
+      if (consumer.position(e.getKey()) < e.getValue()) {
+        return false;
+      }
+    }
+    return true;
+  }
+}

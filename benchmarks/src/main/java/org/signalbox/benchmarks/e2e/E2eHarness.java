@@ -1,0 +1,285 @@
+package org.signalbox.benchmarks.e2e;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.signalbox.deploy.LocalKafkaBroker;
+import org.signalbox.deploy.SignalboxTopics;
+import org.signalbox.jobs.correlate.CorrelateJob;
+import org.signalbox.jobs.correlate.CorrelateKafka;
+import org.signalbox.jobs.correlate.CorrelateOptions;
+import org.signalbox.jobs.demo.DemoData;
+import org.signalbox.jobs.demo.DemoMember;
+import org.signalbox.schema.Indicator;
+import org.signalbox.schema.MatchKind;
+import org.signalbox.schema.Sighting;
+import org.signalbox.schema.TelemetryEvent;
+import org.signalbox.schema.support.AvroCodec;
+
+/**
+ * The end-to-end harness: one local broker, one pre-loaded data set, and each system run on it in
+ * turn, in this JVM, from the first offset to the last. Every system reads the same topics; each
+ * writes to its own output topic, which the harness then reads back to count.
+ */
+public final class E2eHarness {
+  static final String TELEMETRY_PATTERN = "telemetry\\..*";
+
+  private final E2eSettings settings;
+  private final PrintStream log;
+
+  public E2eHarness(E2eSettings settings, PrintStream log) {
+    this.settings = settings;
+    this.log = log;
+  }
+
+  /** What a whole run measured. */
+  public record Outcome(
+      E2eSettings settings,
+      long indicatorRecords,
+      long plantedSightingsDue,
+      long loadMillis,
+      List<SystemResult> results) {}
+
+  public Outcome run() throws Exception {
+    Path work = Files.createTempDirectory("signalbox-bench-");
+    try (LocalKafkaBroker broker =
+        LocalKafkaBroker.start(new LocalKafkaBroker.Options().heap("1g"))) {
+      String bootstrap = broker.bootstrapServers();
+      List<NewTopic> topics = new ArrayList<>(SignalboxTopics.core(settings.partitions()));
+      for (DemoMember m : DemoData.MEMBERS) {
+        topics.add(SignalboxTopics.telemetry(m.id(), settings.partitions()));
+      }
+      for (String s : settings.systems()) {
+        topics.add(new NewTopic(outputTopic(s), settings.partitions(), (short) 1));
+      }
+      SignalboxTopics.ensure(bootstrap, topics, Duration.ofSeconds(60));
+
+      Instant now = Instant.now();
+      long loadStart = System.nanoTime();
+      DemoData data = new DemoData(settings.seed(), settings.indicators(), now);
+      long indicatorRecords = load(bootstrap, data);
+      long loadMillis = (System.nanoTime() - loadStart) / 1_000_000;
+      log.printf(
+          "  loaded %,d indicator records and %,d telemetry events in %,d ms%n",
+          indicatorRecords, settings.events(), loadMillis);
+
+      List<SystemResult> results = new ArrayList<>();
+      for (String system : settings.systems()) {
+        log.printf("  running %s ...%n", system);
+        SystemResult r =
+            switch (system) {
+              case "passthrough" -> passThrough(bootstrap);
+              case "correlate" -> correlate(bootstrap, work);
+              case "kafka-streams" -> kafkaStreams(bootstrap, work, now);
+              default -> throw new IllegalArgumentException(system);
+            };
+        log.printf(
+            "    %,d ms, %,.0f events/s, %,d output records%n",
+            r.wallMillis(), r.eventsPerSecond(), r.outputRecords());
+        results.add(r);
+      }
+      return new Outcome(settings, indicatorRecords, data.expectedSightings(), loadMillis, results);
+    } finally {
+      deleteQuietly(work);
+    }
+  }
+
+  static String outputTopic(String system) {
+    return "bench." + system + ".out";
+  }
+
+  private long load(String bootstrap, DemoData data) {
+    AvroCodec<Indicator> indicatorCodec = AvroCodec.indicator();
+    AvroCodec<TelemetryEvent> telemetryCodec = AvroCodec.telemetry();
+    Properties p = new Properties();
+    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+    p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+    p.put(ProducerConfig.LINGER_MS_CONFIG, "20");
+    p.put(ProducerConfig.BATCH_SIZE_CONFIG, String.valueOf(256 * 1024));
+    p.put(ProducerConfig.ACKS_CONFIG, "all");
+    try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p)) {
+      for (Indicator ind : data.indicators()) {
+        producer.send(
+            new ProducerRecord<>(
+                SignalboxTopics.INDICATORS,
+                ind.getId().getBytes(StandardCharsets.UTF_8),
+                indicatorCodec.encode(ind)));
+      }
+      // Every indicator is written before the first event, so every system can see the whole
+      // index before it matches (Kafka Streams picks records by timestamp across its inputs).
+      producer.flush();
+      for (long i = 0; i < settings.events(); i++) {
+        TelemetryEvent e = data.nextEvent(settings.hitPercent());
+        producer.send(
+            new ProducerRecord<>(
+                SignalboxTopics.telemetryTopic(e.getMember()),
+                e.getEventId().getBytes(StandardCharsets.UTF_8),
+                telemetryCodec.encode(e)));
+      }
+      producer.flush();
+    }
+    return data.indicators().size();
+  }
+
+  private SystemResult passThrough(String bootstrap) throws Exception {
+    Configuration conf = flinkConf();
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+    PassThroughJob.attach(
+        env, bootstrap, TELEMETRY_PATTERN, "bench-passthrough", outputTopic("passthrough"));
+    long wall;
+    ResourceSampler sampler = new ResourceSampler();
+    try (sampler) {
+      long start = System.nanoTime();
+      env.execute("bench passthrough");
+      wall = (System.nanoTime() - start) / 1_000_000;
+    }
+    long out = BenchTopics.readAll(bootstrap, outputTopic("passthrough"), v -> {});
+    return new SystemResult(
+        "passthrough",
+        wall,
+        settings.events(),
+        out,
+        -1,
+        -1,
+        sampler.peakHeapBytes(),
+        sampler.peakRssBytes());
+  }
+
+  private SystemResult correlate(String bootstrap, Path work) throws Exception {
+    Configuration conf = flinkConf();
+    conf.set(CorrelateOptions.BOOTSTRAP_SERVERS, bootstrap);
+    conf.set(CorrelateOptions.TELEMETRY_TOPICS, TELEMETRY_PATTERN);
+    conf.set(CorrelateOptions.SIGHTINGS_TOPIC, outputTopic("correlate"));
+    conf.set(CorrelateOptions.GROUP_ID, "bench-correlate");
+    conf.set(
+        CheckpointingOptions.CHECKPOINTS_DIRECTORY, work.resolve("checkpoints").toUri().toString());
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+    CorrelateJob.configure(env, conf);
+    CorrelateKafka.attach(env, conf, true);
+    long wall;
+    ResourceSampler sampler = new ResourceSampler();
+    try (sampler) {
+      long start = System.nanoTime();
+      env.execute("bench correlate");
+      wall = (System.nanoTime() - start) / 1_000_000;
+    }
+    return withSightings("correlate", bootstrap, wall, sampler);
+  }
+
+  private SystemResult kafkaStreams(String bootstrap, Path work, Instant now) throws Exception {
+    KafkaStreamsJoin.Progress progress = new KafkaStreamsJoin.Progress();
+    Properties p = new Properties();
+    p.put(StreamsConfig.APPLICATION_ID_CONFIG, "bench-kafka-streams");
+    p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, settings.parallelism());
+    p.put(StreamsConfig.STATE_DIR_CONFIG, work.resolve("kafka-streams").toString());
+    // Lets the join task wait briefly for the indicator side instead of racing ahead of it.
+    p.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, "2000");
+    p.put("consumer.auto.offset.reset", "earliest");
+    KafkaStreams streams =
+        new KafkaStreams(
+            KafkaStreamsJoin.topology(
+                TELEMETRY_PATTERN,
+                SignalboxTopics.INDICATORS,
+                outputTopic("kafka-streams"),
+                now,
+                progress),
+            p);
+    AtomicLong failures = new AtomicLong();
+    streams.setUncaughtExceptionHandler(
+        e -> {
+          failures.incrementAndGet();
+          log.println("    kafka streams failed: " + e);
+          return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler
+              .StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+        });
+    long wall;
+    ResourceSampler sampler = new ResourceSampler();
+    try (sampler) {
+      long start = System.nanoTime();
+      streams.start();
+      long deadline = System.nanoTime() + Duration.ofMinutes(30).toNanos();
+      // A streams application never finishes by itself: it is done when it has read every event
+      // and every probe it split off has come back through the repartition topic to the join.
+      while (progress.eventsRead.get() < settings.events()
+          || progress.probesJoined.get() < progress.probesSent.get()) {
+        if (failures.get() > 0 || System.nanoTime() > deadline) {
+          streams.close(Duration.ofSeconds(30));
+          throw new IllegalStateException(
+              "kafka streams did not finish: read "
+                  + progress.eventsRead.get()
+                  + " of "
+                  + settings.events()
+                  + " events");
+        }
+        Thread.sleep(20);
+      }
+      streams.close(Duration.ofSeconds(60));
+      wall = (System.nanoTime() - start) / 1_000_000;
+    }
+    streams.cleanUp();
+    return withSightings("kafka-streams", bootstrap, wall, sampler);
+  }
+
+  private SystemResult withSightings(
+      String system, String bootstrap, long wall, ResourceSampler sampler) {
+    AvroCodec<Sighting> codec = AvroCodec.sighting();
+    AtomicLong exact = new AtomicLong();
+    long all =
+        BenchTopics.readAll(
+            bootstrap,
+            outputTopic(system),
+            v -> {
+              try {
+                if (codec.decode(v).getMatchKind() == MatchKind.EXACT) {
+                  exact.incrementAndGet();
+                }
+              } catch (IOException e) {
+                throw new IllegalStateException(system + " wrote an undecodable sighting", e);
+              }
+            });
+    return new SystemResult(
+        system,
+        wall,
+        settings.events(),
+        all,
+        exact.get(),
+        all,
+        sampler.peakHeapBytes(),
+        sampler.peakRssBytes());
+  }
+
+  private Configuration flinkConf() {
+    Configuration conf = new Configuration();
+    conf.setString("parallelism.default", String.valueOf(settings.parallelism()));
+    return conf;
+  }
+
+  private static void deleteQuietly(Path dir) {
+    try (var walk = Files.walk(dir)) {
+      walk.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+    } catch (IOException ignored) {
+      // a temp directory left behind is harmless
+    }
+  }
+}

@@ -1,0 +1,290 @@
+package org.signalbox.benchmarks.report;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.flink.runtime.util.EnvironmentInformation;
+import org.apache.kafka.common.utils.AppInfoParser;
+import org.openjdk.jmh.infra.BenchmarkParams;
+import org.openjdk.jmh.results.Result;
+import org.openjdk.jmh.results.RunResult;
+import org.signalbox.benchmarks.e2e.E2eHarness;
+import org.signalbox.benchmarks.e2e.SystemResult;
+
+/** A suite's results as a console table, a JSON file and RESULTS.md. */
+public final class BenchReport {
+  private static final double MB = 1024.0 * 1024.0;
+
+  private final String suite;
+  private final ZonedDateTime date = ZonedDateTime.now(ZoneOffset.UTC);
+  private final Map<String, Object> machine = new LinkedHashMap<>();
+  private final List<Map<String, Object>> micro = new ArrayList<>();
+  private final E2eHarness.Outcome e2e;
+
+  public BenchReport(String suite, Collection<RunResult> microResults, E2eHarness.Outcome e2e) {
+    this.suite = suite;
+    this.e2e = e2e;
+    machine.put("cores", Runtime.getRuntime().availableProcessors());
+    machine.put("maxHeapMiB", Runtime.getRuntime().maxMemory() / (1024 * 1024));
+    if (ManagementFactory.getOperatingSystemMXBean()
+        instanceof com.sun.management.OperatingSystemMXBean os) {
+      machine.put("physicalMemoryMiB", os.getTotalMemorySize() / (1024 * 1024));
+    }
+    machine.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version"));
+    machine.put(
+        "jvm",
+        System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
+    machine.put("flink", EnvironmentInformation.getVersion());
+    machine.put("kafka", AppInfoParser.getVersion());
+    machine.put("avro", org.apache.avro.Schema.class.getPackage().getImplementationVersion());
+    for (RunResult r : microResults) {
+      BenchmarkParams p = r.getParams();
+      Result<?> primary = r.getPrimaryResult();
+      Map<String, Object> row = new LinkedHashMap<>();
+      row.put("benchmark", p.getBenchmark().replace("org.signalbox.benchmarks.micro.", ""));
+      Map<String, String> params = new TreeMap<>();
+      for (String k : p.getParamsKeys()) {
+        params.put(k, p.getParam(k));
+      }
+      row.put("params", params);
+      row.put("mode", p.getMode().shortLabel());
+      row.put("score", primary.getScore());
+      row.put("error", primary.getScoreError());
+      row.put("unit", primary.getScoreUnit());
+      row.put("forks", p.getForks());
+      row.put("measurementIterations", p.getMeasurement().getCount());
+      micro.add(row);
+    }
+  }
+
+  public String table() {
+    StringBuilder sb = new StringBuilder();
+    if (!micro.isEmpty()) {
+      sb.append(
+          String.format(
+              "%-52s %-22s %14s %12s%n", "micro-benchmark", "params", "score", "± 99.9%"));
+      for (Map<String, Object> r : micro) {
+        sb.append(
+            String.format(
+                "%-52s %-22s %14.1f %12.1f %s%n",
+                r.get("benchmark"),
+                r.get("params"),
+                (double) r.get("score"),
+                (double) r.get("error"),
+                r.get("unit")));
+      }
+      sb.append('\n');
+    }
+    if (e2e != null) {
+      sb.append(
+          String.format(
+              "%-14s %10s %12s %12s %12s %10s %12s %12s%n",
+              "system",
+              "wall ms",
+              "events/s",
+              "ev/s/core",
+              "output",
+              "exact",
+              "peak heap",
+              "peak RSS"));
+      int cores = Runtime.getRuntime().availableProcessors();
+      for (SystemResult r : e2e.results()) {
+        sb.append(
+            String.format(
+                "%-14s %,10d %,12.0f %,12.0f %,12d %10s %,10.0f M %,10.0f M%n",
+                r.system(),
+                r.wallMillis(),
+                r.eventsPerSecond(),
+                r.eventsPerSecond() / cores,
+                r.outputRecords(),
+                r.exactSightings() < 0 ? "-" : String.format("%,d", r.exactSightings()),
+                r.peakHeapBytes() / MB,
+                r.peakRssBytes() / MB));
+      }
+      for (Map.Entry<String, Double> ratio : ratios().entrySet()) {
+        sb.append(String.format("%s: %.2f%n", ratio.getKey(), ratio.getValue()));
+      }
+      sb.append(agreement()).append('\n');
+    }
+    return sb.toString();
+  }
+
+  private Map<String, Double> ratios() {
+    Map<String, Double> out = new LinkedHashMap<>();
+    SystemResult c = find("correlate");
+    SystemResult p = find("passthrough");
+    SystemResult k = find("kafka-streams");
+    if (c != null && p != null) {
+      out.put("correlate / pass-through throughput", c.eventsPerSecond() / p.eventsPerSecond());
+    }
+    if (c != null && k != null) {
+      out.put("correlate / Kafka Streams throughput", c.eventsPerSecond() / k.eventsPerSecond());
+    }
+    return out;
+  }
+
+  private String agreement() {
+    SystemResult c = find("correlate");
+    SystemResult k = find("kafka-streams");
+    if (c == null || k == null) {
+      return "exact-match agreement: not checked (correlate and kafka-streams not both run)";
+    }
+    return c.exactSightings() == k.exactSightings()
+        ? String.format(
+            "exact-match agreement: yes (%,d exact sightings from both)", c.exactSightings())
+        : String.format(
+            "exact-match agreement: NO (correlate %,d, kafka-streams %,d)",
+            c.exactSightings(), k.exactSightings());
+  }
+
+  private SystemResult find(String system) {
+    if (e2e == null) {
+      return null;
+    }
+    return e2e.results().stream().filter(r -> r.system().equals(system)).findFirst().orElse(null);
+  }
+
+  private Map<String, Object> asMap() {
+    Map<String, Object> root = new LinkedHashMap<>();
+    root.put("suite", suite);
+    root.put("date", date.toString());
+    root.put("machine", machine);
+    root.put("micro", micro);
+    if (e2e != null) {
+      Map<String, Object> e = new LinkedHashMap<>();
+      e.put("settings", e2e.settings());
+      e.put("indicatorRecords", e2e.indicatorRecords());
+      e.put("plantedSightingsDue", e2e.plantedSightingsDue());
+      e.put("loadMillis", e2e.loadMillis());
+      List<Map<String, Object>> systems = new ArrayList<>();
+      for (SystemResult r : e2e.results()) {
+        Map<String, Object> s = new LinkedHashMap<>();
+        s.put("system", r.system());
+        s.put("wallMillis", r.wallMillis());
+        s.put("events", r.events());
+        s.put("eventsPerSecond", r.eventsPerSecond());
+        s.put(
+            "eventsPerSecondPerCore",
+            r.eventsPerSecond() / Runtime.getRuntime().availableProcessors());
+        s.put("outputRecords", r.outputRecords());
+        s.put("exactSightings", r.exactSightings());
+        s.put("allSightings", r.allSightings());
+        s.put("peakHeapBytes", r.peakHeapBytes());
+        s.put("peakRssBytes", r.peakRssBytes());
+        systems.add(s);
+      }
+      e.put("systems", systems);
+      e.put("ratios", ratios());
+      e.put("exactMatchAgreement", agreement());
+      root.put("endToEnd", e);
+    }
+    return root;
+  }
+
+  public Path writeJson(Path resultsDir) throws IOException {
+    Files.createDirectories(resultsDir);
+    Path file =
+        resultsDir.resolve(
+            DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HHmmss'Z'").format(date)
+                + "-"
+                + suite
+                + ".json");
+    new ObjectMapper()
+        .findAndRegisterModules()
+        .enable(SerializationFeature.INDENT_OUTPUT)
+        .writeValue(file.toFile(), asMap());
+    return file;
+  }
+
+  public Path writeMarkdown(Path file) throws IOException {
+    StringBuilder sb = new StringBuilder();
+    sb.append("# Benchmark results\n\n");
+    sb.append("Written by `./signalbox bench --suite ")
+        .append(suite)
+        .append("` on ")
+        .append(DateTimeFormatter.ISO_LOCAL_DATE.format(date))
+        .append(" (UTC ")
+        .append(DateTimeFormatter.ofPattern("HH:mm").format(date))
+        .append("). ")
+        .append(
+            "Metric definitions: [README.md](README.md). One run; treat small differences as noise.\n\n");
+    sb.append("## Machine and versions\n\n| | |\n|---|---|\n");
+    machine.forEach((k, v) -> sb.append("| ").append(k).append(" | ").append(v).append(" |\n"));
+    if (e2e != null) {
+      var s = e2e.settings();
+      sb.append("\n## End to end\n\n");
+      sb.append(
+          String.format(
+              "%,d telemetry events, %,d exact indicators (%,d indicator records with the CIDR,"
+                  + " domain-suffix, withdrawn and expired ones), %d%% of events carry a planted"
+                  + " value, %d partitions per topic, parallelism %d. Pre-loading took %,d ms.%n%n",
+              s.events(),
+              s.indicators(),
+              e2e.indicatorRecords(),
+              s.hitPercent(),
+              s.partitions(),
+              s.parallelism(),
+              e2e.loadMillis()));
+      sb.append(
+          "| system | wall ms | events/s | events/s per core | output records | exact sightings | peak heap MiB | peak RSS MiB |\n");
+      sb.append("|---|---:|---:|---:|---:|---:|---:|---:|\n");
+      int cores = Runtime.getRuntime().availableProcessors();
+      for (SystemResult r : e2e.results()) {
+        sb.append(
+            String.format(
+                "| %s | %,d | %,.0f | %,.0f | %,d | %s | %,.0f | %,.0f |%n",
+                r.system(),
+                r.wallMillis(),
+                r.eventsPerSecond(),
+                r.eventsPerSecond() / cores,
+                r.outputRecords(),
+                r.exactSightings() < 0 ? "-" : String.format("%,d", r.exactSightings()),
+                r.peakHeapBytes() / MB,
+                r.peakRssBytes() / MB));
+      }
+      sb.append('\n');
+      for (Map.Entry<String, Double> ratio : ratios().entrySet()) {
+        sb.append(String.format("- %s: **%.2f**%n", ratio.getKey(), ratio.getValue()));
+      }
+      sb.append("- ").append(agreement()).append('\n');
+      sb.append(
+          String.format(
+              "- correlate sightings of all kinds (exact, CIDR, domain suffix): %,d; planted hits due: %,d%n",
+              find("correlate") == null ? -1 : find("correlate").allSightings(),
+              e2e.plantedSightingsDue()));
+    }
+    if (!micro.isEmpty()) {
+      sb.append(
+          "\n## Micro-benchmarks (JMH)\n\n| benchmark | params | score | ± (99.9% CI) | unit |\n|---|---|---:|---:|---|\n");
+      for (Map<String, Object> r : micro) {
+        sb.append(
+            String.format(
+                "| %s | %s | %.1f | %.1f | %s |%n",
+                r.get("benchmark"),
+                r.get("params"),
+                (double) r.get("score"),
+                (double) r.get("error"),
+                r.get("unit")));
+      }
+    }
+    sb.append(
+        "\n## Not measured yet\n\n"
+            + "Latency percentiles, the Flink SQL join baseline, state size and bytes per"
+            + " indicator, Lucene text patterns and Crypto-PAn micro-benchmarks are not in this"
+            + " harness yet (see README.md).\n");
+    Files.writeString(file, sb.toString());
+    return file;
+  }
+}

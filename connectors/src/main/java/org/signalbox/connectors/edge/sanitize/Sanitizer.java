@@ -1,0 +1,713 @@
+package org.signalbox.connectors.edge.sanitize;
+
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import org.signalbox.connectors.edge.anonymize.CidrRanges;
+import org.signalbox.connectors.edge.anonymize.CryptoPan;
+import org.signalbox.connectors.edge.anonymize.IpAddresses;
+import org.signalbox.connectors.edge.anonymize.Pseudonymizer;
+import org.signalbox.connectors.edge.parse.FieldKind;
+import org.signalbox.connectors.edge.parse.ParsedField;
+import org.signalbox.connectors.edge.parse.ParsedRecord;
+import org.signalbox.observable.InvalidObservableException;
+import org.signalbox.observable.NormalizedObservable;
+import org.signalbox.observable.ObservableNormalizer;
+import org.signalbox.schema.Observable;
+import org.signalbox.schema.ObservableRole;
+import org.signalbox.schema.ObservableType;
+import org.signalbox.schema.Provenance;
+import org.signalbox.schema.Sector;
+import org.signalbox.schema.TelemetryEvent;
+
+/**
+ * Turns a parsed record into a {@link TelemetryEvent} that may leave the member.
+ *
+ * <p>Fail closed: every value is either transformed by a rule that is known to make it safe, or
+ * dropped and counted. There is no path on which a value the sanitizer did not understand is copied
+ * to the output. Observable fields (those the parser gave a role) are passed when their role is
+ * allowed; all other fields need an entry in the policy's attribute allowlist.
+ *
+ * <p>Internal addresses are anonymized with Crypto-PAn but kept out of the observables: an
+ * anonymized address lands somewhere in the public address space and would match indicators for
+ * whoever really owns it. They go to the attributes, where analysts still see which events share a
+ * host.
+ *
+ * <p>Not thread-safe; one instance per input.
+ */
+public final class Sanitizer {
+  private static final int CACHE_SIZE = 1 << 16;
+
+  private final SanitizationPolicy policy;
+  private final String member;
+  private final Sector sector;
+  private final CidrRanges internalNetworks;
+  private final List<String> internalSuffixes = new ArrayList<>();
+  private final CryptoPan cryptoPan;
+  private final Pseudonymizer pseudonyms;
+  private final PiiRedactor redactor;
+  private final UrlScrubber urls;
+  private final EdgeCounters counters;
+  private final boolean anonymizeTextIps;
+  private final Set<ObservableRole> roles;
+  private final Map<String, String> panCache = lru(CACHE_SIZE);
+  private final Map<String, String> pseudonymCache = lru(CACHE_SIZE);
+  private final Set<String> learnedInternalNames =
+      java.util.Collections.newSetFromMap(lru(CACHE_SIZE));
+
+  public Sanitizer(
+      SanitizationPolicy policy,
+      EdgeKeys keys,
+      String member,
+      Sector sector,
+      EdgeCounters counters) {
+    this.policy = policy;
+    this.member = member;
+    this.sector = sector;
+    this.counters = counters;
+    this.internalNetworks = CidrRanges.parse(policy.internal.networks);
+    for (String d : policy.internal.domains) {
+      String s = d.toLowerCase(Locale.ROOT);
+      while (s.startsWith(".") || s.startsWith("*.")) {
+        s = s.substring(s.indexOf('.') + 1);
+      }
+      internalSuffixes.add(s.endsWith(".") ? s.substring(0, s.length() - 1) : s);
+    }
+    this.cryptoPan = keys.newCryptoPan();
+    this.pseudonyms = keys.newPseudonymizer();
+    this.anonymizeTextIps = policy.pii.ipAddresses.equalsIgnoreCase("anonymize");
+    this.redactor = new PiiRedactor(policy.pii, this::textIp, this::textHost);
+    this.urls = new UrlScrubber(policy.urls);
+    this.roles =
+        policy.observables.roles.isEmpty()
+            ? EnumSet.allOf(ObservableRole.class)
+            : EnumSet.copyOf(policy.observables.roles);
+  }
+
+  public EdgeCounters counters() {
+    return counters;
+  }
+
+  /** One event in the making. */
+  private final class Draft {
+    final String field;
+    final List<Observable> observables;
+    final Set<String> seen;
+    final Map<String, List<String>> attributes;
+    final Set<String> transformations;
+
+    Draft(String field, Draft base) {
+      this.field = field;
+      this.observables = base.observables;
+      this.seen = base.seen;
+      this.attributes = base.attributes;
+      this.transformations = base.transformations;
+    }
+
+    Draft() {
+      field = null;
+      observables = new ArrayList<>();
+      seen = new HashSet<>();
+      attributes = new LinkedHashMap<>();
+      transformations = new LinkedHashSet<>();
+    }
+
+    void observable(ObservableType type, String raw, ObservableRole role) {
+      NormalizedObservable n;
+      try {
+        n = ObservableNormalizer.normalize(type, raw);
+      } catch (InvalidObservableException e) {
+        drop("not a valid " + type.name().toLowerCase(Locale.ROOT));
+        return;
+      }
+      if (seen.add(n.type() + "\u0000" + n.value() + "\u0000" + role)) {
+        observables.add(new Observable(n.type(), n.value(), role));
+      }
+    }
+
+    void attribute(String value) {
+      attributes.computeIfAbsent(field, k -> new ArrayList<>(1)).add(value);
+    }
+
+    void drop(String reason) {
+      counters.dropped(field, reason);
+      transformations.add("dropped:" + field);
+    }
+
+    void did(String what) {
+      transformations.add(what + ":" + field);
+    }
+  }
+
+  /** Sanitizes one record; never returns anything that has not passed a rule. */
+  public TelemetryEvent sanitize(ParsedRecord r) {
+    Draft event = new Draft();
+    boolean answeredInternally =
+        policy.internal.namesResolvingInternally && hasInternal(r, FieldKind.DNS_ANSWER, null);
+    // A TLS server name or HTTP host on a connection to an internal address names an internal
+    // server. Through an internal proxy this also hides external names: the safe direction.
+    boolean servedInternally =
+        policy.internal.namesResolvingInternally
+            && hasInternal(r, FieldKind.IP, ObservableRole.DESTINATION);
+    for (ParsedField f : r.fields()) {
+      Draft d = new Draft(f.name(), event);
+      if (f.kind() == FieldKind.SECRET) {
+        if (policy.actionFor(f.name()) != null) {
+          d.drop("payloads and secrets never leave the member");
+        } else {
+          counters.notAllowlisted(f.name());
+        }
+        continue;
+      }
+      boolean asObservable =
+          f.role() != null
+              && roles.contains(f.role())
+              && !SanitizationPolicy.globMatches(policy.observables.excludeFields, f.name());
+      if (asObservable) {
+        for (String v : f.values()) {
+          if (f.kind() == FieldKind.HOST
+              && ((answeredInternally && f.role() == ObservableRole.QUERY)
+                  || (servedInternally && f.role() == ObservableRole.SERVER_NAME))) {
+            learnedInternalNames.add(hostKey(v));
+          }
+          observableField(d, f.kind(), f.role(), v);
+        }
+        continue;
+      }
+      FieldAction action = policy.actionFor(f.name());
+      if (action == null || action == FieldAction.DROP) {
+        counters.notAllowlisted(f.name());
+        continue;
+      }
+      for (String v : f.values()) {
+        attributeField(d, f.kind(), action, v);
+      }
+    }
+    if (r.eventTimeFromClock()) {
+      event.transformations.add("time:received");
+    }
+    Map<String, String> attrs = new HashMap<>(event.attributes.size() * 2);
+    event.attributes.forEach(
+        (k, v) -> attrs.put(k, v.size() == 1 ? v.get(0) : String.join(",", v)));
+    String origin = sanitizeOrigin(r.origin());
+    String eventId =
+        pseudonyms
+            .digestHex("event", member + "\n" + r.origin() + "\n" + r.line() + "\n" + r.identity())
+            .substring(0, 32);
+    counters.eventsOut++;
+    counters.observablesOut += event.observables.size();
+    counters.eventsBySourceType.merge(r.sourceType(), 1L, Long::sum);
+    return TelemetryEvent.newBuilder()
+        .setEventId(eventId)
+        .setMember(member)
+        .setSector(sector)
+        .setSourceType(r.sourceType())
+        .setEventTime(java.time.Instant.ofEpochMilli(r.eventTimeMillis()))
+        .setObservables(event.observables)
+        .setAttributes(attrs)
+        .setTlp(policy.tlp)
+        .setProvenance(
+            Provenance.newBuilder()
+                .setParser(r.parser())
+                .setOrigin(origin + ":" + r.line())
+                .setPolicyId(policy.id)
+                .setPolicyVersion(policy.version)
+                .setTransformations(new ArrayList<>(event.transformations))
+                .build())
+        .build();
+  }
+
+  private void observableField(Draft d, FieldKind kind, ObservableRole role, String v) {
+    switch (kind) {
+      case IP -> ip(d, v, role, true);
+      case HOST -> host(d, v, role, true);
+      case DNS_ANSWER -> {
+        if (IpAddresses.parse(v) != null) {
+          ip(d, v, role, true);
+        } else if (looksLikeName(v)) {
+          host(d, v, role, true);
+        } else {
+          d.drop("DNS answer is neither an address nor a name");
+        }
+      }
+      case URL -> url(d, v, role, true);
+      case EMAIL -> email(d, v, role, true);
+      case HASH, CERT_FINGERPRINT, JA3 -> hash(d, kind, v, role, true);
+      case USER_AGENT -> {
+        String clean = text(d, v);
+        if (clean != null) {
+          d.observable(ObservableType.USER_AGENT, clean, role);
+        }
+      }
+      case INTERNAL_HOST, USER, IDENTIFIER -> d.attribute(pseudonym(d, kind, v));
+      default -> {
+        // A role on a kind that has no observable form: keep it only as redacted text.
+        String clean = text(d, v);
+        if (clean != null) {
+          d.attribute(clean);
+        }
+      }
+    }
+  }
+
+  private void attributeField(Draft d, FieldKind kind, FieldAction action, String v) {
+    switch (kind) {
+      case USER, IDENTIFIER, INTERNAL_HOST -> {
+        // Whatever the policy says, these name people and machines inside the member.
+        d.attribute(pseudonym(d, kind, v));
+        return;
+      }
+      case URL_PATH -> {
+        // Session ids and tokens sit in the query whatever the policy calls the field.
+        if (action != FieldAction.PSEUDONYM) {
+          int[] dropped = new int[1];
+          String scrubbed = urls.scrubPathQueryFragment(v, dropped);
+          if (dropped[0] > 0) {
+            d.did("url-scrubbed");
+          }
+          String t = text(d, scrubbed);
+          if (t != null) {
+            d.attribute(t);
+          }
+          return;
+        }
+      }
+      default -> {}
+    }
+    FieldAction a = action;
+    if (a == FieldAction.AUTO) {
+      switch (kind) {
+        case IP -> ip(d, v, null, false);
+        case HOST -> host(d, v, null, false);
+        case DNS_ANSWER -> {
+          if (IpAddresses.parse(v) != null) {
+            ip(d, v, null, false);
+          } else if (looksLikeName(v)) {
+            host(d, v, null, false);
+          } else {
+            String t = text(d, v);
+            if (t != null) {
+              d.attribute(t);
+            }
+          }
+        }
+        case URL -> url(d, v, null, false);
+        case EMAIL -> email(d, v, null, false);
+        case HASH, CERT_FINGERPRINT, JA3 -> hash(d, kind, v, null, false);
+        case TOKEN -> keep(d, v);
+        default -> {
+          String t = text(d, v);
+          if (t != null) {
+            d.attribute(t);
+          }
+        }
+      }
+      return;
+    }
+    switch (a) {
+      case KEEP -> keep(d, v);
+      case TEXT -> {
+        String t = text(d, v);
+        if (t != null) {
+          d.attribute(t);
+        }
+      }
+      case PSEUDONYM -> {
+        d.attribute(pseudonyms.pseudonym("value", v));
+        d.did("pseudonym");
+      }
+      default -> d.drop("no rule");
+    }
+  }
+
+  // ---- value rules -------------------------------------------------------------------------
+
+  private void ip(Draft d, String v, ObservableRole role, boolean asObservable) {
+    InetAddress a = IpAddresses.parse(v.trim());
+    if (a == null) {
+      d.drop("not an IP address");
+      return;
+    }
+    if (internalNetworks.contains(a)) {
+      d.attribute(anonymize(a));
+      d.did("cryptopan");
+      return;
+    }
+    if (asObservable) {
+      d.observable(
+          a.getAddress().length == 4 ? ObservableType.IPV4 : ObservableType.IPV6,
+          IpAddresses.format(a),
+          role);
+    } else {
+      d.attribute(IpAddresses.format(a));
+    }
+  }
+
+  private void host(Draft d, String v, ObservableRole role, boolean asObservable) {
+    String name = hostKey(v);
+    if (IpAddresses.parse(name) != null) {
+      ip(d, name, role, asObservable);
+      return;
+    }
+    if (name.endsWith(".in-addr.arpa") || name.endsWith(".ip6.arpa")) {
+      InetAddress a = reverseName(name);
+      if (a == null) {
+        d.drop("malformed reverse-DNS name");
+        return;
+      }
+      if (internalNetworks.contains(a)) {
+        d.attribute(reverseNameOf(cryptoPan.anonymize(a)));
+        d.did("cryptopan");
+        return;
+      }
+    } else if (isInternalName(name)) {
+      d.attribute(hostPseudonym(name));
+      d.did("pseudonym");
+      return;
+    }
+    if (!looksLikeName(name)) {
+      d.drop("not a host name");
+      return;
+    }
+    if (asObservable) {
+      d.observable(ObservableType.DOMAIN, name, role);
+    } else {
+      d.attribute(name);
+    }
+  }
+
+  private void url(Draft d, String v, ObservableRole role, boolean asObservable) {
+    UrlScrubber.Parts p = UrlScrubber.split(v.trim());
+    if (p == null) {
+      d.drop("not an absolute URL");
+      return;
+    }
+    String hostName = hostKey(p.host());
+    boolean internal = false;
+    String host;
+    InetAddress a = IpAddresses.parse(hostName);
+    if (a != null) {
+      internal = internalNetworks.contains(a);
+      host = internal ? anonymize(a) : IpAddresses.format(a);
+      if (a.getAddress().length == 16) {
+        host = "[" + host + "]";
+      }
+    } else if (isInternalName(hostName)) {
+      internal = true;
+      host = hostPseudonym(hostName);
+    } else if (looksLikeName(hostName)) {
+      host = hostName;
+    } else {
+      d.drop("URL host is not a host name");
+      return;
+    }
+    if (internal) {
+      d.did(a != null ? "cryptopan" : "pseudonym");
+    }
+    int[] dropped = new int[1];
+    String rest = urls.scrubPathQueryFragment(p.pathQueryFragment(), dropped);
+    if (dropped[0] > 0) {
+      d.did("url-scrubbed");
+    }
+    EnumSet<PiiRedactor.Found> found = EnumSet.noneOf(PiiRedactor.Found.class);
+    String redacted = redactor.redact(rest, found);
+    if (!found.isEmpty()) {
+      redacted = redacted.replace("[", "%5B").replace("]", "%5D");
+      d.did("redacted");
+    }
+    String port = p.port() == null || p.port().isEmpty() ? "" : ":" + p.port();
+    String out = p.scheme() + "://" + host + port + redacted;
+    if (asObservable && !internal) {
+      d.observable(ObservableType.URL, out, role);
+    } else {
+      d.attribute(out);
+    }
+  }
+
+  private void email(Draft d, String v, ObservableRole role, boolean asObservable) {
+    String s = v.trim();
+    int lt = s.lastIndexOf('<');
+    int gt = s.lastIndexOf('>');
+    if (lt >= 0 && gt > lt) {
+      s = s.substring(lt + 1, gt).trim();
+    }
+    int at = s.lastIndexOf('@');
+    if (at <= 0 || at == s.length() - 1 || s.indexOf(' ') >= 0) {
+      d.drop("not an e-mail address");
+      return;
+    }
+    String local = s.substring(0, at).toLowerCase(Locale.ROOT);
+    String domain = hostKey(s.substring(at + 1));
+    boolean internal = isInternalName(domain);
+    if (!internal && !looksLikeName(domain)) {
+      d.drop("e-mail domain is not a host name");
+      return;
+    }
+    String out =
+        pseudonyms.pseudonym("email", local) + "@" + (internal ? hostPseudonym(domain) : domain);
+    d.did("pseudonym");
+    if (asObservable && !internal) {
+      d.observable(ObservableType.EMAIL, out, role);
+    } else {
+      d.attribute(out);
+    }
+  }
+
+  private void hash(Draft d, FieldKind kind, String v, ObservableRole role, boolean asObservable) {
+    String h = v.trim().replace(":", "").toLowerCase(Locale.ROOT);
+    for (int i = 0; i < h.length(); i++) {
+      char c = h.charAt(i);
+      if (!(c >= '0' && c <= '9' || c >= 'a' && c <= 'f')) {
+        d.drop("hash is not hexadecimal");
+        return;
+      }
+    }
+    ObservableType type =
+        switch (h.length()) {
+          case 32 -> kind == FieldKind.JA3 ? ObservableType.JA3 : ObservableType.MD5;
+          case 40 -> ObservableType.SHA1;
+          case 64 -> ObservableType.SHA256;
+          case 128 -> ObservableType.SHA512;
+          default -> null;
+        };
+    if (type == null || (kind == FieldKind.JA3 && type != ObservableType.JA3)) {
+      d.drop("hash has an unexpected length");
+      return;
+    }
+    if (asObservable) {
+      d.observable(type, h, role);
+    } else {
+      d.attribute(h);
+    }
+  }
+
+  private void keep(Draft d, String v) {
+    if (v.length() > policy.maxTextLength) {
+      d.drop("value longer than maxTextLength");
+      return;
+    }
+    for (int i = 0; i < v.length(); i++) {
+      if (Character.isISOControl(v.charAt(i))) {
+        d.drop("control character in a kept value");
+        return;
+      }
+    }
+    if (redactor.containsPii(v)) {
+      d.drop("kept value holds personal data or an internal name");
+      return;
+    }
+    d.attribute(v);
+  }
+
+  /** Redacted, bounded, control-character-free text, or null if nothing is left. */
+  private String text(Draft d, String v) {
+    EnumSet<PiiRedactor.Found> found = EnumSet.noneOf(PiiRedactor.Found.class);
+    String s = redactor.redact(v, found);
+    if (!found.isEmpty()) {
+      d.did("redacted");
+    }
+    StringBuilder sb = null;
+    for (int i = 0; i < s.length(); i++) {
+      if (Character.isISOControl(s.charAt(i))) {
+        if (sb == null) {
+          sb = new StringBuilder(s);
+        }
+        sb.setCharAt(i, ' ');
+      }
+    }
+    if (sb != null) {
+      s = sb.toString();
+    }
+    if (s.length() > policy.maxTextLength) {
+      int cut = policy.maxTextLength;
+      if (Character.isHighSurrogate(s.charAt(cut - 1))) {
+        cut--;
+      }
+      s = s.substring(0, cut);
+      d.did("truncated");
+    }
+    return s.isBlank() ? null : s;
+  }
+
+  private String pseudonym(Draft d, FieldKind kind, String v) {
+    d.did("pseudonym");
+    return switch (kind) {
+      case USER -> pseudonyms.pseudonym("user", v.trim().toLowerCase(Locale.ROOT));
+      case INTERNAL_HOST -> hostPseudonym(hostKey(v));
+      default -> pseudonyms.pseudonym("id", v.trim());
+    };
+  }
+
+  // ---- internal names and addresses ---------------------------------------------------------
+
+  private String anonymize(InetAddress a) {
+    String key = IpAddresses.format(a);
+    String r = panCache.get(key);
+    if (r == null) {
+      r = IpAddresses.format(cryptoPan.anonymize(a));
+      panCache.put(key, r);
+    }
+    return r;
+  }
+
+  private String hostPseudonym(String name) {
+    String r = pseudonymCache.get(name);
+    if (r == null) {
+      r = pseudonyms.pseudonym("host", name);
+      pseudonymCache.put(name, r);
+    }
+    return r;
+  }
+
+  /** Replacement for an address found in free text. */
+  private String textIp(String literal) {
+    InetAddress a = IpAddresses.parse(literal);
+    if (a == null) {
+      return null;
+    }
+    if (!anonymizeTextIps) {
+      return "[IP]";
+    }
+    return internalNetworks.contains(a) ? anonymize(a) : literal;
+  }
+
+  /** Replacement for a name found in free text: its pseudonym if internal, else unchanged. */
+  private String textHost(String name) {
+    String key = hostKey(name);
+    return isInternalName(key) ? hostPseudonym(key) : null;
+  }
+
+  boolean isInternalName(String name) {
+    if (name.isEmpty()) {
+      return false;
+    }
+    if (policy.internal.singleLabelNames && name.indexOf('.') < 0 && looksLikeName(name)) {
+      return true;
+    }
+    for (String suffix : internalSuffixes) {
+      if (name.endsWith(suffix)
+          && (name.length() == suffix.length()
+              || name.charAt(name.length() - suffix.length() - 1) == '.')) {
+        return true;
+      }
+    }
+    return learnedInternalNames.contains(name);
+  }
+
+  private boolean hasInternal(ParsedRecord r, FieldKind kind, ObservableRole role) {
+    for (ParsedField f : r.fields()) {
+      if (f.kind() == kind && (role == null || f.role() == role)) {
+        for (String v : f.values()) {
+          InetAddress a = IpAddresses.parse(v);
+          if (a != null && internalNetworks.contains(a)) {
+            return true;
+          }
+        }
+      }
+    }
+    return false;
+  }
+
+  private String sanitizeOrigin(String origin) {
+    boolean plain = origin.length() <= 100;
+    for (int i = 0; plain && i < origin.length(); i++) {
+      char c = origin.charAt(i);
+      plain =
+          c >= 'a' && c <= 'z'
+              || c >= 'A' && c <= 'Z'
+              || c >= '0' && c <= '9'
+              || c == '.'
+              || c == '-'
+              || c == '_';
+    }
+    if (plain && !redactor.containsPii(origin)) {
+      return origin;
+    }
+    return pseudonyms.pseudonym("origin", origin);
+  }
+
+  static String hostKey(String v) {
+    String s = v.trim().toLowerCase(Locale.ROOT);
+    return s.endsWith(".") ? s.substring(0, s.length() - 1) : s;
+  }
+
+  static boolean looksLikeName(String s) {
+    if (s.isEmpty() || s.length() > 253) {
+      return false;
+    }
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      boolean ok =
+          c >= 'a' && c <= 'z'
+              || c >= 'A' && c <= 'Z'
+              || c >= '0' && c <= '9'
+              || c == '-'
+              || c == '.'
+              || c == '_'
+              || c > 0x7f;
+      if (!ok) {
+        return false;
+      }
+    }
+    return !s.startsWith(".") && !s.contains("..");
+  }
+
+  private static InetAddress reverseName(String name) {
+    if (name.endsWith(".in-addr.arpa")) {
+      String[] parts = name.substring(0, name.length() - 13).split("\\.");
+      if (parts.length != 4) {
+        return null;
+      }
+      return IpAddresses.parse(parts[3] + "." + parts[2] + "." + parts[1] + "." + parts[0]);
+    }
+    String[] nibbles = name.substring(0, name.length() - 9).split("\\.");
+    if (nibbles.length != 32) {
+      return null;
+    }
+    StringBuilder sb = new StringBuilder();
+    for (int i = 31; i >= 0; i--) {
+      sb.append(nibbles[i]);
+      if (i % 4 == 0 && i > 0) {
+        sb.append(':');
+      }
+    }
+    return IpAddresses.parse(sb.toString());
+  }
+
+  private static String reverseNameOf(InetAddress a) {
+    byte[] b = a.getAddress();
+    if (b.length == 4) {
+      return (b[3] & 0xff)
+          + "."
+          + (b[2] & 0xff)
+          + "."
+          + (b[1] & 0xff)
+          + "."
+          + (b[0] & 0xff)
+          + ".in-addr.arpa";
+    }
+    StringBuilder sb = new StringBuilder();
+    for (int i = 15; i >= 0; i--) {
+      sb.append(Character.forDigit(b[i] & 0xf, 16)).append('.');
+      sb.append(Character.forDigit((b[i] >> 4) & 0xf, 16)).append('.');
+    }
+    return sb.append("ip6.arpa").toString();
+  }
+
+  private static <K, V> Map<K, V> lru(int max) {
+    return new LinkedHashMap<>(1024, 0.75f, true) {
+      @Override
+      protected boolean removeEldestEntry(Map.Entry<K, V> eldest) {
+        return size() > max;
+      }
+    };
+  }
+}

@@ -1,0 +1,458 @@
+package org.signalbox.connectors.indicators.misp;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.signalbox.connectors.indicators.IndicatorBatch;
+import org.signalbox.connectors.indicators.IndicatorBatch.Rejection;
+import org.signalbox.connectors.indicators.stix.StixPatternCompiler;
+import org.signalbox.observable.InvalidObservableException;
+import org.signalbox.observable.NormalizedObservable;
+import org.signalbox.observable.ObservableNormalizer;
+import org.signalbox.schema.Indicator;
+import org.signalbox.schema.IndicatorContext;
+import org.signalbox.schema.MatchKind;
+import org.signalbox.schema.ObservableType;
+import org.signalbox.schema.Tlp;
+import org.signalbox.schema.support.Tlps;
+
+/**
+ * Reads MISP JSON events ({@code {"Event": {...}}}, a REST search response {@code {"response":
+ * [...]}}, or an array of either) into indicators, one per attribute (object attributes included).
+ *
+ * <ul>
+ *   <li>Attribute types map to observable types (ip-src/ip-dst and their {@code |port} forms,
+ *       domain, hostname, domain|ip, url, email-src/email-dst/email, md5/sha1/sha256/sha512 and
+ *       their {@code filename|} forms, ja3-fingerprint-md5, user-agent, filename); an address with
+ *       a prefix becomes CIDR. Other types are rejected with their type named.
+ *   <li>Attributes with {@code to_ids: false} are not for detection and are rejected as such.
+ *   <li>id = {@code indicator--<attribute uuid>}, so a re-imported attribute replaces itself;
+ *       version = attribute {@code timestamp} (epoch seconds); validFrom = {@code first_seen}, else
+ *       the event date, else the timestamp; a deleted attribute is emitted revoked.
+ *   <li>TLP from {@code tlp:*} tags, attribute tags before event tags; several give the most
+ *       restrictive; none gives the default (AMBER).
+ *   <li>source = event {@code Orgc.name}; labels = the other tags; context from galaxy clusters
+ *       (threat actors, intrusion sets, malware and tools, ATT&CK techniques, campaigns) and the
+ *       event's vulnerability attributes (CVE ids).
+ * </ul>
+ */
+public final class MispEventReader {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Pattern ATTACK_ID = Pattern.compile("\\b(T\\d{4}(?:\\.\\d{3})?)\\b");
+
+  private final Tlp defaultTlp;
+  private final String fallbackSource;
+  private final int confidence;
+
+  public MispEventReader() {
+    this(Tlp.AMBER, "misp", 50);
+  }
+
+  /**
+   * @param defaultTlp marking of events and attributes without a {@code tlp:*} tag
+   * @param fallbackSource source when the event names no organisation
+   * @param confidence confidence given to every indicator (MISP has no per-attribute confidence)
+   */
+  public MispEventReader(Tlp defaultTlp, String fallbackSource, int confidence) {
+    this.defaultTlp = Objects.requireNonNull(defaultTlp);
+    this.fallbackSource = Objects.requireNonNull(fallbackSource);
+    this.confidence = confidence;
+  }
+
+  public IndicatorBatch read(Path file) throws IOException {
+    try (InputStream in = Files.newInputStream(file)) {
+      return read(in);
+    }
+  }
+
+  public IndicatorBatch read(InputStream in) throws IOException {
+    try {
+      return read(JSON.readTree(in));
+    } catch (JsonProcessingException e) {
+      throw new IOException(
+          "not valid JSON: "
+              + e.getOriginalMessage()
+              + (e.getLocation() == null
+                  ? ""
+                  : " at line "
+                      + e.getLocation().getLineNr()
+                      + ", column "
+                      + e.getLocation().getColumnNr()),
+          e);
+    }
+  }
+
+  public IndicatorBatch read(String json) throws IOException {
+    return read(
+        new java.io.ByteArrayInputStream(json.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+  }
+
+  public IndicatorBatch read(JsonNode root) throws IOException {
+    List<JsonNode> events = new ArrayList<>();
+    collectEvents(root, events);
+    if (events.isEmpty()) {
+      throw new IOException("no MISP event found (expected {\"Event\": {...}})");
+    }
+    IndicatorBatch out = new IndicatorBatch(List.of(), List.of());
+    for (JsonNode event : events) {
+      out = out.plus(event(event));
+    }
+    return out;
+  }
+
+  private static void collectEvents(JsonNode n, List<JsonNode> into) {
+    if (n == null) {
+      return;
+    }
+    if (n.isArray()) {
+      n.forEach(e -> collectEvents(e, into));
+    } else if (n.has("Event")) {
+      into.add(n.get("Event"));
+    } else if (n.has("response")) {
+      collectEvents(n.get("response"), into);
+    } else if (n.has("Attribute") && n.has("uuid")) {
+      into.add(n);
+    }
+  }
+
+  private IndicatorBatch event(JsonNode event) {
+    List<Indicator> indicators = new ArrayList<>();
+    List<Rejection> rejected = new ArrayList<>();
+    String source =
+        event.path("Orgc").path("name").asText(event.path("Org").path("name").asText(""));
+    if (source.isBlank()) {
+      source = fallbackSource;
+    }
+    List<JsonNode> attributes = new ArrayList<>();
+    event.path("Attribute").forEach(attributes::add);
+    for (JsonNode object : event.path("Object")) {
+      object.path("Attribute").forEach(attributes::add);
+    }
+    Set<String> cves = new TreeSet<>();
+    for (JsonNode a : attributes) {
+      if (a.path("type").asText().equals("vulnerability")) {
+        cves.add(a.path("value").asText().strip().toUpperCase(Locale.ROOT));
+      }
+    }
+    Tlp eventTlp = tlpOf(event.path("Tag"));
+    Context eventContext = new Context();
+    eventContext.addGalaxies(event.path("Galaxy"));
+    eventContext.vulnerabilities.addAll(cves);
+    Set<String> eventLabels = labels(event.path("Tag"));
+    for (JsonNode a : attributes) {
+      String uuid = a.path("uuid").asText("");
+      String where =
+          uuid.isEmpty() ? "event " + event.path("uuid").asText("?") + " attribute" : uuid;
+      try {
+        Indicator i = attribute(event, a, source, eventTlp, eventContext, eventLabels);
+        if (i != null) {
+          indicators.add(i);
+        }
+      } catch (Rejected e) {
+        rejected.add(new Rejection(where, e.getMessage()));
+      } catch (RuntimeException e) {
+        rejected.add(new Rejection(where, "could not be read: " + e));
+      }
+    }
+    return new IndicatorBatch(indicators, rejected);
+  }
+
+  private Indicator attribute(
+      JsonNode event,
+      JsonNode a,
+      String source,
+      Tlp eventTlp,
+      Context eventContext,
+      Set<String> eventLabels)
+      throws Rejected {
+    String type = a.path("type").asText("");
+    if (type.equals("vulnerability")) {
+      return null; // context for the event's other attributes, not something to match
+    }
+    String uuid = a.path("uuid").asText("");
+    if (uuid.isEmpty()) {
+      throw new Rejected("attribute has no uuid");
+    }
+    JsonNode toIds = a.get("to_ids");
+    if (toIds != null && !toIds.asBoolean()) {
+      throw new Rejected("to_ids is false (" + type + " is context, not for detection)");
+    }
+    String raw = a.path("value").asText("");
+    ObservableType obsType;
+    String value = raw;
+    int bar = raw.indexOf('|');
+    switch (type) {
+      case "ip-src":
+      case "ip-dst":
+        obsType = ObservableType.IPV4;
+        break;
+      case "ip-src|port":
+      case "ip-dst|port":
+        obsType = ObservableType.IPV4;
+        value = bar >= 0 ? raw.substring(0, bar) : raw;
+        break;
+      case "domain":
+      case "hostname":
+        obsType = ObservableType.DOMAIN;
+        break;
+      case "domain|ip":
+      case "hostname|port":
+        obsType = ObservableType.DOMAIN;
+        value = bar >= 0 ? raw.substring(0, bar) : raw;
+        break;
+      case "url":
+        obsType = ObservableType.URL;
+        break;
+      case "email":
+      case "email-src":
+      case "email-dst":
+        obsType = ObservableType.EMAIL;
+        break;
+      case "md5":
+      case "sha1":
+      case "sha256":
+      case "sha512":
+        obsType = ObservableType.valueOf(type.toUpperCase(Locale.ROOT));
+        break;
+      case "filename|md5":
+      case "filename|sha1":
+      case "filename|sha256":
+      case "filename|sha512":
+        obsType = ObservableType.valueOf(type.substring(9).toUpperCase(Locale.ROOT));
+        value = bar >= 0 ? raw.substring(bar + 1) : raw;
+        break;
+      case "ja3-fingerprint-md5":
+        obsType = ObservableType.JA3;
+        break;
+      case "user-agent":
+        obsType = ObservableType.USER_AGENT;
+        break;
+      case "filename":
+        obsType = ObservableType.FILE_NAME;
+        break;
+      default:
+        throw new Rejected(
+            "MISP attribute type '" + type + "' is not an observable Signalbox matches");
+    }
+    MatchKind kind = MatchKind.EXACT;
+    String canonical;
+    try {
+      if (obsType == ObservableType.IPV4 && value.contains("/")) {
+        StixPatternCompiler.IndexEntry e =
+            StixPatternCompiler.compileNetwork(ObservableType.IPV4, value);
+        kind = e.kind();
+        obsType = e.type();
+        canonical = e.value();
+      } else {
+        NormalizedObservable n = ObservableNormalizer.normalize(obsType, value);
+        obsType = n.type();
+        canonical = n.value();
+      }
+    } catch (InvalidObservableException e) {
+      throw new Rejected("invalid " + type + " value: " + e.getMessage());
+    }
+    Instant version = epochSeconds(a.path("timestamp"));
+    if (version == null) {
+      version = epochSeconds(event.path("timestamp"));
+    }
+    if (version == null) {
+      throw new Rejected("attribute and event have no timestamp");
+    }
+    Instant validFrom = instant(a.path("first_seen").asText(""));
+    if (validFrom == null) {
+      validFrom = eventDate(event.path("date").asText(""));
+    }
+    if (validFrom == null) {
+      validFrom = version;
+    }
+    Tlp attributeTlp = tlpOf(a.path("Tag"));
+    Tlp tlp =
+        attributeTlp != null
+            ? (eventTlp != null ? Tlps.mostRestrictive(attributeTlp, eventTlp) : attributeTlp)
+            : (eventTlp != null ? eventTlp : defaultTlp);
+    Context context = new Context();
+    context.addAll(eventContext);
+    context.addGalaxies(a.path("Galaxy"));
+    Set<String> labels = new TreeSet<>(eventLabels);
+    labels.addAll(labels(a.path("Tag")));
+    String comment = a.path("comment").asText("");
+    return Indicator.newBuilder()
+        .setId("indicator--" + uuid)
+        .setVersion(version)
+        .setObservableType(obsType)
+        .setValue(canonical)
+        .setMatchKind(kind)
+        .setPattern(null)
+        .setValidFrom(validFrom)
+        .setValidUntil(null)
+        .setRevoked(a.path("deleted").asBoolean(false))
+        .setConfidence(confidence)
+        .setTlp(tlp)
+        .setSource(source)
+        .setName(comment.isBlank() ? event.path("info").asText(null) : comment)
+        .setLabels(new ArrayList<>(labels))
+        .setContext(context.build())
+        .build();
+  }
+
+  /** The most restrictive {@code tlp:*} tag, or null. */
+  private static Tlp tlpOf(JsonNode tags) {
+    Tlp found = null;
+    for (JsonNode tag : tags) {
+      String name = tag.path("name").asText("");
+      if (name.toLowerCase(Locale.ROOT).startsWith("tlp:")) {
+        try {
+          Tlp t = Tlps.parse(name);
+          found = found == null ? t : Tlps.mostRestrictive(found, t);
+        } catch (IllegalArgumentException e) {
+          // tlp:ex:* and other local extensions are not colours; they do not set the marking.
+        }
+      }
+    }
+    return found;
+  }
+
+  private static Set<String> labels(JsonNode tags) {
+    Set<String> out = new TreeSet<>();
+    for (JsonNode tag : tags) {
+      String name = tag.path("name").asText("");
+      String lower = name.toLowerCase(Locale.ROOT);
+      if (!name.isBlank() && !lower.startsWith("tlp:") && !lower.startsWith("misp-galaxy:")) {
+        out.add(name);
+      }
+    }
+    return out;
+  }
+
+  private static Instant epochSeconds(JsonNode n) {
+    String s = n.asText("");
+    if (s.isEmpty() || !s.chars().allMatch(Character::isDigit) || s.length() > 12) {
+      return null;
+    }
+    return Instant.ofEpochSecond(Long.parseLong(s));
+  }
+
+  private static Instant instant(String text) {
+    if (text.isEmpty()) {
+      return null;
+    }
+    try {
+      return OffsetDateTime.parse(text).toInstant();
+    } catch (RuntimeException e) {
+      return null;
+    }
+  }
+
+  private static Instant eventDate(String text) {
+    try {
+      return text.isEmpty() ? null : LocalDate.parse(text).atStartOfDay(ZoneOffset.UTC).toInstant();
+    } catch (RuntimeException e) {
+      return null;
+    }
+  }
+
+  /** Context gathered from galaxies and vulnerability attributes. */
+  private static final class Context {
+    final Set<String> actors = new TreeSet<>();
+    final Set<String> campaigns = new TreeSet<>();
+    final Set<String> malware = new TreeSet<>();
+    final Set<String> attackPatterns = new TreeSet<>();
+    final Set<String> killChain = new TreeSet<>();
+    final Set<String> vulnerabilities = new TreeSet<>();
+
+    void addAll(Context o) {
+      actors.addAll(o.actors);
+      campaigns.addAll(o.campaigns);
+      malware.addAll(o.malware);
+      attackPatterns.addAll(o.attackPatterns);
+      killChain.addAll(o.killChain);
+      vulnerabilities.addAll(o.vulnerabilities);
+    }
+
+    void addGalaxies(JsonNode galaxies) {
+      for (JsonNode g : galaxies) {
+        String type = g.path("type").asText("");
+        for (JsonNode cluster : g.path("GalaxyCluster")) {
+          String value = cluster.path("value").asText("").strip();
+          if (value.isEmpty()) {
+            continue;
+          }
+          switch (type) {
+            case "threat-actor":
+            case "mitre-intrusion-set":
+            case "mitre-enterprise-attack-intrusion-set":
+            case "microsoft-activity-group":
+              actors.add(value);
+              break;
+            case "mitre-campaign":
+            case "campaign":
+              campaigns.add(value);
+              break;
+            case "malpedia":
+            case "mitre-malware":
+            case "mitre-tool":
+            case "mitre-enterprise-attack-malware":
+            case "mitre-enterprise-attack-tool":
+            case "ransomware":
+            case "tool":
+            case "rat":
+            case "botnet":
+            case "backdoor":
+              malware.add(value);
+              break;
+            default:
+              if (type.contains("attack-pattern")) {
+                attackPatterns.add(techniqueId(cluster, value));
+                for (JsonNode phase : cluster.path("meta").path("kill_chain")) {
+                  killChain.add(phase.asText());
+                }
+              }
+          }
+        }
+      }
+    }
+
+    private static String techniqueId(JsonNode cluster, String value) {
+      for (JsonNode id : cluster.path("meta").path("external_id")) {
+        if (ATTACK_ID.matcher(id.asText()).matches()) {
+          return id.asText();
+        }
+      }
+      Matcher m = ATTACK_ID.matcher(value);
+      return m.find() ? m.group(1) : value;
+    }
+
+    IndicatorContext build() {
+      return IndicatorContext.newBuilder()
+          .setThreatActors(new ArrayList<>(actors))
+          .setCampaigns(new ArrayList<>(campaigns))
+          .setMalware(new ArrayList<>(malware))
+          .setAttackPatterns(new ArrayList<>(attackPatterns))
+          .setKillChainPhases(new ArrayList<>(killChain))
+          .setVulnerabilities(new ArrayList<>(vulnerabilities))
+          .build();
+    }
+  }
+
+  private static final class Rejected extends Exception {
+    Rejected(String message) {
+      super(message, null, false, false);
+    }
+  }
+}

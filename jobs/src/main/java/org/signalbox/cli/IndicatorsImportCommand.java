@@ -1,0 +1,458 @@
+package org.signalbox.cli;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.signalbox.connectors.indicators.IndicatorBatch;
+import org.signalbox.connectors.indicators.csv.CsvColumnMapping;
+import org.signalbox.connectors.indicators.csv.CsvFeedReader;
+import org.signalbox.connectors.indicators.misp.MispEventReader;
+import org.signalbox.connectors.indicators.misp.MispFeedReader;
+import org.signalbox.connectors.indicators.stix.StixBundleReader;
+import org.signalbox.connectors.indicators.taxii.TaxiiCollectionClient;
+import org.signalbox.connectors.indicators.taxii.TaxiiPollState;
+import org.signalbox.connectors.json.IndicatorJson;
+import org.signalbox.schema.Indicator;
+import org.signalbox.schema.Tlp;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code signalbox indicators import}: reads indicator sources and writes the indicators topic. */
+@Command(
+    name = "import",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Reads indicators from STIX 2.1 bundles, MISP events, MISP feeds (a directory or URL with"
+          + " manifest.json), CSV feeds and TAXII 2.1 collections (--format taxii, the URL of the"
+          + " collection), normalizes them, and writes them to Kafka (topic"
+          + " 'indicators', key = indicator id, value = Avro single-object encoding).",
+      "Prints a summary of imported, updated (same id met again with a newer version in this run),"
+          + " unchanged and rejected indicators, with each rejection's position and reason on"
+          + " standard error. Exit status 0, or 1 if an input could not be read at all."
+    })
+public final class IndicatorsImportCommand implements Callable<Integer> {
+
+  enum Format {
+    stix,
+    misp,
+    misp_feed,
+    csv,
+    taxii
+  }
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Parameters(
+      arity = "1..*",
+      paramLabel = "FILE|URL",
+      description = "Inputs; http(s) URLs allowed.")
+  List<String> inputs;
+
+  @Option(
+      names = "--format",
+      description =
+          "stix, misp, misp_feed, csv or taxii (default: guessed from each input: a directory or"
+              + " manifest.json is a MISP feed, .csv is CSV, JSON with \"Event\" is MISP, else STIX).")
+  Format format;
+
+  @Option(names = "--kafka", paramLabel = "BOOTSTRAP", description = "Kafka bootstrap servers.")
+  String kafka;
+
+  @Option(
+      names = "--topic",
+      defaultValue = "indicators",
+      description = "Topic (default: ${DEFAULT-VALUE}).")
+  String topic;
+
+  @Option(
+      names = "--dry-run",
+      description = "Print the normalized indicators as JSON lines instead of writing Kafka.")
+  boolean dryRun;
+
+  @Option(
+      names = "--default-tlp",
+      defaultValue = "AMBER",
+      description = "TLP of unmarked indicators, and of CSV feeds (default: ${DEFAULT-VALUE}).")
+  String defaultTlp;
+
+  @Option(
+      names = "--source",
+      description = "Source name for inputs that name none (default: the input's file name).")
+  String source;
+
+  @Option(
+      names = "--confidence",
+      defaultValue = "50",
+      description = "Confidence of indicators that carry none, 0-100 (default: ${DEFAULT-VALUE}).")
+  int confidence;
+
+  @Option(
+      names = "--csv-columns",
+      paramLabel = "SPEC",
+      description =
+          "CSV column mapping, e.g. value=dst_ip,type=IPV4,time=first_seen_utc,malware=malware"
+              + " (keys value, type, time, malware, tags; columns by header name or 1-based"
+              + " number; type is a fixed observable type or the type column).")
+  String csvColumns;
+
+  @Option(
+      names = "--csv-delimiter",
+      defaultValue = ",",
+      description = "CSV delimiter (default: '${DEFAULT-VALUE}').")
+  char csvDelimiter;
+
+  @Option(
+      names = "--state",
+      paramLabel = "FILE",
+      description =
+          "TAXII: file remembering the last X-TAXII-Date-Added-Last per collection; the next poll"
+              + " asks only for objects added after it. Advanced only after the indicators were"
+              + " written to Kafka (never on --dry-run), so a failed run is polled again.")
+  Path stateFile;
+
+  @Option(
+      names = "--added-after",
+      paramLabel = "TIMESTAMP",
+      description =
+          "TAXII: poll objects added after this time (e.g. 2026-11-01T00:00:00Z) when --state has"
+              + " none for the collection.")
+  String addedAfter;
+
+  @Option(
+      names = "--taxii-user",
+      paramLabel = "USER",
+      description =
+          "TAXII: basic-authentication user; the password comes from the environment variable"
+              + " SIGNALBOX_TAXII_PASSWORD or --taxii-password-file (never the command line).")
+  String taxiiUser;
+
+  @Option(
+      names = "--taxii-password-file",
+      paramLabel = "FILE",
+      description = "TAXII: file whose first line is the basic-authentication password.")
+  Path taxiiPasswordFile;
+
+  @Option(
+      names = "--taxii-limit",
+      paramLabel = "N",
+      description = "TAXII: objects per page to ask for (the server may send fewer).")
+  Integer taxiiLimit;
+
+  /** Collection objects URL -> newest date added, applied to the state file once written. */
+  private final Map<String, String> pendingTaxiiState = new LinkedHashMap<>();
+
+  @Override
+  public Integer call() {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    Tlp tlp;
+    try {
+      tlp = org.signalbox.schema.support.Tlps.parse(defaultTlp);
+    } catch (IllegalArgumentException e) {
+      err.println("--default-tlp: " + e.getMessage());
+      return 2;
+    }
+    if (confidence < 0 || confidence > 100) {
+      err.println("--confidence must be from 0 to 100");
+      return 2;
+    }
+    Map<String, Indicator> newest = new LinkedHashMap<>();
+    int read = 0;
+    int updated = 0;
+    int unchanged = 0;
+    int rejected = 0;
+    int status = 0;
+    Instant importTime = Instant.now();
+    for (String input : inputs) {
+      IndicatorBatch batch;
+      try {
+        batch = readInput(input, tlp, importTime);
+      } catch (IOException | RuntimeException e) {
+        err.println("ERROR " + input + ": " + e.getMessage());
+        status = 1;
+        continue;
+      }
+      for (IndicatorBatch.Rejection r : batch.rejected()) {
+        err.println("REJECTED " + input + " " + r.where() + ": " + r.reason());
+      }
+      rejected += batch.rejected().size();
+      for (Indicator i : batch.indicators()) {
+        read++;
+        Indicator previous = newest.get(i.getId());
+        if (previous == null) {
+          newest.put(i.getId(), i);
+        } else if (i.getVersion().isAfter(previous.getVersion())) {
+          newest.put(i.getId(), i);
+          updated++;
+        } else {
+          unchanged++;
+        }
+      }
+    }
+    int imported = newest.size();
+    if (dryRun) {
+      newest.values().forEach(i -> out.println(IndicatorJson.write(i)));
+      out.flush();
+    } else if (kafka != null) {
+      try {
+        send(newest.values());
+        saveTaxiiState(err);
+      } catch (IOException e) {
+        err.println("ERROR writing to Kafka " + kafka + ": " + e.getMessage());
+        status = 1;
+        imported = 0;
+      }
+    }
+    if (stateFile != null && !pendingTaxiiState.isEmpty() && (dryRun || kafka == null)) {
+      err.println("TAXII state in " + stateFile + " not advanced: nothing was written to Kafka");
+    }
+    PrintWriter summary = dryRun ? err : out;
+    summary.printf(
+        Locale.ROOT,
+        "imported %d, updated %d, unchanged %d, rejected %d (%d indicators read%s)%n",
+        imported,
+        updated,
+        unchanged,
+        rejected,
+        read,
+        dryRun
+            ? ", dry run"
+            : kafka == null ? ", nothing written: no --kafka" : ", written to " + topic);
+    summary.flush();
+    err.flush();
+    return status;
+  }
+
+  private IndicatorBatch readInput(String input, Tlp tlp, Instant importTime) throws IOException {
+    Format f = format != null ? format : guess(input);
+    String name = sourceName(input);
+    switch (f) {
+      case stix:
+        try (InputStream in = open(input)) {
+          StixBundleReader.Result r = new StixBundleReader(tlp, name, confidence).read(in);
+          List<IndicatorBatch.Rejection> rej = new ArrayList<>();
+          r.rejected()
+              .forEach(x -> rej.add(new IndicatorBatch.Rejection(x.objectId(), x.reason())));
+          return new IndicatorBatch(r.indicators(), rej);
+        }
+      case misp:
+        try (InputStream in = open(input)) {
+          return new MispEventReader(tlp, name, confidence).read(in);
+        }
+      case misp_feed:
+        {
+          String base = input;
+          if (base.endsWith("manifest.json")) {
+            base = base.substring(0, base.length() - "manifest.json".length());
+          }
+          String root = base;
+          return new MispFeedReader(new MispEventReader(tlp, name, confidence))
+              .read(file -> open(join(root, file)));
+        }
+      case csv:
+        if (csvColumns == null) {
+          throw new IOException("CSV input needs --csv-columns (e.g. value=dst_ip,type=IPV4)");
+        }
+        CsvColumnMapping mapping;
+        try {
+          mapping = CsvColumnMapping.parse(csvColumns);
+        } catch (IllegalArgumentException e) {
+          throw new IOException("--csv-columns: " + e.getMessage());
+        }
+        try (BufferedReader in =
+            new BufferedReader(new InputStreamReader(open(input), StandardCharsets.UTF_8))) {
+          return new CsvFeedReader(mapping, csvDelimiter, name, tlp, confidence)
+              .read(in, input, importTime);
+        }
+      case taxii:
+        return pollTaxii(input, tlp, name);
+      default:
+        throw new IOException("unknown format " + f);
+    }
+  }
+
+  private IndicatorBatch pollTaxii(String input, Tlp tlp, String name) throws IOException {
+    TaxiiCollectionClient client;
+    try {
+      client = new TaxiiCollectionClient(URI.create(input));
+      if (taxiiLimit != null) {
+        client = client.withLimit(taxiiLimit);
+      }
+    } catch (IllegalArgumentException e) {
+      throw new IOException(e.getMessage());
+    }
+    if (taxiiUser != null) {
+      client = client.withBasicAuth(taxiiUser, taxiiPassword());
+    }
+    String key = client.objectsUri().toString();
+    String after = addedAfter;
+    if (stateFile != null) {
+      after = TaxiiPollState.load(stateFile).addedAfter(key).orElse(addedAfter);
+    }
+    TaxiiCollectionClient.Poll poll = client.poll(after);
+    PrintWriter err = spec.commandLine().getErr();
+    err.printf(
+        Locale.ROOT,
+        "TAXII %s: %d objects in %d pages%s%n",
+        key,
+        poll.objects().size(),
+        poll.pages(),
+        after == null ? "" : " added after " + after);
+    poll.dateAddedLast().ifPresent(last -> pendingTaxiiState.put(key, last));
+    StixBundleReader.Result r = new StixBundleReader(tlp, name, confidence).read(poll.envelope());
+    List<IndicatorBatch.Rejection> rej = new ArrayList<>();
+    r.rejected().forEach(x -> rej.add(new IndicatorBatch.Rejection(x.objectId(), x.reason())));
+    return new IndicatorBatch(r.indicators(), rej);
+  }
+
+  private String taxiiPassword() throws IOException {
+    if (taxiiPasswordFile != null) {
+      List<String> lines = Files.readAllLines(taxiiPasswordFile, StandardCharsets.UTF_8);
+      if (lines.isEmpty()) {
+        throw new IOException("--taxii-password-file " + taxiiPasswordFile + " is empty");
+      }
+      return lines.get(0);
+    }
+    String env = System.getenv("SIGNALBOX_TAXII_PASSWORD");
+    if (env == null) {
+      throw new IOException(
+          "--taxii-user needs a password: set SIGNALBOX_TAXII_PASSWORD or --taxii-password-file");
+    }
+    return env;
+  }
+
+  private void saveTaxiiState(PrintWriter err) throws IOException {
+    if (stateFile == null || pendingTaxiiState.isEmpty()) {
+      return;
+    }
+    try {
+      TaxiiPollState state = TaxiiPollState.load(stateFile);
+      Instant now = Instant.now();
+      pendingTaxiiState.forEach((url, last) -> state.update(url, last, now));
+      state.save();
+    } catch (IOException e) {
+      // The indicators are in Kafka; only the cursor is lost, so the next poll repeats objects.
+      err.println("ERROR saving TAXII state " + stateFile + ": " + e.getMessage());
+    }
+  }
+
+  private String sourceName(String input) {
+    if (source != null) {
+      return source;
+    }
+    String s = input.endsWith("/") ? input.substring(0, input.length() - 1) : input;
+    return s.substring(s.lastIndexOf('/') + 1);
+  }
+
+  private static boolean isUrl(String input) {
+    String l = input.toLowerCase(Locale.ROOT);
+    return l.startsWith("http://") || l.startsWith("https://");
+  }
+
+  private static String join(String base, String file) {
+    if (isUrl(base)) {
+      return base.endsWith("/") ? base + file : base + "/" + file;
+    }
+    return Path.of(base.isEmpty() ? "." : base).resolve(file).toString();
+  }
+
+  private static Format guess(String input) throws IOException {
+    String l = input.toLowerCase(Locale.ROOT);
+    if (l.endsWith("manifest.json") || (!isUrl(input) && Files.isDirectory(Path.of(input)))) {
+      return Format.misp_feed;
+    }
+    if (l.endsWith(".csv") || l.endsWith(".txt")) {
+      return Format.csv;
+    }
+    byte[] head;
+    try (InputStream in = open(input)) {
+      head = in.readNBytes(4096);
+    }
+    String start = new String(head, StandardCharsets.UTF_8);
+    return start.contains("\"Event\"") || start.contains("\"response\"")
+        ? Format.misp
+        : Format.stix;
+  }
+
+  private static InputStream open(String input) throws IOException {
+    if (!isUrl(input)) {
+      return Files.newInputStream(Path.of(input));
+    }
+    HttpClient client =
+        HttpClient.newBuilder()
+            .connectTimeout(Duration.ofSeconds(30))
+            .followRedirects(HttpClient.Redirect.NORMAL)
+            .build();
+    HttpRequest request =
+        HttpRequest.newBuilder(URI.create(input)).timeout(Duration.ofMinutes(5)).GET().build();
+    try {
+      HttpResponse<InputStream> response =
+          client.send(request, HttpResponse.BodyHandlers.ofInputStream());
+      if (response.statusCode() != 200) {
+        response.body().close();
+        throw new IOException("HTTP " + response.statusCode() + " for " + input);
+      }
+      return response.body();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while fetching " + input);
+    }
+  }
+
+  private void send(Iterable<Indicator> indicators) throws IOException {
+    Properties p = new Properties();
+    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka);
+    p.put(ProducerConfig.ACKS_CONFIG, "all");
+    p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+    p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "60000");
+    try (KafkaProducer<byte[], byte[]> producer =
+        new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
+      List<Future<RecordMetadata>> pending = new ArrayList<>();
+      for (Indicator i : indicators) {
+        ByteBuffer encoded = Indicator.getEncoder().encode(i);
+        byte[] value = new byte[encoded.remaining()];
+        encoded.get(value);
+        pending.add(
+            producer.send(
+                new ProducerRecord<>(topic, i.getId().getBytes(StandardCharsets.UTF_8), value)));
+      }
+      producer.flush();
+      for (Future<RecordMetadata> f : pending) {
+        f.get();
+      }
+    } catch (ExecutionException e) {
+      throw new IOException(e.getCause().getMessage(), e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while writing");
+    }
+  }
+}

@@ -1,0 +1,155 @@
+package org.signalbox.jobs.correlate;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.BroadcastState;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.ReadOnlyBroadcastState;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
+import org.apache.flink.util.Collector;
+import org.signalbox.connectors.stix.match.PatternMatcher;
+import org.signalbox.connectors.stix.match.UnsupportedPatternException;
+import org.signalbox.connectors.stix.pattern.InvalidPatternException;
+import org.signalbox.connectors.stix.pattern.StixPattern;
+import org.signalbox.schema.Observable;
+import org.signalbox.schema.Sighting;
+import org.signalbox.schema.TelemetryEvent;
+
+/**
+ * STIX patterns that are more than one comparison (OR of values, LIKE, MATCHES, IN, NOT...),
+ * evaluated against all observables of one telemetry event. Text comparisons run on Lucene automata
+ * (see UntrustedRegex), never on backtracking regular expressions, so a hostile pattern from a feed
+ * cannot stall the job.
+ *
+ * <p>Every event is tested against every compiled pattern: fine for the thousands of patterns a
+ * sector feed carries, not for millions (a Lucene Monitor pre-filter would be the next step).
+ * Patterns the matcher cannot run yet (several observations, WITHIN, REPEATS, START/STOP) are kept
+ * in state, so revocation works, and counted in {@code indicatorPatternsUnsupported}.
+ *
+ * <p>Keyed by event only to give the bootstrap gate keyed state and timers.
+ */
+public final class PatternIndicatorMatcher
+    extends KeyedBroadcastProcessFunction<String, DecodedTelemetry, IndicatorChange, Sighting> {
+  private static final long serialVersionUID = 1L;
+
+  public static final MapStateDescriptor<String, IndexEntry> PATTERNS =
+      new MapStateDescriptor<>("pattern-index", String.class, IndexEntry.class);
+
+  private final boolean bootstrapGate;
+  private transient ListState<DecodedTelemetry> waiting;
+  private transient Counter sightings;
+  private transient Counter unsupported;
+
+  // Derived from PATTERNS; rebuilt after a restore.
+  private transient Map<String, PatternMatcher> compiled;
+
+  public PatternIndicatorMatcher(boolean bootstrapGate) {
+    this.bootstrapGate = bootstrapGate;
+  }
+
+  @Override
+  public void open(OpenContext openContext) {
+    waiting =
+        getRuntimeContext()
+            .getListState(new ListStateDescriptor<>("pattern-waiting", DecodedTelemetry.class));
+    var metrics = getRuntimeContext().getMetricGroup().addGroup("signalbox");
+    sightings = metrics.counter("sightingsOut");
+    unsupported = metrics.counter("indicatorPatternsUnsupported");
+  }
+
+  @Override
+  public void processElement(DecodedTelemetry event, ReadOnlyContext ctx, Collector<Sighting> out)
+      throws Exception {
+    if (bootstrapGate && !BootstrapGate.isOpen(ctx.timerService().currentWatermark())) {
+      waiting.add(event);
+      ctx.timerService().registerEventTimeTimer(BootstrapGate.OPEN);
+      return;
+    }
+    match(event, ctx.getBroadcastState(PATTERNS), ctx.timerService().currentProcessingTime(), out);
+  }
+
+  @Override
+  public void onTimer(long timestamp, OnTimerContext ctx, Collector<Sighting> out)
+      throws Exception {
+    long now = ctx.timerService().currentProcessingTime();
+    for (DecodedTelemetry event : waiting.get()) {
+      match(event, ctx.getBroadcastState(PATTERNS), now, out);
+    }
+    waiting.clear();
+  }
+
+  @Override
+  public void processBroadcastElement(IndicatorChange change, Context ctx, Collector<Sighting> out)
+      throws Exception {
+    BroadcastState<String, IndexEntry> patterns = ctx.getBroadcastState(PATTERNS);
+    ensureCompiled(patterns);
+    IndexEntry current = patterns.get(change.indicatorId);
+    IndexEntry next = IndexEntry.merge(current, change);
+    if (next == current) {
+      return;
+    }
+    compiled.remove(change.indicatorId);
+    if (next == null) {
+      patterns.remove(change.indicatorId);
+      return;
+    }
+    patterns.put(change.indicatorId, next);
+    if (next.indicator != null) {
+      compile(change.indicatorId, next);
+    }
+  }
+
+  private void match(
+      DecodedTelemetry decoded,
+      ReadOnlyBroadcastState<String, IndexEntry> patterns,
+      long now,
+      Collector<Sighting> out)
+      throws Exception {
+    ensureCompiled(patterns);
+    TelemetryEvent event = decoded.event;
+    long eventTime = event.getEventTime().toEpochMilli();
+    for (Map.Entry<String, PatternMatcher> m : compiled.entrySet()) {
+      IndexEntry entry = patterns.get(m.getKey());
+      if (entry == null || !entry.matchesAt(eventTime)) {
+        continue;
+      }
+      List<Observable> witnesses = m.getValue().witnesses(event.getObservables());
+      for (Observable w : witnesses) {
+        sightings.inc();
+        out.collect(
+            Sightings.of(
+                ObservableProbe.of(
+                    event, w.getType(), w.getValue(), w.getRole(), decoded.ingestTime),
+                entry.indicator,
+                now));
+      }
+    }
+  }
+
+  private void ensureCompiled(ReadOnlyBroadcastState<String, IndexEntry> patterns)
+      throws Exception {
+    if (compiled != null) {
+      return;
+    }
+    compiled = new HashMap<>();
+    for (Map.Entry<String, IndexEntry> e : patterns.immutableEntries()) {
+      if (e.getValue().indicator != null) {
+        compile(e.getKey(), e.getValue());
+      }
+    }
+  }
+
+  private void compile(String id, IndexEntry entry) {
+    try {
+      compiled.put(id, PatternMatcher.compile(StixPattern.parse(entry.indicator.getPattern())));
+    } catch (UnsupportedPatternException | InvalidPatternException e) {
+      // Invalid patterns were dead-lettered by the decoder; unsupported ones wait for a matcher.
+      unsupported.inc();
+    }
+  }
+}
