@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
       DemoCommand.class,
       MatchCommand.class,
       CorrelateCommand.class,
+      CampaignsCommand.class,
       BrokerCommand.class,
       StixCommand.class,
       IndicatorsCommand.class,
