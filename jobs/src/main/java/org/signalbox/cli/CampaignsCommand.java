@@ -23,7 +23,8 @@ import picocli.CommandLine.Option;
       "Runs campaign detection and the sharing router on an embedded Flink against an existing"
           + " Kafka cluster, until Ctrl-C: reads sightings, writes campaign-alerts (secretariat"
           + " only), the feed.* topics each audience may read, and dead letters.",
-      "Feed topics must exist: feed.member.<id> per member, feed.community, feed.public.",
+      "Feed topics (feed.member.<id>, feed.group.<name>, feed.community, feed.public) are created"
+          + " when their first record is routed.",
       "Use --list-options for every option."
     })
 final class CampaignsCommand implements Callable<Integer> {

@@ -16,6 +16,7 @@ import org.signalbox.connectors.kafka.RawRecord;
 import org.signalbox.connectors.kafka.RawRecordDeserializer;
 import org.signalbox.jobs.correlate.CorrelateOptions;
 import org.signalbox.jobs.correlate.DeadLetters;
+import org.signalbox.jobs.sharing.FeedTopicProvisioner;
 import org.signalbox.jobs.sharing.RoutedRecordSerializer;
 import org.signalbox.schema.CampaignAlert;
 import org.signalbox.schema.DeadLetter;
@@ -24,8 +25,8 @@ import org.signalbox.schema.support.AvroCodec;
 
 /**
  * Campaign detection as a job of its own on Kafka: sightings in; alerts (raw, secretariat only),
- * the shared feeds and dead letters out. Feed topics must exist (the broker does not create topics
- * on demand); records for a missing feed fail the sink rather than vanish.
+ * the shared feeds and dead letters out. Feed topics are created by {@link FeedTopicProvisioner}
+ * when their first record is routed.
  */
 public final class CampaignKafka {
   private CampaignKafka() {}
@@ -67,6 +68,9 @@ public final class CampaignKafka {
         .name("campaign alerts")
         .uid("campaign-alerts-sink");
     CampaignPipeline.share(alerts, conf)
+        .map(new FeedTopicProvisioner(bootstrap, 1))
+        .name("feed topics")
+        .uid("feed-topic-provisioner")
         .sinkTo(
             KafkaSink.<org.signalbox.jobs.sharing.RoutedRecord>builder()
                 .setBootstrapServers(bootstrap)
