@@ -68,11 +68,27 @@ public final class GatewayConfig {
     @JsonProperty public List<String> topics;
 
     /**
-     * The most restrictive TLP served. Feed topics are already routed, but a collection backed by
-     * the raw sightings and indicators topics must hold back what its audience may not see; the
-     * default, GREEN, is community-wide sharing.
+     * The most restrictive TLP served; objects above it are withheld and counted. The router has
+     * already routed the feed topics; this is the gateway's own check of the same table
+     * (jobs/ROUTING.md), so by default it is the most the router may put in that audience's feed:
+     * {@code member:} RED (a member's own feed), {@code group:} AMBER, {@code community} GREEN,
+     * {@code public} CLEAR, and GREEN for a plain name (e.g. a collection backed by raw topics).
      */
-    @JsonProperty public Tlp maxTlp = Tlp.GREEN;
+    @JsonProperty public Tlp maxTlp;
+
+    public Tlp maxTlp() {
+      return maxTlp != null ? maxTlp : defaultMaxTlp(audience);
+    }
+
+    static Tlp defaultMaxTlp(String audience) {
+      if (audience.startsWith("member:")) {
+        return Tlp.RED;
+      }
+      if (audience.startsWith("group:")) {
+        return Tlp.AMBER;
+      }
+      return "public".equals(audience) ? Tlp.CLEAR : Tlp.GREEN;
+    }
 
     /** The collection's TAXII id; a stable name-based UUID of the audience when not given. */
     @JsonProperty public String id;
@@ -153,7 +169,6 @@ public final class GatewayConfig {
               + NAME);
       require(
           audiences.add(col.audience), where + ": audience " + col.audience + " is served twice");
-      require(col.maxTlp != null, where + ".maxTlp is empty");
       for (String t : col.topics()) {
         try {
           SignalboxTopics.validateTopicName(t);
