@@ -33,7 +33,10 @@ import org.slf4j.LoggerFactory;
  *       and quotas can be set per member.
  *   <li>{@value #SIGHTINGS}: matches of telemetry against indicators.
  *   <li>{@value #CAMPAIGN_ALERTS}: one indicator, actor or TTP seen at several members.
- *   <li>{@code feed.<audience>}: what one audience (sharing group) may see, after TLP routing.
+ *   <li>{@code feed.member.<id>}, {@code feed.group.<name>}, {@value #COMMUNITY_FEED}, {@value
+ *       #PUBLIC_FEED}: what one audience may see, after TLP routing and pseudonymisation (written
+ *       by the sharing router, served by the TAXII gateway; {@link #feedTopic(String)} is the one
+ *       naming rule both use).
  *   <li>{@value #DEAD_LETTER}: records that could not be processed, with the reason.
  * </ul>
  */
@@ -48,6 +51,10 @@ public final class SignalboxTopics {
 
   public static final String TELEMETRY_PREFIX = "telemetry.";
   public static final String FEED_PREFIX = "feed.";
+  public static final String MEMBER_FEED_PREFIX = FEED_PREFIX + "member.";
+  public static final String GROUP_FEED_PREFIX = FEED_PREFIX + "group.";
+  public static final String COMMUNITY_FEED = FEED_PREFIX + "community";
+  public static final String PUBLIC_FEED = FEED_PREFIX + "public";
 
   /** Kafka's limit on a topic name's length. */
   public static final int MAX_TOPIC_NAME_LENGTH = 249;
@@ -59,9 +66,54 @@ public final class SignalboxTopics {
     return prefixed(TELEMETRY_PREFIX, "member", member);
   }
 
-  /** The feed topic of one audience (sharing group), e.g. {@code feed.tlp-green-rail}. */
+  /**
+   * The feed topic of one audience, named as the sharing router names it ({@code
+   * org.signalbox.jobs.sharing.Audience#topic()} delegates here) and the gateway reads it:
+   *
+   * <ul>
+   *   <li>{@code member:<id>} → {@code feed.member.<id>}, one member's own feed;
+   *   <li>{@code group:<name>} → {@code feed.group.<name>}, a sharing group such as {@code rail};
+   *   <li>{@code community} → {@value #COMMUNITY_FEED}, {@code public} → {@value #PUBLIC_FEED};
+   *   <li>any other name without a kind → {@code feed.<name>}, a feed written by something other
+   *       than the router (e.g. {@code feed.tlp-green-rail}).
+   * </ul>
+   *
+   * @throws IllegalArgumentException for an unknown kind, or a name that cannot be part of a topic
+   *     name (with the offending character and its position in the name)
+   */
   public static String feedTopic(String audience) {
-    return prefixed(FEED_PREFIX, "audience", audience);
+    if (audience == null || audience.isEmpty()) {
+      throw new IllegalArgumentException("audience name is empty");
+    }
+    int colon = audience.indexOf(':');
+    if (colon < 0) {
+      return prefixed(FEED_PREFIX, "audience", audience);
+    }
+    String kind = audience.substring(0, colon);
+    String name = audience.substring(colon + 1);
+    switch (kind) {
+      case "member":
+        return memberFeedTopic(name);
+      case "group":
+        return groupFeedTopic(name);
+      default:
+        throw new IllegalArgumentException(
+            "audience \""
+                + audience
+                + "\" has an unknown kind '"
+                + kind
+                + "'; expected member:<id>, group:<name>, community or public");
+    }
+  }
+
+  /** One member's own feed, e.g. {@code feed.member.m-rail-01}. */
+  public static String memberFeedTopic(String member) {
+    return prefixed(MEMBER_FEED_PREFIX, "member", member);
+  }
+
+  /** A sharing group's feed, e.g. {@code feed.group.rail}. */
+  public static String groupFeedTopic(String group) {
+    return prefixed(GROUP_FEED_PREFIX, "group", group);
   }
 
   /**
@@ -157,7 +209,7 @@ public final class SignalboxTopics {
     return new NewTopic(telemetryTopic(member), partitions, (short) 1);
   }
 
-  /** One audience's feed topic. */
+  /** One audience's feed topic, named by {@link #feedTopic(String)}. */
   public static NewTopic feed(String audience, int partitions) {
     return new NewTopic(feedTopic(audience), partitions, (short) 1);
   }

@@ -17,6 +17,26 @@ class SignalboxTopicsTest {
   }
 
   @Test
+  void feedTopicsFollowTheSharingRoutersAudienceKinds() {
+    assertThat(SignalboxTopics.feedTopic("member:m-rail-01")).isEqualTo("feed.member.m-rail-01");
+    assertThat(SignalboxTopics.feedTopic("group:rail")).isEqualTo("feed.group.rail");
+    assertThat(SignalboxTopics.feedTopic("community")).isEqualTo("feed.community");
+    assertThat(SignalboxTopics.feedTopic("public")).isEqualTo("feed.public");
+    assertThat(SignalboxTopics.COMMUNITY_FEED).isEqualTo("feed.community");
+    assertThat(SignalboxTopics.PUBLIC_FEED).isEqualTo("feed.public");
+    assertThat(SignalboxTopics.memberFeedTopic("m-1")).isEqualTo("feed.member.m-1");
+    assertThat(SignalboxTopics.groupFeedTopic("aviation")).isEqualTo("feed.group.aviation");
+    assertThat(SignalboxTopics.feed("member:m-1", 2).name()).isEqualTo("feed.member.m-1");
+    assertThatThrownBy(() -> SignalboxTopics.feedTopic("partner:x"))
+        .hasMessageContaining("unknown kind 'partner'");
+    assertThatThrownBy(() -> SignalboxTopics.feedTopic("member:"))
+        .hasMessageContaining("member name is empty");
+    assertThatThrownBy(() -> SignalboxTopics.feedTopic("group:rail ops"))
+        .hasMessageContaining("group name \"rail ops\"")
+        .hasMessageContaining("U+0020 at position 5");
+  }
+
+  @Test
   void rejectsIllegalCharacterWithItsPosition() {
     assertThatThrownBy(() -> SignalboxTopics.telemetryTopic("rail op"))
         .isInstanceOf(IllegalArgumentException.class)

@@ -18,7 +18,9 @@ import picocli.CommandLine.Option;
     subcommands = {GatewayCommand.HashPassword.class},
     description = {
       "Serves the shared feed as a TAXII 2.1 server (read only) until Ctrl-C: one collection per"
-          + " audience, read from its Kafka topics (feed.<audience> by default) into memory.",
+          + " audience (member:<id>, group:<name>, community, public), read from the sharing"
+          + " router's topic of it (feed.member.<id>, ...) into memory; sightings, indicators and"
+          + " campaign alerts become STIX 2.1 objects.",
       "Members authenticate with HTTP basic credentials from the config file and see only their"
           + " audiences' collections. See deploy/GATEWAY.md."
     })

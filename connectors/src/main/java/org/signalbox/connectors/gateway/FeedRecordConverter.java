@@ -3,6 +3,7 @@ package org.signalbox.connectors.gateway;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.util.Optional;
+import org.signalbox.schema.CampaignAlert;
 import org.signalbox.schema.Indicator;
 import org.signalbox.schema.Sighting;
 import org.signalbox.schema.Tlp;
@@ -12,7 +13,7 @@ import org.signalbox.schema.support.AvroCodec;
  * Turns one Kafka record value of a collection's topics into the STIX object its audience may see.
  *
  * <p>Records are recognized by the writer-schema fingerprint of the Avro single-object encoding, so
- * a {@code feed.<audience>} topic may carry sightings and indicators mixed. Objects marked more
+ * a feed topic may carry sightings, indicators and campaign alerts mixed. Objects marked more
  * restrictively than the collection's {@code maxTlp} are withheld: that check is the last line
  * before a member, independent of what the router upstream decided.
  */
@@ -29,6 +30,7 @@ final class FeedRecordConverter {
 
   private final AvroCodec<Sighting> sightings = AvroCodec.sighting();
   private final AvroCodec<Indicator> indicators = AvroCodec.indicator();
+  private final AvroCodec<CampaignAlert> alerts = AvroCodec.campaignAlert();
   private final StixObjects stix;
   private final Tlp maxTlp;
 
@@ -48,15 +50,34 @@ final class FeedRecordConverter {
     } catch (IOException e) {
       sightingError = e.getMessage();
     }
+    String indicatorError;
     try {
       Indicator i = indicators.decode(value);
       return withinTlp(i.getTlp()) ? converted(stix.indicator(i)) : withheld(i.getTlp());
-    } catch (IOException | IllegalArgumentException e) {
-      return new Result(
-          Outcome.UNDECODABLE,
-          Optional.empty(),
-          "neither a Sighting (" + sightingError + ") nor an Indicator (" + e.getMessage() + ")");
+    } catch (IOException e) {
+      indicatorError = e.getMessage();
+    } catch (IllegalArgumentException e) {
+      return undecodable("an Indicator that cannot be served: " + e.getMessage());
     }
+    try {
+      CampaignAlert a = alerts.decode(value);
+      return withinTlp(a.getTlp()) ? converted(stix.campaignAlert(a)) : withheld(a.getTlp());
+    } catch (IOException e) {
+      return undecodable(
+          "neither a Sighting ("
+              + sightingError
+              + "), an Indicator ("
+              + indicatorError
+              + ") nor a CampaignAlert ("
+              + e.getMessage()
+              + ")");
+    } catch (IllegalArgumentException e) {
+      return undecodable("a CampaignAlert that cannot be served: " + e.getMessage());
+    }
+  }
+
+  private static Result undecodable(String reason) {
+    return new Result(Outcome.UNDECODABLE, Optional.empty(), reason);
   }
 
   private boolean withinTlp(Tlp tlp) {

@@ -7,8 +7,10 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,7 +45,7 @@ public final class Gateway implements AutoCloseable {
       CollectionStore store = new CollectionStore(Clock.systemUTC());
       stores.put(c.audience, store);
       FeedRecordConverter converter =
-          new FeedRecordConverter(new StixObjects(c.audience, pseudonyms), c.maxTlp);
+          new FeedRecordConverter(new StixObjects(c.audience, pseudonyms), c.maxTlp());
       feeds.add(
           new KafkaCollectionFeed(bootstrapServers, c.audience, c.topics(), converter, metrics));
       served.add(
@@ -83,6 +85,102 @@ public final class Gateway implements AutoCloseable {
       g.close();
       throw e;
     }
+  }
+
+  /** One member of an {@link #startEmbedded embedded} gateway and the audiences it may read. */
+  public record EmbeddedMember(String name, String password, List<String> audiences) {
+    public EmbeddedMember {
+      audiences = List.copyOf(audiences);
+    }
+  }
+
+  /**
+   * A gateway started in-process on loopback, e.g. by the demo. Closing it stops the TAXII server
+   * and its Kafka consumers.
+   */
+  public static final class Embedded implements AutoCloseable {
+    private final Gateway gateway;
+    private final GatewayConfig config;
+    private final String url;
+
+    private Embedded(Gateway gateway, GatewayConfig config) {
+      this.gateway = gateway;
+      this.config = config;
+      this.url = "http://127.0.0.1:" + gateway.port() + "/";
+    }
+
+    /** The server's base URL, e.g. {@code http://127.0.0.1:41234/}. */
+    public String url() {
+      return url;
+    }
+
+    /** The TAXII discovery resource, {@code <url>taxii2/}. */
+    public String discoveryUrl() {
+      return url + "taxii2/";
+    }
+
+    /** The single API root, {@code <url><apiRoot>/}. */
+    public String apiRootUrl() {
+      return url + config.apiRoot + "/";
+    }
+
+    /** The collection of an audience, e.g. {@code <apiRoot>collections/<uuid>/}. */
+    public String collectionUrl(String audience) {
+      for (GatewayConfig.Collection c : config.collections) {
+        if (c.audience.equals(audience)) {
+          return apiRootUrl() + "collections/" + c.id() + "/";
+        }
+      }
+      throw new IllegalArgumentException("no collection for audience " + audience);
+    }
+
+    /** Object versions held for an audience (all revisions). */
+    public int held(String audience) {
+      return gateway.held(audience);
+    }
+
+    public Gateway gateway() {
+      return gateway;
+    }
+
+    @Override
+    public void close() {
+      gateway.close();
+    }
+  }
+
+  /**
+   * Starts a gateway in this JVM on 127.0.0.1 and a free port, with one collection per audience any
+   * member names ({@code member:<id>}, {@code group:<name>}, {@code community}, {@code public}),
+   * each read from the router's topic of that audience with the default {@code maxTlp} of its kind.
+   * Passwords are hashed here; pseudonyms use a fresh random key, so they are stable only for the
+   * life of this gateway. No metrics endpoint.
+   *
+   * @throws IllegalArgumentException for a member or audience the configuration would reject
+   */
+  public static Embedded startEmbedded(String bootstrapServers, List<EmbeddedMember> members)
+      throws IOException {
+    GatewayConfig config = new GatewayConfig();
+    byte[] key = new byte[32];
+    new SecureRandom().nextBytes(key);
+    config.pseudonymKey = HexFormat.of().formatHex(key);
+    Set<String> audiences = new LinkedHashSet<>();
+    for (EmbeddedMember m : members) {
+      GatewayConfig.Member member = new GatewayConfig.Member();
+      member.name = m.name();
+      // Fewest iterations the format accepts: an in-process demo, not a stored credential.
+      member.passwordHash = PasswordHash.hash(m.password().toCharArray(), 10_000);
+      member.audiences = new ArrayList<>(m.audiences());
+      config.members.add(member);
+      audiences.addAll(m.audiences());
+    }
+    for (String a : audiences) {
+      GatewayConfig.Collection c = new GatewayConfig.Collection();
+      c.audience = a;
+      config.collections.add(c);
+    }
+    config.validate();
+    return new Embedded(start(config, bootstrapServers, "127.0.0.1", 0, -1), config);
   }
 
   public int port() {

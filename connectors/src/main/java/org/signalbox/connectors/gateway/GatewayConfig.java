@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Pattern;
+import org.signalbox.deploy.SignalboxTopics;
 import org.signalbox.schema.Tlp;
 
 /**
@@ -27,6 +28,13 @@ import org.signalbox.schema.Tlp;
 public final class GatewayConfig {
 
   private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9._-]{0,63}");
+
+  /**
+   * The router's audience forms ({@code org.signalbox.jobs.sharing.Audience#toString()}), whose
+   * names follow Kafka's topic characters, or a plain {@link #NAME}.
+   */
+  private static final Pattern AUDIENCE =
+      Pattern.compile("(?:member|group):[A-Za-z0-9._-]{1,200}|" + NAME.pattern());
 
   /** Title of the discovery resource and the API root. */
   @JsonProperty public String title = "Signalbox TAXII 2.1";
@@ -42,21 +50,45 @@ public final class GatewayConfig {
 
   @JsonIgnoreProperties(ignoreUnknown = false)
   public static final class Collection {
-    /** The audience (sharing group) whose feed this collection serves. */
+    /**
+     * The audience whose feed this collection serves, written as the sharing router writes it:
+     * {@code member:<id>}, {@code group:<name>}, {@code community} or {@code public}; or a plain
+     * name for a feed that something else writes.
+     */
     @JsonProperty public String audience;
 
     @JsonProperty public String title;
     @JsonProperty public String description;
 
-    /** Topics it is read from; default {@code feed.<audience>}. */
+    /**
+     * Topics it is read from; by default the router's topic of the audience ({@link
+     * SignalboxTopics#feedTopic}): {@code feed.member.<id>}, {@code feed.group.<name>}, {@code
+     * feed.community}, {@code feed.public}, or {@code feed.<name>} for a plain name.
+     */
     @JsonProperty public List<String> topics;
 
     /**
-     * The most restrictive TLP served. Feed topics are already routed, but a collection backed by
-     * the raw sightings and indicators topics must hold back what its audience may not see; the
-     * default, GREEN, is community-wide sharing.
+     * The most restrictive TLP served; objects above it are withheld and counted. The router has
+     * already routed the feed topics; this is the gateway's own check of the same table
+     * (jobs/ROUTING.md), so by default it is the most the router may put in that audience's feed:
+     * {@code member:} RED (a member's own feed), {@code group:} AMBER, {@code community} GREEN,
+     * {@code public} CLEAR, and GREEN for a plain name (e.g. a collection backed by raw topics).
      */
-    @JsonProperty public Tlp maxTlp = Tlp.GREEN;
+    @JsonProperty public Tlp maxTlp;
+
+    public Tlp maxTlp() {
+      return maxTlp != null ? maxTlp : defaultMaxTlp(audience);
+    }
+
+    static Tlp defaultMaxTlp(String audience) {
+      if (audience.startsWith("member:")) {
+        return Tlp.RED;
+      }
+      if (audience.startsWith("group:")) {
+        return Tlp.AMBER;
+      }
+      return "public".equals(audience) ? Tlp.CLEAR : Tlp.GREEN;
+    }
 
     /** The collection's TAXII id; a stable name-based UUID of the audience when not given. */
     @JsonProperty public String id;
@@ -70,7 +102,9 @@ public final class GatewayConfig {
     }
 
     public List<String> topics() {
-      return topics != null && !topics.isEmpty() ? topics : List.of("feed." + audience);
+      return topics != null && !topics.isEmpty()
+          ? topics
+          : List.of(SignalboxTopics.feedTopic(audience));
     }
   }
 
@@ -129,11 +163,19 @@ public final class GatewayConfig {
       Collection col = collections.get(i);
       String where = "collections[" + i + "]";
       require(
-          col.audience != null && NAME.matcher(col.audience).matches(),
-          where + ".audience must match " + NAME);
+          col.audience != null && AUDIENCE.matcher(col.audience).matches(),
+          where
+              + ".audience must be member:<id>, group:<name>, community, public or match "
+              + NAME);
       require(
           audiences.add(col.audience), where + ": audience " + col.audience + " is served twice");
-      require(col.maxTlp != null, where + ".maxTlp is empty");
+      for (String t : col.topics()) {
+        try {
+          SignalboxTopics.validateTopicName(t);
+        } catch (IllegalArgumentException e) {
+          throw new IllegalArgumentException(where + ".topics: " + e.getMessage());
+        }
+      }
       try {
         UUID.fromString(col.id());
       } catch (IllegalArgumentException e) {

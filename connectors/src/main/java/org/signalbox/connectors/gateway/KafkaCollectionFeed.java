@@ -56,7 +56,7 @@ public final class KafkaCollectionFeed implements CollectionFeed {
         ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
     props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
     props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-    props.put(ConsumerConfig.CLIENT_ID_CONFIG, "signalbox-gateway-" + audience);
+    props.put(ConsumerConfig.CLIENT_ID_CONFIG, "signalbox-gateway-" + audience.replace(':', '.'));
   }
 
   @Override

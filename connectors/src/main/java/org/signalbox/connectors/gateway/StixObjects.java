@@ -5,11 +5,17 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.NavigableMap;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import org.signalbox.connectors.indicators.stix.TlpMarkingDefinitions;
+import org.signalbox.schema.CampaignAlert;
+import org.signalbox.schema.CampaignKeyKind;
 import org.signalbox.schema.Indicator;
 import org.signalbox.schema.IndicatorContext;
 import org.signalbox.schema.MatchKind;
@@ -17,8 +23,9 @@ import org.signalbox.schema.ObservableType;
 import org.signalbox.schema.Sighting;
 
 /**
- * Converts Signalbox records to STIX 2.1 objects for one audience. Markings use the TLP 2.0
- * marking-definition ids; members appear only as per-audience identity pseudonyms.
+ * Converts Signalbox records (sightings, indicators, campaign alerts) to STIX 2.1 objects for one
+ * audience. Markings use the TLP 2.0 marking-definition ids; members appear only as per-audience
+ * identity pseudonyms.
  */
 public final class StixObjects {
   static final ObjectMapper JSON = new ObjectMapper();
@@ -31,6 +38,14 @@ public final class StixObjects {
    * the version ('modified'), so the first version this gateway saw stands in for it.
    */
   private final Map<String, Instant> indicatorCreated = new ConcurrentHashMap<>();
+
+  /**
+   * Per alert id, the 'modified' given to each revision seen. A revision's event times need not
+   * move (an escalation by a late sighting keeps lastSeen), yet TAXII versions must be distinct and
+   * ordered like the revisions: each revision gets at least its predecessor's version + 1 ms.
+   */
+  private final Map<String, NavigableMap<Integer, Instant>> alertVersions =
+      new ConcurrentHashMap<>();
 
   public StixObjects(String audience, AudiencePseudonyms pseudonyms) {
     this.audience = audience;
@@ -84,6 +99,115 @@ public final class StixObjects {
     o.putArray("object_marking_refs").add(TlpMarkingDefinitions.tlp2Id(i.getTlp()));
     addContext(o, i.getContext(), true);
     return o;
+  }
+
+  /**
+   * A campaign alert as a STIX 2.1 {@code grouping} with context {@code suspicious-activity}: the
+   * spec's object for referenced objects that share a context while analysis is still going on, not
+   * a finished intelligence product (that is a {@code report}, which also requires {@code
+   * published}). An alert is exactly that: machine-raised, escalated by later revisions. A {@code
+   * campaign} would assert an adversary's campaign, which an alert about an actor, technique or
+   * indicator key is not.
+   *
+   * <p>Every revision of an alert has the same id (from {@code alertId}), {@code created} at the
+   * episode start and a later {@code modified}, so TAXII {@code versions} and {@code
+   * match[version]} list its revisions. Counts, sectors and members are left out when the router
+   * withheld them; the router's member pseudonyms are never passed on.
+   *
+   * @throws IllegalArgumentException when the alert names no contributing indicator (a grouping
+   *     needs at least one object_ref)
+   */
+  public ObjectNode campaignAlert(CampaignAlert a) {
+    List<String> refs = new ArrayList<>(a.getIndicatorIds());
+    if (refs.isEmpty() && a.getKeyKind() == CampaignKeyKind.INDICATOR) {
+      refs.add(a.getKeyValue());
+    }
+    if (refs.isEmpty()) {
+      throw new IllegalArgumentException(
+          "campaign alert "
+              + a.getAlertId()
+              + " revision "
+              + a.getRevision()
+              + " names no contributing indicator; a STIX grouping needs object_refs");
+    }
+    ObjectNode o = JSON.createObjectNode();
+    o.put("type", "grouping");
+    o.put("spec_version", "2.1");
+    o.put("id", stixId("grouping", a.getAlertId()));
+    Instant created = a.getEpisodeStart();
+    o.put("created", StixTime.format(created));
+    o.put("modified", StixTime.format(alertVersion(a, created)));
+    String kind = a.getKeyKind().name().toLowerCase(Locale.ROOT);
+    o.put("name", "Campaign alert: " + kind + " " + a.getKeyValue());
+    o.put("description", describe(a, kind));
+    o.put("context", "suspicious-activity");
+    ArrayNode objectRefs = o.putArray("object_refs");
+    refs.forEach(objectRefs::add);
+    o.put("confidence", a.getMaxConfidence());
+    o.putArray("object_marking_refs").add(TlpMarkingDefinitions.tlp2Id(a.getTlp()));
+    o.put("x_signalbox_key_kind", kind);
+    o.put("x_signalbox_key_value", a.getKeyValue());
+    o.put("x_signalbox_revision", a.getRevision());
+    o.put("x_signalbox_severity", a.getSeverity());
+    o.put("x_signalbox_first_seen", StixTime.format(a.getFirstSeen()));
+    o.put("x_signalbox_last_seen", StixTime.format(a.getLastSeen()));
+    if (a.getCountsWithheld()) {
+      o.put("x_signalbox_counts_withheld", true);
+    } else {
+      o.put("x_signalbox_member_count", a.getMemberCount());
+      o.put("x_signalbox_sector_count", a.getSectorCount());
+      ArrayNode sectors = o.putArray("x_signalbox_sectors");
+      a.getSectors().forEach(sec -> sectors.add(sec.name().toLowerCase(Locale.ROOT)));
+    }
+    if (a.getIndicatorIdsOmitted() > 0) {
+      o.put("x_signalbox_object_refs_omitted", a.getIndicatorIdsOmitted());
+    }
+    return o;
+  }
+
+  private static String describe(CampaignAlert a, String kind) {
+    String seen =
+        a.getCountsWithheld()
+            ? "at several members"
+            : "at "
+                + a.getMemberCount()
+                + (a.getMemberCount() == 1 ? " member" : " members")
+                + " in "
+                + a.getSectorCount()
+                + (a.getSectorCount() == 1 ? " sector" : " sectors");
+    return "The "
+        + kind
+        + " "
+        + a.getKeyValue()
+        + " was seen "
+        + seen
+        + " between "
+        + StixTime.format(a.getFirstSeen())
+        + " and "
+        + StixTime.format(a.getLastSeen())
+        + " (revision "
+        + a.getRevision()
+        + ", severity "
+        + a.getSeverity()
+        + ").";
+  }
+
+  private Instant alertVersion(CampaignAlert a, Instant created) {
+    NavigableMap<Integer, Instant> versions =
+        alertVersions.computeIfAbsent(a.getAlertId(), k -> new TreeMap<>());
+    synchronized (versions) {
+      Instant known = versions.get(a.getRevision());
+      if (known != null) {
+        return known; // a replayed revision keeps its version, so the store sees a duplicate
+      }
+      Instant v = a.getLastSeen().isBefore(created) ? created : a.getLastSeen();
+      Map.Entry<Integer, Instant> before = versions.lowerEntry(a.getRevision());
+      if (before != null && !v.isAfter(before.getValue())) {
+        v = before.getValue().plusMillis(1);
+      }
+      versions.put(a.getRevision(), v);
+      return v;
+    }
   }
 
   private static Instant earlier(Instant a, Instant b) {

@@ -2,6 +2,8 @@ package org.signalbox.connectors.gateway;
 
 import java.time.Instant;
 import java.util.List;
+import org.signalbox.schema.CampaignAlert;
+import org.signalbox.schema.CampaignKeyKind;
 import org.signalbox.schema.Indicator;
 import org.signalbox.schema.IndicatorContext;
 import org.signalbox.schema.MatchKind;
@@ -59,6 +61,33 @@ final class GatewayFixtures {
         .setEnrichment(IndicatorContext.newBuilder().build())
         .setTelemetryIngestTime(T0.plusSeconds(3601))
         .setDetectedAt(T0.plusSeconds(3602));
+  }
+
+  /** Revision 1 of an alert on the technique T1566 at three rail/aviation members. */
+  static CampaignAlert.Builder campaignAlert(String alertId, int revision) {
+    return CampaignAlert.newBuilder()
+        .setAlertId(alertId)
+        .setRevision(revision)
+        .setKeyKind(CampaignKeyKind.TECHNIQUE)
+        .setKeyValue("T1566")
+        .setEpisodeStart(T0)
+        .setFirstSeen(T0)
+        .setLastSeen(T0.plusSeconds(600L * revision))
+        .setMemberCount(2 + revision)
+        .setSectorCount(2)
+        .setSectors(List.of(Sector.RAIL, Sector.AVIATION))
+        .setMembers(List.of("p-0011223344556677", "p-8899aabbccddeeff"))
+        .setIndicatorIds(
+            List.of(
+                "indicator--00000000-0000-4000-8000-000000000101",
+                "indicator--00000000-0000-4000-8000-000000000102"))
+        .setIndicatorIdsOmitted(0)
+        .setMaxConfidence(85)
+        .setSeverity(40 + 10 * revision)
+        .setTlp(Tlp.AMBER)
+        .setLateSightings(0)
+        .setCountsWithheld(false)
+        .setPseudonymKeyId("k1");
   }
 
   /** A config with the given members; password of each member is its name + "-pw". */

@@ -2,6 +2,7 @@ package org.signalbox.jobs.sharing;
 
 import java.util.Comparator;
 import java.util.regex.Pattern;
+import org.signalbox.deploy.SignalboxTopics;
 
 /**
  * Who may read a feed: one member organisation, a sharing group (a working group such as rail, or a
@@ -47,13 +48,9 @@ public record Audience(Kind kind, String name) implements Comparable<Audience> {
     return kind == Kind.MEMBER ? name : null;
   }
 
+  /** The audience's feed topic; the naming rule lives in deploy, shared with the gateway. */
   public String topic() {
-    return switch (kind) {
-      case MEMBER -> "feed.member." + name;
-      case GROUP -> "feed.group." + name;
-      case COMMUNITY -> "feed.community";
-      case PUBLIC -> "feed.public";
-    };
+    return SignalboxTopics.feedTopic(toString());
   }
 
   /** "member:m-rail-01", "group:rail", "community", "public": the input of pseudonyms. */
