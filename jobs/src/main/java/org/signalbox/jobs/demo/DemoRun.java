@@ -32,6 +32,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.signalbox.connectors.gateway.Gateway;
 import org.signalbox.deploy.LocalKafkaBroker;
 import org.signalbox.deploy.SignalboxTopics;
 import org.signalbox.jobs.campaign.CampaignKafka;
@@ -159,18 +160,41 @@ public final class DemoRun {
         reader.setDaemon(true);
         reader.start();
 
-        out.printf(
-            "Streaming telemetry from %d members for %s at %d events/s (Ctrl-C stops early). Sightings:%n",
-            DemoData.MEMBERS.size(), pretty(settings.duration()), settings.eventsPerSecond());
-        produceTelemetry(producer, data);
-        out.println("Telemetry stopped; waiting for the job to finish what it has read ...");
-        drain(data);
-        long held = InProcessMetrics.sum("indicatorsHeld");
-        long eventsIn = InProcessMetrics.sum("telemetryEventsIn");
-        job.cancel().get();
-        stop.set(true);
-        reader.join(5000);
-        printSummary(started, data, held, eventsIn);
+        // Each member polls its own feed and the community feed over TAXII 2.1.
+        List<Gateway.EmbeddedMember> logins = new ArrayList<>();
+        for (DemoMember m : DemoData.MEMBERS) {
+          logins.add(
+              new Gateway.EmbeddedMember(
+                  m.id(),
+                  "demo-" + m.id(),
+                  List.of(Audience.member(m.id()).toString(), Audience.COMMUNITY.toString())));
+        }
+        try (Gateway.Embedded taxii = Gateway.startEmbedded(bootstrap, logins)) {
+          DemoMember first = DemoData.MEMBERS.get(0);
+          out.printf(
+              "  TAXII 2.1 gateway at %s (try: curl -u %s:demo-%s -H 'Accept:"
+                  + " application/taxii+json;version=2.1' %s)%n",
+              taxii.discoveryUrl(), first.id(), first.id(), taxii.discoveryUrl());
+          out.printf(
+              "Streaming telemetry from %d members for %s at %d events/s (Ctrl-C stops early)."
+                  + " Sightings:%n",
+              DemoData.MEMBERS.size(), pretty(settings.duration()), settings.eventsPerSecond());
+          produceTelemetry(producer, data);
+          out.println("Telemetry stopped; waiting for the job to finish what it has read ...");
+          drain(data);
+          long held = InProcessMetrics.sum("indicatorsHeld");
+          long eventsIn = InProcessMetrics.sum("telemetryEventsIn");
+          Map<String, Integer> taxiiHeld = new TreeMap<>();
+          for (DemoMember m : DemoData.MEMBERS) {
+            taxiiHeld.put(m.id(), taxii.held(Audience.member(m.id()).toString()));
+          }
+          taxiiHeld.put("community", taxii.held(Audience.COMMUNITY.toString()));
+          job.cancel().get();
+          stop.set(true);
+          reader.join(5000);
+          printSummary(started, data, held, eventsIn);
+          out.printf("  TAXII collections    %s objects held per audience%n", taxiiHeld);
+        }
       }
     }
     out.println("Stopped the job and the broker; nothing is left running.");
