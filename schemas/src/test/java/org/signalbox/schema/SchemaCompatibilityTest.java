@@ -27,7 +27,8 @@ class SchemaCompatibilityTest {
             TelemetryEvent.getClassSchema(),
             Indicator.getClassSchema(),
             Sighting.getClassSchema(),
-            DeadLetter.getClassSchema())
+            DeadLetter.getClassSchema(),
+            TrendRecord.getClassSchema())
         .flatMap(
             current -> {
               List<Schema> history = AvroCodec.history(current.getName());
