@@ -2,7 +2,6 @@ package org.signalbox.jobs.trends;
 
 import java.time.Duration;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.configuration.ReadableConfig;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -49,10 +48,7 @@ public final class TrendsPipeline {
     if (indicators == null) {
       // An empty bounded input ends at once, so it never holds the watermark back.
       indicators =
-          sightings
-              .getExecutionEnvironment()
-              .fromData(TypeInformation.of(Indicator.class), new Indicator[0])
-              .name("no indicators");
+          NoRecords.of(sightings.getExecutionEnvironment(), Indicator.class, "no indicators");
     }
     DataStream<Indicator> timedIndicators =
         indicators
