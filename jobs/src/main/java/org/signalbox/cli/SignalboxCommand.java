@@ -21,7 +21,8 @@ import picocli.CommandLine.Command;
       StixCommand.class,
       IndicatorsCommand.class,
       CryptoPanCommand.class,
-      SanitizeCommand.class
+      SanitizeCommand.class,
+      ReportCommand.class
     })
 public final class SignalboxCommand implements Runnable {
 

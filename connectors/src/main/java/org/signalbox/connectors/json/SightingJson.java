@@ -83,14 +83,6 @@ public final class SightingJson {
             .setKillChainPhases(JsonFields.strings(e, "killChainPhases"))
             .setVulnerabilities(JsonFields.strings(e, "vulnerabilities"));
       }
-      JsonNode count = o.get("count");
-      if (count != null && !count.isNull() && (!count.isIntegralNumber() || count.asInt() < 1)) {
-        throw new IllegalArgumentException("field 'count' must be a positive integer");
-      }
-      JsonNode confidence = o.get("confidence");
-      if (confidence == null || !confidence.isIntegralNumber()) {
-        throw new IllegalArgumentException("field 'confidence' must be an integer");
-      }
       var eventTime = JsonFields.time(o, "eventTime", true);
       var detectedAt = JsonFields.time(o, "detectedAt", false);
       var ingest = JsonFields.time(o, "telemetryIngestTime", false);
@@ -113,9 +105,9 @@ public final class SightingJson {
           .setMatchedValue(JsonFields.text(o, "matchedValue", true))
           .setRole(
               JsonFields.enumValue(ObservableRole.class, JsonFields.text(o, "role", true), "role"))
-          .setCount(count == null || count.isNull() ? 1 : count.asInt())
+          .setCount(count(o))
           .setTlp(Tlps.parse(JsonFields.text(o, "tlp", true)))
-          .setConfidence(confidence.asInt())
+          .setConfidence(confidence(o))
           .setIndicatorSource(JsonFields.text(o, "indicatorSource", true))
           .setLabels(JsonFields.strings(o, "labels"))
           .setEnrichment(context.build())
@@ -125,5 +117,27 @@ public final class SightingJson {
     } catch (IllegalArgumentException ex) {
       throw new JsonLineException(source, lineNo, ex.getMessage());
     }
+  }
+
+  private static int count(JsonNode o) {
+    JsonNode count = o.get("count");
+    if (count == null || count.isNull()) {
+      return 1;
+    }
+    if (!count.isIntegralNumber() || count.asLong() < 1 || count.asLong() > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException("field 'count' must be a positive integer");
+    }
+    return count.asInt();
+  }
+
+  private static int confidence(JsonNode o) {
+    JsonNode c = o.get("confidence");
+    if (c == null || c.isNull()) {
+      throw new IllegalArgumentException("missing field 'confidence'");
+    }
+    if (!c.isIntegralNumber() || c.asInt() < 0 || c.asInt() > 100) {
+      throw new IllegalArgumentException("field 'confidence' must be an integer from 0 to 100");
+    }
+    return c.asInt();
   }
 }
