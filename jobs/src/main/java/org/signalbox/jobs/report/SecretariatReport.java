@@ -25,6 +25,7 @@ import org.signalbox.schema.Indicator;
 import org.signalbox.schema.Sector;
 import org.signalbox.schema.Sighting;
 import org.signalbox.schema.Tlp;
+import org.signalbox.schema.TrendMetric;
 import org.signalbox.schema.TrendPeriod;
 import org.signalbox.schema.TrendRecord;
 import org.signalbox.schema.support.Tlps;
@@ -98,15 +99,22 @@ public final class SecretariatReport {
     Instant start = from.atStartOfDay(ZoneOffset.UTC).toInstant();
     Instant end = to.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant();
     List<TrendRecord> days = new ArrayList<>();
+    List<TrendRecord> weeks = new ArrayList<>();
     for (TrendRecord r : trends) {
       if (r.getPeriod() == TrendPeriod.DAY
           && !r.getWindowStart().isBefore(start)
           && r.getWindowStart().isBefore(end)) {
         days.add(r);
+      } else if (r.getPeriod() == TrendPeriod.WEEK
+          && r.getMetric() == TrendMetric.TIME_TO_FIRST_SIGHTING
+          && r.getSector() == null
+          && r.getWindowEnd().isAfter(start)
+          && r.getWindowStart().isBefore(end)) {
+        weeks.add(r);
       }
     }
     Files.createDirectories(dir);
-    Figures fig = new Figures(days, from, to);
+    Figures fig = new Figures(days, weeks, from, to);
     List<Path> csv = fig.writeCsv(dir);
     Path index = dir.resolve("index.html");
     Files.writeString(index, fig.html(k), StandardCharsets.UTF_8);
@@ -138,6 +146,13 @@ public final class SecretariatReport {
     final Map<Sector, Map<LocalDate, TrendRecord>> sectorDay = new EnumMap<>(Sector.class);
     final Map<LocalDate, TrendRecord> totalDay = new TreeMap<>();
     final Map<LocalDate, TrendRecord> ttfsDay = new TreeMap<>();
+
+    /**
+     * Time to first sighting per ISO week: per day it is usually below k (one member per
+     * indicator). Weeks at the edges of the range may include days outside it.
+     */
+    final Map<LocalDate, TrendRecord> ttfsWeek = new TreeMap<>();
+
     final Map<LocalDate, TrendRecord> participationDay = new TreeMap<>();
     final Map<Sector, Map<LocalDate, TrendRecord>> sectorParticipation =
         new EnumMap<>(Sector.class);
@@ -156,10 +171,13 @@ public final class SecretariatReport {
     int suppressedCount;
     Tlp tlp = Tlp.CLEAR;
 
-    Figures(List<TrendRecord> days, LocalDate from, LocalDate to) {
+    Figures(List<TrendRecord> days, List<TrendRecord> weeks, LocalDate from, LocalDate to) {
       this.from = from;
       this.to = to;
       this.all = days;
+      for (TrendRecord r : weeks) {
+        ttfsWeek.put(LocalDate.ofInstant(r.getWindowStart(), ZoneOffset.UTC), r);
+      }
       for (LocalDate d = from; !d.isAfter(to); d = d.plusDays(1)) {
         dates.add(d);
       }
@@ -287,8 +305,10 @@ public final class SecretariatReport {
       files.add(write(dir, "top-indicators.csv", sums("indicator", indicators)));
       files.add(write(dir, "observable-types.csv", sums("observable_type", types)));
       files.add(write(dir, "indicators-published.csv", sums("source", sources)));
-      b = new StringBuilder("day,indicators_first_seen,median_hours,p90_hours,suppressed\n");
-      for (var e : ttfsDay.entrySet()) {
+      b =
+          new StringBuilder(
+              "week_starting,indicators_first_seen,median_hours,p90_hours,suppressed\n");
+      for (var e : ttfsWeek.entrySet()) {
         TrendRecord r = e.getValue();
         b.append(
             row(
@@ -467,7 +487,7 @@ public final class SecretariatReport {
 
     void tiles(StringBuilder b) {
       long firstSeen = 0;
-      for (TrendRecord r : ttfsDay.values()) {
+      for (TrendRecord r : ttfsWeek.values()) {
         if (!r.getSuppressed()) {
           firstSeen += r.getValue();
         }
@@ -491,7 +511,7 @@ public final class SecretariatReport {
           "peak members / day",
           peak == 0 ? "suppressed" : String.valueOf(peak),
           "members whose telemetry matched");
-      tile(b, "indicators first seen", SvgChart.fmt(firstSeen), "in published daily figures");
+      tile(b, "indicators first seen", SvgChart.fmt(firstSeen), "in published weekly figures");
       b.append("</div>");
     }
 
@@ -517,7 +537,14 @@ public final class SecretariatReport {
           TrendRecord r = e.getValue().get(dates.get(i));
           v[i] = r == null || r.getSuppressed() ? Double.NaN : r.getValue();
         }
-        series.add(new Series(label(e.getKey()), COLORS.get(e.getKey()), v));
+        boolean published = false;
+        for (double x : v) {
+          published |= !Double.isNaN(x);
+        }
+        // A sector that never passes k is part of the hatched remainder, not a legend entry.
+        if (published) {
+          series.add(new Series(label(e.getKey()), COLORS.get(e.getKey()), v));
+        }
       }
       double[] totals = new double[dates.size()];
       for (int i = 0; i < dates.size(); i++) {
@@ -589,33 +616,39 @@ public final class SecretariatReport {
 
     void ttfs(StringBuilder b) {
       b.append("<h2>Time from publication to first sighting</h2>");
-      double[] median = new double[dates.size()];
-      double[] p90 = new double[dates.size()];
+      List<String> weeks = new ArrayList<>();
+      List<TrendRecord> records = new ArrayList<>(ttfsWeek.values());
+      double[] median = new double[records.size()];
+      double[] p90 = new double[records.size()];
       boolean any = false;
-      for (int i = 0; i < dates.size(); i++) {
-        TrendRecord r = ttfsDay.get(dates.get(i));
-        median[i] = r == null || r.getSuppressed() ? Double.NaN : hours(r.getMedianMillis());
-        p90[i] = r == null || r.getSuppressed() ? Double.NaN : hours(r.getP90Millis());
+      for (int i = 0; i < records.size(); i++) {
+        TrendRecord r = records.get(i);
+        weeks.add(
+            LocalDate.ofInstant(r.getWindowStart(), ZoneOffset.UTC).format(DAY)
+                + (r.getSuppressed() ? " (suppressed)" : ""));
+        median[i] = r.getSuppressed() ? Double.NaN : hours(r.getMedianMillis());
+        p90[i] = r.getSuppressed() ? Double.NaN : hours(r.getP90Millis());
         any |= !Double.isNaN(median[i]);
       }
       if (!any) {
         b.append(
-            "<p class=\"note\">No published figure: every day's first sightings came from fewer than k members.</p>");
+            "<p class=\"note\">No published figure: in every week the first sightings came from fewer than k members.</p>");
         return;
       }
       b.append(
           SvgChart.grouped(
               "time-to-first-sighting",
-              "Hours from indicator publication to its first sighting, by day of the first sighting",
-              dayLabels(),
+              "Hours from indicator publication to its first sighting, by week of the first sighting",
+              weeks,
               List.of(
                   new Series("median", "#2ca02c", median),
                   new Series("90th percentile", "#ff7f0e", p90)),
-              "day of first sighting (UTC)",
+              "week of the first sighting, starting Monday (UTC)",
               "hours"));
       b.append(
           "<p class=\"note\">Publication is the indicator's earliest version seen; when only sightings are"
-              + " available, the version the sighting matched.</p>");
+              + " available, the version the sighting matched. Counted per week because a day rarely has first"
+              + " sightings from k members.</p>");
     }
 
     void sectorTable(StringBuilder b) {

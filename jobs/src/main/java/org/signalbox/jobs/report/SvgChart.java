@@ -355,6 +355,14 @@ final class SvgChart {
       if (i % every != 0) {
         return "";
       }
+      if (n <= 8) {
+        return String.format(
+            Locale.ROOT,
+            "<text class=\"tick\" x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\" font-size=\"11\">%s</text>",
+            x,
+            top + plotHeight() + 16,
+            Markup.html(label));
+      }
       return String.format(
           Locale.ROOT,
           "<text class=\"tick\" x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\" font-size=\"11\""

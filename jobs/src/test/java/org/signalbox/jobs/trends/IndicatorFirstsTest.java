@@ -65,7 +65,7 @@ class IndicatorFirstsTest {
   void theEarliestSightingCountsOnceTheWatermarkPassesIt() throws Exception {
     publish(PUBLISHED, "cert-transport");
     assertThat(facts())
-        .hasSize(2) // hour and day
+        .hasSize(3) // hour, day and week
         .allSatisfy(
             f -> {
               assertThat(f.metric).isEqualTo(TrendMetric.INDICATORS_PUBLISHED);
@@ -84,7 +84,7 @@ class IndicatorFirstsTest {
     harness.processBothWatermarks(new Watermark(DAY1.plus(Duration.ofHours(5)).toEpochMilli()));
     List<TrendFact> first = facts();
     assertThat(first)
-        .hasSize(4) // hour and day, rail and all sectors
+        .hasSize(6) // hour, day and week; rail and all sectors
         .allSatisfy(
             f -> {
               assertThat(f.metric).isEqualTo(TrendMetric.TIME_TO_FIRST_SIGHTING);
@@ -112,7 +112,7 @@ class IndicatorFirstsTest {
         new Watermark(DAY1.plus(RETENTION).plus(Duration.ofDays(1)).toEpochMilli()));
     assertThat(facts())
         .filteredOn(f -> f.metric == TrendMetric.TIME_TO_FIRST_SIGHTING)
-        .hasSize(4)
+        .hasSize(6)
         .allSatisfy(f -> assertThat(f.latencyMillis).isZero());
     assertThat(harness.numKeyedStateEntries()).isZero();
     assertThat(harness.numEventTimeTimers()).isZero();

@@ -80,6 +80,20 @@ class TrendWindowTest {
   }
 
   @Test
+  void weeksStartOnMondayUtc() {
+    long wednesday = java.time.Instant.parse("2026-11-04T15:00:00Z").toEpochMilli();
+    assertThat(TrendWindows.start(TrendPeriod.WEEK, wednesday))
+        .isEqualTo(java.time.Instant.parse("2026-11-02T00:00:00Z").toEpochMilli());
+    assertThat(TrendWindows.end(TrendPeriod.WEEK, wednesday))
+        .isEqualTo(java.time.Instant.parse("2026-11-09T00:00:00Z").toEpochMilli());
+    long sundayNight = java.time.Instant.parse("2026-11-08T23:59:59Z").toEpochMilli();
+    assertThat(TrendWindows.start(TrendPeriod.WEEK, sundayNight))
+        .isEqualTo(TrendWindows.start(TrendPeriod.WEEK, wednesday));
+    assertThat(TrendWindows.start(TrendPeriod.DAY, wednesday))
+        .isEqualTo(java.time.Instant.parse("2026-11-04T00:00:00Z").toEpochMilli());
+  }
+
+  @Test
   void suppressesAFigureFromFewerThanKMembers() throws Exception {
     fact(TrendMetric.SIGHTINGS, "m-1", 50, T, Tlp.GREEN);
     fact(TrendMetric.SIGHTINGS, "m-2", 1, T, Tlp.GREEN);
