@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
       IndicatorsCommand.class,
       CryptoPanCommand.class,
       SanitizeCommand.class,
+      TrendsCommand.class,
       ReportCommand.class
     })
 public final class SignalboxCommand implements Runnable {

@@ -15,7 +15,7 @@ public final class DeadLetters {
   /** Longest error text kept; the raw bytes are the evidence, the text is for people. */
   private static final int MAX_ERROR_CHARS = 2000;
 
-  static DeadLetter of(RawRecord raw, String stage, String reason, String error) {
+  public static DeadLetter of(RawRecord raw, String stage, String reason, String error) {
     String text = error == null ? reason : error;
     if (text.length() > MAX_ERROR_CHARS) {
       text = text.substring(0, MAX_ERROR_CHARS) + "...";

@@ -52,6 +52,19 @@ public final class TrendsOptions {
           .defaultValue("trends")
           .withDescription("Topic the TrendRecords are written to.");
 
+  public static final ConfigOption<String> DEAD_LETTER_TOPIC =
+      ConfigOptions.key("trends.dead-letter-topic")
+          .stringType()
+          .defaultValue("deadletter")
+          .withDescription("Topic for records that could not be decoded, with their origin.");
+
+  public static final ConfigOption<String> GROUP_ID =
+      ConfigOptions.key("trends.group-id")
+          .stringType()
+          .defaultValue("signalbox-trends")
+          .withDescription(
+              "Kafka consumer group of the sightings source (offsets are committed on checkpoints).");
+
   public static final List<ConfigOption<?>> ALL =
       List.of(
           MIN_MEMBERS,
@@ -59,5 +72,7 @@ public final class TrendsOptions {
           INDICATOR_RETENTION,
           SIGHTINGS_TOPIC,
           INDICATORS_TOPIC,
-          TRENDS_TOPIC);
+          TRENDS_TOPIC,
+          DEAD_LETTER_TOPIC,
+          GROUP_ID);
 }
