@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -786,8 +785,7 @@ public final class SecretariatReport {
       return new LocalDate[] {today, today};
     }
     return new LocalDate[] {
-      LocalDate.ofInstant(min, ZoneOffset.UTC),
-      LocalDate.ofInstant(max.minus(Duration.ZERO), ZoneOffset.UTC)
+      LocalDate.ofInstant(min, ZoneOffset.UTC), LocalDate.ofInstant(max, ZoneOffset.UTC)
     };
   }
 }
