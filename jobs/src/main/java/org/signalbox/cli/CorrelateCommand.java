@@ -9,6 +9,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.signalbox.jobs.correlate.CorrelateJob;
 import org.signalbox.jobs.correlate.CorrelateKafka;
 import org.signalbox.jobs.correlate.CorrelateOptions;
+import org.signalbox.jobs.metrics.CorrelateMetrics;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -41,6 +42,12 @@ final class CorrelateCommand implements Callable<Integer> {
       description = "Read each topic up to its current end, then finish (a replay).")
   boolean bounded;
 
+  @Option(
+      names = "--metrics-port",
+      paramLabel = "PORT",
+      description = "Expose the job's metrics for Prometheus on this port (Flink's reporter).")
+  Integer metricsPort;
+
   @Option(names = "--list-options", description = "Print the job's options with defaults and exit.")
   boolean listOptions;
 
@@ -57,6 +64,9 @@ final class CorrelateCommand implements Callable<Integer> {
     Configuration conf = Configuration.fromMap(settings);
     if (bootstrap != null) {
       conf.set(CorrelateOptions.BOOTSTRAP_SERVERS, bootstrap);
+    }
+    if (metricsPort != null) {
+      CorrelateMetrics.enablePrometheus(conf, metricsPort);
     }
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
     CorrelateJob.configure(env, conf);

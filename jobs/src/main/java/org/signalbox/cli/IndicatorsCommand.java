@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 @Command(
     name = "indicators",
     mixinStandardHelpOptions = true,
-    description = "Import indicators from STIX 2.1, MISP and CSV feeds.",
+    description = "Import indicators from STIX 2.1, MISP and CSV feeds and TAXII 2.1 collections.",
     subcommands = {IndicatorsImportCommand.class})
 public final class IndicatorsCommand implements Runnable {
 

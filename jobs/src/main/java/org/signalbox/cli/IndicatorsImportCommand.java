@@ -35,6 +35,8 @@ import org.signalbox.connectors.indicators.csv.CsvFeedReader;
 import org.signalbox.connectors.indicators.misp.MispEventReader;
 import org.signalbox.connectors.indicators.misp.MispFeedReader;
 import org.signalbox.connectors.indicators.stix.StixBundleReader;
+import org.signalbox.connectors.indicators.taxii.TaxiiCollectionClient;
+import org.signalbox.connectors.indicators.taxii.TaxiiPollState;
 import org.signalbox.connectors.json.IndicatorJson;
 import org.signalbox.schema.Indicator;
 import org.signalbox.schema.Tlp;
@@ -49,7 +51,8 @@ import picocli.CommandLine.Parameters;
     mixinStandardHelpOptions = true,
     description = {
       "Reads indicators from STIX 2.1 bundles, MISP events, MISP feeds (a directory or URL with"
-          + " manifest.json) and CSV feeds, normalizes them, and writes them to Kafka (topic"
+          + " manifest.json), CSV feeds and TAXII 2.1 collections (--format taxii, the URL of the"
+          + " collection), normalizes them, and writes them to Kafka (topic"
           + " 'indicators', key = indicator id, value = Avro single-object encoding).",
       "Prints a summary of imported, updated (same id met again with a newer version in this run),"
           + " unchanged and rejected indicators, with each rejection's position and reason on"
@@ -126,6 +129,46 @@ public final class IndicatorsImportCommand implements Callable<Integer> {
       description = "CSV delimiter (default: '${DEFAULT-VALUE}').")
   char csvDelimiter;
 
+  @Option(
+      names = "--state",
+      paramLabel = "FILE",
+      description =
+          "TAXII: file remembering the last X-TAXII-Date-Added-Last per collection; the next poll"
+              + " asks only for objects added after it. Advanced only after the indicators were"
+              + " written to Kafka (never on --dry-run), so a failed run is polled again.")
+  Path stateFile;
+
+  @Option(
+      names = "--added-after",
+      paramLabel = "TIMESTAMP",
+      description =
+          "TAXII: poll objects added after this time (e.g. 2026-11-01T00:00:00Z) when --state has"
+              + " none for the collection.")
+  String addedAfter;
+
+  @Option(
+      names = "--taxii-user",
+      paramLabel = "USER",
+      description =
+          "TAXII: basic-authentication user; the password comes from the environment variable"
+              + " SIGNALBOX_TAXII_PASSWORD or --taxii-password-file (never the command line).")
+  String taxiiUser;
+
+  @Option(
+      names = "--taxii-password-file",
+      paramLabel = "FILE",
+      description = "TAXII: file whose first line is the basic-authentication password.")
+  Path taxiiPasswordFile;
+
+  @Option(
+      names = "--taxii-limit",
+      paramLabel = "N",
+      description = "TAXII: objects per page to ask for (the server may send fewer).")
+  Integer taxiiLimit;
+
+  /** Collection objects URL -> newest date added, applied to the state file once written. */
+  private final Map<String, String> pendingTaxiiState = new LinkedHashMap<>();
+
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
@@ -181,11 +224,15 @@ public final class IndicatorsImportCommand implements Callable<Integer> {
     } else if (kafka != null) {
       try {
         send(newest.values());
+        saveTaxiiState(err);
       } catch (IOException e) {
         err.println("ERROR writing to Kafka " + kafka + ": " + e.getMessage());
         status = 1;
         imported = 0;
       }
+    }
+    if (stateFile != null && !pendingTaxiiState.isEmpty() && (dryRun || kafka == null)) {
+      err.println("TAXII state in " + stateFile + " not advanced: nothing was written to Kafka");
     }
     PrintWriter summary = dryRun ? err : out;
     summary.printf(
@@ -245,9 +292,75 @@ public final class IndicatorsImportCommand implements Callable<Integer> {
           return new CsvFeedReader(mapping, csvDelimiter, name, tlp, confidence)
               .read(in, input, importTime);
         }
+      case taxii:
+        return pollTaxii(input, tlp, name);
       default:
-        throw new IOException(
-            "--format taxii is not built yet; fetch the collection to a file and import it as stix");
+        throw new IOException("unknown format " + f);
+    }
+  }
+
+  private IndicatorBatch pollTaxii(String input, Tlp tlp, String name) throws IOException {
+    TaxiiCollectionClient client;
+    try {
+      client = new TaxiiCollectionClient(URI.create(input));
+      if (taxiiLimit != null) {
+        client = client.withLimit(taxiiLimit);
+      }
+    } catch (IllegalArgumentException e) {
+      throw new IOException(e.getMessage());
+    }
+    if (taxiiUser != null) {
+      client = client.withBasicAuth(taxiiUser, taxiiPassword());
+    }
+    String key = client.objectsUri().toString();
+    String after = addedAfter;
+    if (stateFile != null) {
+      after = TaxiiPollState.load(stateFile).addedAfter(key).orElse(addedAfter);
+    }
+    TaxiiCollectionClient.Poll poll = client.poll(after);
+    PrintWriter err = spec.commandLine().getErr();
+    err.printf(
+        Locale.ROOT,
+        "TAXII %s: %d objects in %d pages%s%n",
+        key,
+        poll.objects().size(),
+        poll.pages(),
+        after == null ? "" : " added after " + after);
+    poll.dateAddedLast().ifPresent(last -> pendingTaxiiState.put(key, last));
+    StixBundleReader.Result r = new StixBundleReader(tlp, name, confidence).read(poll.envelope());
+    List<IndicatorBatch.Rejection> rej = new ArrayList<>();
+    r.rejected().forEach(x -> rej.add(new IndicatorBatch.Rejection(x.objectId(), x.reason())));
+    return new IndicatorBatch(r.indicators(), rej);
+  }
+
+  private String taxiiPassword() throws IOException {
+    if (taxiiPasswordFile != null) {
+      List<String> lines = Files.readAllLines(taxiiPasswordFile, StandardCharsets.UTF_8);
+      if (lines.isEmpty()) {
+        throw new IOException("--taxii-password-file " + taxiiPasswordFile + " is empty");
+      }
+      return lines.get(0);
+    }
+    String env = System.getenv("SIGNALBOX_TAXII_PASSWORD");
+    if (env == null) {
+      throw new IOException(
+          "--taxii-user needs a password: set SIGNALBOX_TAXII_PASSWORD or --taxii-password-file");
+    }
+    return env;
+  }
+
+  private void saveTaxiiState(PrintWriter err) throws IOException {
+    if (stateFile == null || pendingTaxiiState.isEmpty()) {
+      return;
+    }
+    try {
+      TaxiiPollState state = TaxiiPollState.load(stateFile);
+      Instant now = Instant.now();
+      pendingTaxiiState.forEach((url, last) -> state.update(url, last, now));
+      state.save();
+    } catch (IOException e) {
+      // The indicators are in Kafka; only the cursor is lost, so the next poll repeats objects.
+      err.println("ERROR saving TAXII state " + stateFile + ": " + e.getMessage());
     }
   }
 

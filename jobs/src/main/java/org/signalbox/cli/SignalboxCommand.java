@@ -17,11 +17,13 @@ import picocli.CommandLine.Command;
       DemoCommand.class,
       MatchCommand.class,
       CorrelateCommand.class,
+      CampaignsCommand.class,
       BrokerCommand.class,
       StixCommand.class,
       IndicatorsCommand.class,
       CryptoPanCommand.class,
       SanitizeCommand.class,
+      GatewayCommand.class,
       TrendsCommand.class,
       ReportCommand.class
     })

@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
     name = "stix",
     mixinStandardHelpOptions = true,
     description = "Tools for STIX 2.1 content.",
-    subcommands = {StixCheckPatternCommand.class})
+    subcommands = {StixCheckPatternCommand.class, StixExportSightingsCommand.class})
 public final class StixCommand implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

@@ -92,8 +92,9 @@ class IndicatorsImportCommandTest {
   }
 
   @Test
-  void taxiiIsSaidToBeNotBuilt() {
-    Run r = run("indicators", "import", "https://taxii.invalid/", "--format", "taxii");
-    assertThat(r.err()).contains("--format taxii is not built yet");
+  void taxiiNeedsACollectionUrl() {
+    Run r = run("indicators", "import", "bundle.json", "--format", "taxii", "--dry-run");
+    assertThat(r.exitCode()).isEqualTo(1);
+    assertThat(r.err()).contains("ERROR bundle.json: TAXII collection URL must be http(s)");
   }
 }

@@ -105,6 +105,20 @@ public final class IpNetwork {
    * Cheap and syntactic (no range checks), for telling a CIDR indicator from an address or a URL; a
    * bare address is not CIDR.
    */
+  /**
+   * The canonical text of a 4- or 16-byte address: dotted quad, or RFC 5952 IPv6. The one formatter
+   * of the project, so the edge and the job can never disagree on an address's bytes.
+   */
+  public static String canonicalAddress(byte[] address) {
+    if (address.length == 4) {
+      return IpLiterals.formatIpv4(address);
+    }
+    if (address.length == 16) {
+      return IpLiterals.formatIpv6(address);
+    }
+    throw new IllegalArgumentException("an address has 4 or 16 bytes, not " + address.length);
+  }
+
   public static boolean looksLikeCidr(String text) {
     if (text == null) {
       return false;

@@ -28,6 +28,7 @@ class SchemaCompatibilityTest {
             Indicator.getClassSchema(),
             Sighting.getClassSchema(),
             DeadLetter.getClassSchema(),
+            CampaignAlert.getClassSchema(),
             TrendRecord.getClassSchema())
         .flatMap(
             current -> {

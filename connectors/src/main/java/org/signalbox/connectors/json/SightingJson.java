@@ -4,12 +4,14 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Instant;
 import org.signalbox.schema.IndicatorContext;
 import org.signalbox.schema.MatchKind;
 import org.signalbox.schema.ObservableRole;
 import org.signalbox.schema.ObservableType;
 import org.signalbox.schema.Sector;
 import org.signalbox.schema.Sighting;
+import org.signalbox.schema.Tlp;
 import org.signalbox.schema.support.Tlps;
 
 /** Sightings as JSON lines, for people and scripts (Kafka carries them as Avro). */
@@ -45,18 +47,17 @@ public final class SightingJson {
     IndicatorJson.putAll(e.putArray("attackPatterns"), c.getAttackPatterns());
     IndicatorJson.putAll(e.putArray("killChainPhases"), c.getKillChainPhases());
     IndicatorJson.putAll(e.putArray("vulnerabilities"), c.getVulnerabilities());
-    if (s.getTelemetryIngestTime().toEpochMilli() != 0) {
-      o.put("telemetryIngestTime", s.getTelemetryIngestTime().toString());
-    }
+    o.put("telemetryIngestTime", s.getTelemetryIngestTime().toString());
     o.put("detectedAt", s.getDetectedAt().toString());
     return o.toString();
   }
 
   /**
-   * Reads a line written by {@link #write}, so that {@code signalbox match} output can be fed to
-   * the report. Every field {@link #write} writes is required, except the ones with a schema
-   * default (count, labels, telemetryIngestTime) and detectedAt, which a person trimming a file by
-   * hand may drop (it then equals the event time).
+   * Reads a line written by {@link #write}. {@code count} defaults to 1, {@code tlp} to AMBER
+   * (failing closed), {@code detectedAt} to {@code eventTime} and {@code telemetryIngestTime} to 0,
+   * so lines from before those fields were written still read.
+   *
+   * @throws JsonLineException naming the line and the faulty field
    */
   public static Sighting parse(String source, long lineNo, String line) throws JsonLineException {
     JsonNode o;
@@ -69,23 +70,11 @@ public final class SightingJson {
       throw new JsonLineException(source, lineNo, "expected a JSON object");
     }
     try {
-      JsonNode e = o.get("enrichment");
-      if (e != null && !e.isNull() && !e.isObject()) {
-        throw new IllegalArgumentException("field 'enrichment' must be an object");
-      }
-      IndicatorContext.Builder context = IndicatorContext.newBuilder();
-      if (e != null && e.isObject()) {
-        context
-            .setThreatActors(JsonFields.strings(e, "threatActors"))
-            .setCampaigns(JsonFields.strings(e, "campaigns"))
-            .setMalware(JsonFields.strings(e, "malware"))
-            .setAttackPatterns(JsonFields.strings(e, "attackPatterns"))
-            .setKillChainPhases(JsonFields.strings(e, "killChainPhases"))
-            .setVulnerabilities(JsonFields.strings(e, "vulnerabilities"));
-      }
-      var eventTime = JsonFields.time(o, "eventTime", true);
-      var detectedAt = JsonFields.time(o, "detectedAt", false);
-      var ingest = JsonFields.time(o, "telemetryIngestTime", false);
+      Instant eventTime = JsonFields.time(o, "eventTime", true);
+      Instant detectedAt = JsonFields.time(o, "detectedAt", false);
+      Instant ingest = JsonFields.time(o, "telemetryIngestTime", false);
+      String tlp = JsonFields.text(o, "tlp", false);
+      JsonNode e = o.path("enrichment");
       return Sighting.newBuilder()
           .setSightingId(JsonFields.text(o, "sightingId", true))
           .setIndicatorId(JsonFields.text(o, "indicatorId", true))
@@ -106,38 +95,35 @@ public final class SightingJson {
           .setRole(
               JsonFields.enumValue(ObservableRole.class, JsonFields.text(o, "role", true), "role"))
           .setCount(count(o))
-          .setTlp(Tlps.parse(JsonFields.text(o, "tlp", true)))
-          .setConfidence(confidence(o))
+          .setTlp(tlp == null ? Tlp.AMBER : Tlps.parse(tlp))
+          .setConfidence(o.path("confidence").asInt(50))
           .setIndicatorSource(JsonFields.text(o, "indicatorSource", true))
           .setLabels(JsonFields.strings(o, "labels"))
-          .setEnrichment(context.build())
+          .setEnrichment(
+              IndicatorContext.newBuilder()
+                  .setThreatActors(JsonFields.strings(e, "threatActors"))
+                  .setCampaigns(JsonFields.strings(e, "campaigns"))
+                  .setMalware(JsonFields.strings(e, "malware"))
+                  .setAttackPatterns(JsonFields.strings(e, "attackPatterns"))
+                  .setKillChainPhases(JsonFields.strings(e, "killChainPhases"))
+                  .setVulnerabilities(JsonFields.strings(e, "vulnerabilities"))
+                  .build())
+          .setTelemetryIngestTime(ingest == null ? Instant.EPOCH : ingest)
           .setDetectedAt(detectedAt == null ? eventTime : detectedAt)
-          .setTelemetryIngestTime(ingest == null ? java.time.Instant.ofEpochMilli(0) : ingest)
           .build();
-    } catch (IllegalArgumentException ex) {
-      throw new JsonLineException(source, lineNo, ex.getMessage());
+    } catch (IllegalArgumentException e) {
+      throw new JsonLineException(source, lineNo, e.getMessage());
     }
   }
 
   private static int count(JsonNode o) {
-    JsonNode count = o.get("count");
-    if (count == null || count.isNull()) {
+    JsonNode n = o.get("count");
+    if (n == null || n.isNull()) {
       return 1;
     }
-    if (!count.isIntegralNumber() || count.asLong() < 1 || count.asLong() > Integer.MAX_VALUE) {
-      throw new IllegalArgumentException("field 'count' must be a positive integer");
+    if (!n.canConvertToInt() || !n.isIntegralNumber() || n.asInt() < 0) {
+      throw new IllegalArgumentException("field 'count' must be a non-negative integer");
     }
-    return count.asInt();
-  }
-
-  private static int confidence(JsonNode o) {
-    JsonNode c = o.get("confidence");
-    if (c == null || c.isNull()) {
-      throw new IllegalArgumentException("missing field 'confidence'");
-    }
-    if (!c.isIntegralNumber() || c.asInt() < 0 || c.asInt() > 100) {
-      throw new IllegalArgumentException("field 'confidence' must be an integer from 0 to 100");
-    }
-    return c.asInt();
+    return n.asInt();
   }
 }

@@ -67,6 +67,6 @@ class SightingJsonTest {
         .hasMessageContaining("s.jsonl:9: field 'eventTime' is not an ISO-8601 time");
     String badCount = SightingJson.write(sighting()).replace("\"count\":3", "\"count\":-2");
     assertThatThrownBy(() -> SightingJson.parse("s.jsonl", 10, badCount))
-        .hasMessage("s.jsonl:10: field 'count' must be a positive integer");
+        .hasMessage("s.jsonl:10: field 'count' must be a non-negative integer");
   }
 }

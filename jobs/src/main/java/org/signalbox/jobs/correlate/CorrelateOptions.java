@@ -97,6 +97,15 @@ public final class CorrelateOptions {
               "Hold telemetry back until the indicators topic has been read to the end offsets it"
                   + " had at start-up, so a restart with a backlog misses nothing.");
 
+  public static final ConfigOption<String> WARNINGLISTS =
+      ConfigOptions.key("correlate.warninglists")
+          .stringType()
+          .defaultValue("")
+          .withDescription(
+              "Directory of MISP warninglists (list.json files, searched recursively). Indicators"
+                  + " whose value is on a list are known benign: they are not indexed and go to the"
+                  + " dead-letter topic with stage 'suppress' and the list names. Empty: none.");
+
   public static final ConfigOption<Duration> CHECKPOINT_INTERVAL =
       ConfigOptions.key("correlate.checkpoint-interval")
           .durationType()
@@ -125,5 +134,6 @@ public final class CorrelateOptions {
           OUT_OF_ORDERNESS,
           INDICATOR_IDLE_TIMEOUT,
           BOOTSTRAP_GATE,
+          WARNINGLISTS,
           CHECKPOINT_INTERVAL);
 }

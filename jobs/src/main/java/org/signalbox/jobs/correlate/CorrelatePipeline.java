@@ -51,7 +51,7 @@ public final class CorrelatePipeline {
 
     SingleOutputStreamOperator<IndicatorUpdate> updates =
         indicators
-            .process(new IndicatorDecoder(limits))
+            .process(new IndicatorDecoder(limits, conf.get(CorrelateOptions.WARNINGLISTS)))
             .name("decode indicators")
             .uid("decode-indicators");
 

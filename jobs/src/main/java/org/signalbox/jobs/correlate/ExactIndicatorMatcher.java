@@ -9,6 +9,7 @@ import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.co.KeyedCoProcessFunction;
 import org.apache.flink.util.Collector;
+import org.signalbox.jobs.metrics.CorrelateMetrics;
 import org.signalbox.schema.Sighting;
 
 /**
@@ -39,7 +40,11 @@ public final class ExactIndicatorMatcher
     waiting =
         getRuntimeContext()
             .getListState(new ListStateDescriptor<>("exact-waiting", ObservableProbe.class));
-    sightings = getRuntimeContext().getMetricGroup().addGroup("signalbox").counter("sightingsOut");
+    sightings =
+        getRuntimeContext()
+            .getMetricGroup()
+            .addGroup(CorrelateMetrics.GROUP)
+            .counter(CorrelateMetrics.SIGHTINGS_OUT);
   }
 
   @Override

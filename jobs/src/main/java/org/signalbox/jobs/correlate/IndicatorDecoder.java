@@ -2,13 +2,20 @@ package org.signalbox.jobs.correlate;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
+import org.signalbox.connectors.indicators.warninglist.Warninglist;
+import org.signalbox.connectors.indicators.warninglist.Warninglists;
 import org.signalbox.connectors.kafka.RawRecord;
 import org.signalbox.connectors.stix.pattern.InvalidPatternException;
 import org.signalbox.connectors.stix.pattern.StixPattern;
+import org.signalbox.jobs.metrics.CorrelateMetrics;
 import org.signalbox.observable.InvalidObservableException;
 import org.signalbox.observable.IpNetwork;
 import org.signalbox.observable.NormalizedObservable;
@@ -26,18 +33,48 @@ public final class IndicatorDecoder extends ProcessFunction<RawRecord, Indicator
   private static final long serialVersionUID = 1L;
 
   private final RecordLimits limits;
+  private final String warninglistDir;
   private transient AvroCodec<Indicator> codec;
   private transient Counter rejected;
+  private transient Counter suppressed;
+  private transient Warninglists warninglists;
 
   public IndicatorDecoder(RecordLimits limits) {
+    this(limits, "");
+  }
+
+  /**
+   * @param warninglistDir directory of MISP warninglists; known-benign values are not indexed
+   */
+  public IndicatorDecoder(RecordLimits limits, String warninglistDir) {
     this.limits = limits;
+    this.warninglistDir = warninglistDir == null ? "" : warninglistDir;
   }
 
   @Override
-  public void open(OpenContext openContext) {
+  public void open(OpenContext openContext) throws IOException {
     codec = AvroCodec.indicator();
     rejected =
-        getRuntimeContext().getMetricGroup().addGroup("signalbox").counter("indicatorDeadLetters");
+        getRuntimeContext()
+            .getMetricGroup()
+            .addGroup(CorrelateMetrics.GROUP)
+            .counter(CorrelateMetrics.INDICATOR_DEAD_LETTERS);
+    suppressed =
+        getRuntimeContext()
+            .getMetricGroup()
+            .addGroup(CorrelateMetrics.GROUP)
+            .counter(CorrelateMetrics.INDICATORS_SUPPRESSED);
+    if (!warninglistDir.isBlank()) {
+      // A configuration fault, not a data fault: fail the start with a message that says so.
+      Path dir = Path.of(warninglistDir);
+      if (!Files.isDirectory(dir)) {
+        throw new IllegalStateException(
+            "correlate.warninglists: '"
+                + warninglistDir
+                + "' is not a directory of MISP warninglists");
+      }
+      warninglists = Warninglists.load(dir);
+    }
   }
 
   @Override
@@ -80,7 +117,37 @@ public final class IndicatorDecoder extends ProcessFunction<RawRecord, Indicator
       reject(ctx, raw, "validate", e.reason, e.getMessage());
       return;
     }
+    List<String> benign = knownBenign(indicator);
+    if (!benign.isEmpty()) {
+      suppressed.inc();
+      reject(
+          ctx,
+          raw,
+          "suppress",
+          "warninglist",
+          indicator.getValue()
+              + " is on MISP warninglist(s) "
+              + benign
+              + ": known benign, not indexed");
+      return;
+    }
     out.collect(IndicatorUpdate.upsert(indicator));
+  }
+
+  /** Names of the warninglists that hold the indicator's value (a range by its first address). */
+  private List<String> knownBenign(Indicator ind) {
+    if (warninglists == null || ind.getMatchKind() == MatchKind.PATTERN) {
+      return List.of();
+    }
+    String value = ind.getValue();
+    if (ind.getMatchKind() == MatchKind.CIDR) {
+      value = value.substring(0, value.indexOf('/'));
+    }
+    List<String> names = new ArrayList<>();
+    for (Warninglist w : warninglists.matching(ind.getObservableType(), value)) {
+      names.add(w.name());
+    }
+    return names;
   }
 
   /** Validates {@code ind} and rewrites its value into canonical form, in place. */

@@ -7,6 +7,7 @@ import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
+import org.signalbox.jobs.metrics.CorrelateMetrics;
 import org.signalbox.schema.Indicator;
 import org.signalbox.schema.MatchKind;
 
@@ -51,12 +52,12 @@ public final class IndicatorLifecycle
     current =
         getRuntimeContext()
             .getState(new ValueStateDescriptor<>("indicator-lifecycle", LifecycleRecord.class));
-    var metrics = getRuntimeContext().getMetricGroup().addGroup("signalbox");
-    staleVersions = metrics.counter("indicatorStaleVersions");
-    unknownDeletions = metrics.counter("indicatorUnknownDeletions");
+    var metrics = getRuntimeContext().getMetricGroup().addGroup(CorrelateMetrics.GROUP);
+    staleVersions = metrics.counter(CorrelateMetrics.INDICATOR_STALE_VERSIONS);
+    unknownDeletions = metrics.counter(CorrelateMetrics.INDICATOR_UNKNOWN_DELETIONS);
     // Live (not withdrawn) ids this subtask has seen since it started; a restored job counts
     // again from zero until the ids are updated.
-    metrics.gauge("indicatorsHeld", () -> held);
+    metrics.gauge(CorrelateMetrics.INDICATORS_HELD, () -> held);
   }
 
   @Override

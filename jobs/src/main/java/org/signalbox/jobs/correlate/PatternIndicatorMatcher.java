@@ -16,6 +16,7 @@ import org.signalbox.connectors.stix.match.PatternMatcher;
 import org.signalbox.connectors.stix.match.UnsupportedPatternException;
 import org.signalbox.connectors.stix.pattern.InvalidPatternException;
 import org.signalbox.connectors.stix.pattern.StixPattern;
+import org.signalbox.jobs.metrics.CorrelateMetrics;
 import org.signalbox.schema.Observable;
 import org.signalbox.schema.Sighting;
 import org.signalbox.schema.TelemetryEvent;
@@ -57,9 +58,9 @@ public final class PatternIndicatorMatcher
     waiting =
         getRuntimeContext()
             .getListState(new ListStateDescriptor<>("pattern-waiting", DecodedTelemetry.class));
-    var metrics = getRuntimeContext().getMetricGroup().addGroup("signalbox");
-    sightings = metrics.counter("sightingsOut");
-    unsupported = metrics.counter("indicatorPatternsUnsupported");
+    var metrics = getRuntimeContext().getMetricGroup().addGroup(CorrelateMetrics.GROUP);
+    sightings = metrics.counter(CorrelateMetrics.SIGHTINGS_OUT);
+    unsupported = metrics.counter(CorrelateMetrics.INDICATOR_PATTERNS_UNSUPPORTED);
   }
 
   @Override

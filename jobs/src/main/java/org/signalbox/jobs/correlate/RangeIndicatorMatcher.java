@@ -12,6 +12,7 @@ import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction
 import org.apache.flink.util.Collector;
 import org.signalbox.jobs.correlate.index.CidrTrie;
 import org.signalbox.jobs.correlate.index.DomainSuffixTrie;
+import org.signalbox.jobs.metrics.CorrelateMetrics;
 import org.signalbox.observable.InvalidObservableException;
 import org.signalbox.observable.IpNetwork;
 import org.signalbox.schema.MatchKind;
@@ -53,7 +54,11 @@ public final class RangeIndicatorMatcher
     waiting =
         getRuntimeContext()
             .getListState(new ListStateDescriptor<>("range-waiting", ObservableProbe.class));
-    sightings = getRuntimeContext().getMetricGroup().addGroup("signalbox").counter("sightingsOut");
+    sightings =
+        getRuntimeContext()
+            .getMetricGroup()
+            .addGroup(CorrelateMetrics.GROUP)
+            .counter(CorrelateMetrics.SIGHTINGS_OUT);
   }
 
   @Override

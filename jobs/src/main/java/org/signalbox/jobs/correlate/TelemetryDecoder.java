@@ -8,6 +8,7 @@ import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
 import org.signalbox.connectors.kafka.RawRecord;
+import org.signalbox.jobs.metrics.CorrelateMetrics;
 import org.signalbox.observable.InvalidObservableException;
 import org.signalbox.observable.NormalizedObservable;
 import org.signalbox.observable.ObservableNormalizer;
@@ -38,9 +39,9 @@ public final class TelemetryDecoder extends ProcessFunction<RawRecord, DecodedTe
   @Override
   public void open(OpenContext openContext) {
     codec = AvroCodec.telemetry();
-    var metrics = getRuntimeContext().getMetricGroup().addGroup("signalbox");
-    decoded = metrics.counter("telemetryEventsIn");
-    rejected = metrics.counter("telemetryDeadLetters");
+    var metrics = getRuntimeContext().getMetricGroup().addGroup(CorrelateMetrics.GROUP);
+    decoded = metrics.counter(CorrelateMetrics.TELEMETRY_EVENTS_IN);
+    rejected = metrics.counter(CorrelateMetrics.TELEMETRY_DEAD_LETTERS);
   }
 
   @Override

@@ -34,10 +34,14 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.signalbox.deploy.LocalKafkaBroker;
 import org.signalbox.deploy.SignalboxTopics;
+import org.signalbox.jobs.campaign.CampaignKafka;
+import org.signalbox.jobs.campaign.CampaignOptions;
 import org.signalbox.jobs.correlate.CorrelateJob;
 import org.signalbox.jobs.correlate.CorrelateKafka;
 import org.signalbox.jobs.correlate.CorrelateOptions;
 import org.signalbox.jobs.metrics.InProcessMetrics;
+import org.signalbox.jobs.sharing.Audience;
+import org.signalbox.schema.CampaignAlert;
 import org.signalbox.schema.DeadLetter;
 import org.signalbox.schema.Indicator;
 import org.signalbox.schema.Sector;
@@ -75,6 +79,9 @@ public final class DemoRun {
   private final Map<Sector, Long> sightingsBySector = new EnumMap<>(Sector.class);
   private final Map<String, Long> deadLettersByReason = new TreeMap<>();
   private final AtomicLong deadLetters = new AtomicLong();
+  private final AtomicLong alerts = new AtomicLong();
+  private final Map<String, Integer> campaigns = new TreeMap<>();
+  private final Map<String, Long> feeds = new TreeMap<>();
 
   public DemoRun(Settings settings, PrintStream out) {
     this.settings = settings;
@@ -112,7 +119,10 @@ public final class DemoRun {
       List<NewTopic> topics = new ArrayList<>(SignalboxTopics.core(2));
       for (DemoMember m : DemoData.MEMBERS) {
         topics.add(SignalboxTopics.telemetry(m.id(), 2));
+        topics.add(new NewTopic(Audience.member(m.id()).topic(), 1, (short) 1));
       }
+      topics.add(new NewTopic(Audience.COMMUNITY.topic(), 1, (short) 1));
+      topics.add(new NewTopic(Audience.PUBLIC.topic(), 1, (short) 1));
       SignalboxTopics.ensure(bootstrap, topics, Duration.ofSeconds(60));
       out.printf("  topics: %s%n", topics.stream().map(NewTopic::name).toList());
 
@@ -130,12 +140,19 @@ public final class DemoRun {
             CheckpointingOptions.CHECKPOINTS_DIRECTORY,
             work.resolve("checkpoints").toUri().toString());
         conf.setString("parallelism.default", "2");
+        // A fresh pseudonym key per demo run: pseudonyms in the feeds are stable within the run.
+        byte[] key = new byte[32];
+        new java.security.SecureRandom().nextBytes(key);
+        conf.set(CampaignOptions.PSEUDONYM_KEY, java.util.HexFormat.of().formatHex(key));
+        conf.set(CampaignOptions.PSEUDONYM_KEY_ID, "demo");
         InProcessMetrics.register(conf);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         CorrelateJob.configure(env, conf);
         CorrelateKafka.attach(env, conf, false);
+        CampaignKafka.attach(env, conf, false);
         out.println(
-            "Starting the correlate job on an embedded Flink MiniCluster (RocksDB state, parallelism 2) ...");
+            "Starting the correlate and campaign jobs on an embedded Flink MiniCluster (RocksDB"
+                + " state, parallelism 2) ...");
         JobClient job = env.executeAsync("signalbox correlate (demo)");
 
         Thread reader = new Thread(() -> readOutputs(bootstrap), "demo-output-reader");
@@ -232,6 +249,7 @@ public final class DemoRun {
   private void readOutputs(String bootstrap) {
     AvroCodec<Sighting> sightingCodec = AvroCodec.sighting();
     AvroCodec<DeadLetter> deadCodec = AvroCodec.deadLetter();
+    AvroCodec<CampaignAlert> alertCodec = AvroCodec.campaignAlert();
     Properties p = new Properties();
     p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     p.put(ConsumerConfig.GROUP_ID_CONFIG, "signalbox-demo-console");
@@ -239,7 +257,11 @@ public final class DemoRun {
     p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
     p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
     try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p)) {
-      consumer.subscribe(List.of(SignalboxTopics.SIGHTINGS, SignalboxTopics.DEAD_LETTER));
+      consumer.subscribe(
+          java.util.regex.Pattern.compile(
+              "sightings|deadletter|campaign-alerts|"
+                  + java.util.regex.Pattern.quote("feed.")
+                  + ".+"));
       while (!stop.get()) {
         for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
           try {
@@ -251,6 +273,19 @@ public final class DemoRun {
               sightings.incrementAndGet();
               if (settings.printSightings()) {
                 out.println(describe(s));
+              }
+            } else if (r.topic().equals(SignalboxTopics.CAMPAIGN_ALERTS)) {
+              CampaignAlert a = alertCodec.decode(r.value());
+              alerts.incrementAndGet();
+              synchronized (campaigns) {
+                campaigns.merge(a.getKeyKind() + " " + a.getKeyValue(), a.getSeverity(), Math::max);
+              }
+              if (settings.printSightings()) {
+                out.println(describe(a));
+              }
+            } else if (r.topic().startsWith("feed.")) {
+              synchronized (feeds) {
+                feeds.merge(r.topic(), 1L, Long::sum);
               }
             } else {
               DeadLetter d = deadCodec.decode(r.value());
@@ -282,6 +317,19 @@ public final class DemoRun {
         actor,
         technique,
         Tlps.label(s.getTlp()));
+  }
+
+  static String describe(CampaignAlert a) {
+    return String.format(
+        "  ** CAMPAIGN %s %s: %d members in %d sectors %s, severity %d, revision %d, %s",
+        a.getKeyKind().name().toLowerCase(),
+        a.getKeyValue(),
+        a.getMemberCount(),
+        a.getSectorCount(),
+        a.getSectors(),
+        a.getSeverity(),
+        a.getRevision(),
+        Tlps.label(a.getTlp()));
   }
 
   private void status() {
@@ -316,6 +364,18 @@ public final class DemoRun {
     out.printf(
         "  indicators held      %,d (job gauge; %,d due: live, not revoked, not expired)%n",
         held, data.liveIndicatorCount());
+    synchronized (campaigns) {
+      out.printf(
+          "  campaign alerts      %,d alert revisions for %d campaign keys (actor, campaign,"
+              + " technique, indicator); highest severity %s%n",
+          alerts.get(),
+          campaigns.size(),
+          campaigns.values().stream().max(Integer::compare).map(String::valueOf).orElse("-"));
+    }
+    synchronized (feeds) {
+      out.printf(
+          "  shared feeds         %s (members see pseudonyms; counts below k withheld)%n", feeds);
+    }
     boolean adds =
         eventsIn == eventsSent.get()
             && deadLetters.get() == malformedSent.get()

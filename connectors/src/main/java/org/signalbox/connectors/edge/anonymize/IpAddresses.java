@@ -4,6 +4,7 @@ import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import org.signalbox.observable.IpNetwork;
 
 /**
  * IP literals without name resolution. {@link InetAddress#getByName} would query DNS for anything
@@ -87,50 +88,9 @@ public final class IpAddresses {
   }
 
   /** Dotted quad for IPv4 (also for IPv4-mapped IPv6), RFC 5952 for IPv6. */
+  /** Canonical text (dotted quad, RFC 5952), the same the observable normalizer produces. */
   public static String format(InetAddress a) {
-    byte[] b = a.getAddress();
-    if (b.length == 4) {
-      return (b[0] & 0xff) + "." + (b[1] & 0xff) + "." + (b[2] & 0xff) + "." + (b[3] & 0xff);
-    }
-    return formatIpv6(b);
-  }
-
-  static String formatIpv6(byte[] b) {
-    int[] groups = new int[8];
-    for (int i = 0; i < 8; i++) {
-      groups[i] = ((b[2 * i] & 0xff) << 8) | (b[2 * i + 1] & 0xff);
-    }
-    // RFC 5952: compress the longest run (first if tied) of two or more zero groups.
-    int bestStart = -1;
-    int bestLen = 0;
-    for (int i = 0; i < 8; ) {
-      if (groups[i] != 0) {
-        i++;
-        continue;
-      }
-      int j = i;
-      while (j < 8 && groups[j] == 0) {
-        j++;
-      }
-      if (j - i > bestLen && j - i >= 2) {
-        bestStart = i;
-        bestLen = j - i;
-      }
-      i = j;
-    }
-    StringBuilder sb = new StringBuilder(39);
-    for (int i = 0; i < 8; i++) {
-      if (i == bestStart) {
-        sb.append("::");
-        i += bestLen - 1;
-        continue;
-      }
-      if (sb.length() > 0 && sb.charAt(sb.length() - 1) != ':') {
-        sb.append(':');
-      }
-      sb.append(Integer.toHexString(groups[i]));
-    }
-    return sb.toString();
+    return IpNetwork.canonicalAddress(a.getAddress());
   }
 
   static InetAddress byAddress(byte[] b) {

@@ -1,0 +1,170 @@
+package org.signalbox.connectors.gateway;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.MapperFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.regex.Pattern;
+import org.signalbox.schema.Tlp;
+
+/**
+ * The gateway's configuration file (YAML): its collections, one per audience, and its members with
+ * the audiences each may read. See deploy/GATEWAY.md for an example.
+ */
+@JsonIgnoreProperties(ignoreUnknown = false)
+public final class GatewayConfig {
+
+  private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9._-]{0,63}");
+
+  /** Title of the discovery resource and the API root. */
+  @JsonProperty public String title = "Signalbox TAXII 2.1";
+
+  /** Path segment of the single API root, e.g. {@code isac} for {@code /isac/}. */
+  @JsonProperty public String apiRoot = "isac";
+
+  /** Hex key (at least 32 hex digits) of the per-audience member pseudonyms. */
+  @JsonProperty public String pseudonymKey;
+
+  @JsonProperty public List<Collection> collections = new ArrayList<>();
+  @JsonProperty public List<Member> members = new ArrayList<>();
+
+  @JsonIgnoreProperties(ignoreUnknown = false)
+  public static final class Collection {
+    /** The audience (sharing group) whose feed this collection serves. */
+    @JsonProperty public String audience;
+
+    @JsonProperty public String title;
+    @JsonProperty public String description;
+
+    /** Topics it is read from; default {@code feed.<audience>}. */
+    @JsonProperty public List<String> topics;
+
+    /**
+     * The most restrictive TLP served. Feed topics are already routed, but a collection backed by
+     * the raw sightings and indicators topics must hold back what its audience may not see; the
+     * default, GREEN, is community-wide sharing.
+     */
+    @JsonProperty public Tlp maxTlp = Tlp.GREEN;
+
+    /** The collection's TAXII id; a stable name-based UUID of the audience when not given. */
+    @JsonProperty public String id;
+
+    public String id() {
+      return id != null
+          ? id
+          : UUID.nameUUIDFromBytes(
+                  ("signalbox-audience:" + audience).getBytes(StandardCharsets.UTF_8))
+              .toString();
+    }
+
+    public List<String> topics() {
+      return topics != null && !topics.isEmpty() ? topics : List.of("feed." + audience);
+    }
+  }
+
+  @JsonIgnoreProperties(ignoreUnknown = false)
+  public static final class Member {
+    @JsonProperty public String name;
+
+    /** {@link PasswordHash} text form. */
+    @JsonProperty public String passwordHash;
+
+    @JsonProperty public List<String> audiences = new ArrayList<>();
+  }
+
+  public static GatewayConfig read(Path file) throws IOException {
+    ObjectMapper yaml =
+        JsonMapper.builder(new YAMLFactory())
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(MapperFeature.ACCEPT_CASE_INSENSITIVE_ENUMS)
+            .build();
+    GatewayConfig c;
+    try {
+      c = yaml.readValue(Files.readString(file), GatewayConfig.class);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalArgumentException(file + ": " + e.getOriginalMessage() + locationOf(e), e);
+    }
+    if (c == null) {
+      throw new IllegalArgumentException(file + " is empty");
+    }
+    c.validate();
+    return c;
+  }
+
+  private static String locationOf(com.fasterxml.jackson.core.JsonProcessingException e) {
+    return e.getLocation() == null
+        ? ""
+        : " (line "
+            + e.getLocation().getLineNr()
+            + ", column "
+            + e.getLocation().getColumnNr()
+            + ")";
+  }
+
+  /** Checks the whole file and reports the first fault by its place in it. */
+  public void validate() {
+    require(apiRoot != null && NAME.matcher(apiRoot).matches(), "apiRoot must match " + NAME);
+    require(!"taxii2".equals(apiRoot), "apiRoot may not be 'taxii2' (the discovery path)");
+    if (pseudonymKey != null) {
+      require(
+          pseudonymKey.matches("[0-9a-fA-F]{32,}") && pseudonymKey.length() % 2 == 0,
+          "pseudonymKey must be at least 32 hex digits");
+    }
+    require(!collections.isEmpty(), "no collections are configured");
+    Set<String> audiences = new HashSet<>();
+    Set<String> ids = new HashSet<>();
+    for (int i = 0; i < collections.size(); i++) {
+      Collection col = collections.get(i);
+      String where = "collections[" + i + "]";
+      require(
+          col.audience != null && NAME.matcher(col.audience).matches(),
+          where + ".audience must match " + NAME);
+      require(
+          audiences.add(col.audience), where + ": audience " + col.audience + " is served twice");
+      require(col.maxTlp != null, where + ".maxTlp is empty");
+      try {
+        UUID.fromString(col.id());
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(where + ".id must be a UUID");
+      }
+      require(ids.add(col.id()), where + ": id " + col.id() + " is used twice");
+    }
+    require(!members.isEmpty(), "no members are configured");
+    Set<String> names = new HashSet<>();
+    for (int i = 0; i < members.size(); i++) {
+      Member m = members.get(i);
+      String where = "members[" + i + "]";
+      require(
+          m.name != null && !m.name.isBlank() && !m.name.contains(":"),
+          where + ".name must be non-empty and without ':'");
+      require(names.add(m.name), where + ": member " + m.name + " is listed twice");
+      require(m.passwordHash != null, where + ".passwordHash is missing");
+      try {
+        PasswordHash.checkFormat(m.passwordHash);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(where + ".passwordHash: " + e.getMessage());
+      }
+      for (String a : m.audiences) {
+        require(audiences.contains(a), where + ": audience " + a + " has no collection");
+      }
+    }
+  }
+
+  private static void require(boolean ok, String message) {
+    if (!ok) {
+      throw new IllegalArgumentException(message);
+    }
+  }
+}

@@ -1,0 +1,323 @@
+package org.signalbox.connectors.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.signalbox.connectors.gateway.GatewayFixtures.T0;
+import static org.signalbox.connectors.gateway.GatewayFixtures.indicator;
+import static org.signalbox.connectors.gateway.GatewayFixtures.sighting;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.signalbox.connectors.indicators.stix.TlpMarkingDefinitions;
+import org.signalbox.deploy.LocalKafkaBroker;
+import org.signalbox.deploy.SignalboxTopics;
+import org.signalbox.schema.Indicator;
+import org.signalbox.schema.ObservableType;
+import org.signalbox.schema.Sighting;
+import org.signalbox.schema.Tlp;
+import org.signalbox.schema.support.AvroCodec;
+
+/**
+ * The gateway end to end: sightings and indicators of two audiences are written to their feed
+ * topics on a real local broker, the gateway reads them, and two members poll it with a TAXII
+ * client written from the specification.
+ */
+class GatewayITCase {
+
+  static LocalKafkaBroker broker;
+  static Gateway gateway;
+  static String root;
+
+  static final Set<String> RAIL_IDS = new HashSet<>();
+  static final Set<String> AVIATION_IDS = new HashSet<>();
+  static final String TWO_VERSIONS = "indicator--00000000-0000-4000-8000-00000000000a";
+
+  @BeforeAll
+  static void start() throws Exception {
+    broker = LocalKafkaBroker.start(new LocalKafkaBroker.Options());
+    SignalboxTopics.ensure(
+        broker.bootstrapServers(),
+        List.of(SignalboxTopics.feed("rail", 2), SignalboxTopics.feed("aviation", 1)),
+        Duration.ofSeconds(60));
+    AvroCodec<Indicator> ic = AvroCodec.indicator();
+    AvroCodec<Sighting> sc = AvroCodec.sighting();
+    try (KafkaProducer<byte[], byte[]> p = producer()) {
+      // rail: 7 indicators (one in two versions), 5 sightings, one RED sighting the collection
+      // (max AMBER) must withhold, and one undecodable record.
+      for (int i = 0; i < 7; i++) {
+        Indicator ind =
+            indicator(uuidId("indicator", 0x100 + i), ObservableType.DOMAIN, "r" + i + ".example")
+                .build();
+        send(p, "feed.rail", ind.getId(), ic.encode(ind));
+        RAIL_IDS.add(ind.getId());
+      }
+      Indicator v1 = indicator(TWO_VERSIONS, ObservableType.IPV4, "198.51.100.7").build();
+      Indicator v2 =
+          indicator(TWO_VERSIONS, ObservableType.IPV4, "198.51.100.7")
+              .setVersion(T0.plusSeconds(60))
+              .setConfidence(95)
+              .build();
+      send(p, "feed.rail", TWO_VERSIONS, ic.encode(v1));
+      send(p, "feed.rail", TWO_VERSIONS, ic.encode(v2));
+      RAIL_IDS.add(TWO_VERSIONS);
+      for (int i = 0; i < 5; i++) {
+        Sighting s =
+            sighting(uuidId("sighting", 0x200 + i), TWO_VERSIONS, "rail-op-" + (i % 2)).build();
+        send(p, "feed.rail", s.getIndicatorId(), sc.encode(s));
+        RAIL_IDS.add(s.getSightingId());
+      }
+      Sighting red =
+          sighting(uuidId("sighting", 0x2ff), TWO_VERSIONS, "rail-op-0").setTlp(Tlp.RED).build();
+      send(p, "feed.rail", red.getIndicatorId(), sc.encode(red));
+      send(p, "feed.rail", "junk", "not avro".getBytes(StandardCharsets.UTF_8));
+      // aviation: 2 indicators, 2 sightings.
+      for (int i = 0; i < 2; i++) {
+        Indicator ind =
+            indicator(uuidId("indicator", 0x300 + i), ObservableType.DOMAIN, "a" + i + ".example")
+                .build();
+        send(p, "feed.aviation", ind.getId(), ic.encode(ind));
+        AVIATION_IDS.add(ind.getId());
+        Sighting s = sighting(uuidId("sighting", 0x400 + i), ind.getId(), "airline-x").build();
+        send(p, "feed.aviation", s.getIndicatorId(), sc.encode(s));
+        AVIATION_IDS.add(s.getSightingId());
+      }
+    }
+    GatewayConfig config =
+        GatewayFixtures.config(
+            new String[][] {{"rail-op", "rail"}, {"airline", "aviation"}}, "rail", "aviation");
+    gateway = Gateway.start(config, broker.bootstrapServers(), "127.0.0.1", 0, 0);
+    root = "http://127.0.0.1:" + gateway.port() + "/";
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    // rail holds 14 object versions (7 + 2 + 5), aviation 4.
+    while ((gateway.held("rail") < 14 || gateway.held("aviation") < 4)
+        && System.nanoTime() < deadline) {
+      Thread.sleep(100);
+    }
+    assertThat(gateway.held("rail")).isEqualTo(14);
+    assertThat(gateway.held("aviation")).isEqualTo(4);
+  }
+
+  @AfterAll
+  static void stop() {
+    if (gateway != null) {
+      gateway.close();
+    }
+    if (broker != null) {
+      broker.close();
+    }
+  }
+
+  static String collectionsPath(TaxiiSpecClient c) throws Exception {
+    TaxiiSpecClient.Answer discovery = c.get("taxii2/", Map.of());
+    assertThat(discovery.status()).isEqualTo(200);
+    String apiRoot = discovery.body().get("api_roots").get(0).asText();
+    TaxiiSpecClient.Answer rootInfo = c.get(apiRoot, Map.of());
+    assertThat(rootInfo.body().get("versions").get(0).asText()).isEqualTo(TaxiiSpecClient.MEDIA);
+    return apiRoot + "collections/";
+  }
+
+  static String onlyCollection(TaxiiSpecClient c) throws Exception {
+    TaxiiSpecClient.Answer list = c.get(collectionsPath(c), Map.of());
+    assertThat(list.status()).isEqualTo(200);
+    assertThat(list.body().get("collections")).hasSize(1);
+    JsonNode col = list.body().get("collections").get(0);
+    assertThat(col.get("can_read").asBoolean()).isTrue();
+    assertThat(col.get("can_write").asBoolean()).isFalse();
+    return collectionsPath(c) + col.get("id").asText() + "/";
+  }
+
+  static Set<String> idsOf(List<TaxiiSpecClient.Answer> pages) {
+    Set<String> ids = new HashSet<>();
+    for (TaxiiSpecClient.Answer a : pages) {
+      a.body().path("objects").forEach(o -> assertThat(ids.add(o.get("id").asText())).isTrue());
+    }
+    return ids;
+  }
+
+  @Test
+  void eachMemberSeesExactlyItsAudienceWithCorrectPaging() throws Exception {
+    TaxiiSpecClient rail = new TaxiiSpecClient(root, "rail-op", "rail-op-pw");
+    TaxiiSpecClient airline = new TaxiiSpecClient(root, "airline", "airline-pw");
+    String railCol = onlyCollection(rail);
+    String aviationCol = onlyCollection(airline);
+    assertThat(railCol).isNotEqualTo(aviationCol);
+
+    List<TaxiiSpecClient.Answer> pages = rail.pages(railCol + "objects/", Map.of("limit", "4"));
+    // 13 ids (latest version of each): pages of 4, 4, 4, 1.
+    assertThat(pages).extracting(a -> a.body().path("objects").size()).containsExactly(4, 4, 4, 1);
+    assertThat(idsOf(pages)).isEqualTo(RAIL_IDS);
+    String previousLast = null;
+    for (TaxiiSpecClient.Answer a : pages) {
+      String first = a.header("X-TAXII-Date-Added-First");
+      String last = a.header("X-TAXII-Date-Added-Last");
+      assertThat(first).isNotNull();
+      assertThat(first.compareTo(last)).isLessThanOrEqualTo(0);
+      if (previousLast != null) {
+        assertThat(first.compareTo(previousLast)).isGreaterThan(0);
+      }
+      previousLast = last;
+    }
+    JsonNode latest = find(pages, TWO_VERSIONS);
+    assertThat(latest.get("confidence").asInt()).isEqualTo(95);
+    assertThat(latest.get("pattern").asText()).isEqualTo("[ipv4-addr:value = '198.51.100.7']");
+    assertThat(latest.get("object_marking_refs").get(0).asText())
+        .isEqualTo(TlpMarkingDefinitions.TLP2_GREEN);
+
+    List<TaxiiSpecClient.Answer> aviationPages = airline.pages(aviationCol + "objects/", Map.of());
+    assertThat(idsOf(aviationPages)).isEqualTo(AVIATION_IDS);
+
+    // Neither may reach the other's collection, not even by its id: 404 as if it did not exist.
+    for (String sub : List.of("", "objects/", "manifest/", "objects/" + TWO_VERSIONS + "/")) {
+      TaxiiSpecClient.Answer denied = airline.get(railCol + sub, Map.of());
+      assertThat(denied.status()).isEqualTo(404);
+      assertThat(denied.body().toString()).doesNotContain("indicator--", "sighting--");
+    }
+    assertThat(rail.get(aviationCol + "objects/", Map.of()).status()).isEqualTo(404);
+  }
+
+  @Test
+  void addedAfterManifestVersionsAndFilters() throws Exception {
+    TaxiiSpecClient rail = new TaxiiSpecClient(root, "rail-op", "rail-op-pw");
+    String col = onlyCollection(rail);
+    TaxiiSpecClient.Answer first = rail.get(col + "objects/", Map.of("limit", "5"));
+    String cut = first.header("X-TAXII-Date-Added-Last");
+    List<TaxiiSpecClient.Answer> rest = rail.pages(col + "objects/", Map.of("added_after", cut));
+    Set<String> firstIds = idsOf(List.of(first));
+    Set<String> restIds = idsOf(rest);
+    assertThat(restIds).doesNotContainAnyElementsOf(firstIds);
+    Set<String> union = new HashSet<>(firstIds);
+    union.addAll(restIds);
+    assertThat(union).isEqualTo(RAIL_IDS);
+
+    List<TaxiiSpecClient.Answer> manifest = rail.pages(col + "manifest/", Map.of("limit", "6"));
+    List<String> manifestIds = new ArrayList<>();
+    manifest.forEach(
+        a ->
+            a.body()
+                .path("objects")
+                .forEach(
+                    o -> {
+                      manifestIds.add(o.get("id").asText());
+                      assertThat(o.get("media_type").asText())
+                          .isEqualTo("application/stix+json;version=2.1");
+                    }));
+    assertThat(new HashSet<>(manifestIds)).isEqualTo(RAIL_IDS);
+    assertThat(manifestIds).hasSize(RAIL_IDS.size());
+
+    TaxiiSpecClient.Answer versions =
+        rail.get(col + "objects/" + TWO_VERSIONS + "/versions/", Map.of());
+    assertThat(versions.body().get("versions"))
+        .extracting(JsonNode::asText)
+        .containsExactly("2026-11-01T00:00:00.000Z", "2026-11-01T00:01:00.000Z");
+    TaxiiSpecClient.Answer all =
+        rail.get(col + "objects/" + TWO_VERSIONS + "/", Map.of("match[version]", "all"));
+    assertThat(all.body().get("objects")).hasSize(2);
+
+    Set<String> sightings = idsOf(rail.pages(col + "objects/", Map.of("match[type]", "sighting")));
+    assertThat(sightings).hasSize(5).allMatch(id -> id.startsWith("sighting--"));
+    JsonNode s =
+        rail.get(col + "objects/", Map.of("match[type]", "sighting", "limit", "1"))
+            .body()
+            .get("objects")
+            .get(0);
+    assertThat(s.get("sighting_of_ref").asText()).isEqualTo(TWO_VERSIONS);
+    assertThat(s.get("where_sighted_refs").get(0).asText()).startsWith("identity--");
+    assertThat(s.toString()).doesNotContain("rail-op-");
+  }
+
+  @Test
+  void badRequestsGetTheStatusAndErrorBodyOfTheSpecification() throws Exception {
+    TaxiiSpecClient rail = new TaxiiSpecClient(root, "rail-op", "rail-op-pw");
+    String col = onlyCollection(rail);
+    assertError(rail.get(col + "objects/", Map.of("match[type]", "Not A Type!")), 400);
+    assertError(rail.get(col + "objects/", Map.of("match[colour]", "red")), 400);
+    assertError(rail.get(col + "objects/", Map.of("added_after", "yesterday")), 400);
+    assertError(rail.get(col + "objects/", Map.of("limit", "-3")), 400);
+    assertError(rail.get(col + "objects/", Map.of("next", "xyz")), 400);
+    assertError(
+        rail.get(collectionsPath(rail) + "00000000-0000-0000-0000-000000000000/objects/", Map.of()),
+        404);
+    assertError(rail.get(col + "objects/indicator--nope/", Map.of()), 404);
+    assertError(rail.get(col + "objects/", Map.of(), "application/json"), 406);
+    assertError(rail.get(col + "objects/", Map.of(), "application/taxii+json;version=2.0"), 406);
+
+    TaxiiSpecClient wrong = new TaxiiSpecClient(root, "rail-op", "airline-pw");
+    TaxiiSpecClient.Answer denied = wrong.get(col + "objects/", Map.of());
+    assertError(denied, 401);
+    assertThat(denied.header("WWW-Authenticate")).startsWith("Basic ");
+    assertError(new TaxiiSpecClient(root, "nobody", "x").get("taxii2/", Map.of()), 401);
+    assertError(new TaxiiSpecClient(root, null, null).get(col + "objects/", Map.of()), 401);
+  }
+
+  @Test
+  void metricsAreServedOnTheirOwnPort() throws Exception {
+    new TaxiiSpecClient(root, "rail-op", "rail-op-pw").get("taxii2/", Map.of());
+    HttpResponse<String> r =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + gateway.metricsPort() + "/metrics"))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+    assertThat(r.statusCode()).isEqualTo(200);
+    for (String name : GatewayMetrics.EXPORTED) {
+      assertThat(r.body()).contains(name);
+    }
+    assertThat(r.body())
+        .contains("signalbox_gateway_objects_held{collection=\"rail\"} 14")
+        .contains("signalbox_gateway_records_total{collection=\"rail\",outcome=\"withheld_tlp\"} 1")
+        .contains("signalbox_gateway_records_total{collection=\"rail\",outcome=\"undecodable\"} 1");
+  }
+
+  static void assertError(TaxiiSpecClient.Answer a, int status) {
+    assertThat(a.status()).as(a.body().toString()).isEqualTo(status);
+    assertThat(a.body().get("title").asText()).isNotBlank();
+    assertThat(a.body().get("http_status").asText()).isEqualTo(Integer.toString(status));
+    assertThat(a.body().toString()).doesNotContain("indicator--0", "sighting--0");
+  }
+
+  static JsonNode find(List<TaxiiSpecClient.Answer> pages, String id) {
+    for (TaxiiSpecClient.Answer a : pages) {
+      for (JsonNode o : a.body().path("objects")) {
+        if (o.get("id").asText().equals(id)) {
+          return o;
+        }
+      }
+    }
+    throw new AssertionError("no " + id);
+  }
+
+  static String uuidId(String type, int n) {
+    return String.format("%s--00000000-0000-4000-8000-%012x", type, n);
+  }
+
+  static KafkaProducer<byte[], byte[]> producer() {
+    Properties p = new Properties();
+    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+    p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+    p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+    return new KafkaProducer<>(p);
+  }
+
+  static void send(KafkaProducer<byte[], byte[]> p, String topic, String key, byte[] value)
+      throws Exception {
+    p.send(new ProducerRecord<>(topic, key.getBytes(StandardCharsets.UTF_8), value)).get();
+  }
+}

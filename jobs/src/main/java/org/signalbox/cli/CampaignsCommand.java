@@ -1,0 +1,81 @@
+package org.signalbox.cli;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.signalbox.jobs.campaign.CampaignKafka;
+import org.signalbox.jobs.campaign.CampaignOptions;
+import org.signalbox.jobs.correlate.CorrelateJob;
+import org.signalbox.jobs.correlate.CorrelateOptions;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(
+    name = "campaigns",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Runs campaign detection and the sharing router on an embedded Flink against an existing"
+          + " Kafka cluster, until Ctrl-C: reads sightings, writes campaign-alerts (secretariat"
+          + " only), the feed.* topics each audience may read, and dead letters.",
+      "Feed topics must exist: feed.member.<id> per member, feed.community, feed.public.",
+      "Use --list-options for every option."
+    })
+final class CampaignsCommand implements Callable<Integer> {
+
+  @Option(names = "--bootstrap", paramLabel = "HOST:PORT", description = "Kafka bootstrap servers.")
+  String bootstrap;
+
+  @Option(
+      names = "--pseudonym-key-file",
+      paramLabel = "FILE",
+      description = "File holding the secret for member pseudonyms (sets sharing.pseudonym-key).")
+  Path keyFile;
+
+  @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Any job or Flink option.")
+  Map<String, String> settings = new LinkedHashMap<>();
+
+  @Option(names = "--bounded", description = "Read sightings up to their current end, then finish.")
+  boolean bounded;
+
+  @Option(names = "--list-options", description = "Print the job's options with defaults and exit.")
+  boolean listOptions;
+
+  @Override
+  public Integer call() throws Exception {
+    if (listOptions) {
+      for (ConfigOption<?> o : CampaignOptions.ALL) {
+        System.out.printf(
+            "%-36s %s%n    %s%n",
+            o.key(),
+            o.hasDefaultValue() ? o.defaultValue() : "(required)",
+            CorrelateOptions.describe(o));
+      }
+      return 0;
+    }
+    Configuration conf = Configuration.fromMap(settings);
+    if (bootstrap != null) {
+      conf.set(CorrelateOptions.BOOTSTRAP_SERVERS, bootstrap);
+    }
+    if (keyFile != null) {
+      conf.set(
+          CampaignOptions.PSEUDONYM_KEY, Files.readString(keyFile, StandardCharsets.UTF_8).strip());
+    }
+    if (!conf.contains(CampaignOptions.PSEUDONYM_KEY)) {
+      System.err.println(
+          "error: the sharing router needs a pseudonym key: --pseudonym-key-file FILE"
+              + " (at least 16 bytes of secret; keep it out of version control)");
+      return 2;
+    }
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+    CorrelateJob.configure(env, conf);
+    CampaignKafka.attach(env, conf, bounded);
+    env.execute("signalbox campaigns");
+    return 0;
+  }
+}

@@ -1,0 +1,91 @@
+package org.signalbox.jobs.campaign;
+
+import java.nio.charset.StandardCharsets;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.configuration.ReadableConfig;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.signalbox.jobs.sharing.RoutedRecord;
+import org.signalbox.jobs.sharing.SharingRouter;
+import org.signalbox.schema.CampaignAlert;
+import org.signalbox.schema.Sighting;
+
+/**
+ * Campaign detection over a stream of sightings, independent of where they come from:
+ *
+ * <pre>
+ * sightings -> event time + watermarks -> fan out per key (indicator, actor, campaign, technique)
+ *           --keyBy("KIND|value")--> CampaignDetector -> alerts
+ *                                                     \-> too late (side output TOO_LATE)
+ * </pre>
+ *
+ * Watermarks are assigned here from the sighting's event time (bounded out-of-orderness, idle
+ * partitions released), because the sightings topic is written in detection order, not event order,
+ * and upstream watermarks do not survive Kafka.
+ */
+public final class CampaignPipeline {
+  private CampaignPipeline() {}
+
+  /**
+   * @return the alert stream (every revision of every alert, keyed downstream by alertId); the
+   *     sightings that came too late are {@code result.getSideOutput(CampaignDetector.TOO_LATE)},
+   *     the over-correlation guard's decisions {@code
+   *     result.getSideOutput(CampaignDetector.FLOODED)}
+   */
+  public static SingleOutputStreamOperator<CampaignAlert> build(
+      DataStream<Sighting> sightings, ReadableConfig conf) {
+    WatermarkStrategy<Sighting> watermarks =
+        WatermarkStrategy.<Sighting>forBoundedOutOfOrderness(
+                conf.get(CampaignOptions.OUT_OF_ORDERNESS))
+            .withTimestampAssigner((s, ts) -> s.getEventTime().toEpochMilli())
+            .withIdleness(conf.get(CampaignOptions.IDLENESS));
+    return sightings
+        .assignTimestampsAndWatermarks(watermarks)
+        .name("campaign event time")
+        .uid("campaign-event-time")
+        .flatMap(new CampaignKeys(), TypeInformation.of(CampaignObservation.class))
+        .name("campaign keys")
+        .uid("campaign-keys")
+        .keyBy(CampaignObservation::key, Types.STRING)
+        .process(
+            new CampaignDetector(
+                conf.get(CampaignOptions.MIN_MEMBERS),
+                conf.get(CampaignOptions.WINDOW),
+                conf.get(CampaignOptions.ALLOWED_LATENESS),
+                conf.get(CampaignOptions.MAX_INDICATOR_IDS),
+                conf.get(CampaignOptions.FLOOD_MEMBERS),
+                conf.get(CampaignOptions.FLOOD_SUPPRESSION)),
+            TypeInformation.of(CampaignAlert.class))
+        .name("campaign detector")
+        .uid("campaign-detector");
+  }
+
+  /**
+   * The shared copies of the alerts: one {@link RoutedRecord} per feed the marking allows, members
+   * pseudonymised, small counts withheld. Write them with {@code RoutedRecordSerializer}.
+   *
+   * @throws IllegalArgumentException when {@code sharing.pseudonym-key} is not set
+   */
+  public static DataStream<RoutedRecord> share(
+      DataStream<CampaignAlert> alerts, ReadableConfig conf) {
+    String key =
+        conf.getOptional(CampaignOptions.PSEUDONYM_KEY)
+            .orElseThrow(
+                () ->
+                    new IllegalArgumentException(
+                        CampaignOptions.PSEUDONYM_KEY.key()
+                            + " is required to share alerts: without it members could not be"
+                            + " pseudonymised"));
+    return alerts
+        .process(
+            new SharingRouter(
+                conf.get(CampaignOptions.PSEUDONYM_KEY_ID),
+                key.getBytes(StandardCharsets.UTF_8),
+                conf.get(CampaignOptions.MIN_PUBLISHED_COUNT)),
+            TypeInformation.of(RoutedRecord.class))
+        .name("sharing router")
+        .uid("sharing-router");
+  }
+}

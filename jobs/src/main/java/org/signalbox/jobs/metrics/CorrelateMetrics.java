@@ -1,0 +1,56 @@
+package org.signalbox.jobs.metrics;
+
+import java.util.List;
+import org.apache.flink.configuration.Configuration;
+
+/**
+ * Names of the correlate job's own metrics (operator metric group {@value #GROUP}), used by the
+ * operators that register them, and how Flink's Prometheus reporter exposes them.
+ */
+public final class CorrelateMetrics {
+  private CorrelateMetrics() {}
+
+  public static final String GROUP = "signalbox";
+
+  public static final String TELEMETRY_EVENTS_IN = "telemetryEventsIn";
+  public static final String TELEMETRY_DEAD_LETTERS = "telemetryDeadLetters";
+  public static final String INDICATOR_DEAD_LETTERS = "indicatorDeadLetters";
+  public static final String SIGHTINGS_OUT = "sightingsOut";
+  public static final String INDICATOR_STALE_VERSIONS = "indicatorStaleVersions";
+  public static final String INDICATOR_UNKNOWN_DELETIONS = "indicatorUnknownDeletions";
+  public static final String INDICATOR_PATTERNS_UNSUPPORTED = "indicatorPatternsUnsupported";
+  public static final String INDICATORS_SUPPRESSED = "indicatorsSuppressed";
+
+  /** Gauge: indicators held in keyed state by one subtask. */
+  public static final String INDICATORS_HELD = "indicatorsHeld";
+
+  public static final List<String> ALL =
+      List.of(
+          TELEMETRY_EVENTS_IN,
+          TELEMETRY_DEAD_LETTERS,
+          INDICATOR_DEAD_LETTERS,
+          SIGHTINGS_OUT,
+          INDICATOR_STALE_VERSIONS,
+          INDICATOR_UNKNOWN_DELETIONS,
+          INDICATOR_PATTERNS_UNSUPPORTED,
+          INDICATORS_SUPPRESSED,
+          INDICATORS_HELD);
+
+  /**
+   * The series name Flink's Prometheus reporter gives an operator metric of our group: prefix
+   * {@code flink_}, the logical scope of an operator ({@code taskmanager_job_task_operator}), the
+   * user group and the name, joined by '_'. Counters are exported as gauges under that name (no
+   * {@code _total}), with labels job_name, task_name, operator_name, subtask_index and so on.
+   */
+  public static String prometheusName(String metric) {
+    return "flink_taskmanager_job_task_operator_" + GROUP + "_" + metric;
+  }
+
+  /** Adds Flink's Prometheus reporter, serving /metrics on {@code port}, to a configuration. */
+  public static void enablePrometheus(Configuration conf, int port) {
+    conf.setString(
+        "metrics.reporter.prom.factory.class",
+        "org.apache.flink.metrics.prometheus.PrometheusReporterFactory");
+    conf.setString("metrics.reporter.prom.port", Integer.toString(port));
+  }
+}

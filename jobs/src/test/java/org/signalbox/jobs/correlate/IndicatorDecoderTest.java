@@ -1,0 +1,114 @@
+package org.signalbox.jobs.correlate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.signalbox.jobs.correlate.Fixtures.indicator;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.signalbox.connectors.kafka.RawRecord;
+import org.signalbox.schema.DeadLetter;
+import org.signalbox.schema.Indicator;
+import org.signalbox.schema.MatchKind;
+import org.signalbox.schema.ObservableType;
+import org.signalbox.schema.support.AvroCodec;
+
+class IndicatorDecoderTest {
+
+  static final RecordLimits LIMITS = new RecordLimits(Duration.ofDays(1));
+
+  static OneInputStreamOperatorTestHarness<RawRecord, IndicatorUpdate> harness(String lists)
+      throws Exception {
+    var h = ProcessFunctionTestHarnesses.forProcessFunction(new IndicatorDecoder(LIMITS, lists));
+    h.open();
+    return h;
+  }
+
+  static void send(OneInputStreamOperatorTestHarness<RawRecord, IndicatorUpdate> h, Indicator i)
+      throws Exception {
+    h.processElement(
+        new StreamRecord<>(
+            new RawRecord(
+                "indicators",
+                0,
+                h.extractOutputValues().size(),
+                0,
+                i.getId().getBytes(StandardCharsets.UTF_8),
+                AvroCodec.indicator().encode(i))));
+  }
+
+  static List<String> deadReasons(OneInputStreamOperatorTestHarness<RawRecord, IndicatorUpdate> h) {
+    return h.getSideOutput(DeadLetters.TAG).stream()
+        .map(StreamRecord::getValue)
+        .map(d -> d.getStage() + " " + d.getReason() + " " + d.getError())
+        .toList();
+  }
+
+  @Test
+  void valuesOnAWarninglistAreSuppressedWithTheListName(@TempDir Path dir) throws Exception {
+    Path list = Files.createDirectories(dir.resolve("resolvers")).resolve("list.json");
+    Files.writeString(
+        list,
+        "{\"name\":\"Public resolvers\",\"type\":\"string\",\"matching_attributes\":[\"ip-dst\",\"ip-src\"],"
+            + "\"list\":[\"8.8.8.8\",\"1.1.1.1\"],\"version\":1,\"description\":\"test\"}");
+    var h = harness(dir.toString());
+
+    send(h, indicator("indicator--dns", ObservableType.IPV4, "8.8.8.8").build());
+    send(h, indicator("indicator--c2", ObservableType.IPV4, "198.51.100.7").build());
+
+    assertThat(h.extractOutputValues()).extracting(u -> u.id).containsExactly("indicator--c2");
+    assertThat(deadReasons(h))
+        .singleElement()
+        .asString()
+        .startsWith("suppress warninglist 8.8.8.8 is on MISP warninglist(s) [Public resolvers]");
+  }
+
+  @Test
+  void theSharedMispWarninglistsSuppressResolversAndPrivateRanges() throws Exception {
+    Path shared = Path.of("..", "..", "shared", "data", "misp-warninglists");
+    if (!Files.isDirectory(shared)) {
+      shared = Path.of("..", "..", "..", "shared", "data", "misp-warninglists");
+    }
+    Assumptions.assumeTrue(
+        Files.isDirectory(shared),
+        "../shared/data/misp-warninglists is absent: skipping the real-warninglist check");
+    var h = harness(shared.toString());
+
+    send(h, indicator("indicator--dns", ObservableType.IPV4, "8.8.8.8").build());
+    send(
+        h,
+        indicator("indicator--lan", ObservableType.IPV4, "10.0.0.0/8")
+            .setMatchKind(MatchKind.CIDR)
+            .build());
+    send(h, indicator("indicator--c2", ObservableType.DOMAIN, "rail-update-7f3a.xyz").build());
+
+    assertThat(h.extractOutputValues()).extracting(u -> u.id).containsExactly("indicator--c2");
+    assertThat(h.getSideOutput(DeadLetters.TAG))
+        .extracting(r -> ((DeadLetter) r.getValue()).getReason())
+        .containsExactly("warninglist", "warninglist");
+  }
+
+  @Test
+  void invalidPatternsAreRejectedWithTheirColumn() throws Exception {
+    var h = harness("");
+    send(
+        h,
+        indicator("indicator--p", null, null)
+            .setMatchKind(MatchKind.PATTERN)
+            .setPattern("[ipv4-addr:value = '198.51.100.7'")
+            .build());
+    assertThat(deadReasons(h))
+        .singleElement()
+        .asString()
+        .contains("invalid-pattern")
+        .contains("column");
+  }
+}
