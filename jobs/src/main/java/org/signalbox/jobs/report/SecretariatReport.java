@@ -20,6 +20,7 @@ import org.signalbox.jobs.report.SvgChart.Bar;
 import org.signalbox.jobs.report.SvgChart.Series;
 import org.signalbox.jobs.trends.BoundedTrends;
 import org.signalbox.jobs.trends.TrendsOptions;
+import org.signalbox.schema.CampaignAlert;
 import org.signalbox.schema.Indicator;
 import org.signalbox.schema.Sector;
 import org.signalbox.schema.Sighting;
@@ -77,11 +78,24 @@ public final class SecretariatReport {
       Configuration conf,
       Path dir)
       throws Exception {
+    return write(sightings, indicators, List.of(), from, to, conf, dir);
+  }
+
+  /** With campaign alerts (raw member ids, as on the campaigns topic) for the campaign tables. */
+  public static Summary write(
+      List<Sighting> sightings,
+      List<Indicator> indicators,
+      List<CampaignAlert> campaigns,
+      LocalDate from,
+      LocalDate to,
+      Configuration conf,
+      Path dir)
+      throws Exception {
     checkRange(from, to);
     List<TrendRecord> trends =
-        sightings.isEmpty() && indicators.isEmpty()
+        sightings.isEmpty() && indicators.isEmpty() && campaigns.isEmpty()
             ? List.of()
-            : BoundedTrends.compute(sightings, indicators, conf).trends();
+            : BoundedTrends.compute(sightings, indicators, campaigns, conf).trends();
     return render(trends, from, to, conf.get(TrendsOptions.MIN_MEMBERS), dir);
   }
 
@@ -162,6 +176,9 @@ public final class SecretariatReport {
     final Map<String, Sum> sources = new LinkedHashMap<>();
     final Map<Sector, Map<String, Sum>> sectorActors = new EnumMap<>(Sector.class);
     final Map<Sector, Map<String, Sum>> sectorTechniques = new EnumMap<>(Sector.class);
+    final Map<String, Sum> campaignsOpened = new TreeMap<>();
+    final Map<String, Sum> campaignsEscalated = new TreeMap<>();
+    final Map<String, Sum> campaignKeys = new LinkedHashMap<>();
     final Map<String, Sum> memberVolume = new TreeMap<>();
     final Map<String, Sector> memberSector = new TreeMap<>();
     final Map<String, Long> memberPeak = new TreeMap<>();
@@ -231,6 +248,9 @@ public final class SecretariatReport {
               sectorParticipation.computeIfAbsent(s, x -> new TreeMap<>()).put(d, r);
             }
           }
+          case CAMPAIGNS_OPENED -> add(campaignsOpened, r);
+          case CAMPAIGNS_ESCALATED -> add(campaignsEscalated, r);
+          case CAMPAIGNS_BY_KEY -> add(campaignKeys, r);
           case MEMBER_VOLUME -> {
             add(memberVolume, r);
             memberSector.put(r.getDimension(), s);
@@ -304,6 +324,7 @@ public final class SecretariatReport {
       files.add(write(dir, "top-indicators.csv", sums("indicator", indicators)));
       files.add(write(dir, "observable-types.csv", sums("observable_type", types)));
       files.add(write(dir, "indicators-published.csv", sums("source", sources)));
+      files.add(write(dir, "top-campaigns.csv", sums("campaign_key", campaignKeys)));
       b =
           new StringBuilder(
               "week_starting,indicators_first_seen,median_hours,p90_hours,suppressed\n");
@@ -474,11 +495,12 @@ public final class SecretariatReport {
       ttfs(b);
       sectorTable(b);
       indicatorTable(b);
+      campaignTable(b);
       appendSources(b);
       memberTable(b);
       b.append(
           "<h2>Files</h2><p class=\"note\">The same figures as CSV: sightings-per-day.csv, top-actors.csv,"
-              + " top-techniques.csv, top-indicators.csv, observable-types.csv, indicators-published.csv,"
+              + " top-techniques.csv, top-indicators.csv, observable-types.csv, indicators-published.csv, top-campaigns.csv,"
               + " time-to-first-sighting.csv, participation.csv, member-volume.csv, daily-trends.csv (every"
               + " daily TrendRecord of the range).</p>");
       return b.append("</body></html>\n").toString();
@@ -715,6 +737,47 @@ public final class SecretariatReport {
             .append("</td></tr>");
       }
       b.append("</table>");
+    }
+
+    void campaignTable(StringBuilder b) {
+      if (campaignKeys.isEmpty() && campaignsOpened.isEmpty() && campaignsEscalated.isEmpty()) {
+        return;
+      }
+      b.append(
+          "<h2>Campaign alerts</h2><table id=\"campaign-kinds\"><tr><th>shared key</th>"
+              + "<th>alerts opened</th><th>escalations</th></tr>");
+      java.util.Set<String> kinds = new java.util.TreeSet<>(campaignsOpened.keySet());
+      kinds.addAll(campaignsEscalated.keySet());
+      for (String kind : kinds) {
+        Sum o = campaignsOpened.get(kind);
+        Sum e = campaignsEscalated.get(kind);
+        b.append("<tr><td>")
+            .append(Markup.html(kind.toLowerCase()))
+            .append("</td><td class=\"n\">")
+            .append(o == null ? "0" : o.days == 0 ? "suppressed" : SvgChart.fmt(o.value))
+            .append("</td><td class=\"n\">")
+            .append(e == null ? "0" : e.days == 0 ? "suppressed" : SvgChart.fmt(e.value))
+            .append("</td></tr>");
+      }
+      b.append("</table>");
+      var top = top(campaignKeys, TOP);
+      if (!top.isEmpty()) {
+        b.append(
+            "<table id=\"campaigns\"><tr><th>top campaign keys</th><th>alert revisions</th>"
+                + "<th>days published</th><th>days suppressed</th></tr>");
+        for (var e : top) {
+          b.append("<tr><td>")
+              .append(Markup.html(e.getKey()))
+              .append("</td><td class=\"n\">")
+              .append(SvgChart.fmt(e.getValue().value))
+              .append("</td><td class=\"n\">")
+              .append(e.getValue().days)
+              .append("</td><td class=\"n\">")
+              .append(e.getValue().suppressed)
+              .append("</td></tr>");
+        }
+        b.append("</table>");
+      }
     }
 
     void appendSources(StringBuilder b) {

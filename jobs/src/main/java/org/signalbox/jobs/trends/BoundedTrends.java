@@ -9,6 +9,7 @@ import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.util.CloseableIterator;
+import org.signalbox.schema.CampaignAlert;
 import org.signalbox.schema.Indicator;
 import org.signalbox.schema.Sighting;
 import org.signalbox.schema.TrendRecord;
@@ -26,6 +27,15 @@ public final class BoundedTrends {
 
   public static Result compute(
       List<Sighting> sightings, List<Indicator> indicators, Configuration conf) throws Exception {
+    return compute(sightings, indicators, List.of(), conf);
+  }
+
+  public static Result compute(
+      List<Sighting> sightings,
+      List<Indicator> indicators,
+      List<CampaignAlert> campaigns,
+      Configuration conf)
+      throws Exception {
     Configuration c = new Configuration(conf);
     c.set(PipelineOptions.GENERIC_TYPES, false);
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(c);
@@ -35,6 +45,9 @@ public final class BoundedTrends {
         TrendsPipeline.build(
             source(env, sightings, Sighting.class, "sightings"),
             source(env, indicators, Indicator.class, "indicators"),
+            campaigns == null || campaigns.isEmpty()
+                ? null
+                : source(env, campaigns, CampaignAlert.class, "campaign alerts"),
             c);
     CloseableIterator<TrendRecord> trends = out.trends().collectAsync();
     CloseableIterator<TrendFact> late = out.late().collectAsync();

@@ -15,13 +15,17 @@ import org.signalbox.connectors.kafka.RawRecord;
 import org.signalbox.connectors.kafka.RawRecordDeserializer;
 import org.signalbox.jobs.correlate.CorrelateOptions;
 import org.signalbox.jobs.correlate.DeadLetters;
+import org.signalbox.schema.CampaignAlert;
 import org.signalbox.schema.DeadLetter;
 import org.signalbox.schema.Indicator;
 import org.signalbox.schema.Sighting;
 import org.signalbox.schema.TrendRecord;
 import org.signalbox.schema.support.AvroCodec;
 
-/** Plugs the trends pipeline into Kafka: sightings and indicators in, trend records out. */
+/**
+ * Plugs the trends pipeline into Kafka: sightings, indicators and campaign alerts in, trend records
+ * out.
+ */
 public final class TrendsKafka {
   private TrendsKafka() {}
 
@@ -50,9 +54,18 @@ public final class TrendsKafka {
             .setDeserializer(new RawRecordDeserializer())
             .setProperty("commit.offsets.on.checkpoint", "false")
             .setProperty("client.id.prefix", "signalbox-trends-indicators");
+    KafkaSourceBuilder<RawRecord> campaigns =
+        KafkaSource.<RawRecord>builder()
+            .setBootstrapServers(bootstrap)
+            .setTopics(conf.get(TrendsOptions.CAMPAIGNS_TOPIC))
+            .setGroupId(conf.get(TrendsOptions.GROUP_ID) + "-campaigns")
+            .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
+            .setDeserializer(new RawRecordDeserializer())
+            .setProperty("client.id.prefix", "signalbox-trends-campaigns");
     if (bounded) {
       sightings.setBounded(OffsetsInitializer.latest());
       indicators.setBounded(OffsetsInitializer.latest());
+      campaigns.setBounded(OffsetsInitializer.latest());
     }
     SingleOutputStreamOperator<Sighting> decodedSightings =
         env.fromSource(sightings.build(), WatermarkStrategy.noWatermarks(), "sightings")
@@ -71,7 +84,16 @@ public final class TrendsKafka {
             .name("decode indicators")
             .uid("trends-decode-indicators");
 
-    TrendsPipeline.Outputs out = TrendsPipeline.build(decodedSightings, decodedIndicators, conf);
+    SingleOutputStreamOperator<CampaignAlert> decodedCampaigns =
+        env.fromSource(campaigns.build(), WatermarkStrategy.noWatermarks(), "campaign alerts")
+            .uid("trends-campaigns-source")
+            .process(
+                new AvroDecoder<>(AvroCodec::campaignAlert, CampaignAlert.class, "trends-decode"))
+            .name("decode campaign alerts")
+            .uid("trends-decode-campaigns");
+
+    TrendsPipeline.Outputs out =
+        TrendsPipeline.build(decodedSightings, decodedIndicators, decodedCampaigns, conf);
 
     out.trends()
         .sinkTo(
@@ -88,7 +110,9 @@ public final class TrendsKafka {
         .uid("trends-sink");
     decodedSightings
         .getSideOutput(DeadLetters.TAG)
-        .union(decodedIndicators.getSideOutput(DeadLetters.TAG))
+        .union(
+            decodedIndicators.getSideOutput(DeadLetters.TAG),
+            decodedCampaigns.getSideOutput(DeadLetters.TAG))
         .sinkTo(
             KafkaSink.<DeadLetter>builder()
                 .setBootstrapServers(bootstrap)

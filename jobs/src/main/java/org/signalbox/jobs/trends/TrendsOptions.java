@@ -46,6 +46,13 @@ public final class TrendsOptions {
           .defaultValue("indicators")
           .withDescription("Topic of the indicators (publication times and sources).");
 
+  public static final ConfigOption<String> CAMPAIGNS_TOPIC =
+      ConfigOptions.key("trends.campaigns-topic")
+          .stringType()
+          .defaultValue("campaign-alerts")
+          .withDescription(
+              "Topic of the campaign alerts (raw member ids), for campaigns opened and escalated.");
+
   public static final ConfigOption<String> TRENDS_TOPIC =
       ConfigOptions.key("trends.trends-topic")
           .stringType()
@@ -72,6 +79,7 @@ public final class TrendsOptions {
           INDICATOR_RETENTION,
           SIGHTINGS_TOPIC,
           INDICATORS_TOPIC,
+          CAMPAIGNS_TOPIC,
           TRENDS_TOPIC,
           DEAD_LETTER_TOPIC,
           GROUP_ID);

@@ -6,6 +6,7 @@ import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.configuration.ReadableConfig;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.signalbox.schema.CampaignAlert;
 import org.signalbox.schema.Indicator;
 import org.signalbox.schema.Sighting;
 import org.signalbox.schema.TrendRecord;
@@ -36,6 +37,18 @@ public final class TrendsPipeline {
    */
   public static Outputs build(
       DataStream<Sighting> sightings, DataStream<Indicator> indicators, ReadableConfig conf) {
+    return build(sightings, indicators, null, conf);
+  }
+
+  /**
+   * @param campaigns campaign alert revisions from the campaigns topic (raw member ids); may be
+   *     null, then there are no campaign figures
+   */
+  public static Outputs build(
+      DataStream<Sighting> sightings,
+      DataStream<Indicator> indicators,
+      DataStream<CampaignAlert> campaigns,
+      ReadableConfig conf) {
     Duration disorder = conf.get(TrendsOptions.OUT_OF_ORDERNESS);
     DataStream<Sighting> timedSightings =
         sightings
@@ -70,9 +83,23 @@ public final class TrendsPipeline {
             .name("first publication and sighting")
             .uid("indicator-firsts");
 
+    DataStream<TrendFact> facts = sightingFacts.union(indicatorFacts);
+    if (campaigns != null) {
+      facts =
+          facts.union(
+              campaigns
+                  .assignTimestampsAndWatermarks(
+                      WatermarkStrategy.<CampaignAlert>forBoundedOutOfOrderness(disorder)
+                          .withTimestampAssigner((a, ts) -> a.getLastSeen().toEpochMilli())
+                          .withIdleness(Duration.ofMinutes(1)))
+                  .name("campaign alert times")
+                  .uid("trends-campaign-times")
+                  .flatMap(new CampaignFacts())
+                  .name("campaign facts")
+                  .uid("campaign-facts"));
+    }
     SingleOutputStreamOperator<TrendRecord> trends =
-        sightingFacts
-            .union(indicatorFacts)
+        facts
             .keyBy(TrendFact::figureKey, Types.STRING)
             .process(new TrendWindow(conf.get(TrendsOptions.MIN_MEMBERS)))
             .name("trend windows")

@@ -86,7 +86,7 @@ class SecretariatReportITCase {
         .first()
         .isEqualTo("actor,sightings,days_published,days_suppressed,tlp");
     assertThat(Files.readString(dir.resolve("top-actors.csv"))).contains("RAILFOX,", "SKYLARK,");
-    assertThat(summary.csvFiles()).hasSize(10).allSatisfy(p -> assertThat(p).exists());
+    assertThat(summary.csvFiles()).hasSize(11).allSatisfy(p -> assertThat(p).exists());
   }
 
   @Test
@@ -182,5 +182,43 @@ class SecretariatReportITCase {
                     "--sightings",
                     file.toString()))
         .isEqualTo(2);
+  }
+
+  @Test
+  void campaignAlertsMakeTheCampaignTables() throws Exception {
+    java.time.Instant t = java.time.Instant.parse("2026-11-10T12:00:00Z");
+    List<org.signalbox.schema.CampaignAlert> alerts = new ArrayList<>();
+    for (int revision = 1; revision <= 3; revision++) {
+      alerts.add(
+          org.signalbox.schema.CampaignAlert.newBuilder()
+              .setAlertId("c-1")
+              .setRevision(revision)
+              .setKeyKind(org.signalbox.schema.CampaignKeyKind.ACTOR)
+              .setKeyValue("skylark")
+              .setEpisodeStart(t)
+              .setFirstSeen(t)
+              .setLastSeen(t.plusSeconds(600L * revision))
+              .setMemberCount(3)
+              .setSectorCount(2)
+              .setSectors(
+                  List.of(org.signalbox.schema.Sector.RAIL, org.signalbox.schema.Sector.AVIATION))
+              .setMembers(List.of("m-rail-01", "m-rail-02", "m-air-01"))
+              .setIndicatorIds(List.of("indicator--x"))
+              .setMaxConfidence(80)
+              .setSeverity(55)
+              .setTlp(org.signalbox.schema.Tlp.GREEN)
+              .build());
+    }
+    SecretariatReport.Summary summary =
+        SecretariatReport.write(
+            ReportData.november(), List.of(), alerts, FROM, TO, new Configuration(), dir);
+    String html = Files.readString(summary.index());
+    assertThat(html)
+        .contains(
+            "<h2>Campaign alerts</h2>",
+            "<td>actor</td><td class=\"n\">1</td><td class=\"n\">2</td>");
+    assertThat(html).contains("<td>ACTOR:skylark</td><td class=\"n\">3</td>");
+    assertThat(Files.readString(dir.resolve("top-campaigns.csv")))
+        .contains("ACTOR:skylark,3,1,0,TLP:GREEN");
   }
 }

@@ -19,9 +19,12 @@ import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.flink.util.CloseableIterator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.signalbox.schema.CampaignAlert;
+import org.signalbox.schema.CampaignKeyKind;
 import org.signalbox.schema.Indicator;
 import org.signalbox.schema.Sector;
 import org.signalbox.schema.Sighting;
+import org.signalbox.schema.Tlp;
 import org.signalbox.schema.TrendMetric;
 import org.signalbox.schema.TrendPeriod;
 import org.signalbox.schema.TrendRecord;
@@ -183,5 +186,61 @@ class TrendsPipelineITCase {
               assertThat(r.getMedianMillis()).isEqualTo(Duration.ofHours(11).toMillis());
             });
     assertThat(trends).noneMatch(r -> r.getMetric() == TrendMetric.INDICATORS_PUBLISHED);
+  }
+
+  static CampaignAlert alert(String id, int revision, List<String> members, Instant at) {
+    return CampaignAlert.newBuilder()
+        .setAlertId(id)
+        .setRevision(revision)
+        .setKeyKind(CampaignKeyKind.ACTOR)
+        .setKeyValue("railfox")
+        .setEpisodeStart(DAY1)
+        .setFirstSeen(DAY1)
+        .setLastSeen(at)
+        .setMemberCount(members.size())
+        .setSectorCount(1)
+        .setSectors(List.of(Sector.RAIL))
+        .setMembers(members)
+        .setIndicatorIds(List.of("indicator--a"))
+        .setMaxConfidence(80)
+        .setSeverity(60)
+        .setTlp(Tlp.AMBER)
+        .build();
+  }
+
+  @Test
+  void campaignAlertsCountAsOpenedAndEscalatedForAllSectors() throws Exception {
+    List<CampaignAlert> alerts =
+        List.of(
+            alert("c-1", 1, List.of("m-rail-1", "m-rail-2", "m-rail-3"), DAY1.plusSeconds(3600)),
+            alert(
+                "c-1",
+                2,
+                List.of("m-rail-1", "m-rail-2", "m-rail-3", "m-air-1"),
+                DAY1.plusSeconds(7200)),
+            // A shared copy with counts withheld has no members: it stays below k.
+            alert("c-2", 1, List.of(), DAY1.plusSeconds(3600)));
+    List<TrendRecord> trends =
+        BoundedTrends.compute(sightings(), List.of(), alerts, new Configuration()).trends();
+
+    assertThat(find(trends, DAY1, null, TrendMetric.CAMPAIGNS_OPENED, "ACTOR"))
+        .hasValueSatisfying(
+            r -> {
+              // c-1 (3 members) and c-2 (no members): 2 alerts opened by 3 distinct members.
+              assertThat(r.getValue()).isEqualTo(2L);
+              assertThat(r.getMembers()).isEqualTo(3);
+              assertThat(r.getTlp()).isEqualTo(Tlp.AMBER);
+            });
+    assertThat(find(trends, DAY1, null, TrendMetric.CAMPAIGNS_ESCALATED, "ACTOR"))
+        .hasValueSatisfying(r -> assertThat(r.getValue()).isEqualTo(1L));
+    assertThat(find(trends, DAY1, null, TrendMetric.CAMPAIGNS_BY_KEY, "ACTOR:railfox"))
+        .hasValueSatisfying(
+            r -> {
+              assertThat(r.getValue()).isEqualTo(3L);
+              assertThat(r.getMembers()).isEqualTo(4);
+            });
+    assertThat(trends)
+        .filteredOn(r -> r.getMetric().name().startsWith("CAMPAIGNS"))
+        .allSatisfy(r -> assertThat(r.getSector()).isNull());
   }
 }
