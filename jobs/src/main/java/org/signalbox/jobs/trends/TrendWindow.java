@@ -14,9 +14,12 @@ import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
+import org.signalbox.jobs.metrics.CorrelateMetrics;
+import org.signalbox.jobs.metrics.TrendsMetrics;
 import org.signalbox.schema.TrendMetric;
 import org.signalbox.schema.TrendRecord;
 import org.signalbox.schema.support.Tlps;
@@ -45,6 +48,7 @@ public final class TrendWindow extends KeyedProcessFunction<String, TrendFact, T
   private transient ListState<Long> latencies;
   private transient Counter late;
   private transient Counter suppressedFigures;
+  private transient Counter figuresOut;
 
   public TrendWindow(int minMembers) {
     if (minMembers < 1) {
@@ -63,8 +67,10 @@ public final class TrendWindow extends KeyedProcessFunction<String, TrendFact, T
             .getMapState(new MapStateDescriptor<>("members", Types.STRING, Types.BOOLEAN));
     latencies =
         getRuntimeContext().getListState(new ListStateDescriptor<>("latencies", Types.LONG));
-    late = getRuntimeContext().getMetricGroup().counter("lateTrendFacts");
-    suppressedFigures = getRuntimeContext().getMetricGroup().counter("suppressedTrendFigures");
+    MetricGroup group = getRuntimeContext().getMetricGroup().addGroup(CorrelateMetrics.GROUP);
+    late = group.counter(TrendsMetrics.TREND_FACTS_LATE);
+    suppressedFigures = group.counter(TrendsMetrics.TREND_FIGURES_SUPPRESSED);
+    figuresOut = group.counter(TrendsMetrics.TREND_FIGURES_OUT);
   }
 
   @Override
@@ -143,6 +149,7 @@ public final class TrendWindow extends KeyedProcessFunction<String, TrendFact, T
       }
     }
     out.collect(r.build());
+    figuresOut.inc();
     total.clear();
     members.clear();
     latencies.clear();
