@@ -23,7 +23,9 @@ import picocli.CommandLine.Command;
       IndicatorsCommand.class,
       CryptoPanCommand.class,
       SanitizeCommand.class,
-      GatewayCommand.class
+      GatewayCommand.class,
+      TrendsCommand.class,
+      ReportCommand.class
     })
 public final class SignalboxCommand implements Runnable {
 

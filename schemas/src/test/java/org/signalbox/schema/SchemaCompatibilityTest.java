@@ -28,7 +28,8 @@ class SchemaCompatibilityTest {
             Indicator.getClassSchema(),
             Sighting.getClassSchema(),
             DeadLetter.getClassSchema(),
-            CampaignAlert.getClassSchema())
+            CampaignAlert.getClassSchema(),
+            TrendRecord.getClassSchema())
         .flatMap(
             current -> {
               List<Schema> history = AvroCodec.history(current.getName());

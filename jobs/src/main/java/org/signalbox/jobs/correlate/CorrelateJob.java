@@ -35,7 +35,7 @@ public final class CorrelateJob {
   }
 
   /** {@code --key value} pairs, the form {@code flink run} passes program arguments in. */
-  static Map<String, String> parseArgs(String[] args) {
+  public static Map<String, String> parseArgs(String[] args) {
     Map<String, String> out = new HashMap<>();
     for (int i = 0; i < args.length; i++) {
       if (!args[i].startsWith("--") || i + 1 >= args.length) {

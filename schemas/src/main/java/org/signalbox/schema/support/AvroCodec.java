@@ -17,6 +17,7 @@ import org.signalbox.schema.DeadLetter;
 import org.signalbox.schema.Indicator;
 import org.signalbox.schema.Sighting;
 import org.signalbox.schema.TelemetryEvent;
+import org.signalbox.schema.TrendRecord;
 
 /**
  * Wire format of every Signalbox topic: Avro single-object encoding (two marker bytes, the 8-byte
@@ -73,6 +74,10 @@ public final class AvroCodec<T extends SpecificRecordBase> {
 
   public static AvroCodec<DeadLetter> deadLetter() {
     return new AvroCodec<>(DeadLetter.class, DeadLetter.getClassSchema(), "DeadLetter");
+  }
+
+  public static AvroCodec<TrendRecord> trendRecord() {
+    return new AvroCodec<>(TrendRecord.class, TrendRecord.getClassSchema(), "TrendRecord");
   }
 
   public Class<T> type() {

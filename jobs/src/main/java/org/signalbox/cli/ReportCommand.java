@@ -1,0 +1,139 @@
+package org.signalbox.cli;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.apache.flink.configuration.Configuration;
+import org.signalbox.jobs.report.SecretariatReport;
+import org.signalbox.jobs.report.SightingLines;
+import org.signalbox.jobs.report.TrendsTopic;
+import org.signalbox.jobs.trends.TrendsOptions;
+import org.signalbox.schema.TrendRecord;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(
+    name = "report",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Writes the secretariat's trend report for a range of UTC days: DIR/index.html (one"
+          + " self-contained page with charts, readable offline) and the same figures as CSV files.",
+      "",
+      "From --sightings, the figures are computed with the trends pipeline in batch mode (so the"
+          + " report works on `signalbox match` output); from --kafka, the daily TrendRecords of the"
+          + " trends job are read from the trends topic.",
+      "Figures from fewer than --min-members distinct members are suppressed. A range without data"
+          + " gives an empty report that says so."
+    })
+final class ReportCommand implements Callable<Integer> {
+
+  @Option(
+      names = "--from",
+      required = true,
+      paramLabel = "DATE",
+      description = "First day (YYYY-MM-DD, UTC).")
+  LocalDate from;
+
+  @Option(
+      names = "--to",
+      required = true,
+      paramLabel = "DATE",
+      description = "Last day, included (YYYY-MM-DD, UTC).")
+  LocalDate to;
+
+  @Option(
+      names = "--out",
+      required = true,
+      paramLabel = "DIR",
+      description = "Directory to write index.html and the CSV files to.")
+  Path out;
+
+  @ArgGroup(exclusive = true, multiplicity = "1")
+  Input input;
+
+  static final class Input {
+    @Option(
+        names = "--sightings",
+        paramLabel = "FILE",
+        description = "Sightings JSON lines (the output of `signalbox match`).")
+    Path sightings;
+
+    @Option(
+        names = "--kafka",
+        paramLabel = "BOOTSTRAP",
+        description = "Kafka bootstrap servers; reads the trends topic.")
+    String kafka;
+  }
+
+  @Option(
+      names = "--topic",
+      defaultValue = "trends",
+      description = "Trends topic, with --kafka (default: ${DEFAULT-VALUE}).")
+  String topic;
+
+  @Option(
+      names = "--min-members",
+      defaultValue = "3",
+      description =
+          "k: figures from fewer distinct members are suppressed; with --sightings (default: ${DEFAULT-VALUE}).")
+  int minMembers;
+
+  @Option(
+      names = "--timeout",
+      defaultValue = "60s",
+      converter = DurationConverter.class,
+      description = "How long to wait for Kafka, with --kafka (default: ${DEFAULT-VALUE}).")
+  Duration timeout;
+
+  @Override
+  public Integer call() throws Exception {
+    if (to.isBefore(from)) {
+      System.err.println("error: --to " + to + " is before --from " + from);
+      return 2;
+    }
+    if (minMembers < 1) {
+      System.err.println("error: --min-members must be at least 1");
+      return 2;
+    }
+    SecretariatReport.Summary summary;
+    if (input.sightings != null) {
+      if (!Files.isReadable(input.sightings)) {
+        System.err.println(
+            "error: cannot read " + input.sightings + " (check the path and permissions)");
+        return 2;
+      }
+      SightingLines.Result read = SightingLines.read(input.sightings, System.err);
+      Configuration conf = new Configuration();
+      conf.set(TrendsOptions.MIN_MEMBERS, minMembers);
+      summary = SecretariatReport.write(read.sightings(), List.of(), from, to, conf, out);
+      System.err.printf(
+          "%d sightings read; %d unreadable lines%n", read.sightings().size(), read.badLines());
+    } else {
+      TrendsTopic.Result read =
+          TrendsTopic.read(
+              input.kafka,
+              topic,
+              from.atStartOfDay(ZoneOffset.UTC).toInstant(),
+              to.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant(),
+              timeout,
+              System.err);
+      int k = read.trends().stream().mapToInt(TrendRecord::getMinMembers).max().orElse(minMembers);
+      summary = SecretariatReport.render(read.trends(), from, to, k, out);
+      System.err.printf(
+          "%d trend records read; %d undecodable%n", read.trends().size(), read.badRecords());
+    }
+    System.err.printf(
+        "%s: %s; %d sightings in published figures, %d suppressed figures, %d CSV files%n",
+        summary.index(),
+        summary.empty() ? "no sightings between " + from + " and " + to : "report written",
+        summary.sightings(),
+        summary.suppressedFigures(),
+        summary.csvFiles().size());
+    return 0;
+  }
+}

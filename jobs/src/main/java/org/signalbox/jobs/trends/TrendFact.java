@@ -1,0 +1,69 @@
+package org.signalbox.jobs.trends;
+
+import org.signalbox.schema.Sector;
+import org.signalbox.schema.Tlp;
+import org.signalbox.schema.TrendMetric;
+import org.signalbox.schema.TrendPeriod;
+
+/**
+ * One contribution to one window's figure, already assigned to its window: a sighting becomes
+ * several facts (per period, per sector and for all sectors, per breakdown). A Flink POJO.
+ */
+public class TrendFact {
+  public TrendPeriod period;
+  public long windowStart;
+  public long windowEnd;
+
+  /** Null for all sectors together. */
+  public Sector sector;
+
+  public TrendMetric metric;
+  public String dimension;
+
+  /** Member behind the fact, for the distinct-member count; null when not member-based. */
+  public String member;
+
+  public long count;
+
+  /** Time from publication to first sighting, TIME_TO_FIRST_SIGHTING only; otherwise -1. */
+  public long latencyMillis = -1;
+
+  public Tlp tlp;
+
+  public TrendFact() {}
+
+  static TrendFact of(
+      TrendPeriod period,
+      long time,
+      Sector sector,
+      TrendMetric metric,
+      String dimension,
+      String member,
+      long count,
+      Tlp tlp) {
+    TrendFact f = new TrendFact();
+    f.period = period;
+    f.windowStart = TrendWindows.start(period, time);
+    f.windowEnd = TrendWindows.end(period, time);
+    f.sector = sector;
+    f.metric = metric;
+    f.dimension = dimension == null ? "" : dimension;
+    f.member = member;
+    f.count = count;
+    f.tlp = tlp;
+    return f;
+  }
+
+  /** The figure this fact belongs to: one key per window, sector, metric and dimension. */
+  public String figureKey() {
+    return period
+        + "|"
+        + windowStart
+        + "|"
+        + (sector == null ? "*" : sector.name())
+        + "|"
+        + metric
+        + "|"
+        + dimension;
+  }
+}

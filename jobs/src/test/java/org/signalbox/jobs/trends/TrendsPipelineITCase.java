@@ -1,0 +1,246 @@
+package org.signalbox.jobs.trends;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.signalbox.jobs.trends.TrendFixtures.DAY1;
+import static org.signalbox.jobs.trends.TrendFixtures.indicator;
+import static org.signalbox.jobs.trends.TrendFixtures.sighting;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.flink.util.CloseableIterator;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.signalbox.schema.CampaignAlert;
+import org.signalbox.schema.CampaignKeyKind;
+import org.signalbox.schema.Indicator;
+import org.signalbox.schema.Sector;
+import org.signalbox.schema.Sighting;
+import org.signalbox.schema.Tlp;
+import org.signalbox.schema.TrendMetric;
+import org.signalbox.schema.TrendPeriod;
+import org.signalbox.schema.TrendRecord;
+
+/**
+ * The trends pipeline on a MiniCluster, once as a streaming job (watermarks close the windows) and
+ * once in batch mode (as the report runs it): both must give the same figures.
+ */
+class TrendsPipelineITCase {
+
+  @RegisterExtension
+  static final MiniClusterExtension FLINK =
+      new MiniClusterExtension(
+          new MiniClusterResourceConfiguration.Builder()
+              .setNumberTaskManagers(1)
+              .setNumberSlotsPerTaskManager(2)
+              .build());
+
+  static final Instant PUBLISHED = DAY1.minus(Duration.ofHours(10));
+
+  static List<Sighting> sightings() {
+    List<Sighting> s = new ArrayList<>();
+    // Three rail members see indicator A on day 1, the first after 12 hours (10 before midnight).
+    s.add(sighting("indicator--a", "m-rail-1", Sector.RAIL, DAY1.plusSeconds(7200), PUBLISHED));
+    s.add(sighting("indicator--a", "m-rail-2", Sector.RAIL, DAY1.plusSeconds(9000), PUBLISHED));
+    s.add(sighting("indicator--a", "m-rail-3", Sector.RAIL, DAY1.plusSeconds(3600), PUBLISHED));
+    // One aviation member: its sector figure must not be published.
+    s.add(sighting("indicator--a", "m-air-1", Sector.AVIATION, DAY1.plusSeconds(5000), PUBLISHED));
+    // Day 2: indicator B seen by two members only.
+    Instant day2 = DAY1.plus(Duration.ofDays(1));
+    s.add(sighting("indicator--b", "m-rail-1", Sector.RAIL, day2.plusSeconds(60), PUBLISHED));
+    s.add(sighting("indicator--b", "m-rail-2", Sector.RAIL, day2.plusSeconds(90), PUBLISHED));
+    return s;
+  }
+
+  static List<Indicator> indicators() {
+    return List.of(
+        indicator("indicator--a", PUBLISHED, "isac"),
+        indicator("indicator--b", PUBLISHED, "isac"),
+        indicator("indicator--c", PUBLISHED, "cert-transport"));
+  }
+
+  static Optional<TrendRecord> find(
+      List<TrendRecord> all, Instant day, Sector sector, TrendMetric metric, String dimension) {
+    return all.stream()
+        .filter(
+            r ->
+                r.getPeriod() == TrendPeriod.DAY
+                    && r.getWindowStart().equals(day)
+                    && r.getSector() == sector
+                    && r.getMetric() == metric
+                    && r.getDimension().equals(dimension))
+        .findFirst();
+  }
+
+  void assertFigures(List<TrendRecord> trends) {
+    Instant day2 = DAY1.plus(Duration.ofDays(1));
+    assertThat(find(trends, DAY1, Sector.RAIL, TrendMetric.SIGHTINGS, ""))
+        .hasValueSatisfying(
+            r -> {
+              assertThat(r.getSuppressed()).isFalse();
+              assertThat(r.getValue()).isEqualTo(3L);
+              assertThat(r.getMembers()).isEqualTo(3);
+            });
+    assertThat(find(trends, DAY1, Sector.AVIATION, TrendMetric.SIGHTINGS, ""))
+        .hasValueSatisfying(
+            r -> {
+              assertThat(r.getSuppressed()).isTrue();
+              assertThat(r.getValue()).isNull();
+            });
+    assertThat(find(trends, DAY1, null, TrendMetric.SIGHTINGS, ""))
+        .hasValueSatisfying(r -> assertThat(r.getValue()).isEqualTo(4L));
+    assertThat(find(trends, DAY1, null, TrendMetric.SIGHTINGS_BY_ACTOR, "RAILFOX"))
+        .hasValueSatisfying(r -> assertThat(r.getValue()).isEqualTo(4L));
+    assertThat(find(trends, DAY1, null, TrendMetric.SIGHTINGS_BY_TECHNIQUE, "T1071.004"))
+        .hasValueSatisfying(r -> assertThat(r.getValue()).isEqualTo(4L));
+    assertThat(find(trends, DAY1, null, TrendMetric.SIGHTINGS_BY_TYPE, "DOMAIN"))
+        .hasValueSatisfying(r -> assertThat(r.getValue()).isEqualTo(4L));
+    assertThat(find(trends, DAY1, null, TrendMetric.PARTICIPATION, SightingFacts.TELEMETRY))
+        .hasValueSatisfying(r -> assertThat(r.getValue()).isEqualTo(4L));
+    assertThat(find(trends, DAY1, Sector.AVIATION, TrendMetric.MEMBER_VOLUME, "m-air-1"))
+        .hasValueSatisfying(r -> assertThat(r.getValue()).isEqualTo(1L));
+    // Day 2 has two members only: every member-based figure is suppressed, even for all sectors.
+    assertThat(trends)
+        .filteredOn(
+            r ->
+                r.getWindowStart().equals(day2)
+                    && r.getPeriod() == TrendPeriod.DAY
+                    && r.getMetric() != TrendMetric.MEMBER_VOLUME)
+        .isNotEmpty()
+        .allSatisfy(r -> assertThat(r.getSuppressed()).isTrue());
+    // Hours 01 and 02 of day 1 and 00 of day 2 hold two members each: all suppressed.
+    assertThat(trends)
+        .filteredOn(
+            r ->
+                r.getPeriod() == TrendPeriod.HOUR
+                    && r.getMetric() == TrendMetric.SIGHTINGS
+                    && r.getSector() == null)
+        .hasSize(3)
+        .allSatisfy(r -> assertThat(r.getSuppressed()).isTrue());
+    // Indicator A was first seen by m-rail-3 at 01:00, 11 hours after publication; that one
+    // member is below k, so the day-1 all-sector figure is suppressed.
+    assertThat(find(trends, DAY1, null, TrendMetric.TIME_TO_FIRST_SIGHTING, ""))
+        .hasValueSatisfying(r -> assertThat(r.getSuppressed()).isTrue());
+    assertThat(
+            find(
+                trends,
+                DAY1.minus(Duration.ofDays(1)),
+                null,
+                TrendMetric.INDICATORS_PUBLISHED,
+                "isac"))
+        .hasValueSatisfying(
+            r -> {
+              assertThat(r.getSuppressed()).isFalse();
+              assertThat(r.getValue()).isEqualTo(2L);
+            });
+  }
+
+  @Test
+  void batchRunGivesTheFigures() throws Exception {
+    BoundedTrends.Result result =
+        BoundedTrends.compute(sightings(), indicators(), new Configuration());
+    assertFigures(result.trends());
+    assertThat(result.lateFacts()).isZero();
+  }
+
+  @Test
+  void streamingRunGivesTheSameFigures() throws Exception {
+    Configuration conf = new Configuration();
+    conf.set(PipelineOptions.GENERIC_TYPES, false);
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+    env.setParallelism(2);
+    TrendsPipeline.Outputs out =
+        TrendsPipeline.build(
+            env.fromData(sightings(), TypeInformation.of(Sighting.class)),
+            env.fromData(indicators(), TypeInformation.of(Indicator.class)),
+            conf);
+    CloseableIterator<TrendRecord> it = out.trends().collectAsync();
+    env.execute("trends streaming test");
+    List<TrendRecord> trends = new ArrayList<>();
+    it.forEachRemaining(trends::add);
+    assertFigures(trends);
+
+    List<TrendRecord> batch =
+        BoundedTrends.compute(sightings(), indicators(), new Configuration()).trends();
+    assertThat(trends).containsExactlyInAnyOrderElementsOf(batch);
+  }
+
+  @Test
+  void withMinMembersOneNothingIsSuppressedAndTimeToFirstSightingIsExact() throws Exception {
+    Configuration conf = new Configuration();
+    conf.set(TrendsOptions.MIN_MEMBERS, 1);
+    List<TrendRecord> trends = BoundedTrends.compute(sightings(), List.of(), conf).trends();
+    assertThat(trends).noneMatch(TrendRecord::getSuppressed);
+    assertThat(find(trends, DAY1, null, TrendMetric.TIME_TO_FIRST_SIGHTING, ""))
+        .hasValueSatisfying(
+            r -> {
+              assertThat(r.getValue()).isEqualTo(1L);
+              assertThat(r.getMedianMillis()).isEqualTo(Duration.ofHours(11).toMillis());
+            });
+    assertThat(trends).noneMatch(r -> r.getMetric() == TrendMetric.INDICATORS_PUBLISHED);
+  }
+
+  static CampaignAlert alert(String id, int revision, List<String> members, Instant at) {
+    return CampaignAlert.newBuilder()
+        .setAlertId(id)
+        .setRevision(revision)
+        .setKeyKind(CampaignKeyKind.ACTOR)
+        .setKeyValue("railfox")
+        .setEpisodeStart(DAY1)
+        .setFirstSeen(DAY1)
+        .setLastSeen(at)
+        .setMemberCount(members.size())
+        .setSectorCount(1)
+        .setSectors(List.of(Sector.RAIL))
+        .setMembers(members)
+        .setIndicatorIds(List.of("indicator--a"))
+        .setMaxConfidence(80)
+        .setSeverity(60)
+        .setTlp(Tlp.AMBER)
+        .build();
+  }
+
+  @Test
+  void campaignAlertsCountAsOpenedAndEscalatedForAllSectors() throws Exception {
+    List<CampaignAlert> alerts =
+        List.of(
+            alert("c-1", 1, List.of("m-rail-1", "m-rail-2", "m-rail-3"), DAY1.plusSeconds(3600)),
+            alert(
+                "c-1",
+                2,
+                List.of("m-rail-1", "m-rail-2", "m-rail-3", "m-air-1"),
+                DAY1.plusSeconds(7200)),
+            // A shared copy with counts withheld has no members: it stays below k.
+            alert("c-2", 1, List.of(), DAY1.plusSeconds(3600)));
+    List<TrendRecord> trends =
+        BoundedTrends.compute(sightings(), List.of(), alerts, new Configuration()).trends();
+
+    assertThat(find(trends, DAY1, null, TrendMetric.CAMPAIGNS_OPENED, "ACTOR"))
+        .hasValueSatisfying(
+            r -> {
+              // c-1 (3 members) and c-2 (no members): 2 alerts opened by 3 distinct members.
+              assertThat(r.getValue()).isEqualTo(2L);
+              assertThat(r.getMembers()).isEqualTo(3);
+              assertThat(r.getTlp()).isEqualTo(Tlp.AMBER);
+            });
+    assertThat(find(trends, DAY1, null, TrendMetric.CAMPAIGNS_ESCALATED, "ACTOR"))
+        .hasValueSatisfying(r -> assertThat(r.getValue()).isEqualTo(1L));
+    assertThat(find(trends, DAY1, null, TrendMetric.CAMPAIGNS_BY_KEY, "ACTOR:railfox"))
+        .hasValueSatisfying(
+            r -> {
+              assertThat(r.getValue()).isEqualTo(3L);
+              assertThat(r.getMembers()).isEqualTo(4);
+            });
+    assertThat(trends)
+        .filteredOn(r -> r.getMetric().name().startsWith("CAMPAIGNS"))
+        .allSatisfy(r -> assertThat(r.getSector()).isNull());
+  }
+}
