@@ -30,6 +30,8 @@ class E2eHarnessITCase {
     long correlateExact = bySystem.get("correlate").exactSightings();
     assertThat(correlateExact).isPositive();
     assertThat(bySystem.get("kafka-streams").exactSightings()).isEqualTo(correlateExact);
+    // The SQL join's output is an upsert changelog: counted by key, tombstones removed.
+    assertThat(bySystem.get("flink-sql").exactSightings()).isEqualTo(correlateExact);
     // Correlate also matches CIDR and domain-suffix indicators: everything planted is due.
     assertThat(bySystem.get("correlate").allSightings()).isEqualTo(outcome.plantedSightingsDue());
   }
