@@ -5,7 +5,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.Runner;
@@ -103,6 +105,13 @@ public final class BenchCommand implements Callable<Integer> {
   Double latencyRate;
 
   @Option(
+      names = "--latency-flink-option",
+      description =
+          "KEY=VALUE Flink option for the latency run's job only, e.g."
+              + " execution.buffer-timeout=10ms (repeatable; experiments, not the suite).")
+  Map<String, String> latencyFlinkOptions = new LinkedHashMap<>();
+
+  @Option(
       names = "--footprint-indicators",
       description =
           "Entries of the HashMap stand-in whose heap per indicator is measured (default: 1M;"
@@ -140,7 +149,10 @@ public final class BenchCommand implements Callable<Integer> {
       if (!skipLatency) {
         int measure = latencySeconds != null ? latencySeconds : suite == Suite.quick ? 30 : 120;
         harness.withLatency(
-            Duration.ofSeconds(latencyWarmupSeconds), Duration.ofSeconds(measure), latencyRate);
+            Duration.ofSeconds(latencyWarmupSeconds),
+            Duration.ofSeconds(measure),
+            latencyRate,
+            latencyFlinkOptions);
       }
       e2e = harness.run();
     }

@@ -52,6 +52,7 @@ public final class E2eHarness {
   private Duration latencyWarmup;
   private Duration latencyMeasure;
   private Double latencyRate;
+  private Map<String, String> latencyFlinkOptions = Map.of();
 
   public E2eHarness(E2eSettings settings, PrintStream log) {
     this.settings = settings;
@@ -64,6 +65,13 @@ public final class E2eHarness {
    * @param rate events per second to offer; null for half of correlate's measured throughput
    */
   public E2eHarness withLatency(Duration warmup, Duration measure, Double rate) {
+    return withLatency(warmup, measure, rate, Map.of());
+  }
+
+  /** As above, with Flink options for the latency run's job only (experiments). */
+  public E2eHarness withLatency(
+      Duration warmup, Duration measure, Double rate, Map<String, String> flinkOptions) {
+    this.latencyFlinkOptions = Map.copyOf(flinkOptions);
     this.latencyWarmup = warmup;
     this.latencyMeasure = measure;
     this.latencyRate = rate;
@@ -136,7 +144,15 @@ public final class E2eHarness {
           log.printf("  latency run: correlate unbounded at %,.0f events/s ...%n", rate);
           latency =
               LatencyRun.run(
-                  bootstrap, data, settings, rate, latencyWarmup, latencyMeasure, work, log);
+                  bootstrap,
+                  data,
+                  settings,
+                  rate,
+                  latencyWarmup,
+                  latencyMeasure,
+                  work,
+                  latencyFlinkOptions,
+                  log);
           log.println("    " + LatencyRun.describe(latency));
         }
       }
