@@ -1,5 +1,6 @@
 package org.signalbox.benchmarks.e2e;
 
+import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -7,16 +8,23 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Stream;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.runtime.checkpoint.Checkpoints;
+import org.apache.flink.runtime.checkpoint.OperatorState;
+import org.apache.flink.runtime.checkpoint.metadata.CheckpointMetadata;
+import org.apache.flink.runtime.jobgraph.OperatorID;
+import org.apache.flink.shaded.guava33.com.google.common.hash.Hashing;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -68,7 +76,8 @@ public final class LatencyRun {
       long p999Millis,
       long maxMillis,
       long checkpointBytes,
-      long liveIndicators) {
+      long liveIndicators,
+      Map<String, Long> stateBytesByOperator) {
 
     public double checkpointBytesPerIndicator() {
       return checkpointBytes < 0 || liveIndicators == 0
@@ -154,7 +163,14 @@ public final class LatencyRun {
           });
       long[] sorted = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
 
-      long checkpointBytes = checkpointAfter(checkpoints, drainedAt, Duration.ofSeconds(30));
+      Optional<Path> chk = checkpointAfter(checkpoints, drainedAt, Duration.ofSeconds(30));
+      long checkpointBytes = -1;
+      Map<String, Long> byOperator = Map.of();
+      if (chk.isPresent()) {
+        Path shared = chk.get().getParent().resolve("shared");
+        checkpointBytes = sizeOf(chk.get()) + (Files.isDirectory(shared) ? sizeOf(shared) : 0);
+        byOperator = stateByOperator(chk.get());
+      }
       return new Result(
           rate,
           warmup.toSeconds(),
@@ -168,7 +184,8 @@ public final class LatencyRun {
           percentile(sorted, 99.9),
           sorted.length == 0 ? -1 : sorted[sorted.length - 1],
           checkpointBytes,
-          data.liveIndicatorCount());
+          data.liveIndicatorCount(),
+          byOperator);
     } finally {
       job.cancel().get(60, TimeUnit.SECONDS);
     }
@@ -240,19 +257,72 @@ public final class LatencyRun {
    * {@code chk-N} holds a full snapshot (correlate does not turn on incremental checkpoints), plus
    * {@code shared/} in case a deployment does.
    */
-  private static long checkpointAfter(Path root, long afterMillis, Duration timeout)
+  private static Optional<Path> checkpointAfter(Path root, long afterMillis, Duration timeout)
       throws IOException, InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (System.nanoTime() < deadline) {
       Optional<Path> chk = newestCompleted(root, afterMillis);
       if (chk.isPresent()) {
-        Path shared = chk.get().getParent().resolve("shared");
-        return sizeOf(chk.get()) + (Files.isDirectory(shared) ? sizeOf(shared) : 0);
+        return chk;
       }
       Thread.sleep(500);
     }
-    return -1;
+    return Optional.empty();
   }
+
+  /**
+   * State size per operator as the checkpoint's metadata records it, labelled by correlate's
+   * operator uid where one matches (Flink derives an operator's id from its uid with murmur3_128),
+   * else by the operator id.
+   */
+  static Map<String, Long> stateByOperator(Path chk) throws IOException {
+    Map<OperatorID, String> names = new HashMap<>();
+    for (String uid : CORRELATE_UIDS) {
+      byte[] hash =
+          Hashing.murmur3_128(0)
+              .newHasher()
+              .putString(uid, StandardCharsets.UTF_8)
+              .hash()
+              .asBytes();
+      names.put(new OperatorID(hash), uid);
+    }
+    Map<String, Long> out = new TreeMap<>();
+    try (DataInputStream in = new DataInputStream(Files.newInputStream(chk.resolve("_metadata")))) {
+      CheckpointMetadata meta =
+          Checkpoints.loadCheckpointMetadata(
+              in, LatencyRun.class.getClassLoader(), chk.toUri().toString());
+      for (OperatorState op : meta.getOperatorStates()) {
+        if (op.getStateSize() == 0) {
+          continue;
+        }
+        String label =
+            op.getOperatorUid()
+                .filter(u -> !u.isEmpty())
+                .orElse(names.getOrDefault(op.getOperatorID(), "operator " + op.getOperatorID()));
+        out.merge(label, op.getStateSize(), Long::sum);
+      }
+    }
+    return out;
+  }
+
+  /** The uids correlate gives its stateful operators (CorrelatePipeline, CorrelateKafka). */
+  static final List<String> CORRELATE_UIDS =
+      List.of(
+          "telemetry-source",
+          "indicators-source",
+          "sightings-sink",
+          "dead-letter-sink",
+          "decode-telemetry",
+          "decode-indicators",
+          "indicator-lifecycle",
+          "observables",
+          "exact-changes",
+          "exact-index",
+          "range-changes",
+          "range-probes",
+          "range-index",
+          "pattern-changes",
+          "pattern-index");
 
   private static Optional<Path> newestCompleted(Path root, long afterMillis) throws IOException {
     if (!Files.isDirectory(root)) {
@@ -280,7 +350,7 @@ public final class LatencyRun {
     return String.format(
         "offered %,.0f events/s; p50 %d ms, p99 %d ms, p99.9 %d ms, max %d ms over %,d sightings"
             + " (%,d received, %,d due); checkpoint %,d bytes = %.0f bytes per live indicator"
-            + " (%,d)",
+            + " (%,d); by operator %s",
         r.offeredPerSecond(),
         r.p50Millis(),
         r.p99Millis(),
@@ -291,6 +361,7 @@ public final class LatencyRun {
         r.sightingsDue(),
         r.checkpointBytes(),
         r.checkpointBytesPerIndicator(),
-        r.liveIndicators());
+        r.liveIndicators(),
+        r.stateBytesByOperator());
   }
 }

@@ -330,6 +330,20 @@ public final class BenchReport {
                   + " RocksDB full snapshot): %,d bytes for %,d live indicators = **%.0f bytes per"
                   + " indicator**%n",
               l.checkpointBytes(), l.liveIndicators(), l.checkpointBytesPerIndicator()));
+      if (!l.stateBytesByOperator().isEmpty()) {
+        sb.append(
+            "\nState by operator in that checkpoint (as its metadata records it; operators"
+                + " labelled by uid):\n\n| operator | bytes | bytes per live indicator |\n"
+                + "|---|---:|---:|\n");
+        l.stateBytesByOperator()
+            .forEach(
+                (op, bytes) ->
+                    sb.append(
+                        String.format(
+                            "| %s | %,d | %.1f |%n",
+                            op, bytes, (double) bytes / Math.max(1, l.liveIndicators()))));
+        sb.append('\n');
+      }
     }
     if (footprintBytes >= 0) {
       sb.append(
