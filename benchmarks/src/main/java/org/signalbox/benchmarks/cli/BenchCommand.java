@@ -2,9 +2,12 @@ package org.signalbox.benchmarks.cli;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.Runner;
@@ -13,6 +16,7 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.openjdk.jmh.runner.options.TimeValue;
 import org.signalbox.benchmarks.e2e.E2eHarness;
 import org.signalbox.benchmarks.e2e.E2eSettings;
+import org.signalbox.benchmarks.memory.HashMapFootprint;
 import org.signalbox.benchmarks.report.BenchReport;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -24,7 +28,8 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = {
       "Runs the JMH micro-benchmarks and the end-to-end harness (pass-through ceiling, correlate,"
-          + " Kafka Streams join) on a local broker, prints a table and writes"
+          + " Kafka Streams join, Flink SQL join, correlate latency at a fixed rate) on a local"
+          + " broker, prints a table and writes"
           + " benchmarks/results/<date>.json and benchmarks/RESULTS.md."
     })
 public final class BenchCommand implements Callable<Integer> {
@@ -66,7 +71,7 @@ public final class BenchCommand implements Callable<Integer> {
       names = "--systems",
       split = ",",
       description =
-          "End-to-end systems to run, in order. Default: passthrough,correlate,kafka-streams")
+          "End-to-end systems to run, in order. Default: passthrough,correlate,kafka-streams,flink-sql")
   List<String> systems = E2eSettings.ALL_SYSTEMS;
 
   @Option(names = "--skip-micro", description = "Do not run the JMH micro-benchmarks.")
@@ -74,6 +79,44 @@ public final class BenchCommand implements Callable<Integer> {
 
   @Option(names = "--skip-e2e", description = "Do not run the end-to-end harness.")
   boolean skipE2e;
+
+  @Option(
+      names = "--skip-latency",
+      description = "Do not run the latency run (unbounded correlate at a fixed rate).")
+  boolean skipLatency;
+
+  @Option(
+      names = "--latency-seconds",
+      description =
+          "Measured seconds of the latency run, after its warm-up (default: 30 quick, 120 full).")
+  Integer latencySeconds;
+
+  @Option(
+      names = "--latency-warmup-seconds",
+      defaultValue = "10",
+      description = "Seconds of the latency run excluded as warm-up. Default: ${DEFAULT-VALUE}")
+  int latencyWarmupSeconds;
+
+  @Option(
+      names = "--latency-rate",
+      description =
+          "Events per second offered in the latency run (default: half of correlate's measured"
+              + " throughput).")
+  Double latencyRate;
+
+  @Option(
+      names = "--latency-flink-option",
+      description =
+          "KEY=VALUE Flink option for the latency run's job only, e.g."
+              + " execution.buffer-timeout=10ms (repeatable; experiments, not the suite).")
+  Map<String, String> latencyFlinkOptions = new LinkedHashMap<>();
+
+  @Option(
+      names = "--footprint-indicators",
+      description =
+          "Entries of the HashMap stand-in whose heap per indicator is measured (default: 1M;"
+              + " 0 skips).")
+  Integer footprintIndicators;
 
   @Option(
       names = "--output-dir",
@@ -102,9 +145,23 @@ public final class BenchCommand implements Callable<Integer> {
           n, m, hitPercent, parallelism);
       E2eSettings settings =
           new E2eSettings(n, m, hitPercent, parallelism, parallelism, 42L, systems);
-      e2e = new E2eHarness(settings, out).run();
+      E2eHarness harness = new E2eHarness(settings, out);
+      if (!skipLatency) {
+        int measure = latencySeconds != null ? latencySeconds : suite == Suite.quick ? 30 : 120;
+        harness.withLatency(
+            Duration.ofSeconds(latencyWarmupSeconds),
+            Duration.ofSeconds(measure),
+            latencyRate,
+            latencyFlinkOptions);
+      }
+      e2e = harness.run();
     }
     BenchReport report = new BenchReport(suite.name(), micro, e2e);
+    int fp = footprintIndicators != null ? footprintIndicators : 1_000_000;
+    if (fp > 0) {
+      out.printf("Heap per indicator of the HashMap stand-in (%,d entries) ...%n", fp);
+      report.withHashMapFootprint(fp, HashMapFootprint.bytesPerIndicator(fp));
+    }
     out.println();
     out.println(report.table());
     Path json = report.writeJson(dir.resolve("results"));

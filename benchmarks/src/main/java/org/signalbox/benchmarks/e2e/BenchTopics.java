@@ -20,6 +20,11 @@ final class BenchTopics {
 
   /** Reads every record of {@code topic} present now; returns how many there were. */
   static long readAll(String bootstrap, String topic, Consumer<byte[]> valueConsumer) {
+    return readRecords(bootstrap, topic, r -> valueConsumer.accept(r.value()));
+  }
+
+  /** Reads every record of {@code topic} present now, whole; returns how many there were. */
+  static long readRecords(String bootstrap, String topic, RecordConsumer recordConsumer) {
     Properties p = new Properties();
     p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
@@ -45,11 +50,32 @@ final class BenchTopics {
         }
         for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
           n++;
-          valueConsumer.accept(r.value());
+          recordConsumer.accept(r);
         }
       }
       return n;
     }
+  }
+
+  /** Sum of the end offsets of every partition of {@code topic}: records written so far. */
+  static long endOffsetSum(String bootstrap, String topic) {
+    Properties p = new Properties();
+    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+    p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+    try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p)) {
+      List<TopicPartition> parts = new ArrayList<>();
+      for (PartitionInfo info : consumer.partitionsFor(topic, Duration.ofSeconds(30))) {
+        parts.add(new TopicPartition(topic, info.partition()));
+      }
+      return consumer.endOffsets(parts).values().stream().mapToLong(Long::longValue).sum();
+    }
+  }
+
+  /** Sees each record read back. */
+  @FunctionalInterface
+  interface RecordConsumer {
+    void accept(ConsumerRecord<byte[], byte[]> record);
   }
 
   private static boolean caughtUp(

@@ -9,13 +9,16 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -46,9 +49,33 @@ public final class E2eHarness {
   private final E2eSettings settings;
   private final PrintStream log;
 
+  private Duration latencyWarmup;
+  private Duration latencyMeasure;
+  private Double latencyRate;
+  private Map<String, String> latencyFlinkOptions = Map.of();
+
   public E2eHarness(E2eSettings settings, PrintStream log) {
     this.settings = settings;
     this.log = log;
+  }
+
+  /**
+   * Adds the latency run after the throughput runs.
+   *
+   * @param rate events per second to offer; null for half of correlate's measured throughput
+   */
+  public E2eHarness withLatency(Duration warmup, Duration measure, Double rate) {
+    return withLatency(warmup, measure, rate, Map.of());
+  }
+
+  /** As above, with Flink options for the latency run's job only (experiments). */
+  public E2eHarness withLatency(
+      Duration warmup, Duration measure, Double rate, Map<String, String> flinkOptions) {
+    this.latencyFlinkOptions = Map.copyOf(flinkOptions);
+    this.latencyWarmup = warmup;
+    this.latencyMeasure = measure;
+    this.latencyRate = rate;
+    return this;
   }
 
   /** What a whole run measured. */
@@ -57,7 +84,8 @@ public final class E2eHarness {
       long indicatorRecords,
       long plantedSightingsDue,
       long loadMillis,
-      List<SystemResult> results) {}
+      List<SystemResult> results,
+      LatencyRun.Result latency) {}
 
   public Outcome run() throws Exception {
     Path work = Files.createTempDirectory("signalbox-bench-");
@@ -90,6 +118,7 @@ public final class E2eHarness {
               case "passthrough" -> passThrough(bootstrap);
               case "correlate" -> correlate(bootstrap, work);
               case "kafka-streams" -> kafkaStreams(bootstrap, work, now);
+              case "flink-sql" -> flinkSql(bootstrap, now);
               default -> throw new IllegalArgumentException(system);
             };
         log.printf(
@@ -97,7 +126,37 @@ public final class E2eHarness {
             r.wallMillis(), r.eventsPerSecond(), r.outputRecords());
         results.add(r);
       }
-      return new Outcome(settings, indicatorRecords, data.expectedSightings(), loadMillis, results);
+      long plantedDue = data.expectedSightings();
+      LatencyRun.Result latency = null;
+      if (latencyMeasure != null) {
+        Double rate = latencyRate;
+        if (rate == null) {
+          rate =
+              results.stream()
+                  .filter(r -> r.system().equals("correlate"))
+                  .map(r -> r.eventsPerSecond() / 2)
+                  .findFirst()
+                  .orElse(null);
+        }
+        if (rate == null) {
+          log.println("  latency run skipped: no rate given and correlate's throughput not run");
+        } else {
+          log.printf("  latency run: correlate unbounded at %,.0f events/s ...%n", rate);
+          latency =
+              LatencyRun.run(
+                  bootstrap,
+                  data,
+                  settings,
+                  rate,
+                  latencyWarmup,
+                  latencyMeasure,
+                  work,
+                  latencyFlinkOptions,
+                  log);
+          log.println("    " + LatencyRun.describe(latency));
+        }
+      }
+      return new Outcome(settings, indicatorRecords, plantedDue, loadMillis, results, latency);
     } finally {
       deleteQuietly(work);
     }
@@ -184,6 +243,56 @@ public final class E2eHarness {
       wall = (System.nanoTime() - start) / 1_000_000;
     }
     return withSightings("correlate", bootstrap, wall, sampler);
+  }
+
+  private SystemResult flinkSql(String bootstrap, Instant now) throws Exception {
+    StreamExecutionEnvironment env =
+        StreamExecutionEnvironment.getExecutionEnvironment(flinkConf());
+    FlinkSqlJoin.attach(
+        env,
+        bootstrap,
+        TELEMETRY_PATTERN,
+        SignalboxTopics.INDICATORS,
+        "bench-flink-sql",
+        outputTopic("flink-sql"),
+        now.toEpochMilli(),
+        true);
+    long wall;
+    ResourceSampler sampler = new ResourceSampler();
+    try (sampler) {
+      long start = System.nanoTime();
+      env.execute("bench flink-sql");
+      wall = (System.nanoTime() - start) / 1_000_000;
+    }
+    // Upsert semantics: a sighting counts if the last record under its key is not a tombstone.
+    Map<String, byte[]> latest = new HashMap<>();
+    long records =
+        BenchTopics.readRecords(
+            bootstrap,
+            outputTopic("flink-sql"),
+            (ConsumerRecord<byte[], byte[]> r) ->
+                latest.put(new String(r.key(), StandardCharsets.UTF_8), r.value()));
+    AvroCodec<Sighting> codec = AvroCodec.sighting();
+    long exact = 0;
+    long live = 0;
+    for (byte[] v : latest.values()) {
+      if (v == null) {
+        continue;
+      }
+      live++;
+      if (codec.decode(v).getMatchKind() == MatchKind.EXACT) {
+        exact++;
+      }
+    }
+    return new SystemResult(
+        "flink-sql",
+        wall,
+        settings.events(),
+        records,
+        exact,
+        live,
+        sampler.peakHeapBytes(),
+        sampler.peakRssBytes());
   }
 
   private SystemResult kafkaStreams(String bootstrap, Path work, Instant now) throws Exception {

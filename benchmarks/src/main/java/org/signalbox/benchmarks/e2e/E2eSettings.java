@@ -12,7 +12,7 @@ import java.util.List;
  * @param partitions partitions of every topic
  * @param parallelism Flink parallelism and Kafka Streams threads
  * @param seed generator seed
- * @param systems which systems to run, in order: passthrough, correlate, kafka-streams
+ * @param systems which systems to run, in order: passthrough, correlate, kafka-streams, flink-sql
  */
 public record E2eSettings(
     long events,
@@ -24,7 +24,7 @@ public record E2eSettings(
     List<String> systems) {
 
   public static final List<String> ALL_SYSTEMS =
-      List.of("passthrough", "correlate", "kafka-streams");
+      List.of("passthrough", "correlate", "kafka-streams", "flink-sql");
 
   public E2eSettings {
     if (events < 1 || indicators < 1) {

@@ -121,6 +121,16 @@ public final class BenchReport {
     return sb.toString();
   }
 
+  private int footprintEntries;
+  private double footprintBytes = -1;
+
+  /** Records the heap per indicator of the HashMap stand-in. */
+  public BenchReport withHashMapFootprint(int entries, double bytesPerIndicator) {
+    this.footprintEntries = entries;
+    this.footprintBytes = bytesPerIndicator;
+    return this;
+  }
+
   private Map<String, Double> ratios() {
     Map<String, Double> out = new LinkedHashMap<>();
     SystemResult c = find("correlate");
@@ -132,21 +142,43 @@ public final class BenchReport {
     if (c != null && k != null) {
       out.put("correlate / Kafka Streams throughput", c.eventsPerSecond() / k.eventsPerSecond());
     }
+    SystemResult f = find("flink-sql");
+    if (c != null && f != null) {
+      out.put("correlate / Flink SQL throughput", c.eventsPerSecond() / f.eventsPerSecond());
+    }
     return out;
   }
 
   private String agreement() {
     SystemResult c = find("correlate");
-    SystemResult k = find("kafka-streams");
-    if (c == null || k == null) {
-      return "exact-match agreement: not checked (correlate and kafka-streams not both run)";
+    if (c == null) {
+      return "exact-match agreement: not checked (correlate not run)";
     }
-    return c.exactSightings() == k.exactSightings()
+    List<String> same = new ArrayList<>();
+    List<String> differ = new ArrayList<>();
+    for (String other : List.of("kafka-streams", "flink-sql")) {
+      SystemResult o = find(other);
+      if (o == null) {
+        continue;
+      }
+      if (o.exactSightings() == c.exactSightings()) {
+        same.add(other);
+      } else {
+        differ.add(String.format("%s %,d", other, o.exactSightings()));
+      }
+    }
+    if (same.isEmpty() && differ.isEmpty()) {
+      return "exact-match agreement: not checked (no baseline that matches was run)";
+    }
+    return differ.isEmpty()
         ? String.format(
-            "exact-match agreement: yes (%,d exact sightings from both)", c.exactSightings())
+            "exact-match agreement: yes (%,d exact sightings from correlate and %s)",
+            c.exactSightings(), String.join(", ", same))
         : String.format(
-            "exact-match agreement: NO (correlate %,d, kafka-streams %,d)",
-            c.exactSightings(), k.exactSightings());
+            "exact-match agreement: NO (correlate %,d, %s%s)",
+            c.exactSightings(),
+            String.join(", ", differ),
+            same.isEmpty() ? "" : "; equal: " + String.join(", ", same));
   }
 
   private SystemResult find(String system) {
@@ -162,6 +194,11 @@ public final class BenchReport {
     root.put("date", date.toString());
     root.put("machine", machine);
     root.put("micro", micro);
+    if (footprintBytes >= 0) {
+      root.put(
+          "hashMapFootprint",
+          Map.of("entries", footprintEntries, "heapBytesPerIndicator", footprintBytes));
+    }
     if (e2e != null) {
       Map<String, Object> e = new LinkedHashMap<>();
       e.put("settings", e2e.settings());
@@ -188,6 +225,7 @@ public final class BenchReport {
       e.put("systems", systems);
       e.put("ratios", ratios());
       e.put("exactMatchAgreement", agreement());
+      e.put("latency", e2e.latency());
       root.put("endToEnd", e);
     }
     return root;
@@ -265,6 +303,55 @@ public final class BenchReport {
               find("correlate") == null ? -1 : find("correlate").allSightings(),
               e2e.plantedSightingsDue()));
     }
+    if (e2e != null && e2e.latency() != null) {
+      var l = e2e.latency();
+      sb.append("\n## Latency and state (correlate, unbounded, fixed offered load)\n\n");
+      sb.append(
+          String.format(
+              "Offered %,.0f events/s (%s) for %d s of warm-up (excluded) and %d s measured;"
+                  + " %,d events produced, %,d sightings due, %,d received, %,d in the"
+                  + " percentiles.%n%n",
+              l.offeredPerSecond(),
+              "half of correlate's measured throughput unless --latency-rate was given",
+              l.warmupSeconds(),
+              l.measureSeconds(),
+              l.produced(),
+              l.sightingsDue(),
+              l.sightingsReceived(),
+              l.measured()));
+      sb.append("| p50 ms | p99 ms | p99.9 ms | max ms |\n|---:|---:|---:|---:|\n");
+      sb.append(
+          String.format(
+              "| %d | %d | %d | %d |%n%n",
+              l.p50Millis(), l.p99Millis(), l.p999Millis(), l.maxMillis()));
+      sb.append(
+          String.format(
+              "- checkpointed state (newest completed checkpoint after the drain, all operators,"
+                  + " RocksDB full snapshot): %,d bytes for %,d live indicators = **%.0f bytes per"
+                  + " indicator**%n",
+              l.checkpointBytes(), l.liveIndicators(), l.checkpointBytesPerIndicator()));
+      if (!l.stateBytesByOperator().isEmpty()) {
+        sb.append(
+            "\nState by operator in that checkpoint (as its metadata records it; operators"
+                + " labelled by uid):\n\n| operator | bytes | bytes per live indicator |\n"
+                + "|---|---:|---:|\n");
+        l.stateBytesByOperator()
+            .forEach(
+                (op, bytes) ->
+                    sb.append(
+                        String.format(
+                            "| %s | %,d | %.1f |%n",
+                            op, bytes, (double) bytes / Math.max(1, l.liveIndicators()))));
+        sb.append('\n');
+      }
+    }
+    if (footprintBytes >= 0) {
+      sb.append(
+          String.format(
+              "- heap of the HashMap<String,String> stand-in (key to indicator id), %,d entries:"
+                  + " **%.0f bytes per indicator**%n",
+              footprintEntries, footprintBytes));
+    }
     if (!micro.isEmpty()) {
       sb.append(
           "\n## Micro-benchmarks (JMH)\n\n| benchmark | params | score | ± (99.9% CI) | unit |\n|---|---|---:|---:|---|\n");
@@ -281,9 +368,9 @@ public final class BenchReport {
     }
     sb.append(
         "\n## Not measured yet\n\n"
-            + "Latency percentiles, the Flink SQL join baseline, state size and bytes per"
-            + " indicator, Lucene text patterns and Crypto-PAn micro-benchmarks are not in this"
-            + " harness yet (see README.md).\n");
+            + "Lucene text patterns and Crypto-PAn micro-benchmarks, Zipf popularity, the broker's"
+            + " memory and indicators beyond 1M end to end are not in this harness yet (see"
+            + " README.md).\n");
     Files.writeString(file, sb.toString());
     return file;
   }

@@ -3,6 +3,8 @@ package org.signalbox.benchmarks.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.PrintStream;
+import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -30,7 +32,31 @@ class E2eHarnessITCase {
     long correlateExact = bySystem.get("correlate").exactSightings();
     assertThat(correlateExact).isPositive();
     assertThat(bySystem.get("kafka-streams").exactSightings()).isEqualTo(correlateExact);
+    // The SQL join's output is an upsert changelog: counted by key, tombstones removed.
+    assertThat(bySystem.get("flink-sql").exactSightings()).isEqualTo(correlateExact);
     // Correlate also matches CIDR and domain-suffix indicators: everything planted is due.
     assertThat(bySystem.get("correlate").allSightings()).isEqualTo(outcome.plantedSightingsDue());
+  }
+
+  @Test
+  void theLatencyRunTimesEverySightingAndMeasuresACheckpoint() throws Exception {
+    E2eSettings settings = new E2eSettings(100, 300, 20, 2, 2, 9L, List.of());
+    E2eHarness.Outcome outcome =
+        new E2eHarness(settings, new PrintStream(System.out))
+            .withLatency(Duration.ofSeconds(2), Duration.ofSeconds(6), 100.0)
+            .run();
+
+    LatencyRun.Result l = outcome.latency();
+    assertThat(l).isNotNull();
+    assertThat(l.produced()).isEqualTo(800);
+    assertThat(l.sightingsDue()).isPositive();
+    assertThat(l.sightingsReceived()).isEqualTo(l.sightingsDue());
+    assertThat(l.measured()).isPositive().isLessThanOrEqualTo(l.sightingsReceived());
+    assertThat(l.p50Millis()).isNotNegative();
+    assertThat(l.p99Millis()).isGreaterThanOrEqualTo(l.p50Millis());
+    assertThat(l.p999Millis()).isGreaterThanOrEqualTo(l.p99Millis());
+    assertThat(l.maxMillis()).isGreaterThanOrEqualTo(l.p999Millis());
+    assertThat(l.checkpointBytes()).isPositive();
+    assertThat(l.liveIndicators()).isPositive();
   }
 }
