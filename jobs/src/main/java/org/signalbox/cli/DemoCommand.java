@@ -51,6 +51,14 @@ final class DemoCommand implements Callable<Integer> {
   long seed;
 
   @Option(
+      names = "--report-dir",
+      defaultValue = "demo-report",
+      paramLabel = "DIR",
+      description =
+          "Where the secretariat report of the run is written (default: ${DEFAULT-VALUE}).")
+  java.nio.file.Path reportDir;
+
+  @Option(
       names = "--quiet",
       description = "Do not print each sighting, only progress and the summary.")
   boolean quiet;
@@ -63,7 +71,8 @@ final class DemoCommand implements Callable<Integer> {
     }
     DemoRun demo =
         new DemoRun(
-            new DemoRun.Settings(duration, rate, indicators, hitPercent, seed, !quiet), System.out);
+            new DemoRun.Settings(duration, rate, indicators, hitPercent, seed, !quiet, reportDir),
+            System.out);
     Thread onCtrlC = new Thread(demo::interrupt, "signalbox-demo-stop");
     Runtime.getRuntime().addShutdownHook(onCtrlC);
     demo.run();

@@ -26,12 +26,21 @@ import org.signalbox.schema.Tlp;
  */
 public final class DemoData {
 
+  /** Three members per sector: enough that per-sector figures clear the k = 3 publication rule. */
   public static final List<DemoMember> MEMBERS =
       List.of(
           new DemoMember("rail-operator-a", Sector.RAIL),
+          new DemoMember("rail-operator-b", Sector.RAIL),
+          new DemoMember("rail-infra-c", Sector.RAIL),
+          new DemoMember("airline-a", Sector.AVIATION),
           new DemoMember("airline-b", Sector.AVIATION),
+          new DemoMember("cargo-airline-c", Sector.AVIATION),
+          new DemoMember("airport-a", Sector.AIRPORT),
+          new DemoMember("airport-b", Sector.AIRPORT),
           new DemoMember("airport-c", Sector.AIRPORT),
-          new DemoMember("logistics-d", Sector.LOGISTICS));
+          new DemoMember("logistics-a", Sector.LOGISTICS),
+          new DemoMember("logistics-b", Sector.LOGISTICS),
+          new DemoMember("port-logistics-c", Sector.LOGISTICS));
 
   private static final String[] ACTORS = {"RAILFOX", "SKYHOOK", "CARGO SPIDER", "TARMAC PANDA"};
   private static final String[] CAMPAIGNS = {

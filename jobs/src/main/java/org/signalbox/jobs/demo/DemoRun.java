@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.LocalTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -41,6 +42,7 @@ import org.signalbox.jobs.correlate.CorrelateJob;
 import org.signalbox.jobs.correlate.CorrelateKafka;
 import org.signalbox.jobs.correlate.CorrelateOptions;
 import org.signalbox.jobs.metrics.InProcessMetrics;
+import org.signalbox.jobs.report.SecretariatReport;
 import org.signalbox.jobs.sharing.Audience;
 import org.signalbox.schema.CampaignAlert;
 import org.signalbox.schema.DeadLetter;
@@ -65,7 +67,8 @@ public final class DemoRun {
       int indicators,
       int hitPercent,
       long seed,
-      boolean printSightings) {}
+      boolean printSightings,
+      Path reportDir) {}
 
   private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss");
 
@@ -81,6 +84,11 @@ public final class DemoRun {
   private final Map<String, Long> deadLettersByReason = new TreeMap<>();
   private final AtomicLong deadLetters = new AtomicLong();
   private final AtomicLong alerts = new AtomicLong();
+  // Kept for the secretariat report at the end; a demo run holds a few thousand at most.
+  private final List<Sighting> consumedSightings =
+      new java.util.concurrent.CopyOnWriteArrayList<>();
+  private final List<CampaignAlert> consumedAlerts =
+      new java.util.concurrent.CopyOnWriteArrayList<>();
   private final Map<String, Integer> campaigns = new TreeMap<>();
   private final Map<String, Long> feeds = new TreeMap<>();
 
@@ -194,10 +202,36 @@ public final class DemoRun {
           reader.join(5000);
           printSummary(started, data, held, eventsIn);
           out.printf("  TAXII collections    %s objects held per audience%n", taxiiHeld);
+          writeReport(data);
         }
       }
     }
     out.println("Stopped the job and the broker; nothing is left running.");
+  }
+
+  /** The secretariat's report over what the demo saw, left behind for a person to open. */
+  private void writeReport(DemoData data) {
+    if (consumedSightings.isEmpty()) {
+      out.println("  report               none: no sightings to report on");
+      return;
+    }
+    try {
+      LocalDate[] span = SecretariatReport.span(consumedSightings);
+      SecretariatReport.Summary r =
+          SecretariatReport.write(
+              consumedSightings,
+              data.indicators(),
+              consumedAlerts,
+              span[0],
+              span[1],
+              new Configuration(),
+              settings.reportDir());
+      out.printf(
+          "  report               %s (and %d CSV files; %d figures withheld below k)%n",
+          r.index().toAbsolutePath(), r.csvFiles().size(), r.suppressedFigures());
+    } catch (Exception e) {
+      out.println("  report               could not be written: " + e.getMessage());
+    }
   }
 
   private void publishIndicators(
@@ -291,6 +325,7 @@ public final class DemoRun {
           try {
             if (r.topic().equals(SignalboxTopics.SIGHTINGS)) {
               Sighting s = sightingCodec.decode(r.value());
+              consumedSightings.add(s);
               synchronized (sightingsBySector) {
                 sightingsBySector.merge(s.getSector(), 1L, Long::sum);
               }
@@ -300,6 +335,7 @@ public final class DemoRun {
               }
             } else if (r.topic().equals(SignalboxTopics.CAMPAIGN_ALERTS)) {
               CampaignAlert a = alertCodec.decode(r.value());
+              consumedAlerts.add(a);
               alerts.incrementAndGet();
               synchronized (campaigns) {
                 campaigns.merge(a.getKeyKind() + " " + a.getKeyValue(), a.getSeverity(), Math::max);
@@ -367,16 +403,23 @@ public final class DemoRun {
     out.printf("Signalbox demo summary (%s)%n", pretty(Duration.between(started, Instant.now())));
     out.printf(
         "  telemetry sent       %,d events from %d members in %d sectors, plus %,d malformed records%n",
-        eventsSent.get(), DemoData.MEMBERS.size(), DemoData.MEMBERS.size(), malformedSent.get());
+        eventsSent.get(),
+        DemoData.MEMBERS.size(),
+        DemoData.MEMBERS.stream().map(DemoMember::sector).distinct().count(),
+        malformedSent.get());
     out.printf("  events in (job)      %,d decoded and validated%n", eventsIn);
     StringBuilder bySector = new StringBuilder();
     synchronized (sightingsBySector) {
-      for (DemoMember m : DemoData.MEMBERS) {
-        bySector.append(
-            String.format(
-                "%s %,d  ",
-                m.sector().name().toLowerCase(), sightingsBySector.getOrDefault(m.sector(), 0L)));
-      }
+      DemoData.MEMBERS.stream()
+          .map(DemoMember::sector)
+          .distinct()
+          .forEach(
+              sector ->
+                  bySector.append(
+                      String.format(
+                          "%s %,d  ",
+                          sector.name().toLowerCase(),
+                          sightingsBySector.getOrDefault(sector, 0L))));
     }
     out.printf("  sightings out        %,d (%s)%n", sightings.get(), bySector.toString().trim());
     out.printf(
