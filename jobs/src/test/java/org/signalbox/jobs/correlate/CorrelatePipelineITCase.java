@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.configuration.Configuration;
@@ -22,6 +23,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.flink.util.CloseableIterator;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.signalbox.connectors.kafka.RawRecord;
 import org.signalbox.schema.DeadLetter;
@@ -227,6 +229,65 @@ class CorrelatePipelineITCase {
             "telemetry.m-rail-01@7 absurd-event-time",
             "telemetry.m-rail-01@8 invalid-observable",
             "telemetry.m-rail-01@15 tombstone");
+  }
+
+  /**
+   * Text patterns from a feed run on automata. {@code ^(a+)+$} against 60 a's and a dot takes
+   * exponential time in a backtracking engine; here it is one linear pass, so the job finishes and
+   * the good patterns around it still match. The timeout only guards against a hang (which is what
+   * backtracking would cause); it is not a speed assertion.
+   */
+  @Test
+  @Timeout(value = 5, unit = TimeUnit.MINUTES)
+  void matchesLikeAndMatchesPatternsAndSurvivesAHostileRegex() throws Exception {
+    publish(
+        indicator("indicator--matches", null, null)
+            .setMatchKind(MatchKind.PATTERN)
+            .setPattern("[url:value MATCHES '^http://[a-z0-9-]+[.]example/gate[.]php$']")
+            .build());
+    publish(
+        indicator("indicator--like", null, null)
+            .setMatchKind(MatchKind.PATTERN)
+            .setPattern("[url:value LIKE 'http://%.example/wp-%.php']")
+            .build());
+    publish(
+        indicator("indicator--hostile", null, null)
+            .setMatchKind(MatchKind.PATTERN)
+            .setPattern("[domain-name:value MATCHES '^(a+)+$']")
+            .build());
+
+    send(seen("t-matches", ObservableType.URL, "HTTP://Panel-7.Example:80/gate.php"));
+    send(seen("t-like", ObservableType.URL, "http://cdn.example/wp-login.php"));
+    send(seen("t-neither", ObservableType.URL, "http://cdn.example/index.html"));
+    send(seen("t-hostile", ObservableType.DOMAIN, "a".repeat(60) + ".b"));
+    send(seen("t-exact-after", ObservableType.IPV4, "198.51.100.7"));
+    publish(indicator("indicator--exact", ObservableType.IPV4, "198.51.100.7").build());
+
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+    Configuration strict = new Configuration();
+    strict.set(PipelineOptions.GENERIC_TYPES, false);
+    env.configure(strict);
+    env.setParallelism(2);
+    CorrelatePipeline.Outputs out =
+        CorrelatePipeline.build(
+            source(env, telemetryRecords, "telemetry"),
+            source(env, indicatorRecords, "indicators"),
+            new Configuration(),
+            true);
+    CloseableIterator<Sighting> sightings = out.sightings().collectAsync();
+    CloseableIterator<DeadLetter> deadLetters = out.deadLetters().collectAsync();
+    env.execute("pattern matching test");
+
+    List<String> matched = new ArrayList<>();
+    sightings.forEachRemaining(x -> matched.add(x.getEventId() + " -> " + x.getIndicatorId()));
+    assertThat(matched)
+        .containsExactlyInAnyOrder(
+            "t-matches -> indicator--matches",
+            "t-like -> indicator--like",
+            "t-exact-after -> indicator--exact");
+    List<DeadLetter> dead = new ArrayList<>();
+    deadLetters.forEachRemaining(dead::add);
+    assertThat(dead).isEmpty();
   }
 
   static DataStream<RawRecord> source(
