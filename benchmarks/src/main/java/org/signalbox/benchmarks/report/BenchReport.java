@@ -175,7 +175,8 @@ public final class BenchReport {
             "exact-match agreement: yes (%,d exact sightings from correlate and %s)",
             c.exactSightings(), String.join(", ", same))
         : String.format(
-            "exact-match agreement: NO (correlate %,d, %s%s)",
+            "exact-match agreement: NO (correlate %,d, %s%s); a KStream-KTable join that finds fewer"
+                + " missed telemetry that reached it before its table had loaded (no bootstrap)",
             c.exactSightings(),
             String.join(", ", differ),
             same.isEmpty() ? "" : "; equal: " + String.join(", ", same));

@@ -31,7 +31,13 @@ class E2eHarnessITCase {
 
     long correlateExact = bySystem.get("correlate").exactSightings();
     assertThat(correlateExact).isPositive();
-    assertThat(bySystem.get("kafka-streams").exactSightings()).isEqualTo(correlateExact);
+    // A KStream-KTable join has no bootstrap: telemetry that reaches the join task before the
+    // table's repartition topic has data is joined against an empty table and misses (seen on a
+    // loaded CI machine: 179 of 236). It may find fewer, never more, and must find some.
+    // Signalbox's bootstrap gate is what prevents exactly this race.
+    assertThat(bySystem.get("kafka-streams").exactSightings())
+        .isPositive()
+        .isLessThanOrEqualTo(correlateExact);
     // The SQL join's output is an upsert changelog: counted by key, tombstones removed.
     assertThat(bySystem.get("flink-sql").exactSightings()).isEqualTo(correlateExact);
     // Correlate also matches CIDR and domain-suffix indicators: everything planted is due.
