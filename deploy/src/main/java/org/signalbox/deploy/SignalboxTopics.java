@@ -106,14 +106,29 @@ public final class SignalboxTopics {
     }
   }
 
+  /**
+   * An audience's digest topic: its feed topic with {@code .digest-hourly} or {@code .digest-daily}
+   * appended, e.g. {@code feed.member.m-rail-01.digest-daily}.
+   *
+   * @param period "hourly" or "daily" (any case)
+   */
+  public static String digestTopic(String audience, String period) {
+    String p = period.toLowerCase(java.util.Locale.ROOT);
+    if (!p.equals("hourly") && !p.equals("daily")) {
+      throw new IllegalArgumentException(
+          "digest period '" + period + "' is neither hourly nor daily");
+    }
+    return validateTopicName(feedTopic(audience) + ".digest-" + p);
+  }
+
   /** One member's own feed, e.g. {@code feed.member.m-rail-01}. */
   public static String memberFeedTopic(String member) {
-    return prefixed(MEMBER_FEED_PREFIX, "member", member);
+    return prefixed(MEMBER_FEED_PREFIX, "member", notADigestName("member", member));
   }
 
   /** A sharing group's feed, e.g. {@code feed.group.rail}. */
   public static String groupFeedTopic(String group) {
-    return prefixed(GROUP_FEED_PREFIX, "group", group);
+    return prefixed(GROUP_FEED_PREFIX, "group", notADigestName("group", group));
   }
 
   /**
@@ -152,6 +167,15 @@ public final class SignalboxTopics {
       }
     }
     return topic;
+  }
+
+  /** Member "x.digest-daily" would own the topic of member x's daily digest. */
+  private static String notADigestName(String what, String name) {
+    if (name != null && (name.endsWith(".digest-hourly") || name.endsWith(".digest-daily"))) {
+      throw new IllegalArgumentException(
+          what + " name \"" + name + "\" ends like a digest topic; pick another name");
+    }
+    return name;
   }
 
   private static String prefixed(String prefix, String what, String name) {

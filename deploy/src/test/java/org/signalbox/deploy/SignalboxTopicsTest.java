@@ -37,6 +37,21 @@ class SignalboxTopicsTest {
   }
 
   @Test
+  void digestTopicsHangOffTheAudiencesFeedTopic() {
+    assertThat(SignalboxTopics.digestTopic("member:m-rail-01", "HOURLY"))
+        .isEqualTo("feed.member.m-rail-01.digest-hourly");
+    assertThat(SignalboxTopics.digestTopic("community", "daily"))
+        .isEqualTo("feed.community.digest-daily");
+    assertThatThrownBy(() -> SignalboxTopics.digestTopic("community", "weekly"))
+        .hasMessageContaining("neither hourly nor daily");
+    // Otherwise member "m1.digest-daily" would write its feed into member m1's daily digest.
+    assertThatThrownBy(() -> SignalboxTopics.feedTopic("member:m1.digest-daily"))
+        .hasMessageContaining("ends like a digest topic");
+    assertThatThrownBy(() -> SignalboxTopics.feedTopic("group:rail.digest-hourly"))
+        .hasMessageContaining("ends like a digest topic");
+  }
+
+  @Test
   void rejectsIllegalCharacterWithItsPosition() {
     assertThatThrownBy(() -> SignalboxTopics.telemetryTopic("rail op"))
         .isInstanceOf(IllegalArgumentException.class)

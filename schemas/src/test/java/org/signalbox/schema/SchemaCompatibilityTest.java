@@ -29,7 +29,8 @@ class SchemaCompatibilityTest {
             Sighting.getClassSchema(),
             DeadLetter.getClassSchema(),
             CampaignAlert.getClassSchema(),
-            TrendRecord.getClassSchema())
+            TrendRecord.getClassSchema(),
+            AlertDigest.getClassSchema())
         .flatMap(
             current -> {
               List<Schema> history = AvroCodec.history(current.getName());

@@ -3,6 +3,7 @@ package org.signalbox.connectors.gateway;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.util.Optional;
+import org.signalbox.schema.AlertDigest;
 import org.signalbox.schema.CampaignAlert;
 import org.signalbox.schema.Indicator;
 import org.signalbox.schema.Sighting;
@@ -13,9 +14,9 @@ import org.signalbox.schema.support.AvroCodec;
  * Turns one Kafka record value of a collection's topics into the STIX object its audience may see.
  *
  * <p>Records are recognized by the writer-schema fingerprint of the Avro single-object encoding, so
- * a feed topic may carry sightings, indicators and campaign alerts mixed. Objects marked more
- * restrictively than the collection's {@code maxTlp} are withheld: that check is the last line
- * before a member, independent of what the router upstream decided.
+ * a feed topic may carry sightings, indicators, campaign alerts and alert digests mixed. Objects
+ * marked more restrictively than the collection's {@code maxTlp} are withheld: that check is the
+ * last line before a member, independent of what the router upstream decided.
  */
 final class FeedRecordConverter {
 
@@ -31,6 +32,7 @@ final class FeedRecordConverter {
   private final AvroCodec<Sighting> sightings = AvroCodec.sighting();
   private final AvroCodec<Indicator> indicators = AvroCodec.indicator();
   private final AvroCodec<CampaignAlert> alerts = AvroCodec.campaignAlert();
+  private final AvroCodec<AlertDigest> digests = AvroCodec.alertDigest();
   private final StixObjects stix;
   private final Tlp maxTlp;
 
@@ -59,20 +61,31 @@ final class FeedRecordConverter {
     } catch (IllegalArgumentException e) {
       return undecodable("an Indicator that cannot be served: " + e.getMessage());
     }
+    String alertError;
     try {
       CampaignAlert a = alerts.decode(value);
       return withinTlp(a.getTlp()) ? converted(stix.campaignAlert(a)) : withheld(a.getTlp());
+    } catch (IOException e) {
+      alertError = e.getMessage();
+    } catch (IllegalArgumentException e) {
+      return undecodable("a CampaignAlert that cannot be served: " + e.getMessage());
+    }
+    try {
+      AlertDigest d = digests.decode(value);
+      return withinTlp(d.getTlp()) ? converted(stix.alertDigest(d)) : withheld(d.getTlp());
     } catch (IOException e) {
       return undecodable(
           "neither a Sighting ("
               + sightingError
               + "), an Indicator ("
               + indicatorError
-              + ") nor a CampaignAlert ("
+              + "), a CampaignAlert ("
+              + alertError
+              + ") nor an AlertDigest ("
               + e.getMessage()
               + ")");
     } catch (IllegalArgumentException e) {
-      return undecodable("a CampaignAlert that cannot be served: " + e.getMessage());
+      return undecodable("an AlertDigest that cannot be served: " + e.getMessage());
     }
   }
 

@@ -14,6 +14,7 @@ import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import org.signalbox.connectors.indicators.stix.TlpMarkingDefinitions;
+import org.signalbox.schema.AlertDigest;
 import org.signalbox.schema.CampaignAlert;
 import org.signalbox.schema.CampaignKeyKind;
 import org.signalbox.schema.Indicator;
@@ -161,6 +162,68 @@ public final class StixObjects {
     }
     if (a.getIndicatorIdsOmitted() > 0) {
       o.put("x_signalbox_object_refs_omitted", a.getIndicatorIdsOmitted());
+    }
+    return o;
+  }
+
+  /**
+   * An alert digest as a STIX 2.1 {@code report} (report_types {@code threat-report}): unlike a
+   * single alert, a digest is a finished, periodic product, published when its window closes.
+   * {@code object_refs} name the groupings of its alerts by the same ids the real-time feed gives
+   * them ({@link #campaignAlert}), so a client that also reads the feed can resolve them. One
+   * digest per audience, period and window: the id comes from those, and a replayed digest keeps
+   * it.
+   */
+  public ObjectNode alertDigest(AlertDigest d) {
+    if (d.getAlerts().isEmpty()) {
+      throw new IllegalArgumentException(
+          "digest of "
+              + d.getAudience()
+              + " from "
+              + StixTime.format(d.getWindowStart())
+              + " lists no alert; a STIX report needs object_refs");
+    }
+    String period = d.getPeriod().name().toLowerCase(Locale.ROOT);
+    ObjectNode o = JSON.createObjectNode();
+    o.put("type", "report");
+    o.put("spec_version", "2.1");
+    o.put(
+        "id",
+        stixId("report", "digest/" + d.getAudience() + "/" + period + "/" + d.getWindowStart()));
+    String end = StixTime.format(d.getWindowEnd());
+    o.put("created", end);
+    o.put("modified", end);
+    o.put(
+        "name",
+        "Signalbox "
+            + period
+            + " alert digest, "
+            + StixTime.format(d.getWindowStart())
+            + " to "
+            + end);
+    o.put(
+        "description",
+        d.getCount()
+            + (d.getCount() == 1 ? " campaign alert" : " campaign alerts")
+            + " reached this feed between "
+            + StixTime.format(d.getWindowStart())
+            + " and "
+            + end
+            + "; each is referenced at its latest revision in the window.");
+    o.putArray("report_types").add("threat-report");
+    o.put("published", end);
+    ArrayNode refs = o.putArray("object_refs");
+    for (CampaignAlert a : d.getAlerts()) {
+      refs.add(stixId("grouping", a.getAlertId()));
+    }
+    o.putArray("object_marking_refs").add(TlpMarkingDefinitions.tlp2Id(d.getTlp()));
+    o.put("x_signalbox_digest_period", period);
+    o.put("x_signalbox_window_start", StixTime.format(d.getWindowStart()));
+    o.put("x_signalbox_window_end", end);
+    o.put("x_signalbox_alert_count", d.getCount());
+    ArrayNode revisions = o.putArray("x_signalbox_alert_revisions");
+    for (CampaignAlert a : d.getAlerts()) {
+      revisions.add(a.getRevision());
     }
     return o;
   }

@@ -1,13 +1,16 @@
 package org.signalbox.jobs.campaign;
 
+import java.util.List;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.configuration.ReadableConfig;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
@@ -16,17 +19,20 @@ import org.signalbox.connectors.kafka.RawRecord;
 import org.signalbox.connectors.kafka.RawRecordDeserializer;
 import org.signalbox.jobs.correlate.CorrelateOptions;
 import org.signalbox.jobs.correlate.DeadLetters;
+import org.signalbox.jobs.sharing.DigestBuilder;
 import org.signalbox.jobs.sharing.FeedTopicProvisioner;
+import org.signalbox.jobs.sharing.RoutedRecord;
 import org.signalbox.jobs.sharing.RoutedRecordSerializer;
 import org.signalbox.schema.CampaignAlert;
 import org.signalbox.schema.DeadLetter;
+import org.signalbox.schema.DigestPeriod;
 import org.signalbox.schema.Sighting;
 import org.signalbox.schema.support.AvroCodec;
 
 /**
  * Campaign detection as a job of its own on Kafka: sightings in; alerts (raw, secretariat only),
- * the shared feeds and dead letters out. Feed topics are created by {@link FeedTopicProvisioner}
- * when their first record is routed.
+ * the shared feeds, their hourly/daily digests and dead letters out. Feed topics are created by
+ * {@link FeedTopicProvisioner} when their first record is routed.
  */
 public final class CampaignKafka {
   private CampaignKafka() {}
@@ -67,12 +73,25 @@ public final class CampaignKafka {
                 .build())
         .name("campaign alerts")
         .uid("campaign-alerts-sink");
-    CampaignPipeline.share(alerts, conf)
+    DataStream<RoutedRecord> feeds = CampaignPipeline.share(alerts, conf);
+    List<DigestPeriod> periods =
+        DigestBuilder.parsePeriods(conf.get(CampaignOptions.DIGEST_PERIODS));
+    if (!periods.isEmpty()) {
+      // Digest topics go through the same provisioner and sink as the real-time feeds.
+      feeds =
+          feeds.union(
+              feeds
+                  .keyBy(r -> r.audience, Types.STRING)
+                  .process(new DigestBuilder(periods), TypeInformation.of(RoutedRecord.class))
+                  .name("alert digests")
+                  .uid("alert-digest-builder"));
+    }
+    feeds
         .map(new FeedTopicProvisioner(bootstrap, 1))
         .name("feed topics")
         .uid("feed-topic-provisioner")
         .sinkTo(
-            KafkaSink.<org.signalbox.jobs.sharing.RoutedRecord>builder()
+            KafkaSink.<RoutedRecord>builder()
                 .setBootstrapServers(bootstrap)
                 .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
                 .setRecordSerializer(new RoutedRecordSerializer())

@@ -113,6 +113,15 @@ public final class CampaignOptions {
               "Id of the pseudonym key, written into each shared record; change it with the key"
                   + " so that consumers know pseudonyms changed.");
 
+  public static final ConfigOption<String> DIGEST_PERIODS =
+      ConfigOptions.key("sharing.digest-periods")
+          .stringType()
+          .defaultValue("HOURLY,DAILY")
+          .withDescription(
+              "Digests published per audience besides the real-time feed: HOURLY, DAILY, both"
+                  + " (comma-separated) or empty for none. Topic feed.<audience>.digest-hourly or"
+                  + " .digest-daily; windows are UTC-aligned in processing time.");
+
   public static final List<ConfigOption<?>> ALL =
       List.of(
           ALERTS_TOPIC,
@@ -127,5 +136,6 @@ public final class CampaignOptions {
           FLOOD_SUPPRESSION,
           MIN_PUBLISHED_COUNT,
           PSEUDONYM_KEY,
-          PSEUDONYM_KEY_ID);
+          PSEUDONYM_KEY_ID,
+          DIGEST_PERIODS);
 }

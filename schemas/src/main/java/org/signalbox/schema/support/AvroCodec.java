@@ -12,6 +12,7 @@ import org.apache.avro.message.BinaryMessageDecoder;
 import org.apache.avro.message.BinaryMessageEncoder;
 import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificRecordBase;
+import org.signalbox.schema.AlertDigest;
 import org.signalbox.schema.CampaignAlert;
 import org.signalbox.schema.DeadLetter;
 import org.signalbox.schema.Indicator;
@@ -70,6 +71,10 @@ public final class AvroCodec<T extends SpecificRecordBase> {
 
   public static AvroCodec<CampaignAlert> campaignAlert() {
     return new AvroCodec<>(CampaignAlert.class, CampaignAlert.getClassSchema(), "CampaignAlert");
+  }
+
+  public static AvroCodec<AlertDigest> alertDigest() {
+    return new AvroCodec<>(AlertDigest.class, AlertDigest.getClassSchema(), "AlertDigest");
   }
 
   public static AvroCodec<DeadLetter> deadLetter() {
