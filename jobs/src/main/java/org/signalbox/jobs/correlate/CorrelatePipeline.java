@@ -122,6 +122,16 @@ public final class CorrelatePipeline {
     DataStream<DeadLetter> deadLetters =
         events.getSideOutput(DeadLetters.TAG).union(updates.getSideOutput(DeadLetters.TAG));
 
-    return new Outputs(exact.union(ranges, patterns), deadLetters);
+    DataStream<Sighting> sightings = exact.union(ranges, patterns);
+    String lists = conf.get(CorrelateOptions.WARNINGLISTS);
+    if (!lists.isBlank()) {
+      SingleOutputStreamOperator<Sighting> kept =
+          sightings
+              .process(new WarninglistSightingFilter(lists))
+              .name("warninglists")
+              .uid("warninglist-sighting-filter");
+      return new Outputs(kept, deadLetters.union(kept.getSideOutput(DeadLetters.TAG)));
+    }
+    return new Outputs(sightings, deadLetters);
   }
 }

@@ -2,16 +2,11 @@ package org.signalbox.jobs.correlate;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
-import org.signalbox.connectors.indicators.warninglist.Warninglist;
-import org.signalbox.connectors.indicators.warninglist.Warninglists;
 import org.signalbox.connectors.kafka.RawRecord;
 import org.signalbox.connectors.stix.pattern.InvalidPatternException;
 import org.signalbox.connectors.stix.pattern.StixPattern;
@@ -33,11 +28,10 @@ public final class IndicatorDecoder extends ProcessFunction<RawRecord, Indicator
   private static final long serialVersionUID = 1L;
 
   private final RecordLimits limits;
-  private final String warninglistDir;
+  private final KnownBenign benign;
   private transient AvroCodec<Indicator> codec;
   private transient Counter rejected;
   private transient Counter suppressed;
-  private transient Warninglists warninglists;
 
   public IndicatorDecoder(RecordLimits limits) {
     this(limits, "");
@@ -48,7 +42,7 @@ public final class IndicatorDecoder extends ProcessFunction<RawRecord, Indicator
    */
   public IndicatorDecoder(RecordLimits limits, String warninglistDir) {
     this.limits = limits;
-    this.warninglistDir = warninglistDir == null ? "" : warninglistDir;
+    this.benign = new KnownBenign(warninglistDir);
   }
 
   @Override
@@ -64,17 +58,7 @@ public final class IndicatorDecoder extends ProcessFunction<RawRecord, Indicator
             .getMetricGroup()
             .addGroup(CorrelateMetrics.GROUP)
             .counter(CorrelateMetrics.INDICATORS_SUPPRESSED);
-    if (!warninglistDir.isBlank()) {
-      // A configuration fault, not a data fault: fail the start with a message that says so.
-      Path dir = Path.of(warninglistDir);
-      if (!Files.isDirectory(dir)) {
-        throw new IllegalStateException(
-            "correlate.warninglists: '"
-                + warninglistDir
-                + "' is not a directory of MISP warninglists");
-      }
-      warninglists = Warninglists.load(dir);
-    }
+    benign.open();
   }
 
   @Override
@@ -136,18 +120,14 @@ public final class IndicatorDecoder extends ProcessFunction<RawRecord, Indicator
 
   /** Names of the warninglists that hold the indicator's value (a range by its first address). */
   private List<String> knownBenign(Indicator ind) {
-    if (warninglists == null || ind.getMatchKind() == MatchKind.PATTERN) {
+    if (ind.getMatchKind() == MatchKind.PATTERN) {
       return List.of();
     }
     String value = ind.getValue();
     if (ind.getMatchKind() == MatchKind.CIDR) {
       value = value.substring(0, value.indexOf('/'));
     }
-    List<String> names = new ArrayList<>();
-    for (Warninglist w : warninglists.matching(ind.getObservableType(), value)) {
-      names.add(w.name());
-    }
-    return names;
+    return benign.listsHolding(ind.getObservableType(), value);
   }
 
   /** Validates {@code ind} and rewrites its value into canonical form, in place. */

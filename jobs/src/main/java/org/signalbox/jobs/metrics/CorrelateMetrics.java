@@ -21,6 +21,9 @@ public final class CorrelateMetrics {
   public static final String INDICATOR_PATTERNS_UNSUPPORTED = "indicatorPatternsUnsupported";
   public static final String INDICATORS_SUPPRESSED = "indicatorsSuppressed";
 
+  /** Per list, in a {@code warninglist=<name>} group: sightings dropped as known benign. */
+  public static final String SIGHTINGS_SUPPRESSED = "sightingsSuppressed";
+
   /** Gauge: indicators held in keyed state by one subtask. */
   public static final String INDICATORS_HELD = "indicatorsHeld";
 

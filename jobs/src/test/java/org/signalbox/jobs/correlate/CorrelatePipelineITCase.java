@@ -7,6 +7,8 @@ import static org.signalbox.jobs.correlate.Fixtures.indicator;
 import static org.signalbox.jobs.correlate.Fixtures.obs;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -22,6 +24,7 @@ import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.flink.util.CloseableIterator;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -288,6 +291,72 @@ class CorrelatePipelineITCase {
     List<DeadLetter> dead = new ArrayList<>();
     deadLetters.forEachRemaining(dead::add);
     assertThat(dead).isEmpty();
+  }
+
+  /**
+   * MISP warninglists in the job, on the real lists: 8.8.8.8 and the empty-file hashes never
+   * produce a sighting, whether the indicator names them (not indexed) or covers them (a CIDR
+   * range, an OR pattern: the sighting is dropped and reported), while other values still match.
+   */
+  @Test
+  void knownBenignValuesNeverProduceASighting() throws Exception {
+    Path lists = Path.of("..", "..", "shared", "data", "misp-warninglists");
+    Assumptions.assumeTrue(
+        Files.isDirectory(lists),
+        "../shared/data/misp-warninglists is absent: skipping the warninglist pipeline test");
+    String emptySha256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+    String emptyMd5 = "d41d8cd98f00b204e9800998ecf8427e";
+    publish(indicator("indicator--dns", ObservableType.IPV4, "8.8.8.8").build());
+    publish(
+        indicator("indicator--range", ObservableType.IPV4, "8.8.8.0/24")
+            .setMatchKind(MatchKind.CIDR)
+            .build());
+    publish(indicator("indicator--empty", ObservableType.SHA256, emptySha256).build());
+    publish(
+        indicator("indicator--hashes", null, null)
+            .setMatchKind(MatchKind.PATTERN)
+            .setPattern(
+                "[file:hashes.MD5 = '"
+                    + emptyMd5
+                    + "' OR file:hashes.MD5 = '0123456789abcdef0123456789abcdef']")
+            .build());
+    send(seen("t-resolver", ObservableType.IPV4, "8.8.8.8"));
+    send(seen("t-range", ObservableType.IPV4, "8.8.8.77"));
+    send(seen("t-empty-sha256", ObservableType.SHA256, emptySha256));
+    send(seen("t-empty-md5", ObservableType.MD5, emptyMd5));
+    send(seen("t-real-md5", ObservableType.MD5, "0123456789ABCDEF0123456789ABCDEF"));
+
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+    Configuration strict = new Configuration();
+    strict.set(PipelineOptions.GENERIC_TYPES, false);
+    env.configure(strict);
+    env.setParallelism(2);
+    Configuration conf = new Configuration();
+    conf.set(CorrelateOptions.WARNINGLISTS, lists.toString());
+    CorrelatePipeline.Outputs out =
+        CorrelatePipeline.build(
+            source(env, telemetryRecords, "telemetry"),
+            source(env, indicatorRecords, "indicators"),
+            conf,
+            true);
+    CloseableIterator<Sighting> sightings = out.sightings().collectAsync();
+    CloseableIterator<DeadLetter> deadLetters = out.deadLetters().collectAsync();
+    env.execute("warninglist test");
+
+    List<String> matched = new ArrayList<>();
+    sightings.forEachRemaining(x -> matched.add(x.getEventId() + " -> " + x.getIndicatorId()));
+    assertThat(matched)
+        .containsExactlyInAnyOrder(
+            "t-range -> indicator--range", "t-real-md5 -> indicator--hashes");
+    List<String> dead = new ArrayList<>();
+    deadLetters.forEachRemaining(
+        d -> dead.add(d.getStage() + " " + d.getReason() + " " + d.getError()));
+    assertThat(dead).filteredOn(d -> d.startsWith("suppress warninglist ")).hasSize(2);
+    assertThat(dead)
+        .filteredOn(d -> d.startsWith("suppress warninglist-sighting"))
+        .hasSize(2)
+        .anyMatch(d -> d.contains("indicator--range matched 8.8.8.8"))
+        .anyMatch(d -> d.contains("indicator--hashes matched " + emptyMd5));
   }
 
   static DataStream<RawRecord> source(
