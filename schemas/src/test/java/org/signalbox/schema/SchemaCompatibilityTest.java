@@ -29,7 +29,9 @@ class SchemaCompatibilityTest {
             Sighting.getClassSchema(),
             DeadLetter.getClassSchema(),
             CampaignAlert.getClassSchema(),
-            TrendRecord.getClassSchema())
+            TrendRecord.getClassSchema(),
+            Feedback.getClassSchema(),
+            IndicatorScore.getClassSchema())
         .flatMap(
             current -> {
               List<Schema> history = AvroCodec.history(current.getName());
