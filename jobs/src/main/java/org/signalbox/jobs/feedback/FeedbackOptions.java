@@ -65,6 +65,15 @@ public final class FeedbackOptions {
               "Processing time without sightings or feedback after which an indicator's score"
                   + " state is dropped; a later sighting starts again from its confidence.");
 
+  public static final ConfigOption<Duration> UNKNOWN_INDICATOR_GRACE =
+      ConfigOptions.key("feedback.unknown-indicator-grace")
+          .durationType()
+          .defaultValue(Duration.ofHours(1))
+          .withDescription(
+              "Processing time a verdict on an indicator without any sighting waits for one (the"
+                  + " inputs are not ordered against each other) before it goes to dead letters"
+                  + " as unknown-indicator.");
+
   public static final List<ConfigOption<?>> ALL =
       List.of(
           FEEDBACK_TOPIC,
@@ -74,5 +83,6 @@ public final class FeedbackOptions {
           FALSE_POSITIVE_STEP,
           TRUE_POSITIVE_STEP,
           THRESHOLD,
-          IDLE);
+          IDLE,
+          UNKNOWN_INDICATOR_GRACE);
 }

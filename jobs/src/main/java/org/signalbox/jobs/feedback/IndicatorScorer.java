@@ -4,6 +4,8 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.time.Instant;
 import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
@@ -63,9 +65,11 @@ public final class IndicatorScorer
   private final double truePositiveStep;
   private final double threshold;
   private final long idleMillis;
+  private final long graceMillis;
 
   private transient ValueState<Score> state;
   private transient MapState<String, FeedbackVerdict> votes;
+  private transient ListState<Feedback> pending;
   private transient AvroCodec<Feedback> feedbackCodec;
   private transient Counter belowThreshold;
   private transient Counter unknownIndicator;
@@ -77,13 +81,15 @@ public final class IndicatorScorer
       double falsePositiveStep,
       double truePositiveStep,
       double threshold,
-      Duration idle) {
+      Duration idle,
+      Duration unknownIndicatorGrace) {
     this.decay = decay;
     this.sightingStep = sightingStep;
     this.falsePositiveStep = falsePositiveStep;
     this.truePositiveStep = truePositiveStep;
     this.threshold = threshold;
     this.idleMillis = idle.toMillis();
+    this.graceMillis = unknownIndicatorGrace.toMillis();
   }
 
   @Override
@@ -96,6 +102,11 @@ public final class IndicatorScorer
             .getMapState(
                 new MapStateDescriptor<>(
                     "indicator-votes", Types.STRING, Types.ENUM(FeedbackVerdict.class)));
+    pending =
+        getRuntimeContext()
+            .getListState(
+                new ListStateDescriptor<>(
+                    "indicator-pending-feedback", TypeInformation.of(Feedback.class)));
     feedbackCodec = AvroCodec.feedback();
     var metrics = getRuntimeContext().getMetricGroup().addGroup("signalbox");
     belowThreshold = metrics.counter("campaignSightingsBelowThreshold");
@@ -129,6 +140,12 @@ public final class IndicatorScorer
     score.sightings++;
     touch(score, ctx);
     out.collect(record(ctx.getCurrentKey(), score, t, reason));
+    if (reason.equals("first-sighting")) {
+      for (Feedback early : pending.get()) {
+        apply(score, early, ctx, out);
+      }
+      pending.clear();
+    }
     if (score.base >= threshold) {
       ctx.output(ALERTING, s);
     } else {
@@ -139,17 +156,26 @@ public final class IndicatorScorer
   @Override
   public void processElement2(Feedback f, Context ctx, Collector<IndicatorScore> out)
       throws Exception {
-    Score score = state.value();
-    if (score == null) {
-      unknownIndicator.inc();
-      ctx.output(DeadLetters.TAG, deadLetter(f, "unknown-indicator", "no sighting of it is known"));
-      return;
-    }
     if (f.getVerdict() != FeedbackVerdict.FALSE_POSITIVE
         && f.getVerdict() != FeedbackVerdict.TRUE_POSITIVE) {
       ctx.output(DeadLetters.TAG, deadLetter(f, "unknown-verdict", "verdict " + f.getVerdict()));
       return;
     }
+    Score score = state.value();
+    if (score == null) {
+      // The two inputs are not ordered against each other (a replay may read feedback before the
+      // sightings it is about), so a verdict waits for its indicator's first sighting a while
+      // before it is declared a dead letter.
+      pending.add(f);
+      ctx.timerService()
+          .registerProcessingTimeTimer(ctx.timerService().currentProcessingTime() + graceMillis);
+      return;
+    }
+    apply(score, f, ctx, out);
+  }
+
+  private void apply(Score score, Feedback f, Context ctx, Collector<IndicatorScore> out)
+      throws Exception {
     // One member, one vote: repeating a verdict must not drive an indicator to zero.
     FeedbackVerdict previous = votes.get(f.getMember());
     if (previous == f.getVerdict()) {
@@ -184,6 +210,16 @@ public final class IndicatorScorer
       throws Exception {
     Score score = state.value();
     if (score == null) {
+      for (Feedback f : pending.get()) {
+        unknownIndicator.inc();
+        ctx.output(
+            DeadLetters.TAG,
+            deadLetter(
+                f,
+                "unknown-indicator",
+                "no sighting of it within " + Duration.ofMillis(graceMillis) + " of the report"));
+      }
+      pending.clear();
       return;
     }
     if (score.lastTouched + idleMillis <= timestamp) {

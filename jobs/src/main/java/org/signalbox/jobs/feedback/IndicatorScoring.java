@@ -34,7 +34,8 @@ public final class IndicatorScoring {
                 conf.get(FeedbackOptions.FALSE_POSITIVE_STEP),
                 conf.get(FeedbackOptions.TRUE_POSITIVE_STEP),
                 conf.get(FeedbackOptions.THRESHOLD),
-                conf.get(FeedbackOptions.IDLE)),
+                conf.get(FeedbackOptions.IDLE),
+                conf.get(FeedbackOptions.UNKNOWN_INDICATOR_GRACE)),
             TypeInformation.of(IndicatorScore.class))
         .name("indicator scorer")
         .uid("indicator-scorer");

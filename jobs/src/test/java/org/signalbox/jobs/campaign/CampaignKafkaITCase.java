@@ -69,6 +69,8 @@ class CampaignKafkaITCase {
     topics.add(new NewTopic(SignalboxTopics.SIGHTINGS, 1, (short) 1));
     topics.add(new NewTopic(SignalboxTopics.CAMPAIGN_ALERTS, 1, (short) 1));
     topics.add(new NewTopic(SignalboxTopics.DEAD_LETTER, 1, (short) 1));
+    topics.add(new NewTopic(SignalboxTopics.FEEDBACK, 1, (short) 1));
+    topics.add(SignalboxTopics.indicatorScores(1));
     topics.add(new NewTopic("feed.community", 1, (short) 1));
     topics.add(new NewTopic("feed.public", 1, (short) 1));
     // Only the feed that receives nothing is created here: the router must create the others

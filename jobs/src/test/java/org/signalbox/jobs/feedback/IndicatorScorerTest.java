@@ -1,6 +1,7 @@
 package org.signalbox.jobs.feedback;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.assertj.core.api.Assertions.within;
 
 import java.time.Duration;
@@ -30,6 +31,7 @@ import org.signalbox.schema.Tlp;
 class IndicatorScorerTest {
   static final Instant T0 = Instant.parse("2026-11-01T00:00:00Z");
   static final Duration IDLE = Duration.ofDays(10);
+  static final Duration GRACE = Duration.ofHours(1);
   static final String IND = "indicator--a";
 
   KeyedTwoInputStreamOperatorTestHarness<String, Sighting, Feedback, IndicatorScore> harness;
@@ -40,7 +42,8 @@ class IndicatorScorerTest {
     harness =
         new KeyedTwoInputStreamOperatorTestHarness<>(
             new KeyedCoProcessOperator<>(
-                new IndicatorScorer(ConfidenceDecay.parse("DOMAIN=100d/1.0"), 2, 25, 10, 20, IDLE)),
+                new IndicatorScorer(
+                    ConfidenceDecay.parse("DOMAIN=100d/1.0"), 2, 25, 10, 20, IDLE, GRACE)),
             Sighting::getIndicatorId,
             Feedback::getIndicatorId,
             Types.STRING);
@@ -166,17 +169,37 @@ class IndicatorScorerTest {
   }
 
   @Test
-  void feedbackOnAnUnknownIndicatorIsADeadLetterAndLeavesNoState() throws Exception {
+  void feedbackBeforeTheFirstSightingWaitsForIt() throws Exception {
+    harness.processElement2(
+        new StreamRecord<>(feedback("m-2", IND, FeedbackVerdict.FALSE_POSITIVE, Duration.ZERO)));
+    assertThat(drain()).isEmpty();
+    harness.processElement1(new StreamRecord<>(sighting("m-1", Duration.ZERO, 60)));
+    assertThat(drain())
+        .extracting(IndicatorScore::getReason, IndicatorScore::getScore)
+        .containsExactly(tuple("first-sighting", 60.0), tuple("false-positive", 35.0));
+    // The grace timer finds a known indicator and does nothing to it.
+    harness.setProcessingTime(1_000 + GRACE.toMillis());
+    assertThat(harness.getSideOutput(DeadLetters.TAG)).isNull();
+    assertThat(harness.numKeyedStateEntries()).isPositive();
+  }
+
+  @Test
+  void feedbackOnAnUnknownIndicatorIsADeadLetterAfterTheGraceAndLeavesNoState() throws Exception {
     harness.processElement2(
         new StreamRecord<>(
             feedback("m-1", "indicator--nope", FeedbackVerdict.FALSE_POSITIVE, Duration.ZERO)));
     assertThat(drain()).isEmpty();
+    assertThat(harness.getSideOutput(DeadLetters.TAG)).isNull();
+
+    harness.setProcessingTime(1_000 + GRACE.toMillis());
     List<DeadLetter> dead =
         harness.getSideOutput(DeadLetters.TAG).stream().map(StreamRecord::getValue).toList();
     assertThat(dead).hasSize(1);
     assertThat(dead.get(0).getReason()).isEqualTo("unknown-indicator");
+    assertThat(dead.get(0).getError()).contains("m-1").contains("indicator--nope");
     assertThat(dead.get(0).getRaw()).isNotNull();
     assertThat(harness.numKeyedStateEntries()).isZero();
+    assertThat(harness.numProcessingTimeTimers()).isZero();
   }
 
   @Test
