@@ -13,6 +13,7 @@ import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.TimeDomain;
 import org.apache.flink.streaming.api.functions.co.KeyedCoProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
@@ -141,10 +142,15 @@ public final class IndicatorScorer
     touch(score, ctx);
     out.collect(record(ctx.getCurrentKey(), score, t, reason));
     if (reason.equals("first-sighting")) {
+      boolean waited = false;
       for (Feedback early : pending.get()) {
         apply(score, early, ctx, out);
+        waited = true;
       }
-      pending.clear();
+      if (waited) {
+        pending.clear();
+        ctx.timerService().deleteEventTimeTimer(Long.MAX_VALUE);
+      }
     }
     if (score.base >= threshold) {
       ctx.output(ALERTING, s);
@@ -169,6 +175,9 @@ public final class IndicatorScorer
       pending.add(f);
       ctx.timerService()
           .registerProcessingTimeTimer(ctx.timerService().currentProcessingTime() + graceMillis);
+      // A bounded run ends without firing processing-time timers; the final watermark fires this
+      // one, so waiting verdicts still become dead letters instead of vanishing.
+      ctx.timerService().registerEventTimeTimer(Long.MAX_VALUE);
       return;
     }
     apply(score, f, ctx, out);
@@ -220,7 +229,11 @@ public final class IndicatorScorer
                 "no sighting of it within " + Duration.ofMillis(graceMillis) + " of the report"));
       }
       pending.clear();
+      ctx.timerService().deleteEventTimeTimer(Long.MAX_VALUE);
       return;
+    }
+    if (ctx.timeDomain() == TimeDomain.EVENT_TIME) {
+      return; // end of a bounded input: the indicator is known, nothing to dead-letter
     }
     if (score.lastTouched + idleMillis <= timestamp) {
       state.clear();

@@ -181,6 +181,7 @@ class IndicatorScorerTest {
     harness.setProcessingTime(1_000 + GRACE.toMillis());
     assertThat(harness.getSideOutput(DeadLetters.TAG)).isNull();
     assertThat(harness.numKeyedStateEntries()).isPositive();
+    assertThat(harness.numEventTimeTimers()).isZero();
   }
 
   @Test
@@ -200,6 +201,19 @@ class IndicatorScorerTest {
     assertThat(dead.get(0).getRaw()).isNotNull();
     assertThat(harness.numKeyedStateEntries()).isZero();
     assertThat(harness.numProcessingTimeTimers()).isZero();
+    assertThat(harness.numEventTimeTimers()).isZero();
+  }
+
+  @Test
+  void theEndOfABoundedInputTurnsWaitingVerdictsIntoDeadLetters() throws Exception {
+    harness.processElement2(
+        new StreamRecord<>(
+            feedback("m-1", "indicator--nope", FeedbackVerdict.FALSE_POSITIVE, Duration.ZERO)));
+    harness.processBothWatermarks(
+        new org.apache.flink.streaming.api.watermark.Watermark(Long.MAX_VALUE));
+    assertThat(harness.getSideOutput(DeadLetters.TAG)).hasSize(1);
+    assertThat(harness.numKeyedStateEntries()).isZero();
+    assertThat(harness.numEventTimeTimers()).isZero();
   }
 
   @Test
