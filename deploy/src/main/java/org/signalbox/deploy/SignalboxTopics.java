@@ -37,6 +37,9 @@ import org.slf4j.LoggerFactory;
  *       #PUBLIC_FEED}: what one audience may see, after TLP routing and pseudonymisation (written
  *       by the sharing router, served by the TAXII gateway; {@link #feedTopic(String)} is the one
  *       naming rule both use).
+ *   <li>{@value #FEEDBACK}: members' verdicts (false / true positive) on indicators.
+ *   <li>{@value #INDICATOR_SCORES}: each indicator's moving confidence, keyed by indicator id,
+ *       compacted, so that a source can read the latest score of each of its indicators.
  *   <li>{@value #DEAD_LETTER}: records that could not be processed, with the reason.
  * </ul>
  */
@@ -48,6 +51,8 @@ public final class SignalboxTopics {
   public static final String SIGHTINGS = "sightings";
   public static final String DEAD_LETTER = "deadletter";
   public static final String CAMPAIGN_ALERTS = "campaign-alerts";
+  public static final String FEEDBACK = "feedback";
+  public static final String INDICATOR_SCORES = "indicator-scores";
 
   public static final String TELEMETRY_PREFIX = "telemetry.";
   public static final String FEED_PREFIX = "feed.";
@@ -228,6 +233,12 @@ public final class SignalboxTopics {
                 "0"));
   }
 
+  /** The compacted indicator-scores changelog. */
+  public static NewTopic indicatorScores(int partitions) {
+    return new NewTopic(INDICATOR_SCORES, partitions, (short) 1)
+        .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
+  }
+
   /** One member's telemetry topic. */
   public static NewTopic telemetry(String member, int partitions) {
     return new NewTopic(telemetryTopic(member), partitions, (short) 1);
@@ -239,8 +250,8 @@ public final class SignalboxTopics {
   }
 
   /**
-   * Indicators, sightings, dead letters and campaign alerts, with replication factor 1 (the local
-   * single-node broker).
+   * Indicators, sightings, dead letters, campaign alerts, feedback and indicator scores, with
+   * replication factor 1 (the local single-node broker).
    */
   public static List<NewTopic> core(int partitions) {
     if (partitions < 1) {
@@ -250,7 +261,9 @@ public final class SignalboxTopics {
         indicators(partitions),
         new NewTopic(SIGHTINGS, partitions, (short) 1),
         new NewTopic(DEAD_LETTER, partitions, (short) 1),
-        new NewTopic(CAMPAIGN_ALERTS, partitions, (short) 1));
+        new NewTopic(CAMPAIGN_ALERTS, partitions, (short) 1),
+        new NewTopic(FEEDBACK, partitions, (short) 1),
+        indicatorScores(partitions));
   }
 
   /**

@@ -95,9 +95,17 @@ class SignalboxTopicsTest {
   void coreLayoutHasCompactedIndicators() {
     assertThat(SignalboxTopics.core(3))
         .extracting(NewTopic::name)
-        .containsExactly("indicators", "sightings", "deadletter", "campaign-alerts");
+        .containsExactly(
+            "indicators",
+            "sightings",
+            "deadletter",
+            "campaign-alerts",
+            "feedback",
+            "indicator-scores");
     assertThat(SignalboxTopics.core(3)).allSatisfy(t -> assertThat(t.numPartitions()).isEqualTo(3));
     assertThat(SignalboxTopics.indicators(1).configs())
+        .containsEntry(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT);
+    assertThat(SignalboxTopics.indicatorScores(1).configs())
         .containsEntry(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT);
     assertThatThrownBy(() -> SignalboxTopics.core(0)).hasMessageContaining("at least 1");
   }

@@ -3,7 +3,9 @@ package org.signalbox.cli;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.flink.configuration.ConfigOption;
@@ -13,6 +15,7 @@ import org.signalbox.jobs.campaign.CampaignKafka;
 import org.signalbox.jobs.campaign.CampaignOptions;
 import org.signalbox.jobs.correlate.CorrelateJob;
 import org.signalbox.jobs.correlate.CorrelateOptions;
+import org.signalbox.jobs.feedback.FeedbackOptions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -50,7 +53,9 @@ final class CampaignsCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     if (listOptions) {
-      for (ConfigOption<?> o : CampaignOptions.ALL) {
+      List<ConfigOption<?>> all = new ArrayList<>(CampaignOptions.ALL);
+      all.addAll(FeedbackOptions.ALL);
+      for (ConfigOption<?> o : all) {
         System.out.printf(
             "%-36s %s%n    %s%n",
             o.key(),

@@ -30,7 +30,9 @@ class SchemaCompatibilityTest {
             DeadLetter.getClassSchema(),
             CampaignAlert.getClassSchema(),
             TrendRecord.getClassSchema(),
-            AlertDigest.getClassSchema())
+            AlertDigest.getClassSchema(),
+            Feedback.getClassSchema(),
+            IndicatorScore.getClassSchema())
         .flatMap(
             current -> {
               List<Schema> history = AvroCodec.history(current.getName());

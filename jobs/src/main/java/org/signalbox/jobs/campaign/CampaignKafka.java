@@ -19,6 +19,8 @@ import org.signalbox.connectors.kafka.RawRecord;
 import org.signalbox.connectors.kafka.RawRecordDeserializer;
 import org.signalbox.jobs.correlate.CorrelateOptions;
 import org.signalbox.jobs.correlate.DeadLetters;
+import org.signalbox.jobs.feedback.FeedbackDecoder;
+import org.signalbox.jobs.feedback.FeedbackOptions;
 import org.signalbox.jobs.sharing.DigestBuilder;
 import org.signalbox.jobs.sharing.FeedTopicProvisioner;
 import org.signalbox.jobs.sharing.RoutedRecord;
@@ -26,13 +28,16 @@ import org.signalbox.jobs.sharing.RoutedRecordSerializer;
 import org.signalbox.schema.CampaignAlert;
 import org.signalbox.schema.DeadLetter;
 import org.signalbox.schema.DigestPeriod;
+import org.signalbox.schema.Feedback;
+import org.signalbox.schema.IndicatorScore;
 import org.signalbox.schema.Sighting;
 import org.signalbox.schema.support.AvroCodec;
 
 /**
- * Campaign detection as a job of its own on Kafka: sightings in; alerts (raw, secretariat only),
- * the shared feeds, their hourly/daily digests and dead letters out. Feed topics are created by
- * {@link FeedTopicProvisioner} when their first record is routed.
+ * Campaign detection as a job of its own on Kafka: sightings and members' feedback in; indicator
+ * scores (topic indicator-scores), alerts (raw, secretariat only), the shared feeds, their
+ * hourly/daily digests and dead letters out. Feed topics are created by {@link
+ * FeedTopicProvisioner} when their first record is routed.
  */
 public final class CampaignKafka {
   private CampaignKafka() {}
@@ -59,7 +64,40 @@ public final class CampaignKafka {
             .name("decode sightings")
             .uid("campaign-decode-sightings");
 
-    SingleOutputStreamOperator<CampaignAlert> alerts = CampaignPipeline.build(sightings, conf);
+    KafkaSourceBuilder<RawRecord> feedbackSource =
+        KafkaSource.<RawRecord>builder()
+            .setBootstrapServers(bootstrap)
+            .setTopics(conf.get(FeedbackOptions.FEEDBACK_TOPIC))
+            .setGroupId(conf.get(CampaignOptions.GROUP_ID))
+            .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
+            .setDeserializer(new RawRecordDeserializer())
+            .setProperty("client.id.prefix", "signalbox-campaign-feedback");
+    if (bounded) {
+      feedbackSource.setBounded(OffsetsInitializer.latest());
+    }
+    SingleOutputStreamOperator<Feedback> feedback =
+        env.fromSource(feedbackSource.build(), WatermarkStrategy.noWatermarks(), "feedback")
+            .uid("campaign-feedback-source")
+            .process(new FeedbackDecoder(), TypeInformation.of(Feedback.class))
+            .name("decode feedback")
+            .uid("campaign-decode-feedback");
+
+    CampaignPipeline.Scored scored = CampaignPipeline.build(sightings, feedback, conf);
+    SingleOutputStreamOperator<CampaignAlert> alerts = scored.alerts();
+    scored
+        .scores()
+        .sinkTo(
+            KafkaSink.<IndicatorScore>builder()
+                .setBootstrapServers(bootstrap)
+                .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
+                .setRecordSerializer(
+                    new AvroRecordSerializer<>(
+                        conf.get(FeedbackOptions.SCORES_TOPIC),
+                        AvroCodec::indicatorScore,
+                        IndicatorScore::getIndicatorId))
+                .build())
+        .name("indicator scores")
+        .uid("indicator-scores-sink");
     alerts
         .sinkTo(
             KafkaSink.<CampaignAlert>builder()
@@ -100,6 +138,8 @@ public final class CampaignKafka {
         .uid("campaign-feeds-sink");
     sightings
         .getSideOutput(DeadLetters.TAG)
+        .union(
+            feedback.getSideOutput(DeadLetters.TAG), scored.scores().getSideOutput(DeadLetters.TAG))
         .sinkTo(
             KafkaSink.<DeadLetter>builder()
                 .setBootstrapServers(bootstrap)

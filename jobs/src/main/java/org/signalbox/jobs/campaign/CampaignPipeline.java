@@ -7,9 +7,13 @@ import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.configuration.ReadableConfig;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.signalbox.jobs.feedback.IndicatorScorer;
+import org.signalbox.jobs.feedback.IndicatorScoring;
 import org.signalbox.jobs.sharing.RoutedRecord;
 import org.signalbox.jobs.sharing.SharingRouter;
 import org.signalbox.schema.CampaignAlert;
+import org.signalbox.schema.Feedback;
+import org.signalbox.schema.IndicatorScore;
 import org.signalbox.schema.Sighting;
 
 /**
@@ -60,6 +64,28 @@ public final class CampaignPipeline {
             TypeInformation.of(CampaignAlert.class))
         .name("campaign detector")
         .uid("campaign-detector");
+  }
+
+  /** Scores and alerts of {@link #build(DataStream, DataStream, ReadableConfig)}. */
+  public record Scored(
+      SingleOutputStreamOperator<IndicatorScore> scores,
+      SingleOutputStreamOperator<CampaignAlert> alerts) {}
+
+  /**
+   * Campaign detection behind the moving indicator confidence: sightings and members' feedback are
+   * scored per indicator first ({@link IndicatorScorer}), and only sightings of indicators that
+   * still alert reach the detector. Watermarks are assigned after the scorer, so feedback (which
+   * has no event-time meaning for the windows) never holds them back.
+   *
+   * @return the score changelog (dead letters for feedback on unknown indicators on its {@code
+   *     DeadLetters.TAG} side output) and the alerts as from {@link #build(DataStream,
+   *     ReadableConfig)}
+   */
+  public static Scored build(
+      DataStream<Sighting> sightings, DataStream<Feedback> feedback, ReadableConfig conf) {
+    SingleOutputStreamOperator<IndicatorScore> scores =
+        IndicatorScoring.build(sightings, feedback, conf);
+    return new Scored(scores, build(scores.getSideOutput(IndicatorScorer.ALERTING), conf));
   }
 
   /**

@@ -35,6 +35,9 @@ import org.signalbox.deploy.SignalboxTopics;
 import org.signalbox.jobs.correlate.CorrelateOptions;
 import org.signalbox.schema.CampaignAlert;
 import org.signalbox.schema.DeadLetter;
+import org.signalbox.schema.Feedback;
+import org.signalbox.schema.FeedbackVerdict;
+import org.signalbox.schema.IndicatorScore;
 import org.signalbox.schema.Sector;
 import org.signalbox.schema.Sighting;
 import org.signalbox.schema.Tlp;
@@ -69,6 +72,8 @@ class CampaignKafkaITCase {
     topics.add(new NewTopic(SignalboxTopics.SIGHTINGS, 1, (short) 1));
     topics.add(new NewTopic(SignalboxTopics.CAMPAIGN_ALERTS, 1, (short) 1));
     topics.add(new NewTopic(SignalboxTopics.DEAD_LETTER, 1, (short) 1));
+    topics.add(new NewTopic(SignalboxTopics.FEEDBACK, 1, (short) 1));
+    topics.add(SignalboxTopics.indicatorScores(1));
     topics.add(new NewTopic("feed.community", 1, (short) 1));
     topics.add(new NewTopic("feed.public", 1, (short) 1));
     // Only the feed that receives nothing is created here: the router must create the others
@@ -102,6 +107,25 @@ class CampaignKafkaITCase {
                 "RAILFOX",
                 Tlp.GREEN)));
     produce(SignalboxTopics.SIGHTINGS, values);
+    AvroCodec<Feedback> verdicts = AvroCodec.feedback();
+    produce(
+        SignalboxTopics.FEEDBACK,
+        List.of(
+            verdicts.encode(
+                Feedback.newBuilder()
+                    .setMember("m-rail-02")
+                    .setIndicatorId("indicator--a")
+                    .setVerdict(FeedbackVerdict.FALSE_POSITIVE)
+                    .setReportedAt(CampaignPipelineITCase.T0.plus(Duration.ofHours(4)))
+                    .build()),
+            verdicts.encode(
+                Feedback.newBuilder()
+                    .setMember("m-rail-02")
+                    .setIndicatorId("indicator--never-seen")
+                    .setVerdict(FeedbackVerdict.FALSE_POSITIVE)
+                    .setReportedAt(CampaignPipelineITCase.T0)
+                    .build()),
+            "not a verdict".getBytes(StandardCharsets.UTF_8)));
 
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
     Configuration conf = new Configuration();
@@ -146,12 +170,33 @@ class CampaignKafkaITCase {
       }
     }
 
+    // The false-positive report lowers indicator--a on the changelog, and only that.
+    AvroCodec<IndicatorScore> scoreCodec = AvroCodec.indicatorScore();
+    List<IndicatorScore> scores = new ArrayList<>();
+    for (byte[] v : consume(SignalboxTopics.INDICATOR_SCORES)) {
+      scores.add(scoreCodec.decode(v));
+    }
+    List<IndicatorScore> a =
+        scores.stream().filter(s -> s.getIndicatorId().equals("indicator--a")).toList();
+    assertThat(a)
+        .extracting(IndicatorScore::getReason)
+        .contains("first-sighting", "false-positive");
+    int fp = a.stream().map(IndicatorScore::getReason).toList().indexOf("false-positive");
+    assertThat(a.get(fp).getScore()).isLessThan(a.get(fp - 1).getScore());
+    assertThat(a.get(fp).getFalsePositives()).isEqualTo(1);
+    assertThat(a.get(fp).getSource()).isEqualTo("isac");
+    assertThat(scores)
+        .extracting(IndicatorScore::getIndicatorId)
+        .doesNotContain("indicator--never-seen");
+
     AvroCodec<DeadLetter> deadLetters = AvroCodec.deadLetter();
     List<String> reasons = new ArrayList<>();
     for (byte[] v : consume(SignalboxTopics.DEAD_LETTER)) {
       reasons.add(deadLetters.decode(v).getReason());
     }
-    assertThat(reasons).containsExactlyInAnyOrder("undecodable-avro", "absurd-event-time");
+    assertThat(reasons)
+        .containsExactlyInAnyOrder(
+            "undecodable-avro", "absurd-event-time", "undecodable-avro", "unknown-indicator");
   }
 
   static void produce(String topic, List<byte[]> values) throws Exception {

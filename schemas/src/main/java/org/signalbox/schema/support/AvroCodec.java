@@ -15,7 +15,9 @@ import org.apache.avro.specific.SpecificRecordBase;
 import org.signalbox.schema.AlertDigest;
 import org.signalbox.schema.CampaignAlert;
 import org.signalbox.schema.DeadLetter;
+import org.signalbox.schema.Feedback;
 import org.signalbox.schema.Indicator;
+import org.signalbox.schema.IndicatorScore;
 import org.signalbox.schema.Sighting;
 import org.signalbox.schema.TelemetryEvent;
 import org.signalbox.schema.TrendRecord;
@@ -83,6 +85,14 @@ public final class AvroCodec<T extends SpecificRecordBase> {
 
   public static AvroCodec<TrendRecord> trendRecord() {
     return new AvroCodec<>(TrendRecord.class, TrendRecord.getClassSchema(), "TrendRecord");
+  }
+
+  public static AvroCodec<Feedback> feedback() {
+    return new AvroCodec<>(Feedback.class, Feedback.getClassSchema(), "Feedback");
+  }
+
+  public static AvroCodec<IndicatorScore> indicatorScore() {
+    return new AvroCodec<>(IndicatorScore.class, IndicatorScore.getClassSchema(), "IndicatorScore");
   }
 
   public Class<T> type() {
