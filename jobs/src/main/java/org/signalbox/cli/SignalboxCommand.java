@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
       CampaignsCommand.class,
       BrokerCommand.class,
       StixCommand.class,
+      SightingsCommand.class,
       IndicatorsCommand.class,
       CryptoPanCommand.class,
       SanitizeCommand.class,

@@ -26,7 +26,7 @@ import picocli.CommandLine;
 
 class StixExportSightingsCommandTest {
 
-  private static Sighting sighting(String id, String indicatorId, Tlp tlp) {
+  static Sighting sighting(String id, String indicatorId, Tlp tlp) {
     List<String> none = List.of();
     return Sighting.newBuilder()
         .setSightingId(id)
