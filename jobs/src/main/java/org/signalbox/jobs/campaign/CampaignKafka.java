@@ -14,7 +14,7 @@ import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
-import org.signalbox.connectors.kafka.AvroRecordSerializer;
+import org.signalbox.connectors.kafka.AvroKafkaSinks;
 import org.signalbox.connectors.kafka.RawRecord;
 import org.signalbox.connectors.kafka.RawRecordDeserializer;
 import org.signalbox.jobs.correlate.CorrelateOptions;
@@ -87,28 +87,20 @@ public final class CampaignKafka {
     scored
         .scores()
         .sinkTo(
-            KafkaSink.<IndicatorScore>builder()
-                .setBootstrapServers(bootstrap)
-                .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
-                .setRecordSerializer(
-                    new AvroRecordSerializer<>(
-                        conf.get(FeedbackOptions.SCORES_TOPIC),
-                        AvroCodec::indicatorScore,
-                        IndicatorScore::getIndicatorId))
-                .build())
+            AvroKafkaSinks.of(
+                bootstrap,
+                conf.get(FeedbackOptions.SCORES_TOPIC),
+                AvroCodec::indicatorScore,
+                IndicatorScore::getIndicatorId))
         .name("indicator scores")
         .uid("indicator-scores-sink");
     alerts
         .sinkTo(
-            KafkaSink.<CampaignAlert>builder()
-                .setBootstrapServers(bootstrap)
-                .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
-                .setRecordSerializer(
-                    new AvroRecordSerializer<>(
-                        conf.get(CampaignOptions.ALERTS_TOPIC),
-                        AvroCodec::campaignAlert,
-                        CampaignAlert::getAlertId))
-                .build())
+            AvroKafkaSinks.of(
+                bootstrap,
+                conf.get(CampaignOptions.ALERTS_TOPIC),
+                AvroCodec::campaignAlert,
+                CampaignAlert::getAlertId))
         .name("campaign alerts")
         .uid("campaign-alerts-sink");
     DataStream<RoutedRecord> feeds = CampaignPipeline.share(alerts, conf);
@@ -141,15 +133,11 @@ public final class CampaignKafka {
         .union(
             feedback.getSideOutput(DeadLetters.TAG), scored.scores().getSideOutput(DeadLetters.TAG))
         .sinkTo(
-            KafkaSink.<DeadLetter>builder()
-                .setBootstrapServers(bootstrap)
-                .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
-                .setRecordSerializer(
-                    new AvroRecordSerializer<>(
-                        conf.get(CorrelateOptions.DEAD_LETTER_TOPIC),
-                        AvroCodec::deadLetter,
-                        DeadLetter::getOriginTopic))
-                .build())
+            AvroKafkaSinks.of(
+                bootstrap,
+                conf.get(CorrelateOptions.DEAD_LETTER_TOPIC),
+                AvroCodec::deadLetter,
+                DeadLetter::getOriginTopic))
         .name("campaign dead letters")
         .uid("campaign-dead-letter-sink");
   }

@@ -9,8 +9,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.configuration.ReadableConfig;
-import org.apache.flink.connector.base.DeliveryGuarantee;
-import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
@@ -22,7 +20,7 @@ import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 import org.apache.kafka.common.TopicPartition;
-import org.signalbox.connectors.kafka.AvroRecordSerializer;
+import org.signalbox.connectors.kafka.AvroKafkaSinks;
 import org.signalbox.connectors.kafka.RawRecord;
 import org.signalbox.connectors.kafka.RawRecordDeserializer;
 import org.signalbox.schema.DeadLetter;
@@ -89,28 +87,20 @@ public final class CorrelateKafka {
 
     out.sightings()
         .sinkTo(
-            KafkaSink.<Sighting>builder()
-                .setBootstrapServers(bootstrap)
-                .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
-                .setRecordSerializer(
-                    new AvroRecordSerializer<>(
-                        conf.get(CorrelateOptions.SIGHTINGS_TOPIC),
-                        AvroCodec::sighting,
-                        Sighting::getIndicatorId))
-                .build())
+            AvroKafkaSinks.of(
+                bootstrap,
+                conf.get(CorrelateOptions.SIGHTINGS_TOPIC),
+                AvroCodec::sighting,
+                Sighting::getIndicatorId))
         .name("sightings")
         .uid("sightings-sink");
     out.deadLetters()
         .sinkTo(
-            KafkaSink.<DeadLetter>builder()
-                .setBootstrapServers(bootstrap)
-                .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
-                .setRecordSerializer(
-                    new AvroRecordSerializer<>(
-                        conf.get(CorrelateOptions.DEAD_LETTER_TOPIC),
-                        AvroCodec::deadLetter,
-                        DeadLetter::getOriginTopic))
-                .build())
+            AvroKafkaSinks.of(
+                bootstrap,
+                conf.get(CorrelateOptions.DEAD_LETTER_TOPIC),
+                AvroCodec::deadLetter,
+                DeadLetter::getOriginTopic))
         .name("dead letters")
         .uid("dead-letter-sink");
   }

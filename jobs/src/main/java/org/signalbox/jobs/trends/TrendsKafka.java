@@ -2,15 +2,13 @@ package org.signalbox.jobs.trends;
 
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.configuration.ReadableConfig;
-import org.apache.flink.connector.base.DeliveryGuarantee;
-import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
-import org.signalbox.connectors.kafka.AvroRecordSerializer;
+import org.signalbox.connectors.kafka.AvroKafkaSinks;
 import org.signalbox.connectors.kafka.RawRecord;
 import org.signalbox.connectors.kafka.RawRecordDeserializer;
 import org.signalbox.jobs.correlate.CorrelateOptions;
@@ -97,15 +95,11 @@ public final class TrendsKafka {
 
     out.trends()
         .sinkTo(
-            KafkaSink.<TrendRecord>builder()
-                .setBootstrapServers(bootstrap)
-                .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
-                .setRecordSerializer(
-                    new AvroRecordSerializer<>(
-                        conf.get(TrendsOptions.TRENDS_TOPIC),
-                        AvroCodec::trendRecord,
-                        TrendsKafka::keyOf))
-                .build())
+            AvroKafkaSinks.of(
+                bootstrap,
+                conf.get(TrendsOptions.TRENDS_TOPIC),
+                AvroCodec::trendRecord,
+                TrendsKafka::keyOf))
         .name("trends")
         .uid("trends-sink");
     decodedSightings
@@ -114,15 +108,11 @@ public final class TrendsKafka {
             decodedIndicators.getSideOutput(DeadLetters.TAG),
             decodedCampaigns.getSideOutput(DeadLetters.TAG))
         .sinkTo(
-            KafkaSink.<DeadLetter>builder()
-                .setBootstrapServers(bootstrap)
-                .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
-                .setRecordSerializer(
-                    new AvroRecordSerializer<>(
-                        conf.get(TrendsOptions.DEAD_LETTER_TOPIC),
-                        AvroCodec::deadLetter,
-                        DeadLetter::getOriginTopic))
-                .build())
+            AvroKafkaSinks.of(
+                bootstrap,
+                conf.get(TrendsOptions.DEAD_LETTER_TOPIC),
+                AvroCodec::deadLetter,
+                DeadLetter::getOriginTopic))
         .name("dead letters")
         .uid("trends-dead-letter-sink");
   }

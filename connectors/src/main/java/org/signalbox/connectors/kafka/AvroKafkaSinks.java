@@ -1,0 +1,28 @@
+package org.signalbox.connectors.kafka;
+
+import org.apache.avro.specific.SpecificRecordBase;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.util.function.SerializableFunction;
+import org.signalbox.schema.support.AvroCodec;
+
+/**
+ * The one way the jobs write Avro records to Kafka: the project's wire format ({@link AvroCodec}),
+ * keyed by a field of the record, at-least-once. Consumers deduplicate by the records'
+ * deterministic ids; exactly-once would need transactions and checkpoint-bound latency.
+ */
+public final class AvroKafkaSinks {
+  private AvroKafkaSinks() {}
+
+  public static <T extends SpecificRecordBase> KafkaSink<T> of(
+      String bootstrapServers,
+      String topic,
+      AvroCodec.Factory<T> codec,
+      SerializableFunction<T, String> key) {
+    return KafkaSink.<T>builder()
+        .setBootstrapServers(bootstrapServers)
+        .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
+        .setRecordSerializer(new AvroRecordSerializer<>(topic, codec, key))
+        .build();
+  }
+}
