@@ -55,14 +55,7 @@ final class CampaignsCommand implements Callable<Integer> {
     if (listOptions) {
       List<ConfigOption<?>> all = new ArrayList<>(CampaignOptions.ALL);
       all.addAll(FeedbackOptions.ALL);
-      for (ConfigOption<?> o : all) {
-        System.out.printf(
-            "%-36s %s%n    %s%n",
-            o.key(),
-            o.hasDefaultValue() ? o.defaultValue() : "(required)",
-            CorrelateOptions.describe(o));
-      }
-      return 0;
+      return JobOptionsListing.print(all, System.out);
     }
     Configuration conf = Configuration.fromMap(settings);
     if (bootstrap != null) {

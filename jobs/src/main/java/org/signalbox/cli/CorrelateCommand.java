@@ -3,7 +3,6 @@ package org.signalbox.cli;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.signalbox.jobs.correlate.CorrelateJob;
@@ -54,12 +53,7 @@ final class CorrelateCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     if (listOptions) {
-      for (ConfigOption<?> o : CorrelateOptions.ALL) {
-        System.out.printf(
-            "%-40s %s%n    %s%n",
-            o.key(), o.hasDefaultValue() ? o.defaultValue() : "", CorrelateOptions.describe(o));
-      }
-      return 0;
+      return JobOptionsListing.print(CorrelateOptions.ALL, System.out);
     }
     Configuration conf = Configuration.fromMap(settings);
     if (bootstrap != null) {

@@ -1,5 +1,8 @@
 package org.signalbox.jobs.correlate;
 
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.streaming.api.TimerService;
+
 /**
  * Holds telemetry back until the indicator index has loaded, so that a job (re)starting with a
  * backlog of telemetry does not miss indicators that simply had not been read yet.
@@ -19,5 +22,19 @@ final class BootstrapGate {
 
   static boolean isOpen(long currentWatermark) {
     return currentWatermark > Long.MIN_VALUE;
+  }
+
+  /**
+   * Parks {@code item} behind the gate while the index is still loading: true when it was held (the
+   * caller's onTimer at {@link #OPEN} replays {@code waiting}), false when it may be matched now.
+   */
+  static <T> boolean holdBack(boolean enabled, TimerService timers, ListState<T> waiting, T item)
+      throws Exception {
+    if (!enabled || isOpen(timers.currentWatermark())) {
+      return false;
+    }
+    waiting.add(item);
+    timers.registerEventTimeTimer(OPEN);
+    return true;
   }
 }

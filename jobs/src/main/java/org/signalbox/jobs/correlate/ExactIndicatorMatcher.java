@@ -50,9 +50,7 @@ public final class ExactIndicatorMatcher
   @Override
   public void processElement1(ObservableProbe probe, Context ctx, Collector<Sighting> out)
       throws Exception {
-    if (bootstrapGate && !BootstrapGate.isOpen(ctx.timerService().currentWatermark())) {
-      waiting.add(probe);
-      ctx.timerService().registerEventTimeTimer(BootstrapGate.OPEN);
+    if (BootstrapGate.holdBack(bootstrapGate, ctx.timerService(), waiting, probe)) {
       return;
     }
     match(probe, ctx.timerService().currentProcessingTime(), out);

@@ -66,9 +66,7 @@ public final class PatternIndicatorMatcher
   @Override
   public void processElement(DecodedTelemetry event, ReadOnlyContext ctx, Collector<Sighting> out)
       throws Exception {
-    if (bootstrapGate && !BootstrapGate.isOpen(ctx.timerService().currentWatermark())) {
-      waiting.add(event);
-      ctx.timerService().registerEventTimeTimer(BootstrapGate.OPEN);
+    if (BootstrapGate.holdBack(bootstrapGate, ctx.timerService(), waiting, event)) {
       return;
     }
     match(event, ctx.getBroadcastState(PATTERNS), ctx.timerService().currentProcessingTime(), out);

@@ -64,9 +64,7 @@ public final class RangeIndicatorMatcher
   @Override
   public void processElement(ObservableProbe probe, ReadOnlyContext ctx, Collector<Sighting> out)
       throws Exception {
-    if (bootstrapGate && !BootstrapGate.isOpen(ctx.timerService().currentWatermark())) {
-      waiting.add(probe);
-      ctx.timerService().registerEventTimeTimer(BootstrapGate.OPEN);
+    if (BootstrapGate.holdBack(bootstrapGate, ctx.timerService(), waiting, probe)) {
       return;
     }
     match(probe, ctx.getBroadcastState(RANGES), ctx.timerService().currentProcessingTime(), out);

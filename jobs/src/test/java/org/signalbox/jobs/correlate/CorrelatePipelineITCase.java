@@ -171,29 +171,9 @@ class CorrelatePipelineITCase {
     send(seen("t-pattern-like", ObservableType.DOMAIN, "x.two.example"));
     send(seen("t-pattern-miss", ObservableType.DOMAIN, "three.example"));
 
-    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-    Configuration strict = new Configuration();
-    strict.set(PipelineOptions.GENERIC_TYPES, false); // a Kryo fallback fails loudly
-    env.configure(strict);
-    env.setParallelism(2);
-
-    CorrelatePipeline.Outputs out =
-        CorrelatePipeline.build(
-            source(env, telemetryRecords, "telemetry"),
-            source(env, indicatorRecords, "indicators"),
-            new Configuration(),
-            true);
-    CloseableIterator<Sighting> sightings = out.sightings().collectAsync();
-    CloseableIterator<DeadLetter> deadLetters = out.deadLetters().collectAsync();
-    env.execute("correlate pipeline test");
-
-    List<String> matched = new ArrayList<>();
-    List<Sighting> all = new ArrayList<>();
-    sightings.forEachRemaining(
-        s -> {
-          all.add(s);
-          matched.add(s.getEventId() + " -> " + s.getIndicatorId());
-        });
+    Run run = run(new Configuration());
+    List<Sighting> all = run.sightings();
+    List<String> matched = matches(all);
     assertThat(matched)
         .containsExactlyInAnyOrder(
             "t-exact -> indicator--exact",
@@ -217,9 +197,10 @@ class CorrelatePipelineITCase {
               assertThat(s.getMatchedValue()).isEqualTo("198.51.100.7");
             });
 
-    List<String> dead = new ArrayList<>();
-    deadLetters.forEachRemaining(
-        d -> dead.add(d.getOriginTopic() + "@" + d.getOffset() + " " + d.getReason()));
+    List<String> dead =
+        run.deadLetters().stream()
+            .map(d -> d.getOriginTopic() + "@" + d.getOffset() + " " + d.getReason())
+            .toList();
     assertThat(dead)
         .containsExactlyInAnyOrder(
             "indicators@9 undecodable-avro",
@@ -266,31 +247,14 @@ class CorrelatePipelineITCase {
     send(seen("t-exact-after", ObservableType.IPV4, "198.51.100.7"));
     publish(indicator("indicator--exact", ObservableType.IPV4, "198.51.100.7").build());
 
-    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-    Configuration strict = new Configuration();
-    strict.set(PipelineOptions.GENERIC_TYPES, false);
-    env.configure(strict);
-    env.setParallelism(2);
-    CorrelatePipeline.Outputs out =
-        CorrelatePipeline.build(
-            source(env, telemetryRecords, "telemetry"),
-            source(env, indicatorRecords, "indicators"),
-            new Configuration(),
-            true);
-    CloseableIterator<Sighting> sightings = out.sightings().collectAsync();
-    CloseableIterator<DeadLetter> deadLetters = out.deadLetters().collectAsync();
-    env.execute("pattern matching test");
-
-    List<String> matched = new ArrayList<>();
-    sightings.forEachRemaining(x -> matched.add(x.getEventId() + " -> " + x.getIndicatorId()));
+    Run run = run(new Configuration());
+    List<String> matched = matches(run.sightings());
     assertThat(matched)
         .containsExactlyInAnyOrder(
             "t-matches -> indicator--matches",
             "t-like -> indicator--like",
             "t-exact-after -> indicator--exact");
-    List<DeadLetter> dead = new ArrayList<>();
-    deadLetters.forEachRemaining(dead::add);
-    assertThat(dead).isEmpty();
+    assertThat(run.deadLetters()).isEmpty();
   }
 
   /**
@@ -326,13 +290,38 @@ class CorrelatePipelineITCase {
     send(seen("t-empty-md5", ObservableType.MD5, emptyMd5));
     send(seen("t-real-md5", ObservableType.MD5, "0123456789ABCDEF0123456789ABCDEF"));
 
+    Configuration conf = new Configuration();
+    conf.set(CorrelateOptions.WARNINGLISTS, lists.toString());
+    Run run = run(conf);
+    List<String> matched = matches(run.sightings());
+    assertThat(matched)
+        .containsExactlyInAnyOrder(
+            "t-range -> indicator--range", "t-real-md5 -> indicator--hashes");
+    List<String> dead =
+        run.deadLetters().stream()
+            .map(d -> d.getStage() + " " + d.getReason() + " " + d.getError())
+            .toList();
+    assertThat(dead).filteredOn(d -> d.startsWith("suppress warninglist ")).hasSize(2);
+    assertThat(dead)
+        .filteredOn(d -> d.startsWith("suppress warninglist-sighting"))
+        .hasSize(2)
+        .anyMatch(d -> d.contains("indicator--range matched 8.8.8.8"))
+        .anyMatch(d -> d.contains("indicator--hashes matched " + emptyMd5));
+  }
+
+  /** What one bounded run of the pipeline produced. */
+  record Run(List<Sighting> sightings, List<DeadLetter> deadLetters) {}
+
+  /**
+   * Runs the pipeline over the records published and sent so far, on the MiniCluster with
+   * parallelism 2 and generic types disabled (a Kryo fallback fails loudly).
+   */
+  Run run(Configuration conf) throws Exception {
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
     Configuration strict = new Configuration();
     strict.set(PipelineOptions.GENERIC_TYPES, false);
     env.configure(strict);
     env.setParallelism(2);
-    Configuration conf = new Configuration();
-    conf.set(CorrelateOptions.WARNINGLISTS, lists.toString());
     CorrelatePipeline.Outputs out =
         CorrelatePipeline.build(
             source(env, telemetryRecords, "telemetry"),
@@ -341,22 +330,16 @@ class CorrelatePipelineITCase {
             true);
     CloseableIterator<Sighting> sightings = out.sightings().collectAsync();
     CloseableIterator<DeadLetter> deadLetters = out.deadLetters().collectAsync();
-    env.execute("warninglist test");
+    env.execute("correlate pipeline test");
+    List<Sighting> found = new ArrayList<>();
+    sightings.forEachRemaining(found::add);
+    List<DeadLetter> dead = new ArrayList<>();
+    deadLetters.forEachRemaining(dead::add);
+    return new Run(found, dead);
+  }
 
-    List<String> matched = new ArrayList<>();
-    sightings.forEachRemaining(x -> matched.add(x.getEventId() + " -> " + x.getIndicatorId()));
-    assertThat(matched)
-        .containsExactlyInAnyOrder(
-            "t-range -> indicator--range", "t-real-md5 -> indicator--hashes");
-    List<String> dead = new ArrayList<>();
-    deadLetters.forEachRemaining(
-        d -> dead.add(d.getStage() + " " + d.getReason() + " " + d.getError()));
-    assertThat(dead).filteredOn(d -> d.startsWith("suppress warninglist ")).hasSize(2);
-    assertThat(dead)
-        .filteredOn(d -> d.startsWith("suppress warninglist-sighting"))
-        .hasSize(2)
-        .anyMatch(d -> d.contains("indicator--range matched 8.8.8.8"))
-        .anyMatch(d -> d.contains("indicator--hashes matched " + emptyMd5));
+  static List<String> matches(List<Sighting> sightings) {
+    return sightings.stream().map(x -> x.getEventId() + " -> " + x.getIndicatorId()).toList();
   }
 
   static DataStream<RawRecord> source(
