@@ -7,7 +7,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.SplittableRandom;
+import org.signalbox.jobs.sharing.MemberDirectory;
 import org.signalbox.schema.Indicator;
 import org.signalbox.schema.IndicatorContext;
 import org.signalbox.schema.MatchKind;
@@ -41,6 +43,24 @@ public final class DemoData {
           new DemoMember("logistics-a", Sector.LOGISTICS),
           new DemoMember("logistics-b", Sector.LOGISTICS),
           new DemoMember("port-logistics-c", Sector.LOGISTICS));
+
+  /**
+   * The demo's member directory: each member in its sector's working group and the whole ISAC, one
+   * airline that opted in to be named, and a daily capacity per member for the trends.
+   */
+  public static MemberDirectory directory() {
+    List<MemberDirectory.Member> members = new ArrayList<>();
+    for (DemoMember m : MEMBERS) {
+      members.add(
+          new MemberDirectory.Member(
+              m.id(),
+              m.sector(),
+              Set.of(m.sector().name().toLowerCase(Locale.ROOT), "isac"),
+              m.id().equals("airline-a"),
+              m.id().startsWith("rail") ? 50 : 500));
+    }
+    return new MemberDirectory("secretariat", Set.of("national-cert"), members);
+  }
 
   private static final String[] ACTORS = {"RAILFOX", "SKYHOOK", "CARGO SPIDER", "TARMAC PANDA"};
   private static final String[] CAMPAIGNS = {

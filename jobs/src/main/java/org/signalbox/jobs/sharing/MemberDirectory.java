@@ -1,0 +1,262 @@
+package org.signalbox.jobs.sharing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.io.Serializable;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
+import org.signalbox.schema.Sector;
+
+/**
+ * Who the ISAC's members are: the one place that says which member ids exist, their sector, the
+ * sharing groups they belong to, whether they opted in to being named in shared output, and how
+ * many records a day their team can absorb. Loaded from a YAML file (see jobs/MEMBERS.md):
+ *
+ * <pre>
+ * secretariat: isac-secretariat      # indicator source name of the ISAC office
+ * partners: [national-cert]          # organisations the ISAC names into the community
+ * members:
+ *   - id: rail-operator-a
+ *     sector: rail
+ *     groups: [rail, high-speed]
+ *     attribution: false             # opt-in to be named instead of pseudonymised
+ *     dailyCapacity: 200             # records a day the team can absorb (optional)
+ * </pre>
+ *
+ * Immutable and serializable, so Flink functions carry it into their tasks.
+ */
+public final class MemberDirectory implements Serializable {
+  private static final long serialVersionUID = 1L;
+
+  /** Member ids are topic suffixes ({@code telemetry.<id>}, {@code feed.member.<id>}). */
+  private static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9._-]{0,99}");
+
+  private static final Set<String> TOP_KEYS = Set.of("secretariat", "partners", "members");
+  private static final Set<String> MEMBER_KEYS =
+      Set.of("id", "sector", "groups", "attribution", "dailyCapacity");
+
+  /** One member organisation. {@code dailyCapacity} is 0 when not declared. */
+  public record Member(
+      String id, Sector sector, Set<String> groups, boolean attribution, long dailyCapacity)
+      implements Serializable {
+    public Member {
+      groups = Collections.unmodifiableSet(new TreeSet<>(groups));
+    }
+
+    public OptionalLong capacity() {
+      return dailyCapacity > 0 ? OptionalLong.of(dailyCapacity) : OptionalLong.empty();
+    }
+  }
+
+  private final String secretariat;
+  private final Set<String> partners;
+  private final Map<String, Member> members;
+
+  public MemberDirectory(String secretariat, Set<String> partners, List<Member> members) {
+    this.secretariat = secretariat;
+    this.partners = Collections.unmodifiableSet(new TreeSet<>(partners));
+    Map<String, Member> byId = new LinkedHashMap<>();
+    for (Member m : members) {
+      if (byId.put(m.id(), m) != null) {
+        throw new IllegalArgumentException("member " + m.id() + " is listed twice");
+      }
+    }
+    this.members = Collections.unmodifiableMap(byId);
+  }
+
+  /** The indicator source name of the secretariat (allowed to change anyone's indicators). */
+  public String secretariat() {
+    return secretariat;
+  }
+
+  public Set<String> partners() {
+    return partners;
+  }
+
+  public boolean contains(String memberId) {
+    return memberId != null && members.containsKey(memberId);
+  }
+
+  public Optional<Member> member(String memberId) {
+    return Optional.ofNullable(memberId == null ? null : members.get(memberId));
+  }
+
+  /** Members in the order of the file. */
+  public List<Member> members() {
+    return List.copyOf(members.values());
+  }
+
+  /** Whether the member opted in to be named in shared output. Unknown ids never are. */
+  public boolean attributed(String memberId) {
+    Member m = memberId == null ? null : members.get(memberId);
+    return m != null && m.attribution();
+  }
+
+  /** Members of a sharing group, sorted. */
+  public Set<String> membersOf(String group) {
+    Set<String> out = new TreeSet<>();
+    for (Member m : members.values()) {
+      if (m.groups().contains(group)) {
+        out.add(m.id());
+      }
+    }
+    return out;
+  }
+
+  /** Every group any member belongs to, sorted. */
+  public Set<String> groups() {
+    Set<String> out = new TreeSet<>();
+    members.values().forEach(m -> out.addAll(m.groups()));
+    return out;
+  }
+
+  /**
+   * Reads a directory file.
+   *
+   * @throws IllegalArgumentException naming the file and the place of the fault ({@code
+   *     members[2].sector: ...}) when the file is not a valid directory
+   */
+  public static MemberDirectory load(Path file) throws IOException {
+    JsonNode root;
+    try {
+      root = new ObjectMapper(new YAMLFactory()).readTree(Files.readString(file));
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalArgumentException(
+          file + ": not valid YAML at line " + e.getLocation().getLineNr() + ": " + e.getMessage(),
+          e);
+    }
+    try {
+      return parse(root);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** The directory a YAML tree describes; faults are reported with their place. */
+  public static MemberDirectory parse(JsonNode root) {
+    if (root == null || !root.isObject()) {
+      throw new IllegalArgumentException(
+          "expected a mapping with 'secretariat', 'partners' and 'members'");
+    }
+    unknownKeys(root, TOP_KEYS, "");
+    String secretariat = text(root, "secretariat", "secretariat", "secretariat");
+    Set<String> partners = new TreeSet<>();
+    JsonNode p = root.path("partners");
+    if (!p.isMissingNode() && !p.isNull()) {
+      if (!p.isArray()) {
+        throw new IllegalArgumentException("partners: expected a list of organisation names");
+      }
+      for (int i = 0; i < p.size(); i++) {
+        partners.add(id(p.get(i), "partners[" + i + "]"));
+      }
+    }
+    JsonNode list = root.path("members");
+    if (!list.isArray()) {
+      throw new IllegalArgumentException("members: expected a list of members");
+    }
+    List<Member> members = new ArrayList<>();
+    Set<String> seen = new TreeSet<>();
+    for (int i = 0; i < list.size(); i++) {
+      String at = "members[" + i + "]";
+      JsonNode n = list.get(i);
+      if (!n.isObject()) {
+        throw new IllegalArgumentException(at + ": expected a mapping with id and sector");
+      }
+      unknownKeys(n, MEMBER_KEYS, at + ".");
+      String id = id(n.get("id"), at + ".id");
+      if (!seen.add(id)) {
+        throw new IllegalArgumentException(at + ".id: member " + id + " is listed twice");
+      }
+      Sector sector = sector(n.get("sector"), at + ".sector");
+      Set<String> groups = new TreeSet<>();
+      JsonNode g = n.path("groups");
+      if (!g.isMissingNode() && !g.isNull()) {
+        if (!g.isArray()) {
+          throw new IllegalArgumentException(at + ".groups: expected a list of group names");
+        }
+        for (int j = 0; j < g.size(); j++) {
+          groups.add(id(g.get(j), at + ".groups[" + j + "]"));
+        }
+      }
+      JsonNode a = n.path("attribution");
+      if (!a.isMissingNode() && !a.isBoolean()) {
+        throw new IllegalArgumentException(at + ".attribution: expected true or false");
+      }
+      JsonNode c = n.path("dailyCapacity");
+      long capacity = 0;
+      if (!c.isMissingNode() && !c.isNull()) {
+        if (!c.canConvertToLong() || !c.isIntegralNumber() || c.asLong() <= 0) {
+          throw new IllegalArgumentException(
+              at + ".dailyCapacity: expected a positive whole number of records a day");
+        }
+        capacity = c.asLong();
+      }
+      members.add(new Member(id, sector, groups, a.asBoolean(false), capacity));
+    }
+    return new MemberDirectory(secretariat, partners, members);
+  }
+
+  private static void unknownKeys(JsonNode n, Set<String> allowed, String at) {
+    for (Iterator<String> it = n.fieldNames(); it.hasNext(); ) {
+      String k = it.next();
+      if (!allowed.contains(k)) {
+        throw new IllegalArgumentException(
+            at + k + ": unknown key (expected one of " + new TreeSet<>(allowed) + ")");
+      }
+    }
+  }
+
+  private static String text(JsonNode root, String key, String at, String fallback) {
+    JsonNode n = root.get(key);
+    if (n == null || n.isNull()) {
+      return fallback;
+    }
+    return id(n, at);
+  }
+
+  private static String id(JsonNode n, String at) {
+    if (n == null || !n.isTextual()) {
+      throw new IllegalArgumentException(at + ": expected a name");
+    }
+    String s = n.asText();
+    if (!ID.matcher(s).matches()) {
+      throw new IllegalArgumentException(
+          at
+              + ": '"
+              + s
+              + "' is not a valid name (lower-case letters, digits, '.', '_', '-'; at most 100)");
+    }
+    return s;
+  }
+
+  private static Sector sector(JsonNode n, String at) {
+    if (n == null || !n.isTextual()) {
+      throw new IllegalArgumentException(
+          at + ": expected one of " + Arrays.toString(Sector.values()).toLowerCase());
+    }
+    try {
+      return Sector.valueOf(n.asText().trim().toUpperCase().replace('-', '_'));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(
+          at
+              + ": unknown sector '"
+              + n.asText()
+              + "', expected one of "
+              + Arrays.toString(Sector.values()).toLowerCase());
+    }
+  }
+}
