@@ -37,7 +37,8 @@ import org.slf4j.LoggerFactory;
  *       #PUBLIC_FEED}: what one audience may see, after TLP routing and pseudonymisation (written
  *       by the sharing router, served by the TAXII gateway; {@link #feedTopic(String)} is the one
  *       naming rule both use).
- *   <li>{@value #FEEDBACK}: members' verdicts (false / true positive) on indicators.
+ *   <li>{@code feedback.<member>}: one member's verdicts (false / true positive) on indicators; the
+ *       topic names the member, so a verdict claiming another member is a forgery.
  *   <li>{@value #INDICATOR_SCORES}: each indicator's moving confidence, keyed by indicator id,
  *       compacted, so that a source can read the latest score of each of its indicators.
  *   <li>{@value #DEAD_LETTER}: records that could not be processed, with the reason.
@@ -51,7 +52,7 @@ public final class SignalboxTopics {
   public static final String SIGHTINGS = "sightings";
   public static final String DEAD_LETTER = "deadletter";
   public static final String CAMPAIGN_ALERTS = "campaign-alerts";
-  public static final String FEEDBACK = "feedback";
+  public static final String FEEDBACK_PREFIX = "feedback.";
   public static final String INDICATOR_SCORES = "indicator-scores";
 
   public static final String TELEMETRY_PREFIX = "telemetry.";
@@ -65,6 +66,14 @@ public final class SignalboxTopics {
   public static final int MAX_TOPIC_NAME_LENGTH = 249;
 
   private SignalboxTopics() {}
+
+  /**
+   * The feedback topic of one member, e.g. {@code feedback.rail-operator-7}: per member, like
+   * telemetry, so that a prefixed write ACL proves who sent a verdict.
+   */
+  public static String feedbackTopic(String member) {
+    return prefixed(FEEDBACK_PREFIX, "member", member);
+  }
 
   /** The telemetry topic of one member, e.g. {@code telemetry.rail-operator-7}. */
   public static String telemetryTopic(String member) {
@@ -262,7 +271,6 @@ public final class SignalboxTopics {
         new NewTopic(SIGHTINGS, partitions, (short) 1),
         new NewTopic(DEAD_LETTER, partitions, (short) 1),
         new NewTopic(CAMPAIGN_ALERTS, partitions, (short) 1),
-        new NewTopic(FEEDBACK, partitions, (short) 1),
         indicatorScores(partitions));
   }
 

@@ -96,12 +96,7 @@ class SignalboxTopicsTest {
     assertThat(SignalboxTopics.core(3))
         .extracting(NewTopic::name)
         .containsExactly(
-            "indicators",
-            "sightings",
-            "deadletter",
-            "campaign-alerts",
-            "feedback",
-            "indicator-scores");
+            "indicators", "sightings", "deadletter", "campaign-alerts", "indicator-scores");
     assertThat(SignalboxTopics.core(3)).allSatisfy(t -> assertThat(t.numPartitions()).isEqualTo(3));
     assertThat(SignalboxTopics.indicators(1).configs())
         .containsEntry(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT);

@@ -1,6 +1,7 @@
 package org.signalbox.jobs.campaign;
 
 import java.util.List;
+import java.util.regex.Pattern;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -67,7 +68,7 @@ public final class CampaignKafka {
     KafkaSourceBuilder<RawRecord> feedbackSource =
         KafkaSource.<RawRecord>builder()
             .setBootstrapServers(bootstrap)
-            .setTopics(conf.get(FeedbackOptions.FEEDBACK_TOPIC))
+            .setTopicPattern(Pattern.compile(conf.get(FeedbackOptions.FEEDBACK_TOPICS)))
             .setGroupId(conf.get(CampaignOptions.GROUP_ID))
             .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
             .setDeserializer(new RawRecordDeserializer())

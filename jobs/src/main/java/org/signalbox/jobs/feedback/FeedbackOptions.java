@@ -9,11 +9,13 @@ import org.apache.flink.configuration.ConfigOptions;
 public final class FeedbackOptions {
   private FeedbackOptions() {}
 
-  public static final ConfigOption<String> FEEDBACK_TOPIC =
-      ConfigOptions.key("feedback.topic")
+  public static final ConfigOption<String> FEEDBACK_TOPICS =
+      ConfigOptions.key("feedback.topics")
           .stringType()
-          .defaultValue("feedback")
-          .withDescription("Topic of members' verdicts (Avro Feedback).");
+          .defaultValue("feedback\\..+")
+          .withDescription(
+              "Regular expression of the topics of members' verdicts (Avro Feedback), one per"
+                  + " member: feedback.<member>.");
 
   public static final ConfigOption<String> SCORES_TOPIC =
       ConfigOptions.key("feedback.scores-topic")
@@ -76,7 +78,7 @@ public final class FeedbackOptions {
 
   public static final List<ConfigOption<?>> ALL =
       List.of(
-          FEEDBACK_TOPIC,
+          FEEDBACK_TOPICS,
           SCORES_TOPIC,
           DECAY,
           SIGHTING_STEP,

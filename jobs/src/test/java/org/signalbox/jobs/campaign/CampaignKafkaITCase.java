@@ -72,7 +72,7 @@ class CampaignKafkaITCase {
     topics.add(new NewTopic(SignalboxTopics.SIGHTINGS, 1, (short) 1));
     topics.add(new NewTopic(SignalboxTopics.CAMPAIGN_ALERTS, 1, (short) 1));
     topics.add(new NewTopic(SignalboxTopics.DEAD_LETTER, 1, (short) 1));
-    topics.add(new NewTopic(SignalboxTopics.FEEDBACK, 1, (short) 1));
+    topics.add(new NewTopic(SignalboxTopics.feedbackTopic("m-rail-02"), 1, (short) 1));
     topics.add(SignalboxTopics.indicatorScores(1));
     topics.add(new NewTopic("feed.community", 1, (short) 1));
     topics.add(new NewTopic("feed.public", 1, (short) 1));
@@ -109,7 +109,7 @@ class CampaignKafkaITCase {
     produce(SignalboxTopics.SIGHTINGS, values);
     AvroCodec<Feedback> verdicts = AvroCodec.feedback();
     produce(
-        SignalboxTopics.FEEDBACK,
+        SignalboxTopics.feedbackTopic("m-rail-02"),
         List.of(
             verdicts.encode(
                 Feedback.newBuilder()
