@@ -16,7 +16,6 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.signalbox.schema.CampaignAlert;
 import org.signalbox.schema.CampaignKeyKind;
@@ -97,7 +96,7 @@ class CampaignDetectorTest {
     assertThat(drain()).isEmpty();
     assertThat(harness.numEventTimeTimers()).isEqualTo(1);
 
-    watermark(5 * H + WINDOW.toMillis());
+    watermark(5 * H + WINDOW.toMillis() + LATENESS.toMillis());
 
     assertThat(drain()).isEmpty();
     assertThat(harness.numKeyedStateEntries()).isZero();
@@ -192,7 +191,7 @@ class CampaignDetectorTest {
     assertThat(harness.numKeyedStateEntries()).isPositive();
     assertThat(harness.numEventTimeTimers()).isEqualTo(1);
 
-    watermark(3 * H + WINDOW.toMillis());
+    watermark(3 * H + WINDOW.toMillis() + LATENESS.toMillis());
     assertThat(harness.numKeyedStateEntries()).isZero();
     assertThat(harness.numEventTimeTimers()).isZero();
 
@@ -202,7 +201,7 @@ class CampaignDetectorTest {
     assertThat(again.getRevision()).isEqualTo(1);
     assertThat(again.getAlertId()).isNotEqualTo(firstId);
 
-    watermark(31 * H + WINDOW.toMillis());
+    watermark(31 * H + WINDOW.toMillis() + LATENESS.toMillis());
     assertThat(harness.numKeyedStateEntries()).isZero();
     assertThat(harness.numEventTimeTimers()).isZero();
   }
@@ -226,7 +225,7 @@ class CampaignDetectorTest {
             });
     assertThat(harness.numEventTimeTimers()).isEqualTo(1);
 
-    watermark(49 * H + WINDOW.toMillis());
+    watermark(49 * H + WINDOW.toMillis() + LATENESS.toMillis());
     assertThat(harness.numKeyedStateEntries()).isZero();
     assertThat(harness.numEventTimeTimers()).isZero();
   }
@@ -346,9 +345,6 @@ class CampaignDetectorTest {
    * so it must still meet the members it shares a window with. Had it come half an hour sooner,
    * before the watermark, it would have raised the alert.
    */
-  @Disabled(
-      "Defect, reported: a member leaves state when the watermark passes lastSeen + window, before"
-          + " the allowed lateness has passed, so a sighting within the lateness misses it")
   @Test
   void aSightingWithinTheLatenessStillMeetsMembersTheWatermarkHasPassed() throws Exception {
     send(seen("m-rail-01", Sector.RAIL, 0));
@@ -553,7 +549,7 @@ class CampaignDetectorTest {
     assertThat(drain()).isEmpty();
     assertThat(harness.getSideOutput(CampaignDetector.FLOODED)).hasSize(2);
 
-    watermark(7 * H + WINDOW.toMillis());
+    watermark(7 * H + WINDOW.toMillis() + LATENESS.toMillis());
     assertThat(harness.numKeyedStateEntries()).isZero();
     assertThat(harness.numEventTimeTimers()).isZero();
   }
