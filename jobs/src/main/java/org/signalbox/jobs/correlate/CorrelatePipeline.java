@@ -58,9 +58,14 @@ public final class CorrelatePipeline {
             .name("decode telemetry")
             .uid("decode-telemetry");
 
+    // The decoder runs at the source's parallelism, so it is chained to it and the records of one
+    // id (one Kafka partition, or one file) reach the lifecycle in the order they were written:
+    // ownership goes to the first version, and "first" must mean first written. A rebalance here
+    // would let a later foreign record overtake the original.
     SingleOutputStreamOperator<IndicatorUpdate> updates =
         indicators
             .process(new IndicatorDecoder(limits, conf.get(CorrelateOptions.WARNINGLISTS)))
+            .setParallelism(indicators.getParallelism())
             .name("decode indicators")
             .uid("decode-indicators");
 

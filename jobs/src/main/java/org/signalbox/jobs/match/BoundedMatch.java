@@ -51,12 +51,19 @@ public final class BoundedMatch {
     env.setRuntimeMode(RuntimeExecutionMode.BATCH);
     env.setParallelism(parallelism);
 
+    // Batch mode sorts each keyed input by key, then by timestamp. Stamping indicator records with
+    // their line number keeps the versions of one id in file order, which ownership depends on
+    // (the first version's source owns the id). Nothing else reads these timestamps: the
+    // lifecycle works on versions and processing time, the indexes on telemetry event times.
+    DataStream<RawRecord> indicatorRecords =
+        source(env, indicators, "indicator file")
+            .assignTimestampsAndWatermarks(
+                WatermarkStrategy.<RawRecord>noWatermarks()
+                    .withTimestampAssigner((r, ts) -> r.offset))
+            .name("indicators in file order");
     CorrelatePipeline.Outputs out =
         CorrelatePipeline.build(
-            source(env, telemetry, "telemetry file"),
-            source(env, indicators, "indicator file"),
-            conf,
-            true);
+            source(env, telemetry, "telemetry file"), indicatorRecords, conf, true);
     CloseableIterator<Sighting> sightings = out.sightings().collectAsync();
     CloseableIterator<DeadLetter> deadLetters = out.deadLetters().collectAsync();
     CloseableIterator<IndicatorAudit> audits = out.audits().collectAsync();
