@@ -70,10 +70,10 @@ public final class CorrelateOptions {
           .stringType()
           .defaultValue("telemetry.")
           .withDescription(
-              "Telemetry read from a topic named <prefix><member> must name that member in its"
-                  + " member field (the topic's write ACL proves the sender); anything else is a"
-                  + " dead letter (forged-member). Topics without the prefix are not checked;"
-                  + " empty: no check (file input).");
+              "Telemetry read from a topic named by this prefix and a member id (telemetry.rail-a)"
+                  + " must name that member in its member field (the topic's write ACL proves the"
+                  + " sender); anything else is a dead letter (forged-member). Topics without the"
+                  + " prefix are not checked; empty: no check (file input).");
 
   public static final ConfigOption<String> GROUP_ID =
       ConfigOptions.key("correlate.group-id")
