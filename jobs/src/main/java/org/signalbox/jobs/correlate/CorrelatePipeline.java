@@ -20,7 +20,7 @@ import org.signalbox.schema.Sighting;
  * indicator bytes -> decode/validate -keyBy(id)-> lifecycle -keyBy(value)-^   ^
  *                                                           \--broadcast------'
  * telemetry events --keyBy(event)--> pattern index (STIX patterns, broadcast) --> sightings
- * every stage -> dead letters
+ * every stage -> dead letters (counted by reason)
  * </pre>
  */
 public final class CorrelatePipeline {
@@ -130,8 +130,11 @@ public final class CorrelatePipeline {
               .process(new WarninglistSightingFilter(lists))
               .name("warninglists")
               .uid("warninglist-sighting-filter");
-      return new Outputs(kept, deadLetters.union(kept.getSideOutput(DeadLetters.TAG)));
+      return new Outputs(
+          kept,
+          DeadLetters.counted(
+              deadLetters.union(kept.getSideOutput(DeadLetters.TAG)), "count-dead-letters"));
     }
-    return new Outputs(sightings, deadLetters);
+    return new Outputs(sightings, DeadLetters.counted(deadLetters, "count-dead-letters"));
   }
 }

@@ -6,10 +6,8 @@ import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
-import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.co.KeyedCoProcessFunction;
 import org.apache.flink.util.Collector;
-import org.signalbox.jobs.metrics.CorrelateMetrics;
 import org.signalbox.schema.Sighting;
 
 /**
@@ -26,7 +24,7 @@ public final class ExactIndicatorMatcher
   private final boolean bootstrapGate;
   private transient MapState<String, IndexEntry> entries;
   private transient ListState<ObservableProbe> waiting;
-  private transient Counter sightings;
+  private transient MatchMeter sightings;
 
   public ExactIndicatorMatcher(boolean bootstrapGate) {
     this.bootstrapGate = bootstrapGate;
@@ -40,11 +38,7 @@ public final class ExactIndicatorMatcher
     waiting =
         getRuntimeContext()
             .getListState(new ListStateDescriptor<>("exact-waiting", ObservableProbe.class));
-    sightings =
-        getRuntimeContext()
-            .getMetricGroup()
-            .addGroup(CorrelateMetrics.GROUP)
-            .counter(CorrelateMetrics.SIGHTINGS_OUT);
+    sightings = MatchMeter.register(getRuntimeContext().getMetricGroup());
   }
 
   @Override
@@ -88,8 +82,7 @@ public final class ExactIndicatorMatcher
     for (Map.Entry<String, IndexEntry> e : entries.entries()) {
       IndexEntry entry = e.getValue();
       if (entry.matchesAt(probe.eventTime)) {
-        sightings.inc();
-        out.collect(Sightings.of(probe, entry.indicator, now));
+        out.collect(sightings.emitted(Sightings.of(probe, entry.indicator, now)));
       }
     }
   }

@@ -7,12 +7,10 @@ import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ReadOnlyBroadcastState;
-import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
 import org.apache.flink.util.Collector;
 import org.signalbox.jobs.correlate.index.CidrTrie;
 import org.signalbox.jobs.correlate.index.DomainSuffixTrie;
-import org.signalbox.jobs.metrics.CorrelateMetrics;
 import org.signalbox.observable.InvalidObservableException;
 import org.signalbox.observable.IpNetwork;
 import org.signalbox.schema.MatchKind;
@@ -39,7 +37,7 @@ public final class RangeIndicatorMatcher
 
   private final boolean bootstrapGate;
   private transient ListState<ObservableProbe> waiting;
-  private transient Counter sightings;
+  private transient MatchMeter sightings;
 
   // Derived from RANGES; rebuilt after a restore, when this task first touches the index.
   private transient CidrTrie networks;
@@ -54,11 +52,7 @@ public final class RangeIndicatorMatcher
     waiting =
         getRuntimeContext()
             .getListState(new ListStateDescriptor<>("range-waiting", ObservableProbe.class));
-    sightings =
-        getRuntimeContext()
-            .getMetricGroup()
-            .addGroup(CorrelateMetrics.GROUP)
-            .counter(CorrelateMetrics.SIGHTINGS_OUT);
+    sightings = MatchMeter.register(getRuntimeContext().getMetricGroup());
   }
 
   @Override
@@ -120,8 +114,7 @@ public final class RangeIndicatorMatcher
     for (String id : ids) {
       IndexEntry entry = ranges.get(id);
       if (entry != null && entry.matchesAt(probe.eventTime)) {
-        sightings.inc();
-        out.collect(Sightings.of(probe, entry.indicator, now));
+        out.collect(sightings.emitted(Sightings.of(probe, entry.indicator, now)));
       }
     }
   }
