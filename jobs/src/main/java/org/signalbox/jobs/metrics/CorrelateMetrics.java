@@ -49,12 +49,19 @@ public final class CorrelateMetrics {
     return "flink_taskmanager_job_task_operator_" + GROUP + "_" + metric;
   }
 
-  /** Adds Flink's Prometheus reporter, serving /metrics on {@code port}, to a configuration. */
+  /**
+   * Adds Flink's Prometheus reporter, serving /metrics on {@code port}, to a configuration, with
+   * label values unfiltered.
+   */
   public static void enablePrometheus(Configuration conf, int port) {
     conf.setString(
         "metrics.reporter.prom.factory.class",
         "org.apache.flink.metrics.prometheus.PrometheusReporterFactory");
     conf.setString("metrics.reporter.prom.port", Integer.toString(port));
+    // Label values as the job writes them (reason="undecodable-avro", operator_name="exact index"),
+    // the same text as on the dead-letter topic; by default Flink turns every character outside
+    // [a-zA-Z0-9:_] into '_'. The Prometheus client escapes what the text format needs.
+    conf.setString("metrics.reporter.prom.filterLabelValueCharacters", "false");
   }
 
   // Issue 7 part 4: match latency, dead letters by reason, suppressed values. Kept apart from
