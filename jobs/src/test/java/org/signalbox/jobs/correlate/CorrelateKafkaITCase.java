@@ -290,11 +290,12 @@ class CorrelateKafkaITCase {
     conf.set(CorrelateOptions.GROUP_ID, "correlate-scraped");
     conf.set(CorrelateOptions.SIGHTINGS_TOPIC, "sightings-scraped");
     conf.set(CorrelateOptions.DEAD_LETTER_TOPIC, "deadletter-scraped");
-    // Only the airport's one partition: an unbounded job waits for an empty partition (rail-a has
-    // one) to go idle before the bootstrap gate opens, which would only make the test slow.
+    // Only the airport's one partition, read by one subtask: an unbounded job waits for an empty
+    // partition (rail-a has one), or a source reader without any, to go idle (30 s) before the
+    // bootstrap gate opens, which would only make the test slow.
     conf.set(CorrelateOptions.TELEMETRY_TOPICS, "telemetry\\.airport-b");
     env.configure(conf);
-    env.setParallelism(2);
+    env.setParallelism(1);
     CorrelateKafka.attach(env, conf, false);
     JobClient job = env.executeAsync("correlate-scraped");
     try {
