@@ -113,7 +113,10 @@ public final class CampaignKafka {
           feeds.union(
               feeds
                   .keyBy(r -> r.audience, Types.STRING)
-                  .process(new DigestBuilder(periods), TypeInformation.of(RoutedRecord.class))
+                  .process(
+                      new DigestBuilder(
+                          periods, conf.getOptional(CampaignOptions.DIGEST_WINDOW).orElse(null)),
+                      TypeInformation.of(RoutedRecord.class))
                   .name("alert digests")
                   .uid("alert-digest-builder"));
     }
@@ -129,10 +132,13 @@ public final class CampaignKafka {
                 .build())
         .name("feeds")
         .uid("campaign-feeds-sink");
-    sightings
-        .getSideOutput(DeadLetters.TAG)
-        .union(
-            feedback.getSideOutput(DeadLetters.TAG), scored.scores().getSideOutput(DeadLetters.TAG))
+    DeadLetters.counted(
+            sightings
+                .getSideOutput(DeadLetters.TAG)
+                .union(
+                    feedback.getSideOutput(DeadLetters.TAG),
+                    scored.scores().getSideOutput(DeadLetters.TAG)),
+            "campaign-count-dead-letters")
         .sinkTo(
             AvroKafkaSinks.of(
                 bootstrap,

@@ -123,6 +123,16 @@ public final class CampaignOptions {
                   + " (comma-separated) or empty for none. Topic feed.<audience>.digest-hourly or"
                   + " .digest-daily; windows are UTC-aligned in processing time.");
 
+  public static final ConfigOption<Duration> DIGEST_WINDOW =
+      ConfigOptions.key("sharing.digest-window")
+          .durationType()
+          .noDefaultValue()
+          .withDescription(
+              "For tests and demos only: every digest window lasts this long (100 ms to 1 d,"
+                  + " aligned to multiples of it since the epoch) instead of an hour or a day;"
+                  + " topics and the digest's period field stay HOURLY/DAILY. Leave unset in"
+                  + " production.");
+
   public static final List<ConfigOption<?>> ALL =
       List.of(
           ALERTS_TOPIC,
@@ -138,5 +148,6 @@ public final class CampaignOptions {
           MIN_PUBLISHED_COUNT,
           PSEUDONYM_KEY,
           PSEUDONYM_KEY_ID,
-          DIGEST_PERIODS);
+          DIGEST_PERIODS,
+          DIGEST_WINDOW);
 }

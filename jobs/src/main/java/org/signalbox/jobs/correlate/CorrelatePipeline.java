@@ -21,7 +21,8 @@ import org.signalbox.schema.Sighting;
  * indicator bytes -> decode/validate -keyBy(id)-> lifecycle -keyBy(value)-^   ^
  *                                                           \--broadcast------'
  * telemetry events --keyBy(event)--> pattern index (STIX patterns, broadcast) --> sightings
- * every stage -> dead letters; lifecycle -> indicator audit (changes not made by the owner)
+ * every stage -> dead letters (counted by reason); lifecycle -> indicator audit (changes not made
+ * by the owner)
  * </pre>
  */
 public final class CorrelatePipeline {
@@ -148,8 +149,12 @@ public final class CorrelatePipeline {
               .process(new WarninglistSightingFilter(lists))
               .name("warninglists")
               .uid("warninglist-sighting-filter");
-      return new Outputs(kept, deadLetters.union(kept.getSideOutput(DeadLetters.TAG)), audits);
+      return new Outputs(
+          kept,
+          DeadLetters.counted(
+              deadLetters.union(kept.getSideOutput(DeadLetters.TAG)), "count-dead-letters"),
+          audits);
     }
-    return new Outputs(sightings, deadLetters, audits);
+    return new Outputs(sightings, DeadLetters.counted(deadLetters, "count-dead-letters"), audits);
   }
 }

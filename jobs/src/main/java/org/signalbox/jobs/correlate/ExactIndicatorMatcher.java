@@ -8,10 +8,8 @@ import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
-import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.co.KeyedCoProcessFunction;
 import org.apache.flink.util.Collector;
-import org.signalbox.jobs.metrics.CorrelateMetrics;
 import org.signalbox.schema.Indicator;
 import org.signalbox.schema.Sighting;
 
@@ -29,7 +27,7 @@ public final class ExactIndicatorMatcher
   private final boolean bootstrapGate;
   private transient MapState<String, IndexEntry> entries;
   private transient ListState<ObservableProbe> waiting;
-  private transient Counter sightings;
+  private transient MatchMeter sightings;
 
   public ExactIndicatorMatcher(boolean bootstrapGate) {
     this.bootstrapGate = bootstrapGate;
@@ -43,11 +41,7 @@ public final class ExactIndicatorMatcher
     waiting =
         getRuntimeContext()
             .getListState(new ListStateDescriptor<>("exact-waiting", ObservableProbe.class));
-    sightings =
-        getRuntimeContext()
-            .getMetricGroup()
-            .addGroup(CorrelateMetrics.GROUP)
-            .counter(CorrelateMetrics.SIGHTINGS_OUT);
+    sightings = MatchMeter.register(getRuntimeContext().getMetricGroup());
   }
 
   @Override
@@ -100,14 +94,7 @@ public final class ExactIndicatorMatcher
       }
     }
     if (matched != null) {
-      Sightings.emit(
-          probe,
-          matched,
-          now,
-          s -> {
-            sightings.inc();
-            out.collect(s);
-          });
+      Sightings.emit(probe, matched, now, s -> out.collect(sightings.emitted(s)));
     }
   }
 }

@@ -6,11 +6,15 @@ import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.runtime.state.FunctionInitializationContext;
+import org.apache.flink.runtime.state.FunctionSnapshotContext;
+import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 import org.signalbox.connectors.kafka.RawRecord;
 import org.signalbox.jobs.metrics.CorrelateMetrics;
+import org.signalbox.jobs.metrics.HeldCounts;
 import org.signalbox.schema.Indicator;
 import org.signalbox.schema.IndicatorAudit;
 import org.signalbox.schema.IndicatorAuditAction;
@@ -49,9 +53,14 @@ import org.signalbox.schema.MatchKind;
  * <p>Cleanup runs on processing-time timers, so state does not depend on telemetry watermarks that
  * an idle member could hold back. In bounded runs cleanup is off: every record is in the input, and
  * removing entries before the input ends would only lose matches.
+ *
+ * <p>The gauge {@code indicatorsHeld} counts live (not withdrawn) ids as they come and go; the
+ * count is checkpointed with the state it counts ({@link HeldCounts}), so a restored job reports
+ * what it restored rather than starting from zero.
  */
 public final class IndicatorLifecycle
-    extends KeyedProcessFunction<String, IndicatorUpdate, IndicatorChange> {
+    extends KeyedProcessFunction<String, IndicatorUpdate, IndicatorChange>
+    implements CheckpointedFunction {
   private static final long serialVersionUID = 1L;
 
   /** Changes applied that did not come from the indicator's original source. */
@@ -70,7 +79,7 @@ public final class IndicatorLifecycle
   private transient Counter unknownDeletions;
   private transient Counter foreignRejected;
   private transient Counter audited;
-  private transient long held;
+  private final HeldCounts held = new HeldCounts("indicators-held", 1);
 
   /**
    * @param secretariatSource the source name that may change other sources' indicators (audited)
@@ -96,9 +105,17 @@ public final class IndicatorLifecycle
     unknownDeletions = metrics.counter(CorrelateMetrics.INDICATOR_UNKNOWN_DELETIONS);
     foreignRejected = metrics.counter(CorrelateMetrics.INDICATOR_FOREIGN_CHANGES_REJECTED);
     audited = metrics.counter(CorrelateMetrics.INDICATOR_CHANGES_AUDITED);
-    // Live (not withdrawn) ids this subtask has seen since it started; a restored job counts
-    // again from zero until the ids are updated.
-    metrics.gauge(CorrelateMetrics.INDICATORS_HELD, () -> held);
+    metrics.gauge(CorrelateMetrics.INDICATORS_HELD, () -> held.get(0));
+  }
+
+  @Override
+  public void initializeState(FunctionInitializationContext context) throws Exception {
+    held.initialize(context);
+  }
+
+  @Override
+  public void snapshotState(FunctionSnapshotContext context) throws Exception {
+    held.snapshot();
   }
 
   @Override
@@ -186,13 +203,13 @@ public final class IndicatorLifecycle
       next.revoked = true;
       out.collect(IndicatorChange.of(ChangeKind.TOMBSTONE, key, update.id, version, target, null));
       if (known != null && !known.revoked) {
-        held--;
+        held.add(0, -1);
       }
       next.cleanupAt = now + tombstoneRetentionMillis;
     } else {
       out.collect(IndicatorChange.of(ChangeKind.UPSERT, key, update.id, version, target, ind));
       if (known == null || known.revoked) {
-        held++;
+        held.add(0, 1);
       }
       next.cleanupAt =
           ind.getValidUntil() == null
@@ -213,7 +230,7 @@ public final class IndicatorLifecycle
       throws Exception {
     out.collect(
         IndicatorChange.of(ChangeKind.TOMBSTONE, known.key, id, version, known.target, null));
-    held--;
+    held.add(0, -1);
     LifecycleRecord next = new LifecycleRecord();
     next.version = version;
     next.key = known.key;
@@ -278,7 +295,7 @@ public final class IndicatorLifecycle
         IndicatorChange.of(
             ChangeKind.REMOVE, known.key, ctx.getCurrentKey(), known.version, known.target, null));
     if (!known.revoked) {
-      held--;
+      held.add(0, -1);
     }
     current.clear();
   }

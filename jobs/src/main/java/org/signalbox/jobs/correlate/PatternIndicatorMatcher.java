@@ -43,7 +43,7 @@ public final class PatternIndicatorMatcher
 
   private final boolean bootstrapGate;
   private transient ListState<DecodedTelemetry> waiting;
-  private transient Counter sightings;
+  private transient MatchMeter sightings;
   private transient Counter unsupported;
 
   // Derived from PATTERNS; rebuilt after a restore.
@@ -59,7 +59,7 @@ public final class PatternIndicatorMatcher
         getRuntimeContext()
             .getListState(new ListStateDescriptor<>("pattern-waiting", DecodedTelemetry.class));
     var metrics = getRuntimeContext().getMetricGroup().addGroup(CorrelateMetrics.GROUP);
-    sightings = metrics.counter(CorrelateMetrics.SIGHTINGS_OUT);
+    sightings = MatchMeter.register(getRuntimeContext().getMetricGroup());
     unsupported = metrics.counter(CorrelateMetrics.INDICATOR_PATTERNS_UNSUPPORTED);
   }
 
@@ -119,13 +119,13 @@ public final class PatternIndicatorMatcher
       }
       List<Observable> witnesses = m.getValue().witnesses(event.getObservables());
       for (Observable w : witnesses) {
-        sightings.inc();
         out.collect(
-            Sightings.of(
-                ObservableProbe.of(
-                    event, w.getType(), w.getValue(), w.getRole(), decoded.ingestTime),
-                entry.indicator,
-                now));
+            sightings.emitted(
+                Sightings.of(
+                    ObservableProbe.of(
+                        event, w.getType(), w.getValue(), w.getRole(), decoded.ingestTime),
+                    entry.indicator,
+                    now)));
       }
     }
   }

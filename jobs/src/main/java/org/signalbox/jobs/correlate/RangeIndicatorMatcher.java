@@ -9,12 +9,10 @@ import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ReadOnlyBroadcastState;
-import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
 import org.apache.flink.util.Collector;
 import org.signalbox.jobs.correlate.index.CidrTrie;
 import org.signalbox.jobs.correlate.index.DomainSuffixTrie;
-import org.signalbox.jobs.metrics.CorrelateMetrics;
 import org.signalbox.observable.InvalidObservableException;
 import org.signalbox.observable.IpNetwork;
 import org.signalbox.schema.Indicator;
@@ -42,7 +40,7 @@ public final class RangeIndicatorMatcher
 
   private final boolean bootstrapGate;
   private transient ListState<ObservableProbe> waiting;
-  private transient Counter sightings;
+  private transient MatchMeter sightings;
 
   // Derived from RANGES; rebuilt after a restore, when this task first touches the index.
   private transient CidrTrie networks;
@@ -57,11 +55,7 @@ public final class RangeIndicatorMatcher
     waiting =
         getRuntimeContext()
             .getListState(new ListStateDescriptor<>("range-waiting", ObservableProbe.class));
-    sightings =
-        getRuntimeContext()
-            .getMetricGroup()
-            .addGroup(CorrelateMetrics.GROUP)
-            .counter(CorrelateMetrics.SIGHTINGS_OUT);
+    sightings = MatchMeter.register(getRuntimeContext().getMetricGroup());
   }
 
   @Override
@@ -131,14 +125,7 @@ public final class RangeIndicatorMatcher
       }
     }
     if (!matched.isEmpty()) {
-      Sightings.emit(
-          probe,
-          matched,
-          now,
-          s -> {
-            sightings.inc();
-            out.collect(s);
-          });
+      Sightings.emit(probe, matched, now, s -> out.collect(sightings.emitted(s)));
     }
   }
 

@@ -102,11 +102,13 @@ public final class TrendsKafka {
                 TrendsKafka::keyOf))
         .name("trends")
         .uid("trends-sink");
-    decodedSightings
-        .getSideOutput(DeadLetters.TAG)
-        .union(
-            decodedIndicators.getSideOutput(DeadLetters.TAG),
-            decodedCampaigns.getSideOutput(DeadLetters.TAG))
+    DeadLetters.counted(
+            decodedSightings
+                .getSideOutput(DeadLetters.TAG)
+                .union(
+                    decodedIndicators.getSideOutput(DeadLetters.TAG),
+                    decodedCampaigns.getSideOutput(DeadLetters.TAG)),
+            "trends-count-dead-letters")
         .sinkTo(
             AvroKafkaSinks.of(
                 bootstrap,

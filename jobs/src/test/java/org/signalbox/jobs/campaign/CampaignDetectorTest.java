@@ -11,12 +11,16 @@ import java.util.Map;
 import java.util.Random;
 import java.util.stream.Collectors;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.runtime.operators.testutils.MockEnvironment;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.signalbox.jobs.metrics.CampaignMetrics;
+import org.signalbox.jobs.metrics.HarnessMetrics;
 import org.signalbox.schema.CampaignAlert;
 import org.signalbox.schema.CampaignKeyKind;
 import org.signalbox.schema.Sector;
@@ -48,7 +52,9 @@ class CampaignDetectorTest {
 
   @AfterEach
   void tearDown() throws Exception {
-    harness.close();
+    if (harness != null) {
+      harness.close();
+    }
   }
 
   static CampaignObservation seen(String member, Sector sector, long offsetMillis) {
@@ -455,8 +461,19 @@ class CampaignDetectorTest {
     int raised = 0;
     int escalations = 0;
     for (int run = 0; run < 200; run++) {
-      harness.close();
-      harness = harness(2 + rnd.nextInt(2), 4);
+      if (harness != null) {
+        harness.close();
+      }
+      HarnessMetrics metrics = new HarnessMetrics();
+      MockEnvironment env = metrics.environment();
+      harness =
+          new KeyedOneInputStreamOperatorTestHarness<>(
+              new KeyedProcessOperator<>(
+                  new CampaignDetector(2 + rnd.nextInt(2), WINDOW, LATENESS, 4)),
+              CampaignObservation::key,
+              Types.STRING,
+              env);
+      harness.open();
       long clock = 0;
       long watermark = Long.MIN_VALUE;
       List<CampaignAlert> alerts = new java.util.ArrayList<>();
@@ -475,6 +492,11 @@ class CampaignDetectorTest {
           watermark(watermark);
         }
         alerts.addAll(drain());
+        // Counted, not scanned, yet equal to the state: three state entries (members, indicators,
+        // episode) per key in a window; a member is never counted twice or below zero.
+        long keys = metrics.gauge(CampaignMetrics.WINDOW_KEYS);
+        assertThat(keys * 3).isEqualTo(harness.numKeyedStateEntries());
+        assertThat(metrics.gauge(CampaignMetrics.WINDOW_MEMBERS)).isBetween(keys, keys * 6);
       }
       Map<String, CampaignAlert> last = new HashMap<>();
       for (CampaignAlert a : alerts) {
@@ -498,6 +520,11 @@ class CampaignDetectorTest {
       harness.processWatermark(Long.MAX_VALUE);
       assertThat(harness.numKeyedStateEntries()).isZero();
       assertThat(harness.numEventTimeTimers()).isZero();
+      assertThat(metrics.gauge(CampaignMetrics.WINDOW_KEYS)).isZero();
+      assertThat(metrics.gauge(CampaignMetrics.WINDOW_MEMBERS)).isZero();
+      harness.close();
+      harness = null;
+      env.close();
     }
     // The streams must exercise both paths, or the invariants above prove nothing.
     assertThat(raised).isGreaterThan(200);
@@ -515,12 +542,15 @@ class CampaignDetectorTest {
   @Test
   void anIndicatorAtTooManyMembersIsSuppressedAndReportedOnce() throws Exception {
     harness.close();
+    HarnessMetrics metrics = new HarnessMetrics();
+    MockEnvironment env = metrics.environment();
     harness =
         new KeyedOneInputStreamOperatorTestHarness<>(
             new KeyedProcessOperator<>(
                 new CampaignDetector(2, WINDOW, LATENESS, 4, 4, Duration.ofHours(6))),
             CampaignObservation::key,
-            Types.STRING);
+            Types.STRING,
+            env);
     harness.open();
 
     send(indicatorSeen("m-1", 0));
@@ -548,10 +578,75 @@ class CampaignDetectorTest {
     send(indicatorSeen("m-7", 7 * H));
     assertThat(drain()).isEmpty();
     assertThat(harness.getSideOutput(CampaignDetector.FLOODED)).hasSize(2);
+    // Two decisions; four observations (m-4 to m-7) held back by them.
+    assertThat(metrics.counter(CampaignMetrics.FLOODS_SUPPRESSED)).isEqualTo(2);
+    assertThat(metrics.counter(CampaignMetrics.OBSERVATIONS_SUPPRESSED)).isEqualTo(4);
+    assertThat(metrics.counter(CampaignMetrics.ALERTS_RAISED)).isEqualTo(1);
+    assertThat(metrics.counter(CampaignMetrics.ESCALATIONS)).isEqualTo(1);
+    assertThat(metrics.gauge(CampaignMetrics.WINDOW_KEYS)).isEqualTo(1);
+    assertThat(metrics.gauge(CampaignMetrics.WINDOW_MEMBERS)).isEqualTo(7);
 
     watermark(7 * H + WINDOW.toMillis() + LATENESS.toMillis());
     assertThat(harness.numKeyedStateEntries()).isZero();
     assertThat(harness.numEventTimeTimers()).isZero();
+    assertThat(metrics.gauge(CampaignMetrics.WINDOW_KEYS)).isZero();
+    assertThat(metrics.gauge(CampaignMetrics.WINDOW_MEMBERS)).isZero();
+    harness.close();
+    harness = null;
+    env.close();
+  }
+
+  /**
+   * The window gauges count keys and members as they come and go, and a restored job reports what
+   * it restored: without that, expiries after a restore would drive them below zero.
+   */
+  @Test
+  void windowGaugesFollowTheWindowsAndSurviveARestore() throws Exception {
+    harness.close();
+    HarnessMetrics before = new HarnessMetrics();
+    OperatorSubtaskState snapshot;
+    try (MockEnvironment env = before.environment()) {
+      harness = detector(env);
+      harness.open();
+      send(seen("m-rail-01", Sector.RAIL, 0));
+      send(seen("m-rail-02", Sector.RAIL, H));
+      send(seen("m-rail-02", Sector.RAIL, 2 * H));
+      CampaignObservation other = seen("m-air-01", Sector.AVIATION, 3 * H);
+      other.value = "tarmac panda";
+      send(other);
+      assertThat(before.gauge(CampaignMetrics.WINDOW_KEYS)).isEqualTo(2);
+      assertThat(before.gauge(CampaignMetrics.WINDOW_MEMBERS)).isEqualTo(3);
+      snapshot = harness.snapshot(1L, 0L);
+      harness.close();
+    }
+
+    HarnessMetrics after = new HarnessMetrics();
+    try (MockEnvironment env = after.environment()) {
+      harness = detector(env);
+      harness.initializeState(snapshot);
+      harness.open();
+      assertThat(after.gauge(CampaignMetrics.WINDOW_KEYS)).isEqualTo(2);
+      assertThat(after.gauge(CampaignMetrics.WINDOW_MEMBERS)).isEqualTo(3);
+      // m-rail-01 leaves the railfox window; then everything expires.
+      watermark(WINDOW.toMillis() + LATENESS.toMillis());
+      assertThat(after.gauge(CampaignMetrics.WINDOW_KEYS)).isEqualTo(2);
+      assertThat(after.gauge(CampaignMetrics.WINDOW_MEMBERS)).isEqualTo(2);
+      watermark(3 * H + WINDOW.toMillis() + LATENESS.toMillis());
+      assertThat(harness.numKeyedStateEntries()).isZero();
+      assertThat(after.gauge(CampaignMetrics.WINDOW_KEYS)).isZero();
+      assertThat(after.gauge(CampaignMetrics.WINDOW_MEMBERS)).isZero();
+      harness.close();
+      harness = null;
+    }
+  }
+
+  static KeyedOneInputStreamOperatorTestHarness<String, CampaignObservation, CampaignAlert>
+      detector(MockEnvironment env) throws Exception {
+    return new KeyedOneInputStreamOperatorTestHarness<>(
+        new KeyedProcessOperator<>(new CampaignDetector(2, WINDOW, LATENESS, 4)),
+        CampaignObservation::key,
+        Types.STRING,
+        env);
   }
 
   @Test

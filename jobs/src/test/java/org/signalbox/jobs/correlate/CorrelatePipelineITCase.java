@@ -14,6 +14,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -29,6 +30,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.signalbox.connectors.kafka.RawRecord;
+import org.signalbox.jobs.metrics.CorrelateMetrics;
+import org.signalbox.jobs.metrics.InProcessMetrics;
 import org.signalbox.schema.DeadLetter;
 import org.signalbox.schema.Indicator;
 import org.signalbox.schema.IndicatorAudit;
@@ -55,7 +58,14 @@ class CorrelatePipelineITCase {
           new MiniClusterResourceConfiguration.Builder()
               .setNumberTaskManagers(1)
               .setNumberSlotsPerTaskManager(2)
+              .setConfiguration(inProcessMetrics())
               .build());
+
+  static Configuration inProcessMetrics() {
+    Configuration c = new Configuration();
+    InProcessMetrics.register(c);
+    return c;
+  }
 
   static final Instant SEEN = T0.plus(Duration.ofDays(3));
 
@@ -310,9 +320,9 @@ class CorrelatePipelineITCase {
    */
   @Test
   void knownBenignValuesNeverProduceASighting() throws Exception {
-    Path lists = Path.of("..", "..", "shared", "data", "misp-warninglists");
+    Path lists = sharedWarninglists();
     Assumptions.assumeTrue(
-        Files.isDirectory(lists),
+        lists != null,
         "../shared/data/misp-warninglists is absent: skipping the warninglist pipeline test");
     String emptySha256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
     String emptyMd5 = "d41d8cd98f00b204e9800998ecf8427e";
@@ -338,7 +348,8 @@ class CorrelatePipelineITCase {
 
     Configuration conf = new Configuration();
     conf.set(CorrelateOptions.WARNINGLISTS, lists.toString());
-    Run run = run(conf);
+    String job = "correlate pipeline warninglists";
+    Run run = run(conf, job);
     List<String> matched = matches(run.sightings());
     assertThat(matched)
         .containsExactlyInAnyOrder(
@@ -353,6 +364,30 @@ class CorrelatePipelineITCase {
         .hasSize(2)
         .anyMatch(d -> d.contains("indicator--range matched 8.8.8.8"))
         .anyMatch(d -> d.contains("indicator--hashes matched " + emptyMd5));
+
+    // The suppressed values are counted where the job's metrics can see them.
+    Map<String, String> thisJob = Map.of("job_name", job);
+    assertThat(InProcessMetrics.sum(CorrelateMetrics.INDICATORS_SUPPRESSED, thisJob)).isEqualTo(2);
+    assertThat(InProcessMetrics.sum(CorrelateMetrics.SIGHTINGS_SUPPRESSED, thisJob))
+        .as("per list; a value may be on several")
+        .isGreaterThanOrEqualTo(2);
+    for (String reason : List.of("warninglist", "warninglist-sighting")) {
+      assertThat(
+              InProcessMetrics.sum(
+                  CorrelateMetrics.DEAD_LETTERS,
+                  Map.of("job_name", job, CorrelateMetrics.REASON, reason)))
+          .as("dead letters of reason %s", reason)
+          .isEqualTo(2);
+    }
+    // Both indexes matched twice (two sightings kept, two dropped); each match was timed.
+    assertThat(InProcessMetrics.sum(CorrelateMetrics.SIGHTINGS_OUT, thisJob)).isEqualTo(4);
+    assertThat(
+            InProcessMetrics.histograms(CorrelateMetrics.MATCH_LATENCY, thisJob).stream()
+                .mapToLong(h -> h.getCount())
+                .sum())
+        .isEqualTo(4);
+    // Indexed: the range and the pattern; the resolver and the empty hash were not.
+    assertThat(InProcessMetrics.sum(CorrelateMetrics.INDICATORS_HELD, thisJob)).isEqualTo(2);
   }
 
   /** What one bounded run of the pipeline produced. */
@@ -363,6 +398,11 @@ class CorrelatePipelineITCase {
    * parallelism 2 and generic types disabled (a Kryo fallback fails loudly).
    */
   Run run(Configuration conf) throws Exception {
+    return run(conf, "correlate pipeline test");
+  }
+
+  /** As {@link #run(Configuration)}, as a job of this name (its metrics carry it). */
+  Run run(Configuration conf, String jobName) throws Exception {
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
     Configuration strict = new Configuration();
     strict.set(PipelineOptions.GENERIC_TYPES, false);
@@ -377,7 +417,7 @@ class CorrelatePipelineITCase {
     CloseableIterator<Sighting> sightings = out.sightings().collectAsync();
     CloseableIterator<DeadLetter> deadLetters = out.deadLetters().collectAsync();
     CloseableIterator<IndicatorAudit> audits = out.audits().collectAsync();
-    env.execute("correlate pipeline test");
+    env.execute(jobName);
     List<Sighting> found = new ArrayList<>();
     sightings.forEachRemaining(found::add);
     List<DeadLetter> dead = new ArrayList<>();
@@ -396,5 +436,21 @@ class CorrelatePipelineITCase {
     return env.fromData(records, TypeInformation.of(RawRecord.class))
         .assignTimestampsAndWatermarks(WatermarkStrategy.noWatermarks())
         .name(name);
+  }
+
+  /**
+   * The shared MISP warninglists: beside the checkout (CI), beside a worktree's parent, or where
+   * the system property {@code signalbox.shared.data} says; null when none is there.
+   */
+  static Path sharedWarninglists() {
+    String property = System.getProperty("signalbox.shared.data");
+    List<Path> candidates = new ArrayList<>();
+    if (property != null) {
+      candidates.add(Path.of(property, "misp-warninglists"));
+    }
+    // Tests run in jobs/: the repository root is "..".
+    candidates.add(Path.of("..", "..", "shared", "data", "misp-warninglists"));
+    candidates.add(Path.of("..", "..", "..", "shared", "data", "misp-warninglists"));
+    return candidates.stream().filter(Files::isDirectory).findFirst().orElse(null);
   }
 }

@@ -12,6 +12,8 @@ import java.util.List;
 import java.util.Queue;
 import java.util.stream.Collectors;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.runtime.operators.testutils.MockEnvironment;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
@@ -21,6 +23,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.signalbox.connectors.kafka.RawRecord;
+import org.signalbox.jobs.metrics.CorrelateMetrics;
+import org.signalbox.jobs.metrics.HarnessMetrics;
 import org.signalbox.schema.DeadLetter;
 import org.signalbox.schema.Indicator;
 import org.signalbox.schema.IndicatorAudit;
@@ -574,5 +578,52 @@ class IndicatorLifecycleTest {
     assertThat(deadLetters())
         .singleElement()
         .satisfies(d -> assertThat(d.getError()).contains("original source is 'feed-x'"));
+  }
+
+  /**
+   * indicatorsHeld follows ids in and out, and a job restored from a checkpoint reports what it
+   * restored instead of counting from zero (and below zero as restored ids are withdrawn).
+   */
+  @Test
+  void indicatorsHeldIsCountedAndSurvivesARestore() throws Exception {
+    HarnessMetrics before = new HarnessMetrics();
+    OperatorSubtaskState snapshot;
+    try (MockEnvironment env = before.environment();
+        KeyedOneInputStreamOperatorTestHarness<String, IndicatorUpdate, IndicatorChange> first =
+            lifecycle(env)) {
+      first.open();
+      first.setProcessingTime(T0.toEpochMilli());
+      for (String id : List.of("indicator--a", "indicator--b", "indicator--c")) {
+        first.processElement(
+            new StreamRecord<>(
+                IndicatorUpdate.upsert(
+                    indicator(id, ObservableType.DOMAIN, id.substring(11) + ".example").build())));
+      }
+      first.processElement(new StreamRecord<>(IndicatorUpdate.deletion("indicator--c")));
+      assertThat(before.gauge(CorrelateMetrics.INDICATORS_HELD)).isEqualTo(2);
+      snapshot = first.snapshot(1L, T0.toEpochMilli());
+    }
+
+    HarnessMetrics after = new HarnessMetrics();
+    try (MockEnvironment env = after.environment();
+        KeyedOneInputStreamOperatorTestHarness<String, IndicatorUpdate, IndicatorChange> restored =
+            lifecycle(env)) {
+      restored.initializeState(snapshot);
+      restored.open();
+      restored.setProcessingTime(T0.toEpochMilli());
+      assertThat(after.gauge(CorrelateMetrics.INDICATORS_HELD)).isEqualTo(2);
+      restored.processElement(new StreamRecord<>(IndicatorUpdate.deletion("indicator--a")));
+      assertThat(after.gauge(CorrelateMetrics.INDICATORS_HELD)).isEqualTo(1);
+      assertThat(after.counter(CorrelateMetrics.INDICATOR_UNKNOWN_DELETIONS)).isZero();
+    }
+  }
+
+  static KeyedOneInputStreamOperatorTestHarness<String, IndicatorUpdate, IndicatorChange> lifecycle(
+      MockEnvironment env) throws Exception {
+    return new KeyedOneInputStreamOperatorTestHarness<>(
+        new KeyedProcessOperator<>(new IndicatorLifecycle(GRACE, RETENTION, true, SECRETARIAT)),
+        u -> u.id,
+        Types.STRING,
+        env);
   }
 }
