@@ -30,8 +30,9 @@ import org.signalbox.schema.support.AvroCodec;
  *       marking would have allowed more.
  * </ul>
  *
- * In every copy the indicator's source, when it is another member that did not opt in, is replaced
- * by that member's pseudonym in the copy's audience, as members are in alert copies.
+ * In every copy the indicator's source, and each of the other sources it was also reported by, when
+ * it is another member that did not opt in, is replaced by that member's pseudonym in the copy's
+ * audience, as members are in alert copies.
  */
 public final class SightingRouter extends ProcessFunction<Sighting, RoutedRecord> {
   private static final long serialVersionUID = 1L;
@@ -126,12 +127,27 @@ public final class SightingRouter extends ProcessFunction<Sighting, RoutedRecord
   static Sighting copyFor(
       Sighting s, Audience audience, MemberDirectory directory, Pseudonyms pseudonyms) {
     Sighting copy = Sighting.newBuilder(s).build();
-    String source = s.getIndicatorSource();
+    copy.setIndicatorSource(sourceFor(s.getIndicatorSource(), audience, directory, pseudonyms));
+    List<String> others = new ArrayList<>(s.getAlsoReportedBy().size());
+    for (String other : s.getAlsoReportedBy()) {
+      others.add(sourceFor(other, audience, directory, pseudonyms));
+    }
+    // Sorted again, so the position of a pseudonym does not hint at the raw name's order.
+    others.sort(null);
+    copy.setAlsoReportedBy(others);
+    return copy;
+  }
+
+  /**
+   * An indicator source as one audience may see it: a member that did not opt in, pseudonymised.
+   */
+  private static String sourceFor(
+      String source, Audience audience, MemberDirectory directory, Pseudonyms pseudonyms) {
     if (directory.contains(source)
         && !source.equals(audience.ownMember())
         && !directory.attributed(source)) {
-      copy.setIndicatorSource(pseudonyms.of(audience, source));
+      return pseudonyms.of(audience, source);
     }
-    return copy;
+    return source;
   }
 }

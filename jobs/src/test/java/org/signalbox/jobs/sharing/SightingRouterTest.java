@@ -122,6 +122,19 @@ class SightingRouterTest {
   }
 
   @Test
+  void otherSourcesThatAreMembersArePseudonymisedToo() throws Exception {
+    Sighting s =
+        Sighting.newBuilder(sighting("air-named", Sector.AVIATION, Tlp.GREEN, "isac-office"))
+            .setAlsoReportedBy(List.of("air-named", "national-cert", "rail-a"))
+            .build();
+    Sighting community = route(s).get("community");
+    assertThat(community.getAlsoReportedBy())
+        .containsExactlyInAnyOrder(
+            "air-named", "national-cert", pseudonyms.of(Audience.COMMUNITY, "rail-a"))
+        .isSorted();
+  }
+
+  @Test
   void aMemberTheDirectoryDoesNotKnowGetsNoFeed() throws Exception {
     assertThat(route(sighting("ghost", Sector.RAIL, Tlp.CLEAR, "isac-office"))).isEmpty();
   }

@@ -25,10 +25,10 @@ import org.signalbox.schema.support.AvroCodec;
 
 /**
  * Properties of the sighting router over random member directories (sectors, sharing groups,
- * attribution opt-ins) and random sightings (marking, member, indicator source): whatever the mix,
- * no copy reaches an audience the marking excludes, a member that did not opt in is never found in
- * the bytes of a copy outside its own feed, and a member that opted in is found only where the
- * marking allows.
+ * attribution opt-ins) and random sightings (marking, member, indicator source and the other
+ * sources it was also reported by): whatever the mix, no copy reaches an audience the marking
+ * excludes, a member that did not opt in is never found in the bytes of a copy outside its own
+ * feed, and a member that opted in is found only where the marking allows.
  *
  * <p>The expected audiences come from an oracle written here from the TLP table of jobs/ROUTING.md,
  * not from SharingRules, so that a fault in the rules cannot hide in its own reflection. Member ids
@@ -78,9 +78,10 @@ class SightingRoutingPropertiesTest {
                   Arbitraries.integers().between(0, list.size() - 1),
                   Arbitraries.of(Tlp.class),
                   Arbitraries.oneOf(Arbitraries.of(list), Arbitraries.of(OTHER_SOURCES)),
+                  Arbitraries.subsetOf(concat(list, OTHER_SOURCES)),
                   Arbitraries.integers().between(0, 1_000_000))
               .as(
-                  (ps, who, tlp, source, n) -> {
+                  (ps, who, tlp, source, alsoBy, n) -> {
                     List<MemberDirectory.Member> members = new ArrayList<>();
                     for (int i = 0; i < list.size(); i++) {
                       Profile p = ps.get(i);
@@ -91,9 +92,20 @@ class SightingRoutingPropertiesTest {
                     MemberDirectory d =
                         new MemberDirectory("isac-office", Set.of("national-cert"), members);
                     MemberDirectory.Member m = members.get(who);
-                    return new Scenario(d, sighting(m.id(), m.sector(), tlp, source, n));
+                    Sighting s =
+                        Sighting.newBuilder(sighting(m.id(), m.sector(), tlp, source, n))
+                            .setAlsoReportedBy(
+                                alsoBy.stream().filter(o -> !o.equals(source)).sorted().toList())
+                            .build();
+                    return new Scenario(d, s);
                   });
         });
+  }
+
+  static List<String> concat(List<String> a, List<String> b) {
+    List<String> out = new ArrayList<>(a);
+    out.addAll(b);
+    return out;
   }
 
   static Sighting sighting(String member, Sector sector, Tlp tlp, String source, int n) {
@@ -199,8 +211,13 @@ class SightingRoutingPropertiesTest {
       for (MemberDirectory.Member m : sc.directory().members()) {
         if (m.attribution() && bytes(r).contains(m.id())) {
           assertThat(allowed).as("%s named in %s", m.id(), a).contains(a);
-          // Named beyond its own feed only as the sighting's member or as the indicator's source.
-          assertThat(m.id()).isIn(origin.id(), sc.sighting().getIndicatorSource());
+          // Named only as the sighting's member or as one of the indicator's sources.
+          assertThat(
+                  m.id().equals(origin.id())
+                      || m.id().equals(sc.sighting().getIndicatorSource())
+                      || sc.sighting().getAlsoReportedBy().contains(m.id()))
+              .as("%s named in %s", m.id(), a)
+              .isTrue();
         }
       }
     }
