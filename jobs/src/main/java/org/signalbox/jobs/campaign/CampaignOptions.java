@@ -90,6 +90,16 @@ public final class CampaignOptions {
               "How long (event time) a flooding indicator raises no alerts; if it still floods"
                   + " then, the decision is made and reported again.");
 
+  public static final ConfigOption<String> MEMBERS =
+      ConfigOptions.key("sharing.members")
+          .stringType()
+          .noDefaultValue()
+          .withDescription(
+              "Path of the member directory (YAML: secretariat, partners, members with id,"
+                  + " sector, groups, attribution opt-in). Required: without it the job cannot"
+                  + " tell a member's sightings and verdicts from forged ones, nor who may be"
+                  + " named. Example: deploy/members/example-members.yaml.");
+
   public static final ConfigOption<Integer> MIN_PUBLISHED_COUNT =
       ConfigOptions.key("sharing.min-published-count")
           .intType()
@@ -145,6 +155,7 @@ public final class CampaignOptions {
           MAX_INDICATOR_IDS,
           FLOOD_MEMBERS,
           FLOOD_SUPPRESSION,
+          MEMBERS,
           MIN_PUBLISHED_COUNT,
           PSEUDONYM_KEY,
           PSEUDONYM_KEY_ID,

@@ -44,6 +44,7 @@ import org.signalbox.jobs.correlate.CorrelateOptions;
 import org.signalbox.jobs.metrics.InProcessMetrics;
 import org.signalbox.jobs.report.SecretariatReport;
 import org.signalbox.jobs.sharing.Audience;
+import org.signalbox.jobs.sharing.MemberDirectory;
 import org.signalbox.schema.CampaignAlert;
 import org.signalbox.schema.DeadLetter;
 import org.signalbox.schema.Indicator;
@@ -91,6 +92,13 @@ public final class DemoRun {
       new java.util.concurrent.CopyOnWriteArrayList<>();
   private final Map<String, Integer> campaigns = new TreeMap<>();
   private final Map<String, Long> feeds = new TreeMap<>();
+  private final Map<String, Long> sightingFeeds = new TreeMap<>();
+
+  /** One pseudonym seen in a feed, and that feed's audience, for the resolve example. */
+  private volatile String[] samplePseudonym;
+
+  private Path membersFile;
+  private Path keyFile;
 
   public DemoRun(Settings settings, PrintStream out) {
     this.settings = settings;
@@ -125,10 +133,16 @@ public final class DemoRun {
       out.printf(
           "  broker up at %s (pid %d, %d ms)%n",
           bootstrap, broker.pid(), broker.startupTime().toMillis());
+      MemberDirectory directory = DemoData.directory();
       List<NewTopic> topics = new ArrayList<>(SignalboxTopics.core(2));
       for (DemoMember m : DemoData.MEMBERS) {
         topics.add(SignalboxTopics.telemetry(m.id(), 2));
         topics.add(new NewTopic(Audience.member(m.id()).topic(), 1, (short) 1));
+      }
+      // Created up front although the router would create them: the console reader subscribes by
+      // pattern and would only notice a new topic at its next metadata refresh, minutes later.
+      for (String g : directory.groups()) {
+        topics.add(new NewTopic(Audience.group(g).topic(), 1, (short) 1));
       }
       topics.add(new NewTopic(Audience.COMMUNITY.topic(), 1, (short) 1));
       topics.add(new NewTopic(Audience.PUBLIC.topic(), 1, (short) 1));
@@ -156,6 +170,25 @@ public final class DemoRun {
         new java.security.SecureRandom().nextBytes(key);
         conf.set(CampaignOptions.PSEUDONYM_KEY, java.util.HexFormat.of().formatHex(key));
         conf.set(CampaignOptions.PSEUDONYM_KEY_ID, "demo");
+        // The directory and the key stay behind with the report, so that the secretariat's
+        // `signalbox pseudonyms resolve` can be tried on the run's feeds, and the directory file
+        // serves as an example to copy.
+        Files.createDirectories(settings.reportDir());
+        Path membersFile = settings.reportDir().resolve("members.yaml");
+        directory.write(membersFile);
+        keyFile = settings.reportDir().resolve("demo-pseudonym.key");
+        Files.writeString(keyFile, java.util.HexFormat.of().formatHex(key) + "\n");
+        this.membersFile = membersFile;
+        conf.set(CampaignOptions.MEMBERS, membersFile.toString());
+        out.printf(
+            "  member directory: %s (%d members, groups %s; opted in to be named: %s)%n",
+            membersFile,
+            directory.members().size(),
+            directory.groups(),
+            directory.members().stream()
+                .filter(MemberDirectory.Member::attribution)
+                .map(MemberDirectory.Member::id)
+                .toList());
         InProcessMetrics.register(conf);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         CorrelateJob.configure(env, conf);
@@ -172,12 +205,12 @@ public final class DemoRun {
 
         // Each member polls its own feed and the community feed over TAXII 2.1.
         List<Gateway.EmbeddedMember> logins = new ArrayList<>();
-        for (DemoMember m : DemoData.MEMBERS) {
-          logins.add(
-              new Gateway.EmbeddedMember(
-                  m.id(),
-                  "demo-" + m.id(),
-                  List.of(Audience.member(m.id()).toString(), Audience.COMMUNITY.toString())));
+        for (MemberDirectory.Member m : directory.members()) {
+          List<String> readable = new ArrayList<>();
+          readable.add(Audience.member(m.id()).toString());
+          m.groups().forEach(g -> readable.add(Audience.group(g).toString()));
+          readable.add(Audience.COMMUNITY.toString());
+          logins.add(new Gateway.EmbeddedMember(m.id(), "demo-" + m.id(), readable));
         }
         try (Gateway.Embedded taxii = Gateway.startEmbedded(bootstrap, logins)) {
           DemoMember first = DemoData.MEMBERS.get(0);
@@ -198,12 +231,16 @@ public final class DemoRun {
           for (DemoMember m : DemoData.MEMBERS) {
             taxiiHeld.put(m.id(), taxii.held(Audience.member(m.id()).toString()));
           }
+          for (String g : directory.groups()) {
+            taxiiHeld.put("group:" + g, taxii.held(Audience.group(g).toString()));
+          }
           taxiiHeld.put("community", taxii.held(Audience.COMMUNITY.toString()));
           job.cancel().get();
           stop.set(true);
           reader.join(5000);
           printSummary(started, data, held, eventsIn);
           out.printf("  TAXII collections    %s objects held per audience%n", taxiiHeld);
+          printResolveHint();
           writeReport(data);
         }
       }
@@ -346,9 +383,7 @@ public final class DemoRun {
                 out.println(describe(a));
               }
             } else if (r.topic().startsWith("feed.")) {
-              synchronized (feeds) {
-                feeds.merge(r.topic(), 1L, Long::sum);
-              }
+              countFeedRecord(r.topic(), r.value(), sightingCodec, alertCodec);
             } else {
               DeadLetter d = deadCodec.decode(r.value());
               synchronized (deadLettersByReason) {
@@ -361,6 +396,61 @@ public final class DemoRun {
           }
         }
       }
+    }
+  }
+
+  /** Alert and sighting copies per feed; digests are counted with the alerts. */
+  private void countFeedRecord(
+      String topic,
+      byte[] value,
+      AvroCodec<Sighting> sightingCodec,
+      AvroCodec<CampaignAlert> alertCodec) {
+    try {
+      Sighting s = sightingCodec.decode(value);
+      synchronized (sightingFeeds) {
+        sightingFeeds.merge(topic, 1L, Long::sum);
+      }
+      if (s.getIndicatorSource().startsWith("p-")) {
+        remember(s.getIndicatorSource(), topic);
+      }
+      return;
+    } catch (java.io.IOException notASighting) {
+      // an alert copy or a digest
+    }
+    synchronized (feeds) {
+      feeds.merge(topic, 1L, Long::sum);
+    }
+    if (samplePseudonym == null && !topic.contains(".digest-")) {
+      try {
+        alertCodec.decode(value).getMembers().stream()
+            .filter(m -> m.startsWith("p-"))
+            .findFirst()
+            .ifPresent(p -> remember(p, topic));
+      } catch (java.io.IOException ignored) {
+        // counted above; only the example pseudonym is missed
+      }
+    }
+  }
+
+  private void remember(String pseudonym, String topic) {
+    if (samplePseudonym == null) {
+      samplePseudonym = new String[] {pseudonym, Audience.parse(topic).toString()};
+    }
+  }
+
+  private void printResolveHint() {
+    if (membersFile == null) {
+      return;
+    }
+    String[] sample = samplePseudonym;
+    out.printf(
+        "  member directory     %s (a directory to copy: signalbox campaigns --members FILE)%n",
+        membersFile);
+    if (sample != null) {
+      out.printf(
+          "  resolve a pseudonym  ./signalbox pseudonyms resolve --members %s --key-file %s"
+              + " --audience %s %s%n",
+          membersFile, keyFile, sample[1], sample[0]);
     }
   }
 
@@ -443,7 +533,14 @@ public final class DemoRun {
     }
     synchronized (feeds) {
       out.printf(
-          "  shared feeds         %s (members see pseudonyms; counts below k withheld)%n", feeds);
+          "  shared feeds         alert copies %s (members see pseudonyms; counts below k withheld)%n",
+          feeds);
+    }
+    synchronized (sightingFeeds) {
+      out.printf(
+          "  shared sightings     %s (each to its member's own feed; further only for members"
+              + " that opted in to be named)%n",
+          sightingFeeds);
     }
     boolean adds =
         eventsIn == eventsSent.get()
