@@ -1066,7 +1066,7 @@ public final class SecretariatReport {
         return;
       }
       b.append(
-          "<h2>Volume per member</h2><p class=\"note\">For the secretariat only: names member pseudonyms."
+          "<h2>Volume per member</h2><p class=\"note\">For the secretariat only: names members."
               + " Sightings delivered about each member's telemetry; compare with what the member can absorb.</p>");
       b.append(
           "<table id=\"members\"><tr><th>member</th><th>sector</th><th>sightings</th><th>days with sightings</th><th>peak day</th></tr>");
