@@ -798,6 +798,44 @@ public final class SecretariatReport {
           peak == 0 ? "suppressed" : String.valueOf(peak),
           "members whose telemetry matched");
       tile(b, "indicators first seen", SvgChart.fmt(firstSeen), "in published weekly figures");
+      if (directory != null) {
+        long consumers = contributionMembers().stream().filter(this::consumerOnly).count();
+        tile(
+            b,
+            "only consumed",
+            consumers + " of " + directory.members().size(),
+            "members that contributed nothing");
+      }
+      long fp = 0;
+      long votes = 0;
+      for (Verdicts v : verdicts.values()) {
+        fp += v.falsePositives;
+        votes += v.falsePositives + v.truePositives;
+      }
+      if (!verdicts.isEmpty()) {
+        tile(
+            b,
+            "false-positive rate",
+            votes == 0
+                ? "suppressed"
+                : String.format(java.util.Locale.ROOT, "%.0f %%", 100.0 * fp / votes),
+            votes == 0
+                ? "fewer than k members gave verdicts"
+                : "of " + votes + " votes, all sources");
+      }
+      if (!load.isEmpty()) {
+        long peakOver = -1;
+        for (TrendRecord r : overCapacityDay.values()) {
+          if (!r.getSuppressed()) {
+            peakOver = Math.max(peakOver, r.getValue());
+          }
+        }
+        tile(
+            b,
+            "over capacity",
+            peakOver < 0 ? "suppressed" : String.valueOf(peakOver),
+            "members on the busiest day");
+      }
       b.append("</div>");
     }
 

@@ -265,6 +265,7 @@ class SecretariatReportITCase {
             "members per day", "false-positive rate in the range (%)", "% of its daily capacity")
         .contains("2 of 16 members</b> in the directory contributed nothing")
         .contains(": m-apt-04, m-log-03.")
+        .contains("only consumed<b>2 of 16</b>", "false-positive rate<b>", "over capacity<b>")
         .contains("<td>(unknown indicator)</td>");
 
     // False positives: the CSV's sums are the published daily figures, the rate is FP/(FP+TP),
