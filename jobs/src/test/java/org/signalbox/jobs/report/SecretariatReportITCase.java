@@ -171,6 +171,54 @@ class SecretariatReportITCase {
     assertThat(Files.readString(dir.resolve("out/index.html")))
         .contains("<svg id=\"sightings-by-sector\"");
 
+    // With verdicts (one line bad) and the directory.
+    Path verdicts = dir.resolve("verdicts.jsonl");
+    List<String> verdictLines = new ArrayList<>();
+    for (org.signalbox.schema.Feedback f : ReportData.feedback(ReportData.november())) {
+      verdictLines.add(org.signalbox.connectors.json.FeedbackJson.write(f));
+    }
+    verdictLines.add(1, "{\"member\":\"m-rail-01\",\"verdict\":\"maybe\"}");
+    Files.write(verdicts, verdictLines, StandardCharsets.UTF_8);
+    Path members = dir.resolve("members.yaml");
+    StringBuilder yaml = new StringBuilder("members:\n");
+    for (var m : ReportData.directory().members()) {
+      yaml.append("  - id: ")
+          .append(m.id())
+          .append("\n    sector: ")
+          .append(m.sector().name().toLowerCase())
+          .append(m.dailyCapacity() > 0 ? "\n    dailyCapacity: " + m.dailyCapacity() : "")
+          .append("\n");
+    }
+    Files.writeString(members, yaml);
+    err.reset();
+    try {
+      System.setErr(new java.io.PrintStream(err, true, StandardCharsets.UTF_8));
+      code =
+          SignalboxCommand.newCommandLine()
+              .execute(
+                  "report",
+                  "--from",
+                  "2026-11-01",
+                  "--to",
+                  "2026-11-30",
+                  "--out",
+                  dir.resolve("full").toString(),
+                  "--sightings",
+                  file.toString(),
+                  "--feedback",
+                  verdicts.toString(),
+                  "--members",
+                  members.toString());
+    } finally {
+      System.setErr(old);
+    }
+    errors = err.toString(StandardCharsets.UTF_8);
+    assertThat(code).as(errors).isZero();
+    assertThat(errors)
+        .contains("verdicts.jsonl:2: missing field 'indicatorId'", "1 unreadable lines");
+    assertThat(Files.readString(dir.resolve("full/index.html")))
+        .contains("<svg id=\"false-positive-rates\"", ": m-apt-04, m-log-03.");
+
     assertThat(
             SignalboxCommand.newCommandLine()
                 .execute(
