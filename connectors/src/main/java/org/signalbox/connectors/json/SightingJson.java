@@ -47,6 +47,8 @@ public final class SightingJson {
     IndicatorJson.putAll(e.putArray("attackPatterns"), c.getAttackPatterns());
     IndicatorJson.putAll(e.putArray("killChainPhases"), c.getKillChainPhases());
     IndicatorJson.putAll(e.putArray("vulnerabilities"), c.getVulnerabilities());
+    IndicatorJson.putAll(o.putArray("alsoReportedBy"), s.getAlsoReportedBy());
+    IndicatorJson.putAll(o.putArray("mergedIndicatorIds"), s.getMergedIndicatorIds());
     o.put("telemetryIngestTime", s.getTelemetryIngestTime().toString());
     o.put("detectedAt", s.getDetectedAt().toString());
     return o.toString();
@@ -108,6 +110,8 @@ public final class SightingJson {
                   .setKillChainPhases(JsonFields.strings(e, "killChainPhases"))
                   .setVulnerabilities(JsonFields.strings(e, "vulnerabilities"))
                   .build())
+          .setAlsoReportedBy(JsonFields.strings(o, "alsoReportedBy"))
+          .setMergedIndicatorIds(JsonFields.strings(o, "mergedIndicatorIds"))
           .setTelemetryIngestTime(ingest == null ? Instant.EPOCH : ingest)
           .setDetectedAt(detectedAt == null ? eventTime : detectedAt)
           .build();

@@ -42,7 +42,9 @@ import org.signalbox.schema.support.Tlps;
  * exceeds every count emitted before, so the same situation never produces a duplicate, even when
  * members leave and others take their place.
  *
- * <p>An episode lasts while any member is in state; when the last one expires all state of the key
+ * <p>A member stays in state until the watermark passes its last sighting plus the window plus the
+ * allowed lateness, so that a sighting within the lateness still meets the members it overlapped.
+ * An episode lasts while any member is in state; when the last one expires all state of the key
  * goes, and a later sighting starts a new episode with a new alert id. One event-time timer per key
  * at a time (the earliest member expiry) keeps timers from piling up on hot keys.
  *
@@ -221,7 +223,9 @@ public final class CampaignDetector
     ep.timer = NO_TIMER;
     Iterator<Map.Entry<String, MemberPresence>> it = members.iterator();
     while (it.hasNext()) {
-      if (it.next().getValue().lastSeen + windowMillis <= timestamp) {
+      // A member stays for the allowed lateness after its window, so that a late sighting still
+      // meets it (and is counted with it) instead of starting an episode of its own.
+      if (it.next().getValue().lastSeen + windowMillis + latenessMillis <= timestamp) {
         it.remove();
       }
     }
@@ -328,7 +332,7 @@ public final class CampaignDetector
   private void reschedule(Episode ep, Context ctx) throws Exception {
     long next = Long.MAX_VALUE;
     for (MemberPresence p : members.values()) {
-      next = Math.min(next, p.lastSeen + windowMillis);
+      next = Math.min(next, p.lastSeen + windowMillis + latenessMillis);
     }
     if (next == ep.timer) {
       return;

@@ -61,7 +61,8 @@ public final class CampaignOptions {
           .defaultValue(Duration.ofMinutes(5))
           .withDescription(
               "A sightings partition without records for this long stops holding the watermark"
-                  + " back.");
+                  + " back; 0 turns this off (a silent partition then holds event time until it"
+                  + " speaks).");
 
   public static final ConfigOption<Integer> MAX_INDICATOR_IDS =
       ConfigOptions.key("campaign.max-indicator-ids")

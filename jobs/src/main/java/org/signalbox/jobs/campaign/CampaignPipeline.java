@@ -1,6 +1,7 @@
 package org.signalbox.jobs.campaign;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -43,8 +44,15 @@ public final class CampaignPipeline {
     WatermarkStrategy<Sighting> watermarks =
         WatermarkStrategy.<Sighting>forBoundedOutOfOrderness(
                 conf.get(CampaignOptions.OUT_OF_ORDERNESS))
-            .withTimestampAssigner((s, ts) -> s.getEventTime().toEpochMilli())
-            .withIdleness(conf.get(CampaignOptions.IDLENESS));
+            .withTimestampAssigner((s, ts) -> s.getEventTime().toEpochMilli());
+    Duration idleness = conf.get(CampaignOptions.IDLENESS);
+    if (idleness.isNegative()) {
+      throw new IllegalArgumentException(
+          CampaignOptions.IDLENESS.key() + " must be 0 (off) or positive, not " + idleness);
+    }
+    if (!idleness.isZero()) {
+      watermarks = watermarks.withIdleness(idleness);
+    }
     return sightings
         .assignTimestampsAndWatermarks(watermarks)
         .name("campaign event time")

@@ -7,6 +7,7 @@ import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.signalbox.connectors.kafka.RawRecord;
 import org.signalbox.schema.DeadLetter;
+import org.signalbox.schema.IndicatorAudit;
 import org.signalbox.schema.ObservableType;
 import org.signalbox.schema.Sighting;
 
@@ -20,14 +21,22 @@ import org.signalbox.schema.Sighting;
  * indicator bytes -> decode/validate -keyBy(id)-> lifecycle -keyBy(value)-^   ^
  *                                                           \--broadcast------'
  * telemetry events --keyBy(event)--> pattern index (STIX patterns, broadcast) --> sightings
- * every stage -> dead letters
+ * every stage -> dead letters; lifecycle -> indicator audit (changes not made by the owner)
  * </pre>
  */
 public final class CorrelatePipeline {
   private CorrelatePipeline() {}
 
-  /** What the pipeline produces. */
-  public record Outputs(DataStream<Sighting> sightings, DataStream<DeadLetter> deadLetters) {}
+  /**
+   * What the pipeline produces.
+   *
+   * @param audits indicator changes applied although their source does not own the id (the
+   *     secretariat's, Kafka tombstones)
+   */
+  public record Outputs(
+      DataStream<Sighting> sightings,
+      DataStream<DeadLetter> deadLetters,
+      DataStream<IndicatorAudit> audits) {}
 
   /**
    * @param telemetry raw telemetry records with their origin
@@ -45,13 +54,18 @@ public final class CorrelatePipeline {
 
     SingleOutputStreamOperator<DecodedTelemetry> events =
         telemetry
-            .process(new TelemetryDecoder(limits))
+            .process(new TelemetryDecoder(limits, conf.get(CorrelateOptions.MEMBER_TOPIC_PREFIX)))
             .name("decode telemetry")
             .uid("decode-telemetry");
 
+    // The decoder runs at the source's parallelism, so it is chained to it and the records of one
+    // id (one Kafka partition, or one file) reach the lifecycle in the order they were written:
+    // ownership goes to the first version, and "first" must mean first written. A rebalance here
+    // would let a later foreign record overtake the original.
     SingleOutputStreamOperator<IndicatorUpdate> updates =
         indicators
             .process(new IndicatorDecoder(limits, conf.get(CorrelateOptions.WARNINGLISTS)))
+            .setParallelism(indicators.getParallelism())
             .name("decode indicators")
             .uid("decode-indicators");
 
@@ -62,7 +76,8 @@ public final class CorrelatePipeline {
                 new IndicatorLifecycle(
                     conf.get(CorrelateOptions.EXPIRY_GRACE),
                     conf.get(CorrelateOptions.TOMBSTONE_RETENTION),
-                    !bounded))
+                    !bounded,
+                    conf.get(CorrelateOptions.SECRETARIAT_SOURCE)))
             .name("indicator lifecycle")
             .uid("indicator-lifecycle");
 
@@ -120,7 +135,10 @@ public final class CorrelatePipeline {
             .uid("pattern-index");
 
     DataStream<DeadLetter> deadLetters =
-        events.getSideOutput(DeadLetters.TAG).union(updates.getSideOutput(DeadLetters.TAG));
+        events
+            .getSideOutput(DeadLetters.TAG)
+            .union(updates.getSideOutput(DeadLetters.TAG), changes.getSideOutput(DeadLetters.TAG));
+    DataStream<IndicatorAudit> audits = changes.getSideOutput(IndicatorLifecycle.AUDIT);
 
     DataStream<Sighting> sightings = exact.union(ranges, patterns);
     String lists = conf.get(CorrelateOptions.WARNINGLISTS);
@@ -130,8 +148,8 @@ public final class CorrelatePipeline {
               .process(new WarninglistSightingFilter(lists))
               .name("warninglists")
               .uid("warninglist-sighting-filter");
-      return new Outputs(kept, deadLetters.union(kept.getSideOutput(DeadLetters.TAG)));
+      return new Outputs(kept, deadLetters.union(kept.getSideOutput(DeadLetters.TAG)), audits);
     }
-    return new Outputs(sightings, deadLetters);
+    return new Outputs(sightings, deadLetters, audits);
   }
 }

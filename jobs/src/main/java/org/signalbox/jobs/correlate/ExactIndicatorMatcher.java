@@ -1,5 +1,7 @@
 package org.signalbox.jobs.correlate;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ListState;
@@ -10,6 +12,7 @@ import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.co.KeyedCoProcessFunction;
 import org.apache.flink.util.Collector;
 import org.signalbox.jobs.metrics.CorrelateMetrics;
+import org.signalbox.schema.Indicator;
 import org.signalbox.schema.Sighting;
 
 /**
@@ -85,12 +88,26 @@ public final class ExactIndicatorMatcher
   }
 
   private void match(ObservableProbe probe, long now, Collector<Sighting> out) throws Exception {
+    // Usually one indicator per value; a value from several feeds makes one merged sighting.
+    List<Indicator> matched = null;
     for (Map.Entry<String, IndexEntry> e : entries.entries()) {
       IndexEntry entry = e.getValue();
       if (entry.matchesAt(probe.eventTime)) {
-        sightings.inc();
-        out.collect(Sightings.of(probe, entry.indicator, now));
+        if (matched == null) {
+          matched = new ArrayList<>(1);
+        }
+        matched.add(entry.indicator);
       }
+    }
+    if (matched != null) {
+      Sightings.emit(
+          probe,
+          matched,
+          now,
+          s -> {
+            sightings.inc();
+            out.collect(s);
+          });
     }
   }
 }

@@ -1,5 +1,7 @@
 package org.signalbox.jobs.correlate;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.BroadcastState;
@@ -15,6 +17,7 @@ import org.signalbox.jobs.correlate.index.DomainSuffixTrie;
 import org.signalbox.jobs.metrics.CorrelateMetrics;
 import org.signalbox.observable.InvalidObservableException;
 import org.signalbox.observable.IpNetwork;
+import org.signalbox.schema.Indicator;
 import org.signalbox.schema.MatchKind;
 import org.signalbox.schema.ObservableType;
 import org.signalbox.schema.Sighting;
@@ -111,18 +114,31 @@ public final class RangeIndicatorMatcher
       Collector<Sighting> out)
       throws Exception {
     ensureTries(ranges);
-    java.util.List<String> ids = new java.util.ArrayList<>(2);
+    List<String> ids = new ArrayList<>(2);
     if (probe.type == ObservableType.IPV4 || probe.type == ObservableType.IPV6) {
       networks.forEachMatch(probe.value, ids::add);
     } else if (probe.type == ObservableType.DOMAIN) {
       parents.forEachMatch(probe.value, ids::add);
     }
+    if (ids.isEmpty()) {
+      return;
+    }
+    List<Indicator> matched = new ArrayList<>(ids.size());
     for (String id : ids) {
       IndexEntry entry = ranges.get(id);
       if (entry != null && entry.matchesAt(probe.eventTime)) {
-        sightings.inc();
-        out.collect(Sightings.of(probe, entry.indicator, now));
+        matched.add(entry.indicator);
       }
+    }
+    if (!matched.isEmpty()) {
+      Sightings.emit(
+          probe,
+          matched,
+          now,
+          s -> {
+            sightings.inc();
+            out.collect(s);
+          });
     }
   }
 

@@ -74,7 +74,7 @@ public final class DemoData {
               m.id().equals("airline-a"),
               m.id().startsWith("rail") ? 15 : 500));
     }
-    return new MemberDirectory("secretariat", Set.of("national-cert"), members);
+    return new MemberDirectory("isac-secretariat", Set.of("national-cert"), members);
   }
 
   private static final String[] ACTORS = {"RAILFOX", "SKYHOOK", "CARGO SPIDER", "TARMAC PANDA"};

@@ -150,6 +150,8 @@ public final class DemoRun {
         Configuration conf = new Configuration();
         conf.set(CorrelateOptions.BOOTSTRAP_SERVERS, bootstrap);
         conf.set(CorrelateOptions.CHECKPOINT_INTERVAL, Duration.ofSeconds(10));
+        // The demo's secretariat publishes under the directory's name; it may change any indicator.
+        conf.set(CorrelateOptions.SECRETARIAT_SOURCE, DemoData.directory().secretariat());
         conf.set(
             CheckpointingOptions.CHECKPOINTS_DIRECTORY,
             work.resolve("checkpoints").toUri().toString());

@@ -21,6 +21,21 @@ public final class CorrelateMetrics {
   public static final String INDICATOR_PATTERNS_UNSUPPORTED = "indicatorPatternsUnsupported";
   public static final String INDICATORS_SUPPRESSED = "indicatorsSuppressed";
 
+  /** Telemetry whose member field is not the member its topic belongs to (also dead letters). */
+  public static final String TELEMETRY_FORGED_MEMBERS = "telemetryForgedMembers";
+
+  /**
+   * Changes to an indicator by a source other than its original one (and not the secretariat): not
+   * applied, sent to the dead-letter topic with reason {@code not-original-source}.
+   */
+  public static final String INDICATOR_FOREIGN_CHANGES_REJECTED = "indicatorForeignChangesRejected";
+
+  /**
+   * Changes applied although they did not come from the indicator's original source (the
+   * secretariat's, and Kafka tombstones): each one is written to the audit topic.
+   */
+  public static final String INDICATOR_CHANGES_AUDITED = "indicatorChangesAudited";
+
   /** Per list, in a {@code warninglist=<name>} group: sightings dropped as known benign. */
   public static final String SIGHTINGS_SUPPRESSED = "sightingsSuppressed";
 
@@ -37,6 +52,9 @@ public final class CorrelateMetrics {
           INDICATOR_UNKNOWN_DELETIONS,
           INDICATOR_PATTERNS_UNSUPPORTED,
           INDICATORS_SUPPRESSED,
+          TELEMETRY_FORGED_MEMBERS,
+          INDICATOR_FOREIGN_CHANGES_REJECTED,
+          INDICATOR_CHANGES_AUDITED,
           INDICATORS_HELD);
 
   /**

@@ -96,7 +96,7 @@ class CampaignDetectorTest {
     assertThat(drain()).isEmpty();
     assertThat(harness.numEventTimeTimers()).isEqualTo(1);
 
-    watermark(5 * H + WINDOW.toMillis());
+    watermark(5 * H + WINDOW.toMillis() + LATENESS.toMillis());
 
     assertThat(drain()).isEmpty();
     assertThat(harness.numKeyedStateEntries()).isZero();
@@ -191,7 +191,7 @@ class CampaignDetectorTest {
     assertThat(harness.numKeyedStateEntries()).isPositive();
     assertThat(harness.numEventTimeTimers()).isEqualTo(1);
 
-    watermark(3 * H + WINDOW.toMillis());
+    watermark(3 * H + WINDOW.toMillis() + LATENESS.toMillis());
     assertThat(harness.numKeyedStateEntries()).isZero();
     assertThat(harness.numEventTimeTimers()).isZero();
 
@@ -201,7 +201,7 @@ class CampaignDetectorTest {
     assertThat(again.getRevision()).isEqualTo(1);
     assertThat(again.getAlertId()).isNotEqualTo(firstId);
 
-    watermark(31 * H + WINDOW.toMillis());
+    watermark(31 * H + WINDOW.toMillis() + LATENESS.toMillis());
     assertThat(harness.numKeyedStateEntries()).isZero();
     assertThat(harness.numEventTimeTimers()).isZero();
   }
@@ -225,7 +225,7 @@ class CampaignDetectorTest {
             });
     assertThat(harness.numEventTimeTimers()).isEqualTo(1);
 
-    watermark(49 * H + WINDOW.toMillis());
+    watermark(49 * H + WINDOW.toMillis() + LATENESS.toMillis());
     assertThat(harness.numKeyedStateEntries()).isZero();
     assertThat(harness.numEventTimeTimers()).isZero();
   }
@@ -275,6 +275,95 @@ class CampaignDetectorTest {
               assertThat(a.getMembers()).containsExactly("m-rail-01", "m-rail-02");
               assertThat(a.getLateSightings()).isZero();
             });
+  }
+
+  /**
+   * With a lateness longer than the window, a sighting can be within the lateness and still too old
+   * for its window: the window has closed, so it cannot be placed and goes to the side output. A
+   * key that only ever saw such a sighting keeps nothing.
+   */
+  @Test
+  void aSightingWhoseWindowHasClosedIsTooLateEvenWithinTheLateness() throws Exception {
+    harness.close();
+    harness =
+        new KeyedOneInputStreamOperatorTestHarness<>(
+            new KeyedProcessOperator<>(
+                new CampaignDetector(2, Duration.ofHours(1), Duration.ofHours(2), 4)),
+            CampaignObservation::key,
+            Types.STRING);
+    harness.open();
+    watermark(10 * H);
+
+    // 1.5 h behind: within the 2 h lateness, but its 1 h window ended at 9.5 h.
+    send(seen("m-air-01", Sector.AVIATION, 8 * H + 30 * 60_000L));
+    assertThat(drain()).isEmpty();
+    assertThat(harness.getSideOutput(CampaignDetector.TOO_LATE))
+        .singleElement()
+        .satisfies(r -> assertThat(r.getValue().member).isEqualTo("m-air-01"));
+    assertThat(harness.numKeyedStateEntries()).isZero();
+    assertThat(harness.numEventTimeTimers()).isZero();
+
+    // Half an hour behind with its window still open: counted, and with an on-time member, alerts.
+    send(seen("m-rail-01", Sector.RAIL, 10 * H + 10 * 60_000L));
+    send(seen("m-air-01", Sector.AVIATION, 9 * H + 30 * 60_000L));
+    assertThat(drain())
+        .singleElement()
+        .satisfies(
+            a -> {
+              assertThat(a.getMembers()).containsExactly("m-air-01", "m-rail-01");
+              assertThat(a.getLateSightings()).isEqualTo(1);
+            });
+    assertThat(harness.getSideOutput(CampaignDetector.TOO_LATE)).hasSize(1);
+
+    // Past every window and the lateness after it (2 h), whichever the cleanup waits for.
+    watermark(13 * H + 10 * 60_000L);
+    assertThat(harness.numKeyedStateEntries()).isZero();
+    assertThat(harness.numEventTimeTimers()).isZero();
+  }
+
+  /** Kafka delivers at least once: sightings delivered again after a restart raise nothing new. */
+  @Test
+  void redeliveredSightingsRaiseNoDuplicate() throws Exception {
+    CampaignObservation rail = seen("m-rail-01", Sector.RAIL, 0);
+    CampaignObservation air = seen("m-air-01", Sector.AVIATION, H);
+    send(rail);
+    send(air);
+    assertThat(drain()).singleElement().satisfies(a -> assertThat(a.getRevision()).isEqualTo(1));
+
+    send(rail);
+    send(air);
+    send(air);
+    assertThat(drain()).isEmpty();
+
+    watermark(H + WINDOW.toMillis() + LATENESS.toMillis());
+    assertThat(harness.numKeyedStateEntries()).isZero();
+    assertThat(harness.numEventTimeTimers()).isZero();
+  }
+
+  /**
+   * A sighting behind the watermark by less than the allowed lateness is to be "counted as usual",
+   * so it must still meet the members it shares a window with. Had it come half an hour sooner,
+   * before the watermark, it would have raised the alert.
+   */
+  @Test
+  void aSightingWithinTheLatenessStillMeetsMembersTheWatermarkHasPassed() throws Exception {
+    send(seen("m-rail-01", Sector.RAIL, 0));
+    // m-rail-01's window ends now; the allowed hour of lateness has not passed.
+    watermark(WINDOW.toMillis());
+    send(seen("m-air-01", Sector.AVIATION, WINDOW.toMillis() - 30 * 60_000L));
+
+    assertThat(drain())
+        .singleElement()
+        .satisfies(
+            a -> {
+              assertThat(a.getMembers()).containsExactly("m-air-01", "m-rail-01");
+              assertThat(a.getLateSightings()).isEqualTo(1);
+            });
+    assertThat(harness.getSideOutput(CampaignDetector.TOO_LATE)).isNull();
+
+    watermark(2 * WINDOW.toMillis() + LATENESS.toMillis());
+    assertThat(harness.numKeyedStateEntries()).isZero();
+    assertThat(harness.numEventTimeTimers()).isZero();
   }
 
   @Test
@@ -460,7 +549,7 @@ class CampaignDetectorTest {
     assertThat(drain()).isEmpty();
     assertThat(harness.getSideOutput(CampaignDetector.FLOODED)).hasSize(2);
 
-    watermark(7 * H + WINDOW.toMillis());
+    watermark(7 * H + WINDOW.toMillis() + LATENESS.toMillis());
     assertThat(harness.numKeyedStateEntries()).isZero();
     assertThat(harness.numEventTimeTimers()).isZero();
   }

@@ -36,6 +36,7 @@ import org.signalbox.deploy.LocalKafkaBroker;
 import org.signalbox.deploy.SignalboxTopics;
 import org.signalbox.schema.DeadLetter;
 import org.signalbox.schema.Indicator;
+import org.signalbox.schema.IndicatorAudit;
 import org.signalbox.schema.MatchKind;
 import org.signalbox.schema.ObservableRole;
 import org.signalbox.schema.ObservableType;
@@ -107,6 +108,20 @@ class CorrelateKafkaITCase {
                   .build(),
               indicator("indicator--suffix", ObservableType.DOMAIN, "*.tracking-parcel.example")
                   .setMatchKind(MatchKind.DOMAIN_SUFFIX)
+                  .build(),
+              // Another source's revocation is refused: the c2 indicator keeps matching.
+              indicator("indicator--c2", ObservableType.IPV4, "198.51.100.7")
+                  .setVersion(T0.plusSeconds(90))
+                  .setSource("member-mallory")
+                  .setRevoked(true)
+                  .build(),
+              // The secretariat's is applied and audited.
+              indicator("indicator--net", ObservableType.IPV4, "203.0.113.0/24")
+                  .setMatchKind(MatchKind.CIDR)
+                  .setTlp(Tlp.AMBER)
+                  .setVersion(T0.plusSeconds(90))
+                  .setValidUntil(SEEN.plus(Duration.ofDays(30)))
+                  .setSource("secretariat")
                   .build());
       for (Indicator i : inds) {
         producer.send(record(SignalboxTopics.INDICATORS, i.getId(), ic.encode(i))).get();
@@ -138,6 +153,11 @@ class CorrelateKafkaITCase {
           producer,
           rail,
           tc.encode(ev("r4", "rail-a", Sector.RAIL, ObservableType.IPV4, "192.0.2.66")));
+      // rail-a's topic, claiming to be airport-b: a forgery, whatever it would have matched.
+      send(
+          producer,
+          rail,
+          tc.encode(ev("r5", "airport-b", Sector.AIRPORT, ObservableType.IPV4, "198.51.100.7")));
       send(
           producer,
           airport,
@@ -197,6 +217,9 @@ class CorrelateKafkaITCase {
             "a2 -> indicator--net",
             "a4 -> indicator--suffix");
     assertThat(byEvent.get("a2").getTlp()).isEqualTo(Tlp.AMBER);
+    // The secretariat's version is the one in force; the refused revocation left c2's alone.
+    assertThat(byEvent.get("a2").getIndicatorSource()).isEqualTo("secretariat");
+    assertThat(byEvent.get("r1").getIndicatorVersion()).isEqualTo(T0);
     assertThat(byEvent.get("r3").getMatchedValue()).isEqualTo("new.evil.example");
 
     List<String> dead = new ArrayList<>();
@@ -209,8 +232,29 @@ class CorrelateKafkaITCase {
     assertThat(dead)
         .containsExactlyInAnyOrder(
             "indicators undecodable-avro",
+            "indicators not-original-source",
             "telemetry.rail-a undecodable-avro",
+            "telemetry.rail-a forged-member",
             "telemetry.airport-b undecodable-avro");
+
+    AvroCodec<IndicatorAudit> ac = AvroCodec.indicatorAudit();
+    List<String> audits = new ArrayList<>();
+    for (ConsumerRecord<byte[], byte[]> r : readAll(SignalboxTopics.INDICATOR_AUDIT)) {
+      IndicatorAudit a = ac.decode(r.value());
+      assertThat(new String(r.key(), StandardCharsets.UTF_8)).isEqualTo(a.getIndicatorId());
+      audits.add(
+          a.getIndicatorId()
+              + " "
+              + a.getAction()
+              + " by "
+              + a.getActor()
+              + " (owner "
+              + a.getOriginalSource()
+              + ") from "
+              + a.getOriginTopic());
+    }
+    assertThat(audits)
+        .containsExactly("indicator--net UPDATE by secretariat (owner isac) from indicators");
   }
 
   static TelemetryEvent ev(

@@ -31,6 +31,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.signalbox.connectors.kafka.RawRecord;
 import org.signalbox.schema.DeadLetter;
 import org.signalbox.schema.Indicator;
+import org.signalbox.schema.IndicatorAudit;
 import org.signalbox.schema.MatchKind;
 import org.signalbox.schema.ObservableRole;
 import org.signalbox.schema.ObservableType;
@@ -42,8 +43,9 @@ import org.signalbox.schema.support.AvroCodec;
 
 /**
  * The whole correlate pipeline on a MiniCluster with bounded input: every lifecycle rule, both
- * range kinds, canonicalization, and bad records that must become dead letters while the good
- * records around them still match. The Kafka end-to-end test is CorrelateKafkaITCase.
+ * range kinds, canonicalization, indicator ownership, forged telemetry, and bad records that must
+ * become dead letters while the good records around them still match. The Kafka end-to-end test is
+ * CorrelateKafkaITCase.
  */
 class CorrelatePipelineITCase {
 
@@ -142,6 +144,21 @@ class CorrelatePipelineITCase {
             .setMatchKind(MatchKind.PATTERN)
             .setPattern("[ipv4-addr:value = '192.0.2.1'")
             .build());
+    // Ownership: another source's revocation is refused, the secretariat's is applied and audited.
+    publish(indicator("indicator--owned", ObservableType.IPV4, "192.0.2.90").build());
+    publish(
+        indicator("indicator--owned", ObservableType.IPV4, "192.0.2.90")
+            .setVersion(T0.plusSeconds(30))
+            .setSource("member-mallory")
+            .setRevoked(true)
+            .build());
+    publish(indicator("indicator--taken-down", ObservableType.IPV4, "192.0.2.91").build());
+    publish(
+        indicator("indicator--taken-down", ObservableType.IPV4, "192.0.2.91")
+            .setVersion(T0.plusSeconds(30))
+            .setSource("secretariat")
+            .setRevoked(true)
+            .build());
 
     // --- telemetry, bad records interleaved with good ones
     send(seen("t-exact", ObservableType.IPV4, "198.51.100.7"));
@@ -170,6 +187,16 @@ class CorrelatePipelineITCase {
     send(seen("t-pattern-or", ObservableType.DOMAIN, "One.Example"));
     send(seen("t-pattern-like", ObservableType.DOMAIN, "x.two.example"));
     send(seen("t-pattern-miss", ObservableType.DOMAIN, "three.example"));
+    send(seen("t-owned", ObservableType.IPV4, "192.0.2.90"));
+    send(seen("t-taken-down", ObservableType.IPV4, "192.0.2.91"));
+    // Written to m-rail-01's topic, claiming to come from another member.
+    send(
+        event(
+            "t-forged",
+            "m-air-02",
+            Sector.AVIATION,
+            SEEN,
+            obs(ObservableType.IPV4, "198.51.100.7", ObservableRole.DESTINATION)));
 
     Run run = run(new Configuration());
     List<Sighting> all = run.sightings();
@@ -183,7 +210,8 @@ class CorrelatePipelineITCase {
             "t-mapped -> indicator--exact",
             "t-hash -> indicator--hash",
             "t-pattern-or -> indicator--pattern",
-            "t-pattern-like -> indicator--pattern");
+            "t-pattern-like -> indicator--pattern",
+            "t-owned -> indicator--owned");
     assertThat(all)
         .filteredOn(s -> s.getEventId().equals("t-cidr"))
         .singleElement()
@@ -208,11 +236,28 @@ class CorrelatePipelineITCase {
             "indicators@11 absurd-confidence",
             "indicators@12 invalid-value",
             "indicators@14 invalid-pattern",
+            "indicators@16 not-original-source",
             "telemetry.m-rail-01@1 undecodable-avro",
             "telemetry.m-rail-01@4 undecodable-avro",
             "telemetry.m-rail-01@7 absurd-event-time",
             "telemetry.m-rail-01@8 invalid-observable",
-            "telemetry.m-rail-01@15 tombstone");
+            "telemetry.m-rail-01@15 tombstone",
+            "telemetry.m-rail-01@21 forged-member");
+    assertThat(run.audits())
+        .extracting(
+            a ->
+                a.getIndicatorId()
+                    + " "
+                    + a.getAction()
+                    + " by "
+                    + a.getActor()
+                    + " (owner "
+                    + a.getOriginalSource()
+                    + ") "
+                    + a.getOriginTopic()
+                    + "@"
+                    + a.getOffset())
+        .containsExactly("indicator--taken-down REVOKE by secretariat (owner isac) indicators@18");
   }
 
   /**
@@ -255,6 +300,7 @@ class CorrelatePipelineITCase {
             "t-like -> indicator--like",
             "t-exact-after -> indicator--exact");
     assertThat(run.deadLetters()).isEmpty();
+    assertThat(run.audits()).isEmpty();
   }
 
   /**
@@ -310,7 +356,7 @@ class CorrelatePipelineITCase {
   }
 
   /** What one bounded run of the pipeline produced. */
-  record Run(List<Sighting> sightings, List<DeadLetter> deadLetters) {}
+  record Run(List<Sighting> sightings, List<DeadLetter> deadLetters, List<IndicatorAudit> audits) {}
 
   /**
    * Runs the pipeline over the records published and sent so far, on the MiniCluster with
@@ -330,12 +376,15 @@ class CorrelatePipelineITCase {
             true);
     CloseableIterator<Sighting> sightings = out.sightings().collectAsync();
     CloseableIterator<DeadLetter> deadLetters = out.deadLetters().collectAsync();
+    CloseableIterator<IndicatorAudit> audits = out.audits().collectAsync();
     env.execute("correlate pipeline test");
     List<Sighting> found = new ArrayList<>();
     sightings.forEachRemaining(found::add);
     List<DeadLetter> dead = new ArrayList<>();
     deadLetters.forEachRemaining(dead::add);
-    return new Run(found, dead);
+    List<IndicatorAudit> audited = new ArrayList<>();
+    audits.forEachRemaining(audited::add);
+    return new Run(found, dead, audited);
   }
 
   static List<String> matches(List<Sighting> sightings) {
