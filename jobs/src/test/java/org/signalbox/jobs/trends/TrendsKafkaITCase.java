@@ -265,7 +265,7 @@ class TrendsKafkaITCase {
         .anySatisfy(
             d -> {
               assertThat(d.getOriginTopic()).isEqualTo("feedback.m-rail-1");
-              assertThat(d.getReason()).isEqualTo("member-mismatch");
+              assertThat(d.getReason()).isEqualTo("forged-member");
               assertThat(d.getError()).contains("'m-rail-3'");
             });
 
