@@ -47,6 +47,8 @@ import org.signalbox.jobs.sharing.Audience;
 import org.signalbox.jobs.sharing.MemberDirectory;
 import org.signalbox.schema.CampaignAlert;
 import org.signalbox.schema.DeadLetter;
+import org.signalbox.schema.Feedback;
+import org.signalbox.schema.FeedbackVerdict;
 import org.signalbox.schema.Indicator;
 import org.signalbox.schema.Sector;
 import org.signalbox.schema.Sighting;
@@ -90,6 +92,8 @@ public final class DemoRun {
       new java.util.concurrent.CopyOnWriteArrayList<>();
   private final List<CampaignAlert> consumedAlerts =
       new java.util.concurrent.CopyOnWriteArrayList<>();
+  // Members' verdicts as read back from their feedback.<member> topics, for the report.
+  private final List<Feedback> consumedFeedback = new java.util.concurrent.CopyOnWriteArrayList<>();
   private final Map<String, Integer> campaigns = new TreeMap<>();
   private final Map<String, Long> feeds = new TreeMap<>();
   private final Map<String, Long> sightingFeeds = new TreeMap<>();
@@ -137,6 +141,7 @@ public final class DemoRun {
       List<NewTopic> topics = new ArrayList<>(SignalboxTopics.core(2));
       for (DemoMember m : DemoData.MEMBERS) {
         topics.add(SignalboxTopics.telemetry(m.id(), 2));
+        topics.add(new NewTopic(SignalboxTopics.feedbackTopic(m.id()), 1, (short) 1));
         topics.add(new NewTopic(Audience.member(m.id()).topic(), 1, (short) 1));
       }
       // Created up front although the router would create them: the console reader subscribes by
@@ -225,6 +230,7 @@ public final class DemoRun {
           produceTelemetry(producer, data);
           out.println("Telemetry stopped; waiting for the job to finish what it has read ...");
           drain(data);
+          sendFeedback(producer);
           long held = InProcessMetrics.sum("indicatorsHeld");
           long eventsIn = InProcessMetrics.sum("telemetryEventsIn");
           Map<String, Integer> taxiiHeld = new TreeMap<>();
@@ -261,6 +267,8 @@ public final class DemoRun {
               consumedSightings,
               data.indicators(),
               consumedAlerts,
+              consumedFeedback,
+              DemoData.directory(),
               span[0],
               span[1],
               new Configuration(),
@@ -284,6 +292,82 @@ public final class DemoRun {
               codec.encode(ind)));
     }
     producer.flush();
+  }
+
+  /**
+   * Members' verdicts on what they were alerted on, to their own feedback.<member> topics: every
+   * member that saw the indicator seen by the most members calls it a false positive (a noisy
+   * value), and each member confirms up to two other indicators it saw as true positives. Waits (at
+   * most 15 s) until the verdicts are read back, so the report has them.
+   */
+  private void sendFeedback(KafkaProducer<byte[], byte[]> producer) throws InterruptedException {
+    Map<String, java.util.Set<String>> membersByIndicator = new TreeMap<>();
+    Map<String, java.util.Set<String>> indicatorsByMember = new TreeMap<>();
+    for (Sighting s : consumedSightings) {
+      membersByIndicator
+          .computeIfAbsent(s.getIndicatorId(), x -> new java.util.TreeSet<>())
+          .add(s.getMember());
+      indicatorsByMember
+          .computeIfAbsent(s.getMember(), x -> new java.util.TreeSet<>())
+          .add(s.getIndicatorId());
+    }
+    String noisy =
+        membersByIndicator.entrySet().stream()
+            .max(
+                java.util.Comparator.<Map.Entry<String, java.util.Set<String>>>comparingInt(
+                        e -> e.getValue().size())
+                    .thenComparing(Map.Entry::getKey, java.util.Comparator.reverseOrder()))
+            .map(Map.Entry::getKey)
+            .orElse(null);
+    if (noisy == null) {
+      return;
+    }
+    AvroCodec<Feedback> codec = AvroCodec.feedback();
+    Instant now = Instant.now();
+    int sent = 0;
+    int falsePositives = 0;
+    for (var e : indicatorsByMember.entrySet()) {
+      List<Feedback> verdicts = new ArrayList<>();
+      if (e.getValue().contains(noisy)) {
+        verdicts.add(verdict(e.getKey(), noisy, FeedbackVerdict.FALSE_POSITIVE, now));
+        falsePositives++;
+      }
+      e.getValue().stream()
+          .filter(id -> !id.equals(noisy))
+          .limit(2)
+          .forEach(id -> verdicts.add(verdict(e.getKey(), id, FeedbackVerdict.TRUE_POSITIVE, now)));
+      for (Feedback f : verdicts) {
+        producer.send(
+            new ProducerRecord<>(
+                SignalboxTopics.feedbackTopic(f.getMember()),
+                f.getIndicatorId().getBytes(StandardCharsets.UTF_8),
+                codec.encode(f)));
+        sent++;
+      }
+    }
+    producer.flush();
+    long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+    while (consumedFeedback.size() < sent && System.nanoTime() < deadline) {
+      Thread.sleep(200);
+    }
+    out.printf(
+        "  feedback             %d verdicts from %d members (%d false positives on %s, seen by"
+            + " the most members), %d read back%n",
+        sent,
+        indicatorsByMember.size(),
+        falsePositives,
+        noisy.substring(0, Math.min(19, noisy.length())),
+        consumedFeedback.size());
+  }
+
+  private static Feedback verdict(
+      String member, String indicatorId, FeedbackVerdict verdict, Instant at) {
+    return Feedback.newBuilder()
+        .setMember(member)
+        .setIndicatorId(indicatorId)
+        .setVerdict(verdict)
+        .setReportedAt(at)
+        .build();
   }
 
   private void produceTelemetry(KafkaProducer<byte[], byte[]> producer, DemoData data)
@@ -347,6 +431,7 @@ public final class DemoRun {
     AvroCodec<Sighting> sightingCodec = AvroCodec.sighting();
     AvroCodec<DeadLetter> deadCodec = AvroCodec.deadLetter();
     AvroCodec<CampaignAlert> alertCodec = AvroCodec.campaignAlert();
+    AvroCodec<Feedback> feedbackCodec = AvroCodec.feedback();
     Properties p = new Properties();
     p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     p.put(ConsumerConfig.GROUP_ID_CONFIG, "signalbox-demo-console");
@@ -358,6 +443,8 @@ public final class DemoRun {
           java.util.regex.Pattern.compile(
               "sightings|deadletter|campaign-alerts|"
                   + java.util.regex.Pattern.quote("feed.")
+                  + ".+|"
+                  + java.util.regex.Pattern.quote(SignalboxTopics.FEEDBACK_PREFIX)
                   + ".+"));
       while (!stop.get()) {
         for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
@@ -382,6 +469,8 @@ public final class DemoRun {
               if (settings.printSightings()) {
                 out.println(describe(a));
               }
+            } else if (r.topic().startsWith(SignalboxTopics.FEEDBACK_PREFIX)) {
+              consumedFeedback.add(feedbackCodec.decode(r.value()));
             } else if (r.topic().startsWith("feed.")) {
               countFeedRecord(r.topic(), r.value(), sightingCodec, alertCodec);
             } else {

@@ -79,8 +79,9 @@ class MemberDirectoryTest {
   @Test
   void demoDirectoryListsEveryDemoMember() {
     MemberDirectory d = DemoData.directory();
-    assertThat(d.members()).hasSize(DemoData.MEMBERS.size());
+    assertThat(d.members()).hasSize(DemoData.MEMBERS.size() + DemoData.READERS.size());
     DemoData.MEMBERS.forEach(m -> assertThat(d.contains(m.id())).isTrue());
+    DemoData.READERS.forEach(m -> assertThat(d.contains(m.id())).isTrue());
     assertThat(d.membersOf("rail")).hasSize(3);
   }
 
