@@ -135,6 +135,7 @@ public final class SightingRouter extends ProcessFunction<Sighting, RoutedRecord
     // Sorted again, so the position of a pseudonym does not hint at the raw name's order.
     others.sort(null);
     copy.setAlsoReportedBy(others);
+    copy.setPseudonymKeyId(pseudonyms.keyId());
     return copy;
   }
 

@@ -80,6 +80,7 @@ class SightingRouterTest {
       assertThat(own.getMember()).isEqualTo("rail-a");
       assertThat(own.getEnrichment().getThreatActors()).containsExactly("RAILFOX");
       assertThat(own.getIndicatorSource()).isEqualTo("isac-office");
+      assertThat(own.getPseudonymKeyId()).isEqualTo(pseudonyms.keyId());
     }
   }
 
