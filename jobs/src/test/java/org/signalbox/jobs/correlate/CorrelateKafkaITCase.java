@@ -325,6 +325,7 @@ class CorrelateKafkaITCase {
         broker.bootstrapServers(),
         List.of(
             new org.apache.kafka.clients.admin.NewTopic("sightings-scraped", 1, (short) 1),
+            new org.apache.kafka.clients.admin.NewTopic("indicator-audit-scraped", 1, (short) 1),
             new org.apache.kafka.clients.admin.NewTopic("deadletter-scraped", 1, (short) 1)),
         Duration.ofSeconds(60));
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
@@ -333,6 +334,8 @@ class CorrelateKafkaITCase {
     conf.set(CorrelateOptions.BOOTSTRAP_SERVERS, broker.bootstrapServers());
     conf.set(CorrelateOptions.GROUP_ID, "correlate-scraped");
     conf.set(CorrelateOptions.SIGHTINGS_TOPIC, "sightings-scraped");
+    // It reads the same indicators: its audits must not land beside the other test's.
+    conf.set(CorrelateOptions.INDICATOR_AUDIT_TOPIC, "indicator-audit-scraped");
     conf.set(CorrelateOptions.DEAD_LETTER_TOPIC, "deadletter-scraped");
     // Only the airport's one partition, read by one subtask: an unbounded job waits for an empty
     // partition (rail-a has one), or a source reader without any, to go idle (30 s) before the
