@@ -86,6 +86,12 @@ public final class DemoRun {
   private final Map<Sector, Long> sightingsBySector = new EnumMap<>(Sector.class);
   private final Map<String, Long> deadLettersByReason = new TreeMap<>();
   private final AtomicLong deadLetters = new AtomicLong();
+
+  /** Records the broker did not acknowledge; {@link #flush} sends them again. */
+  private final java.util.Queue<ProducerRecord<byte[], byte[]>> undelivered =
+      new java.util.concurrent.ConcurrentLinkedQueue<>();
+
+  private volatile Exception lastSendError;
   private final AtomicLong alerts = new AtomicLong();
   // Kept for the secretariat report at the end; a demo run holds a few thousand at most.
   private final List<Sighting> consumedSightings =
@@ -285,13 +291,14 @@ public final class DemoRun {
       KafkaProducer<byte[], byte[]> producer, List<Indicator> indicators) {
     AvroCodec<Indicator> codec = AvroCodec.indicator();
     for (Indicator ind : indicators) {
-      producer.send(
+      send(
+          producer,
           new ProducerRecord<>(
               SignalboxTopics.INDICATORS,
               ind.getId().getBytes(StandardCharsets.UTF_8),
               codec.encode(ind)));
     }
-    producer.flush();
+    flush(producer);
   }
 
   /**
@@ -337,7 +344,8 @@ public final class DemoRun {
           .limit(2)
           .forEach(id -> verdicts.add(verdict(e.getKey(), id, FeedbackVerdict.TRUE_POSITIVE, now)));
       for (Feedback f : verdicts) {
-        producer.send(
+        send(
+            producer,
             new ProducerRecord<>(
                 SignalboxTopics.feedbackTopic(f.getMember()),
                 f.getIndicatorId().getBytes(StandardCharsets.UTF_8),
@@ -345,7 +353,7 @@ public final class DemoRun {
         sent++;
       }
     }
-    producer.flush();
+    flush(producer);
     long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
     while (consumedFeedback.size() < sent && System.nanoTime() < deadline) {
       Thread.sleep(200);
@@ -380,7 +388,8 @@ public final class DemoRun {
     while (!stop.get() && System.nanoTime() < end) {
       for (int i = 0; i < perTick; i++) {
         TelemetryEvent e = data.nextEvent(settings.hitPercent());
-        producer.send(
+        send(
+            producer,
             new ProducerRecord<>(
                 SignalboxTopics.telemetryTopic(e.getMember()),
                 e.getEventId().getBytes(StandardCharsets.UTF_8),
@@ -391,7 +400,8 @@ public final class DemoRun {
         // Every three seconds a record no parser should accept: the job must dead-letter it
         // and carry on.
         DemoMember m = DemoData.MEMBERS.get((int) (tick / 30 % DemoData.MEMBERS.size()));
-        producer.send(
+        send(
+            producer,
             new ProducerRecord<>(
                 SignalboxTopics.telemetryTopic(m.id()),
                 null,
@@ -404,7 +414,7 @@ public final class DemoRun {
       }
       Thread.sleep(100);
     }
-    producer.flush();
+    flush(producer);
   }
 
   /** Waits until the job has read everything it was sent, or 30 seconds pass. */
@@ -639,6 +649,48 @@ public final class DemoRun {
         adds
             ? "  check                events in = sent, dead letters = malformed, sightings = planted hits"
             : "  check                MISMATCH: see the figures above");
+  }
+
+  /**
+   * Sends a record and remembers it when the broker does not acknowledge it, so that the demo never
+   * loses a record silently (a busy machine can make the producer give a batch up).
+   */
+  private void send(KafkaProducer<byte[], byte[]> producer, ProducerRecord<byte[], byte[]> r) {
+    producer.send(
+        r,
+        (meta, e) -> {
+          if (e != null) {
+            lastSendError = e;
+            undelivered.add(r);
+          }
+        });
+  }
+
+  /**
+   * Flushes, then sends again whatever was not acknowledged, a few rounds.
+   *
+   * @throws IllegalStateException when records still cannot be delivered
+   */
+  private void flush(KafkaProducer<byte[], byte[]> producer) {
+    producer.flush();
+    for (int round = 1; !undelivered.isEmpty(); round++) {
+      List<ProducerRecord<byte[], byte[]>> again = new ArrayList<>();
+      for (ProducerRecord<byte[], byte[]> r; (r = undelivered.poll()) != null; ) {
+        again.add(r);
+      }
+      if (round > 5) {
+        throw new IllegalStateException(
+            again.size()
+                + " records could not be written to the local broker ("
+                + lastSendError
+                + "); the machine may be overloaded: run the demo again");
+      }
+      out.printf(
+          "  (the broker did not acknowledge %d records: %s; sending them again)%n",
+          again.size(), lastSendError);
+      again.forEach(r -> send(producer, r));
+      producer.flush();
+    }
   }
 
   private static KafkaProducer<byte[], byte[]> producer(String bootstrap) {
