@@ -1,6 +1,5 @@
 package org.signalbox.connectors.json;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -62,15 +61,7 @@ public final class SightingJson {
    * @throws JsonLineException naming the line and the faulty field
    */
   public static Sighting parse(String source, long lineNo, String line) throws JsonLineException {
-    JsonNode o;
-    try {
-      o = MAPPER.readTree(line);
-    } catch (JsonProcessingException e) {
-      throw new JsonLineException(source, lineNo, "not JSON: " + e.getOriginalMessage());
-    }
-    if (o == null || !o.isObject()) {
-      throw new JsonLineException(source, lineNo, "expected a JSON object");
-    }
+    JsonNode o = JsonFields.object(MAPPER, source, lineNo, line);
     try {
       Instant eventTime = JsonFields.time(o, "eventTime", true);
       Instant detectedAt = JsonFields.time(o, "detectedAt", false);
