@@ -1,14 +1,20 @@
 package org.signalbox.cli;
 
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.signalbox.connectors.gateway.Gateway;
 import org.signalbox.connectors.gateway.GatewayConfig;
 import org.signalbox.connectors.gateway.PasswordHash;
+import org.signalbox.jobs.sharing.MemberDirectory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -56,6 +62,15 @@ final class GatewayCommand implements Callable<Integer> {
       description = "Serve Prometheus metrics on this port at /metrics (default: off).")
   int metricsPort;
 
+  @Option(
+      names = "--members",
+      paramLabel = "FILE",
+      description =
+          "Member directory (as the campaign job's sharing.members): members with 'attribution:"
+              + " true' are named in every collection (a STIX identity) instead of a per-audience"
+              + " pseudonym; adds to the config's attributedMembers.")
+  Path members;
+
   @Override
   public Integer call() throws Exception {
     if (config == null) {
@@ -69,6 +84,25 @@ final class GatewayCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       System.err.println("gateway: " + config + ": " + e.getMessage());
       return 2;
+    }
+    if (members != null) {
+      MemberDirectory directory;
+      try {
+        directory = MemberDirectory.load(members);
+      } catch (NoSuchFileException e) {
+        System.err.println("gateway: --members: no such file: " + members);
+        return 2;
+      } catch (IOException | IllegalArgumentException e) {
+        System.err.println("gateway: --members " + members + ": " + e.getMessage());
+        return 2;
+      }
+      Set<String> attributed = new TreeSet<>(conf.attributedMembers);
+      for (MemberDirectory.Member m : directory.members()) {
+        if (m.attribution()) {
+          attributed.add(m.id());
+        }
+      }
+      conf.attributedMembers = new ArrayList<>(attributed);
     }
     CountDownLatch stop = new CountDownLatch(1);
     try (Gateway g = Gateway.start(conf, bootstrap, bind, port, metricsPort)) {

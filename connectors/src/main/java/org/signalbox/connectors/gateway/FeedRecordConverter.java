@@ -2,6 +2,7 @@ package org.signalbox.connectors.gateway;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.util.List;
 import java.util.Optional;
 import org.signalbox.schema.AlertDigest;
 import org.signalbox.schema.CampaignAlert;
@@ -27,7 +28,16 @@ final class FeedRecordConverter {
     TOMBSTONE
   }
 
-  record Result(Outcome outcome, Optional<ObjectNode> object, String reason) {}
+  /**
+   * The objects to store, in order: a sighting of a member named in this audience comes after its
+   * member's {@code identity} the first time, so that a client reading in order can resolve it.
+   */
+  record Result(Outcome outcome, List<ObjectNode> objects, String reason) {
+    /** The object the record became (the last), if it became one. */
+    Optional<ObjectNode> object() {
+      return objects.isEmpty() ? Optional.empty() : Optional.of(objects.get(objects.size() - 1));
+    }
+  }
 
   private final AvroCodec<Sighting> sightings = AvroCodec.sighting();
   private final AvroCodec<Indicator> indicators = AvroCodec.indicator();
@@ -43,12 +53,18 @@ final class FeedRecordConverter {
 
   Result convert(byte[] value) {
     if (value == null) {
-      return new Result(Outcome.TOMBSTONE, Optional.empty(), "tombstone");
+      return new Result(Outcome.TOMBSTONE, List.of(), "tombstone");
     }
     String sightingError;
     try {
       Sighting s = sightings.decode(value);
-      return withinTlp(s.getTlp()) ? converted(stix.sighting(s)) : withheld(s.getTlp());
+      if (!withinTlp(s.getTlp())) {
+        return withheld(s.getTlp());
+      }
+      ObjectNode sighting = stix.sighting(s);
+      return stix.firstNamedIdentity(s)
+          .map(identity -> new Result(Outcome.CONVERTED, List.of(identity, sighting), ""))
+          .orElseGet(() -> converted(sighting));
     } catch (IOException e) {
       sightingError = e.getMessage();
     }
@@ -90,7 +106,7 @@ final class FeedRecordConverter {
   }
 
   private static Result undecodable(String reason) {
-    return new Result(Outcome.UNDECODABLE, Optional.empty(), reason);
+    return new Result(Outcome.UNDECODABLE, List.of(), reason);
   }
 
   private boolean withinTlp(Tlp tlp) {
@@ -98,10 +114,10 @@ final class FeedRecordConverter {
   }
 
   private static Result converted(ObjectNode o) {
-    return new Result(Outcome.CONVERTED, Optional.of(o), "");
+    return new Result(Outcome.CONVERTED, List.of(o), "");
   }
 
   private static Result withheld(Tlp tlp) {
-    return new Result(Outcome.WITHHELD_TLP, Optional.empty(), "TLP " + tlp);
+    return new Result(Outcome.WITHHELD_TLP, List.of(), "TLP " + tlp);
   }
 }

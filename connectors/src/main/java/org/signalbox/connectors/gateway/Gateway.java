@@ -11,6 +11,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,7 +46,9 @@ public final class Gateway implements AutoCloseable {
       CollectionStore store = new CollectionStore(Clock.systemUTC());
       stores.put(c.audience, store);
       FeedRecordConverter converter =
-          new FeedRecordConverter(new StixObjects(c.audience, pseudonyms), c.maxTlp());
+          new FeedRecordConverter(
+              new StixObjects(c.audience, pseudonyms, Set.copyOf(config.attributedMembers)),
+              c.maxTlp());
       feeds.add(
           new KafkaCollectionFeed(bootstrapServers, c.audience, c.topics(), converter, metrics));
       served.add(
@@ -160,7 +163,18 @@ public final class Gateway implements AutoCloseable {
    */
   public static Embedded startEmbedded(String bootstrapServers, List<EmbeddedMember> members)
       throws IOException {
+    return startEmbedded(bootstrapServers, members, Set.of());
+  }
+
+  /**
+   * As {@link #startEmbedded(String, List)}, naming the {@code attributed} members (opted in to
+   * attribution) in every collection.
+   */
+  public static Embedded startEmbedded(
+      String bootstrapServers, List<EmbeddedMember> members, Set<String> attributed)
+      throws IOException {
     GatewayConfig config = new GatewayConfig();
+    config.attributedMembers = new ArrayList<>(new TreeSet<>(attributed));
     byte[] key = new byte[32];
     new SecureRandom().nextBytes(key);
     config.pseudonymKey = HexFormat.of().formatHex(key);

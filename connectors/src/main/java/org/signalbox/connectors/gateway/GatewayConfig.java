@@ -48,6 +48,14 @@ public final class GatewayConfig {
   @JsonProperty public List<Collection> collections = new ArrayList<>();
   @JsonProperty public List<Member> members = new ArrayList<>();
 
+  /**
+   * Member ids (as sightings name them) that opted in to attribution: their sightings point at a
+   * named {@code identity} in every collection instead of a per-audience pseudonym. {@code
+   * signalbox gateway --members FILE} adds the members the directory marks {@code attribution:
+   * true}.
+   */
+  @JsonProperty public List<String> attributedMembers = new ArrayList<>();
+
   @JsonIgnoreProperties(ignoreUnknown = false)
   public static final class Collection {
     /**
@@ -182,6 +190,11 @@ public final class GatewayConfig {
         throw new IllegalArgumentException(where + ".id must be a UUID");
       }
       require(ids.add(col.id()), where + ": id " + col.id() + " is used twice");
+    }
+    for (int i = 0; i < attributedMembers.size(); i++) {
+      String a = attributedMembers.get(i);
+      require(
+          a != null && !a.isBlank(), "attributedMembers[" + i + "] must be a non-empty member id");
     }
     require(!members.isEmpty(), "no members are configured");
     Set<String> names = new HashSet<>();

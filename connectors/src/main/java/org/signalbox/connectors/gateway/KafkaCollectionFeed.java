@@ -109,11 +109,11 @@ public final class KafkaCollectionFeed implements CollectionFeed {
     } catch (RuntimeException e) {
       result =
           new FeedRecordConverter.Result(
-              FeedRecordConverter.Outcome.UNDECODABLE, java.util.Optional.empty(), e.toString());
+              FeedRecordConverter.Outcome.UNDECODABLE, java.util.List.of(), e.toString());
     }
     switch (result.outcome()) {
       case CONVERTED:
-        sink.accept(result.object().orElseThrow());
+        result.objects().forEach(sink);
         break;
       case UNDECODABLE:
         // Not dropped silently: the origin is logged and counted; the record stays in Kafka.

@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.NavigableMap;
+import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -21,6 +23,7 @@ import org.signalbox.schema.Indicator;
 import org.signalbox.schema.IndicatorContext;
 import org.signalbox.schema.MatchKind;
 import org.signalbox.schema.ObservableType;
+import org.signalbox.schema.Sector;
 import org.signalbox.schema.Sighting;
 
 /**
@@ -33,6 +36,10 @@ public final class StixObjects {
 
   private final String audience;
   private final AudiencePseudonyms pseudonyms;
+  private final Set<String> attributed;
+
+  /** Named members whose identity was served, with its 'created': their first sighting's. */
+  private final Map<String, Instant> identityCreated = new ConcurrentHashMap<>();
 
   /**
    * STIX wants 'created' fixed across the versions of an object; the Indicator record only carries
@@ -48,9 +55,72 @@ public final class StixObjects {
   private final Map<String, NavigableMap<Integer, Instant>> alertVersions =
       new ConcurrentHashMap<>();
 
+  /** Every member pseudonymous, as when no member opted in to attribution. */
   public StixObjects(String audience, AudiencePseudonyms pseudonyms) {
+    this(audience, pseudonyms, Set.of());
+  }
+
+  /**
+   * @param attributed members who opted in to attribution (the member directory's {@code
+   *     attribution: true}): their sightings name them in every audience
+   */
+  public StixObjects(String audience, AudiencePseudonyms pseudonyms, Set<String> attributed) {
     this.audience = audience;
     this.pseudonyms = pseudonyms;
+    this.attributed = Set.copyOf(attributed);
+  }
+
+  /**
+   * Whether a sighting of this member names it here: in the member's own feed (it is the member's
+   * own record, the router writes it in the clear) and wherever the member opted in to attribution.
+   * Everywhere else the member is a keyed pseudonym of this audience.
+   */
+  public boolean names(String member) {
+    return attributed.contains(member) || audience.equals("member:" + member);
+  }
+
+  /**
+   * The STIX {@code identity} a named member's sightings point at: one id per member, the same in
+   * every audience and every gateway (name-based, no key), since a named member is meant to be
+   * recognised.
+   */
+  public static String namedIdentityId(String member) {
+    return stixId("identity", "signalbox-member:" + member);
+  }
+
+  /**
+   * The {@code identity} object of a member {@link #names named} here, the first time one of its
+   * sightings is converted (empty afterwards, and for a pseudonymous member), served beside its
+   * sightings so that {@code where_sighted_refs} resolves. One version per member: 'created' and
+   * 'modified' are the detection time of the first of its sightings this collection read.
+   */
+  public Optional<ObjectNode> firstNamedIdentity(Sighting s) {
+    if (!names(s.getMember())
+        || identityCreated.putIfAbsent(s.getMember(), s.getDetectedAt()) != null) {
+      return Optional.empty();
+    }
+    String created = StixTime.format(s.getDetectedAt());
+    ObjectNode o = JSON.createObjectNode();
+    o.put("type", "identity");
+    o.put("spec_version", "2.1");
+    o.put("id", namedIdentityId(s.getMember()));
+    o.put("created", created);
+    o.put("modified", created);
+    o.put("name", s.getMember());
+    o.put("identity_class", "organization");
+    // STIX's industry-sector vocabulary has 'aviation', 'transportation' and 'technology',
+    // nothing finer.
+    o.putArray("sectors").add(stixSector(s.getSector()));
+    o.put("x_signalbox_sector", s.getSector().name().toLowerCase(Locale.ROOT));
+    return Optional.of(o);
+  }
+
+  private static String stixSector(Sector sector) {
+    return switch (sector) {
+      case AVIATION, AIRPORT -> "aviation";
+      case VENDOR -> "technology";
+      default -> "transportation";
+    };
   }
 
   public ObjectNode sighting(Sighting s) {
@@ -66,7 +136,11 @@ public final class StixObjects {
     o.put("last_seen", seen);
     o.put("count", s.getCount());
     o.put("sighting_of_ref", s.getIndicatorId());
-    o.putArray("where_sighted_refs").add(pseudonyms.identityId(audience, s.getMember()));
+    o.putArray("where_sighted_refs")
+        .add(
+            names(s.getMember())
+                ? namedIdentityId(s.getMember())
+                : pseudonyms.identityId(audience, s.getMember()));
     o.put("confidence", s.getConfidence());
     addStrings(o, "labels", s.getLabels());
     o.putArray("object_marking_refs").add(TlpMarkingDefinitions.tlp2Id(s.getTlp()));

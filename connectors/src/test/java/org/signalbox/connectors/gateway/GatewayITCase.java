@@ -102,16 +102,20 @@ class GatewayITCase {
     GatewayConfig config =
         GatewayFixtures.config(
             new String[][] {{"rail-op", "rail"}, {"airline", "aviation"}}, "rail", "aviation");
+    // airline-x opted in to attribution: its sightings name it, after its identity object.
+    config.attributedMembers = List.of("airline-x");
+    config.validate();
+    AVIATION_IDS.add(StixObjects.namedIdentityId("airline-x"));
     gateway = Gateway.start(config, broker.bootstrapServers(), "127.0.0.1", 0, 0);
     root = "http://127.0.0.1:" + gateway.port() + "/";
     long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-    // rail holds 14 object versions (7 + 2 + 5), aviation 4.
-    while ((gateway.held("rail") < 14 || gateway.held("aviation") < 4)
+    // rail holds 14 object versions (7 + 2 + 5), aviation 5 (2 + 2 + airline-x's identity).
+    while ((gateway.held("rail") < 14 || gateway.held("aviation") < 5)
         && System.nanoTime() < deadline) {
       Thread.sleep(100);
     }
     assertThat(gateway.held("rail")).isEqualTo(14);
-    assertThat(gateway.held("aviation")).isEqualTo(4);
+    assertThat(gateway.held("aviation")).isEqualTo(5);
   }
 
   @AfterAll
@@ -190,6 +194,41 @@ class GatewayITCase {
       assertThat(denied.body().toString()).doesNotContain("indicator--", "sighting--");
     }
     assertThat(rail.get(aviationCol + "objects/", Map.of()).status()).isEqualTo(404);
+  }
+
+  @Test
+  void anAttributedMemberIsNamedAndTheOthersArePseudonyms() throws Exception {
+    TaxiiSpecClient airline = new TaxiiSpecClient(root, "airline", "airline-pw");
+    String aviationCol = onlyCollection(airline);
+    JsonNode identity =
+        find(
+            airline.pages(aviationCol + "objects/", Map.of()),
+            StixObjects.namedIdentityId("airline-x"));
+    assertThat(identity.get("name").asText()).isEqualTo("airline-x");
+    for (JsonNode s :
+        airline
+            .get(aviationCol + "objects/", Map.of("match[type]", "sighting"))
+            .body()
+            .get("objects")) {
+      assertThat(s.get("where_sighted_refs").get(0).asText())
+          .isEqualTo(identity.get("id").asText());
+    }
+
+    TaxiiSpecClient rail = new TaxiiSpecClient(root, "rail-op", "rail-op-pw");
+    String railCol = onlyCollection(rail);
+    TaxiiSpecClient.Answer identities =
+        rail.get(railCol + "objects/", Map.of("match[type]", "identity"));
+    assertThat(identities.body().path("objects")).as("nobody in rail opted in").isEmpty();
+    TaxiiSpecClient.Answer sightings =
+        rail.get(railCol + "objects/", Map.of("match[type]", "sighting"));
+    assertThat(sightings.body().get("objects")).isNotEmpty();
+    for (JsonNode s : sightings.body().get("objects")) {
+      assertThat(s.get("where_sighted_refs").get(0).asText())
+          .startsWith("identity--")
+          .isNotIn(
+              StixObjects.namedIdentityId("rail-op-0"), StixObjects.namedIdentityId("rail-op-1"));
+    }
+    assertThat(sightings.body().toString()).doesNotContain("rail-op-0", "rail-op-1");
   }
 
   @Test

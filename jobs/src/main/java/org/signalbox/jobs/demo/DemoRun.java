@@ -16,7 +16,9 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -223,7 +225,13 @@ public final class DemoRun {
           readable.add(Audience.COMMUNITY.toString());
           logins.add(new Gateway.EmbeddedMember(m.id(), "demo-" + m.id(), readable));
         }
-        try (Gateway.Embedded taxii = Gateway.startEmbedded(bootstrap, logins)) {
+        Set<String> attributed = new TreeSet<>();
+        for (MemberDirectory.Member m : directory.members()) {
+          if (m.attribution()) {
+            attributed.add(m.id());
+          }
+        }
+        try (Gateway.Embedded taxii = Gateway.startEmbedded(bootstrap, logins, attributed)) {
           DemoMember first = DemoData.MEMBERS.get(0);
           out.printf(
               "  TAXII 2.1 gateway at %s (try: curl -u %s:demo-%s -H 'Accept:"
