@@ -538,7 +538,7 @@ public final class SecretariatReport {
       files.add(write(dir, "member-contributions.csv", b));
       b =
           new StringBuilder(
-              "day,member,sector,sighting_records,daily_capacity,load_ratio,over_capacity\n");
+              "day,member,sector,records_delivered,daily_capacity,load_ratio,over_capacity\n");
       for (var e : load.entrySet()) {
         for (TrendRecord r : e.getValue()) {
           b.append(
@@ -1411,16 +1411,17 @@ public final class SecretariatReport {
                 "Busiest day of each member, % of its daily capacity (over 100 % is over capacity)",
                 peaks.subList(0, Math.min(TOP, peaks.size())),
                 "#d62728",
-                "sighting records on the member's busiest day, % of its daily capacity"));
+                "records delivered on the member's busiest day, % of its daily capacity"));
       }
       b.append(table).append("</table>");
       b.append(
-              "<p class=\"note\">For the secretariat only: names members. Load is the number of sighting"
-                  + " records about a member's telemetry in a UTC day (a record with a repeat count counts"
-                  + " once), compared with the dailyCapacity of the member directory. The daily count of"
-                  + " members over capacity is suppressed when fewer than ")
+              "<p class=\"note\">For the secretariat only: names members. Load is the number of records"
+                  + " the feeds delivered to a member in a UTC day (its own sightings, named members'"
+                  + " sightings and campaign alert revisions that reach it; a record with a repeat count"
+                  + " counts once), compared with the dailyCapacity of the member directory. The daily"
+                  + " count of members over capacity is suppressed when fewer than ")
           .append(k)
-          .append(" members with a declared capacity had sightings that day.</p>");
+          .append(" members with a declared capacity had deliveries that day.</p>");
     }
 
     static double peakRatio(List<TrendRecord> days) {

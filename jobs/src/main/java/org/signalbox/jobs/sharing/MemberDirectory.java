@@ -118,6 +118,27 @@ public final class MemberDirectory implements Serializable {
     return out;
   }
 
+  /**
+   * The members a record sent to these feeds reaches: a member feed its member, a group feed the
+   * group's members, the community and public feeds every member (partners are not members and are
+   * not counted). Members the directory does not list are left out. Sorted.
+   */
+  public Set<String> readersOf(Set<Audience> audiences) {
+    Set<String> out = new TreeSet<>();
+    for (Audience a : audiences) {
+      switch (a.kind()) {
+        case MEMBER -> {
+          if (members.containsKey(a.name())) {
+            out.add(a.name());
+          }
+        }
+        case GROUP -> out.addAll(membersOf(a.name()));
+        case COMMUNITY, PUBLIC -> out.addAll(members.keySet());
+      }
+    }
+    return out;
+  }
+
   /** Every group any member belongs to, sorted. */
   public Set<String> groups() {
     Set<String> out = new TreeSet<>();

@@ -101,9 +101,7 @@ public final class SharingRouter extends ProcessFunction<CampaignAlert, RoutedRe
       AvroCodec<CampaignAlert> codec,
       int k,
       MemberDirectory directory) {
-    Set<String> origins = new TreeSet<>(alert.getMembers());
-    Set<Audience> audiences =
-        SharingRules.audiencesFor(alert.getTlp(), origins, Set.of(), Set.of());
+    Set<Audience> audiences = audiences(alert);
     List<RoutedRecord> out = new ArrayList<>(audiences.size());
     byte[] recordKey = alert.getAlertId().getBytes(StandardCharsets.UTF_8);
     for (Audience audience : audiences) {
@@ -115,6 +113,12 @@ public final class SharingRouter extends ProcessFunction<CampaignAlert, RoutedRe
               codec.encode(copyFor(alert, audience, pseudonyms, k, directory))));
     }
     return out;
+  }
+
+  /** The feeds an alert revision goes to: its members' own feeds, wider as its marking allows. */
+  public static Set<Audience> audiences(CampaignAlert alert) {
+    return SharingRules.audiencesFor(
+        alert.getTlp(), new TreeSet<>(alert.getMembers()), Set.of(), Set.of());
   }
 
   static CampaignAlert copyFor(

@@ -3,6 +3,8 @@ package org.signalbox.jobs.trends;
 import java.util.List;
 import org.apache.flink.api.common.functions.FlatMapFunction;
 import org.apache.flink.util.Collector;
+import org.signalbox.jobs.sharing.MemberDirectory;
+import org.signalbox.jobs.sharing.SharingRouter;
 import org.signalbox.schema.CampaignAlert;
 import org.signalbox.schema.TrendMetric;
 import org.signalbox.schema.TrendPeriod;
@@ -19,6 +21,21 @@ import org.signalbox.schema.TrendPeriod;
  */
 public final class CampaignFacts implements FlatMapFunction<CampaignAlert, TrendFact> {
 
+  /** May be null: then alert revisions do not count in members' load. */
+  private final MemberLoad load;
+
+  public CampaignFacts() {
+    this(null);
+  }
+
+  /**
+   * @param directory with it, each revision is one record of the daily load of every member whose
+   *     feeds it reaches ({@link MemberLoad}); may be null
+   */
+  public CampaignFacts(MemberDirectory directory) {
+    this.load = directory == null ? null : new MemberLoad(directory);
+  }
+
   @Override
   public void flatMap(CampaignAlert a, Collector<TrendFact> out) {
     long t = a.getLastSeen().toEpochMilli();
@@ -29,6 +46,9 @@ public final class CampaignFacts implements FlatMapFunction<CampaignAlert, Trend
     for (TrendPeriod p : TrendWindows.PERIODS) {
       emit(out, p, t, change, kind, members, a);
       emit(out, p, t, TrendMetric.CAMPAIGNS_BY_KEY, kind + ":" + a.getKeyValue(), members, a);
+    }
+    if (load != null) {
+      load.emit(out, t, SharingRouter.audiences(a), a.getTlp());
     }
   }
 

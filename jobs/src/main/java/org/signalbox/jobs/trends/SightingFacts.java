@@ -4,6 +4,7 @@ import java.util.LinkedHashSet;
 import org.apache.flink.api.common.functions.FlatMapFunction;
 import org.apache.flink.util.Collector;
 import org.signalbox.jobs.sharing.MemberDirectory;
+import org.signalbox.jobs.sharing.SightingRouter;
 import org.signalbox.schema.Sector;
 import org.signalbox.schema.Sighting;
 import org.signalbox.schema.TrendMetric;
@@ -14,11 +15,8 @@ import org.signalbox.schema.TrendPeriod;
  * own facts rather than being summed from the sector figures later: a sector whose figure is
  * suppressed still counts in the total, and the total is suppressed only if it is itself too thin.
  *
- * <p>With a member directory, each sighting is also one record of the member's daily load
- * (MEMBER_LOAD), and, for members with a declared daily capacity, of the count of members over
- * capacity (MEMBERS_OVER_CAPACITY). Load counts sighting records, not their {@code count}: the
- * capacity is records a day a team can absorb, and one record with a count of five is one thing to
- * look at.
+ * <p>With a member directory, each sighting is also one record of the daily load (MEMBER_LOAD,
+ * MEMBERS_OVER_CAPACITY) of every member whose feeds it reaches: see {@link MemberLoad}.
  */
 public final class SightingFacts implements FlatMapFunction<Sighting, TrendFact> {
 
@@ -28,12 +26,15 @@ public final class SightingFacts implements FlatMapFunction<Sighting, TrendFact>
   /** May be null: then no load figures. */
   private final MemberDirectory directory;
 
+  private final MemberLoad load;
+
   public SightingFacts() {
     this(null);
   }
 
   public SightingFacts(MemberDirectory directory) {
     this.directory = directory;
+    this.load = directory == null ? null : new MemberLoad(directory);
   }
 
   @Override
@@ -90,31 +91,8 @@ public final class SightingFacts implements FlatMapFunction<Sighting, TrendFact>
               p, t, s.getSector(), TrendMetric.MEMBER_VOLUME, member, member, n, s.getTlp()));
     }
     Contributions.emit(out, TELEMETRY, member, s.getSector(), t, 1, s.getTlp());
-    if (directory != null) {
-      out.collect(
-          TrendFact.of(
-              TrendPeriod.DAY,
-              t,
-              s.getSector(),
-              TrendMetric.MEMBER_LOAD,
-              member,
-              member,
-              1,
-              s.getTlp()));
-      if (directory.member(member).map(m -> m.capacity().isPresent()).orElse(false)) {
-        for (Sector scope : new Sector[] {s.getSector(), null}) {
-          out.collect(
-              TrendFact.of(
-                  TrendPeriod.DAY,
-                  t,
-                  scope,
-                  TrendMetric.MEMBERS_OVER_CAPACITY,
-                  "",
-                  member,
-                  1,
-                  s.getTlp()));
-        }
-      }
+    if (load != null) {
+      load.emit(out, t, SightingRouter.audiences(s, directory), s.getTlp());
     }
   }
 }

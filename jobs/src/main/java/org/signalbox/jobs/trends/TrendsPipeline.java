@@ -122,7 +122,7 @@ public final class TrendsPipeline {
                           .withIdleness(Duration.ofMinutes(1)))
                   .name("campaign alert times")
                   .uid("trends-campaign-times")
-                  .flatMap(new CampaignFacts())
+                  .flatMap(new CampaignFacts(directory))
                   .name("campaign facts")
                   .uid("campaign-facts"));
     }

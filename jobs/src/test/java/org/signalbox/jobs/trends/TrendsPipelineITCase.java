@@ -367,6 +367,45 @@ class TrendsPipelineITCase {
   }
 
   @Test
+  void loadIsWhatTheFeedsDeliverSightingsAndAlertRevisionsAlike() throws Exception {
+    // Day 1: m-rail-2 has its own sighting plus two revisions of an AMBER alert it is part of;
+    // m-log-1 saw nothing but is in the second revision; m-air-2 is in neither.
+    List<CampaignAlert> alerts =
+        List.of(
+            alert("c-1", 1, List.of("m-rail-1", "m-rail-2"), DAY1.plusSeconds(9000)),
+            alert("c-1", 2, List.of("m-log-1", "m-rail-1", "m-rail-2"), DAY1.plusSeconds(9500)));
+    List<TrendRecord> trends =
+        BoundedTrends.compute(
+                sightings(), List.of(), alerts, List.of(), directory(), new Configuration())
+            .trends();
+    assertThat(find(trends, DAY1, Sector.RAIL, TrendMetric.MEMBER_LOAD, "m-rail-2"))
+        .hasValueSatisfying(
+            r -> {
+              assertThat(r.getValue()).isEqualTo(3L);
+              assertThat(r.getCapacity()).isEqualTo(5L);
+              assertThat(r.getRatio()).isEqualTo(0.6);
+            });
+    assertThat(find(trends, DAY1, Sector.RAIL, TrendMetric.MEMBER_LOAD, "m-rail-1"))
+        .hasValueSatisfying(r -> assertThat(r.getValue()).isEqualTo(3L));
+    assertThat(find(trends, DAY1, Sector.LOGISTICS, TrendMetric.MEMBER_LOAD, "m-log-1"))
+        .hasValueSatisfying(
+            r -> {
+              assertThat(r.getValue()).isEqualTo(1L);
+              assertThat(r.getCapacity()).isNull();
+            });
+    assertThat(find(trends, DAY1, Sector.AVIATION, TrendMetric.MEMBER_LOAD, "m-air-1"))
+        .hasValueSatisfying(r -> assertThat(r.getValue()).isEqualTo(1L));
+    assertThat(find(trends, DAY1, Sector.AVIATION, TrendMetric.MEMBER_LOAD, "m-air-2")).isEmpty();
+    // m-rail-1 (capacity 1) is over; m-rail-2 and m-rail-3 (5) are not.
+    assertThat(find(trends, DAY1, null, TrendMetric.MEMBERS_OVER_CAPACITY, ""))
+        .hasValueSatisfying(
+            r -> {
+              assertThat(r.getValue()).isEqualTo(1L);
+              assertThat(r.getMembers()).isEqualTo(3);
+            });
+  }
+
+  @Test
   void feedbackAndTheDirectoryGiveFalsePositiveRatesParticipationAndLoad() throws Exception {
     BoundedTrends.Result batch =
         BoundedTrends.compute(
