@@ -269,6 +269,10 @@ public final class SecretariatReport {
         new EnumMap<>(Sector.class);
 
     final Map<String, Verdicts> verdicts = new TreeMap<>();
+
+    /** Per sector of the voting members (trends computed with a directory), per source. */
+    final Map<Sector, Map<String, Verdicts>> sectorVerdicts = new EnumMap<>(Sector.class);
+
     final Verdicts unknownVerdicts = new Verdicts();
 
     /** Records each member contributed in the range, per kind in the order of {@link #KINDS}. */
@@ -362,8 +366,14 @@ public final class SecretariatReport {
             }
           }
           case FEEDBACK_BY_SOURCE ->
-              verdicts.computeIfAbsent(r.getDimension(), x -> new Verdicts()).add(r);
-          case FEEDBACK_UNKNOWN_INDICATOR -> unknownVerdicts.add(r);
+              (s == null ? verdicts : sectorVerdicts.computeIfAbsent(s, x -> new TreeMap<>()))
+                  .computeIfAbsent(r.getDimension(), x -> new Verdicts())
+                  .add(r);
+          case FEEDBACK_UNKNOWN_INDICATOR -> {
+            if (s == null) {
+              unknownVerdicts.add(r);
+            }
+          }
           case MEMBER_CONTRIBUTIONS -> {
             String dim = r.getDimension();
             int colon = dim.indexOf(':');
@@ -521,6 +531,28 @@ public final class SecretariatReport {
                 Tlps.label(v.tlp)));
       }
       files.add(write(dir, "false-positives.csv", b));
+      b =
+          new StringBuilder(
+              "sector,source,verdicts,false_positives,true_positives,false_positive_rate,days_published,days_suppressed,tlp\n");
+      for (var bySector : sectorVerdicts.entrySet()) {
+        for (var e : bySector.getValue().entrySet()) {
+          Verdicts v = e.getValue();
+          b.append(
+              row(
+                  bySector.getKey().name().toLowerCase(java.util.Locale.ROOT),
+                  e.getKey(),
+                  String.valueOf(v.received),
+                  String.valueOf(v.falsePositives),
+                  String.valueOf(v.truePositives),
+                  Double.isNaN(v.rate())
+                      ? ""
+                      : String.format(java.util.Locale.ROOT, "%.4f", v.rate()),
+                  String.valueOf(v.days),
+                  String.valueOf(v.suppressed),
+                  Tlps.label(v.tlp)));
+        }
+      }
+      files.add(write(dir, "false-positives-by-sector.csv", b));
       b =
           new StringBuilder(
               "member,sector,sighting_records,indicator_versions,verdicts,consumer_only\n");
@@ -765,7 +797,7 @@ public final class SecretariatReport {
       b.append(
           "<h2>Files</h2><p class=\"note\">The same figures as CSV: sightings-per-day.csv, top-actors.csv,"
               + " top-techniques.csv, top-indicators.csv, observable-types.csv, indicators-published.csv, top-campaigns.csv,"
-              + " time-to-first-sighting.csv, participation.csv, member-contributions.csv, false-positives.csv,"
+              + " time-to-first-sighting.csv, participation.csv, member-contributions.csv, false-positives.csv, false-positives-by-sector.csv,"
               + " member-volume.csv, member-load.csv, members-over-capacity.csv, daily-trends.csv (every"
               + " daily TrendRecord of the range).</p>");
       return b.append("</body></html>\n").toString();
@@ -1311,6 +1343,7 @@ public final class SecretariatReport {
             .append("</td></tr>");
       }
       b.append("</table>");
+      sectorFalsePositives(b);
       b.append(
               "<p class=\"note\">Rate = false positives / (false positives + true positives), over the"
                   + " published daily figures. A vote is a member's first verdict on an indicator or a change"
@@ -1321,6 +1354,57 @@ public final class SecretariatReport {
               " members gave verdicts on its indicators. \""
                   + UNKNOWN_SOURCE
                   + "\": verdicts on indicators the trends job has not seen published or sighted.</p>");
+    }
+
+    /**
+     * The same rates per sector of the members who voted: a source whose indicators are noise in
+     * one sector and right in another shows here. Only sources with a published figure in a sector.
+     */
+    void sectorFalsePositives(StringBuilder b) {
+      StringBuilder rows = new StringBuilder();
+      for (var bySector : sectorVerdicts.entrySet()) {
+        for (var e : bySector.getValue().entrySet()) {
+          Verdicts v = e.getValue();
+          if (v.days == 0) {
+            continue;
+          }
+          rows.append("<tr><td>")
+              .append(Markup.html(bySector.getKey().name().toLowerCase(java.util.Locale.ROOT)))
+              .append("</td><td>")
+              .append(Markup.html(e.getKey()))
+              .append("</td><td class=\"n\">")
+              .append(SvgChart.fmt(v.received))
+              .append("</td><td class=\"n\">")
+              .append(SvgChart.fmt(v.falsePositives))
+              .append("</td><td class=\"n\">")
+              .append(SvgChart.fmt(v.truePositives))
+              .append("</td><td class=\"n\">")
+              .append(
+                  Double.isNaN(v.rate())
+                      ? "no votes"
+                      : String.format(java.util.Locale.ROOT, "%.1f %%", 100 * v.rate()))
+              .append("</td><td class=\"n\">")
+              .append(v.days)
+              .append("</td><td class=\"n\">")
+              .append(v.suppressed)
+              .append("</td></tr>");
+        }
+      }
+      if (rows.isEmpty()) {
+        if (!sectorVerdicts.isEmpty()) {
+          b.append(
+              "<p class=\"note\">Per sector of the voting members: no published figure (fewer than k"
+                  + " voters in a sector on every day).</p>");
+        }
+        return;
+      }
+      b.append("<h3>False positives per source, by the voting members' sector</h3>")
+          .append(
+              "<table id=\"false-positives-by-sector\"><tr><th>sector</th><th>source</th>"
+                  + "<th>verdicts</th><th>false positives</th><th>true positives</th>"
+                  + "<th>false-positive rate</th><th>days published</th><th>days suppressed</th></tr>")
+          .append(rows)
+          .append("</table>");
     }
 
     void capacity(StringBuilder b, int k) {

@@ -158,7 +158,8 @@ public final class TrendsPipeline {
               timedFeedback
                   .keyBy(f -> f.getIndicatorId(), Types.STRING)
                   .connect(origins.keyBy(o -> o.indicatorId, Types.STRING))
-                  .process(new VerdictsBySource(conf.get(TrendsOptions.INDICATOR_RETENTION)))
+                  .process(
+                      new VerdictsBySource(conf.get(TrendsOptions.INDICATOR_RETENTION), directory))
                   .name("verdicts by source")
                   .uid("verdicts-by-source"),
               timedFeedback

@@ -15,8 +15,10 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.functions.co.KeyedCoProcessFunction;
 import org.apache.flink.util.Collector;
+import org.signalbox.jobs.sharing.MemberDirectory;
 import org.signalbox.schema.Feedback;
 import org.signalbox.schema.FeedbackVerdict;
+import org.signalbox.schema.Sector;
 import org.signalbox.schema.Tlp;
 import org.signalbox.schema.TrendMetric;
 import org.signalbox.schema.TrendPeriod;
@@ -37,6 +39,9 @@ import org.signalbox.schema.support.Tlps;
  * repeated verdict, and an UNKNOWN one, count only as received. A vote changed later is counted in
  * the later window; the earlier window is already published and stays as it was.
  *
+ * <p>With a member directory, each figure is also published per sector of the voting members
+ * (suppressed below k distinct voters in that sector, like every sector figure).
+ *
  * <p>Verdicts carry no marking of their own: the figure is at least TLP:AMBER (a member's statement
  * to the ISAC), or the indicator's marking if that is more restrictive. State (the source, the
  * votes) is dropped {@link TrendsOptions#INDICATOR_RETENTION} after the indicator's last activity.
@@ -48,13 +53,26 @@ public final class VerdictsBySource
   static final Tlp VERDICT_TLP = Tlp.AMBER;
 
   private final long retentionMillis;
+
+  /** May be null: then figures for all sectors only. */
+  private final MemberDirectory directory;
+
   private transient ValueState<IndicatorOrigin> origin;
   private transient ListState<PendingVerdict> pending;
   private transient MapState<String, String> votes;
   private transient ValueState<Long> cleanupAt;
 
   public VerdictsBySource(Duration retention) {
+    this(retention, null);
+  }
+
+  /**
+   * @param directory with it, each figure is also published per sector of the members who sent the
+   *     verdicts (how a source's indicators fare in rail may differ from aviation); may be null
+   */
+  public VerdictsBySource(Duration retention, MemberDirectory directory) {
     this.retentionMillis = retention.toMillis();
+    this.directory = directory;
   }
 
   @Override
@@ -148,11 +166,18 @@ public final class VerdictsBySource
         known == null ? TrendMetric.FEEDBACK_UNKNOWN_INDICATOR : TrendMetric.FEEDBACK_BY_SOURCE;
     String dimension = known == null ? "" : known.source;
     Tlp tlp = known == null ? VERDICT_TLP : Tlps.mostRestrictive(VERDICT_TLP, known.tlp);
+    // The voter's sector, when the directory knows the member; otherwise all sectors only.
+    Sector sector =
+        directory == null
+            ? null
+            : directory.member(v.member).map(MemberDirectory.Member::sector).orElse(null);
     for (TrendPeriod p : TrendWindows.PERIODS) {
-      TrendFact f = TrendFact.of(p, v.reportedAt, null, metric, dimension, v.member, 1, tlp);
-      f.falsePositives = fp;
-      f.truePositives = tp;
-      out.collect(f);
+      for (Sector scope : sector == null ? new Sector[] {null} : new Sector[] {null, sector}) {
+        TrendFact f = TrendFact.of(p, v.reportedAt, scope, metric, dimension, v.member, 1, tlp);
+        f.falsePositives = fp;
+        f.truePositives = tp;
+        out.collect(f);
+      }
     }
   }
 

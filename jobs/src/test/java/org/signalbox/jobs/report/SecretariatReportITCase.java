@@ -88,7 +88,7 @@ class SecretariatReportITCase {
         .first()
         .isEqualTo("actor,sightings,days_published,days_suppressed,tlp");
     assertThat(Files.readString(dir.resolve("top-actors.csv"))).contains("RAILFOX,", "SKYLARK,");
-    assertThat(summary.csvFiles()).hasSize(15).allSatisfy(p -> assertThat(p).exists());
+    assertThat(summary.csvFiles()).hasSize(16).allSatisfy(p -> assertThat(p).exists());
   }
 
   @Test
@@ -301,7 +301,7 @@ class SecretariatReportITCase {
     List<Sighting> sightings = ReportData.november();
     List<org.signalbox.schema.Feedback> feedback = ReportData.feedback(sightings);
     SecretariatReport.Summary summary = writeWithFeedbackAndDirectory(sightings, FROM, TO, dir);
-    assertThat(summary.csvFiles()).hasSize(15).allSatisfy(p -> assertThat(p).exists());
+    assertThat(summary.csvFiles()).hasSize(16).allSatisfy(p -> assertThat(p).exists());
     String html = Files.readString(summary.index());
     assertThat(html)
         .contains(
@@ -321,7 +321,7 @@ class SecretariatReportITCase {
     List<String[]> daily = csv(dir.resolve("daily-trends.csv"));
     long fpDaily = 0;
     for (String[] r : daily) {
-      if (r[3].equals("FEEDBACK_BY_SOURCE") && r[5].equals("false")) {
+      if (r[3].equals("FEEDBACK_BY_SOURCE") && r[5].equals("false") && r[2].equals("all")) {
         fpDaily += Long.parseLong(r[12]);
       }
     }
@@ -340,6 +340,32 @@ class SecretariatReportITCase {
     }
     assertThat(fpCsv).isEqualTo(fpDaily).isPositive();
     assertThat(received).isPositive().isLessThanOrEqualTo(feedback.size());
+
+    // Per sector of the voters: each row is the published per-sector daily figures, and a
+    // sector's false positives never exceed the source's all-sector ones over the range.
+    Map<String, Long> fpBySource = new java.util.HashMap<>();
+    for (String[] r : csv(dir.resolve("false-positives.csv"))) {
+      fpBySource.put(r[0], Long.parseLong(r[2]));
+    }
+    List<String[]> bySector = csv(dir.resolve("false-positives-by-sector.csv"));
+    assertThat(bySector).isNotEmpty();
+    Map<String, Long> sectorDaily = new java.util.HashMap<>();
+    for (String[] r : daily) {
+      if (r[3].equals("FEEDBACK_BY_SOURCE") && r[5].equals("false") && !r[2].equals("all")) {
+        sectorDaily.merge(r[2] + "|" + r[4], Long.parseLong(r[12]), Long::sum);
+      }
+    }
+    boolean published = false;
+    for (String[] r : bySector) {
+      long fp = Long.parseLong(r[3]);
+      assertThat(fp).isEqualTo(sectorDaily.getOrDefault(r[0] + "|" + r[1], 0L));
+      if (Long.parseLong(r[6]) > 0) {
+        published = true;
+        assertThat(fp).isLessThanOrEqualTo(fpBySource.get(r[1]));
+      }
+    }
+    assertThat(published).as("some sector had k voters on some day").isTrue();
+    assertThat(html).contains("<table id=\"false-positives-by-sector\">");
 
     // Participation: contributors and consumers-only add up to the directory on published days.
     Map<String, Long> contributors = new java.util.HashMap<>();

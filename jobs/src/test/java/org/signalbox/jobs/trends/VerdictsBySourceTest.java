@@ -164,4 +164,37 @@ class VerdictsBySourceTest {
     assertThat(harness.numKeyedStateEntries()).isZero();
     assertThat(harness.numEventTimeTimers()).isZero();
   }
+
+  @Test
+  void withADirectoryEachVoteAlsoCountsInTheVotersSector() throws Exception {
+    harness.close();
+    harness =
+        ProcessFunctionTestHarnesses.forKeyedCoProcessFunction(
+            new VerdictsBySource(
+                RETENTION,
+                TrendFixtures.directory(
+                    TrendFixtures.member("m-rail", Sector.RAIL, 0),
+                    TrendFixtures.member("m-air", Sector.AVIATION, 0))),
+            Feedback::getIndicatorId,
+            o -> o.indicatorId,
+            Types.STRING);
+    harness.open();
+    publish("indicator--a", PUBLISHED, "isac");
+    Instant t = DAY1.plus(Duration.ofHours(3));
+    say("indicator--a", "m-rail", FeedbackVerdict.FALSE_POSITIVE, t);
+    say("indicator--a", "m-air", FeedbackVerdict.TRUE_POSITIVE, t.plusSeconds(60));
+    // Not in the directory: counted for all sectors only.
+    say("indicator--a", "m-stranger", FeedbackVerdict.FALSE_POSITIVE, t.plusSeconds(120));
+    harness.processBothWatermarks(new Watermark(t.plusSeconds(120).toEpochMilli()));
+
+    List<TrendFact> facts = dayFacts();
+    assertThat(facts)
+        .extracting(f -> f.sector + ":" + f.member + ":" + f.falsePositives + f.truePositives)
+        .containsExactly(
+            "null:m-rail:10",
+            "RAIL:m-rail:10",
+            "null:m-air:01",
+            "AVIATION:m-air:01",
+            "null:m-stranger:10");
+  }
 }
