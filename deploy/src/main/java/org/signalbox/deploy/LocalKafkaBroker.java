@@ -55,9 +55,10 @@ import org.slf4j.LoggerFactory;
  * }
  * }</pre>
  *
- * <p>By default clients connect in PLAINTEXT and nothing is authorized. A test of authentication
- * and ACLs switches the client listener to another protocol and passes the broker's and the
- * clients' settings (see {@link Options#listenerSecurityProtocol}):
+ * <p>By default clients connect in PLAINTEXT and the broker has no authorizer (any client may do
+ * anything). A test of authentication and ACLs switches the client listener to another protocol and
+ * passes the broker's and the clients' settings (see {@link Options#listenerSecurityProtocol};
+ * jobs' MemberAclsITCase is a complete example):
  *
  * <pre>{@code
  * new LocalKafkaBroker.Options()
