@@ -35,6 +35,8 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
 import org.apache.kafka.common.Node;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.errors.AuthenticationException;
+import org.apache.kafka.common.security.auth.SecurityProtocol;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,6 +53,23 @@ import org.slf4j.LoggerFactory;
  *   SignalboxTopics.ensure(broker.bootstrapServers(), SignalboxTopics.core(4), Duration.ofSeconds(30));
  *   ...
  * }
+ * }</pre>
+ *
+ * <p>By default clients connect in PLAINTEXT and the broker has no authorizer (any client may do
+ * anything). A test of authentication and ACLs switches the client listener to another protocol and
+ * passes the broker's and the clients' settings (see {@link Options#listenerSecurityProtocol};
+ * jobs' MemberAclsITCase is a complete example):
+ *
+ * <pre>{@code
+ * new LocalKafkaBroker.Options()
+ *     .listenerSecurityProtocol(SecurityProtocol.SASL_PLAINTEXT)
+ *     .brokerProperty("sasl.enabled.mechanisms", "PLAIN")
+ *     .brokerProperty("sasl.mechanism.inter.broker.protocol", "PLAIN")
+ *     .brokerProperty("listener.name.sasl_plaintext.plain.sasl.jaas.config", "... user_admin=...;")
+ *     .brokerProperty("authorizer.class.name", "org.apache.kafka.metadata.authorizer.StandardAuthorizer")
+ *     .brokerProperty("super.users", "User:admin;User:ANONYMOUS")
+ *     .clientProperty("sasl.mechanism", "PLAIN")
+ *     .clientProperty("sasl.jaas.config", "... username=\"admin\" ...;");
  * }</pre>
  *
  * <p>Files in the data directory: {@code server.properties}, {@code log4j2.properties}, {@code
@@ -82,6 +101,7 @@ public final class LocalKafkaBroker implements AutoCloseable {
   private final Path dataDir;
   private final boolean deleteDataDirOnClose;
   private final String bootstrapServers;
+  private final Map<String, String> clientProperties;
   private final Duration startupTime;
   private final Thread shutdownHook;
   private boolean closed;
@@ -91,11 +111,13 @@ public final class LocalKafkaBroker implements AutoCloseable {
       Path dataDir,
       boolean deleteDataDirOnClose,
       String bootstrapServers,
+      Map<String, String> clientProperties,
       Duration startupTime) {
     this.process = process;
     this.dataDir = dataDir;
     this.deleteDataDirOnClose = deleteDataDirOnClose;
     this.bootstrapServers = bootstrapServers;
+    this.clientProperties = Map.copyOf(clientProperties);
     this.startupTime = startupTime;
     this.shutdownHook = new Thread(this::close, "signalbox-broker-stop");
   }
@@ -106,6 +128,8 @@ public final class LocalKafkaBroker implements AutoCloseable {
     private Duration readinessTimeout = Duration.ofSeconds(60);
     private String heap = "512m";
     private final Map<String, String> brokerProperties = new LinkedHashMap<>();
+    private SecurityProtocol listenerSecurityProtocol = SecurityProtocol.PLAINTEXT;
+    private final Map<String, String> clientProperties = new LinkedHashMap<>();
 
     /**
      * Keeps the broker's data here (created if missing; kept on close, so topics survive a
@@ -144,6 +168,31 @@ public final class LocalKafkaBroker implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Security protocol of the listener clients connect to; default PLAINTEXT. The listener is
+     * named after the protocol, so its own settings are {@code listener.name.<protocol in lower
+     * case>.*} (e.g. {@code listener.name.sasl_plaintext.plain.sasl.jaas.config}); it is also the
+     * inter-broker listener, so a SASL mechanism needs {@code sasl.mechanism.inter.broker.protocol}
+     * and the broker's own login in that JAAS entry. The controller listener stays PLAINTEXT: the
+     * broker half of this one node talks to its controller half there, as {@code User:ANONYMOUS},
+     * which an authorizer must therefore treat as a super user. The protocol is also put into
+     * {@link LocalKafkaBroker#clientProperties()} as {@code security.protocol}.
+     */
+    public Options listenerSecurityProtocol(SecurityProtocol protocol) {
+      this.listenerSecurityProtocol = Objects.requireNonNull(protocol);
+      return this;
+    }
+
+    /**
+     * Adds a Kafka client setting (e.g. {@code sasl.jaas.config} of an admin login) used by the
+     * readiness check and handed to callers through {@link LocalKafkaBroker#clientProperties()}.
+     * Needed once the listener asks clients to authenticate.
+     */
+    public Options clientProperty(String key, String value) {
+      clientProperties.put(Objects.requireNonNull(key), Objects.requireNonNull(value));
+      return this;
+    }
+
     public Path dataDir() {
       return dataDir;
     }
@@ -158,6 +207,14 @@ public final class LocalKafkaBroker implements AutoCloseable {
 
     public Map<String, String> brokerProperties() {
       return Map.copyOf(brokerProperties);
+    }
+
+    public SecurityProtocol listenerSecurityProtocol() {
+      return listenerSecurityProtocol;
+    }
+
+    public Map<String, String> clientProperties() {
+      return Map.copyOf(clientProperties);
     }
   }
 
@@ -201,8 +258,9 @@ public final class LocalKafkaBroker implements AutoCloseable {
       Thread hook = new Thread(() -> stop(process), "signalbox-broker-stop");
       Runtime.getRuntime().addShutdownHook(hook);
       String bootstrap = LOOPBACK + ":" + ports[0];
+      Map<String, String> clientProperties = clientProperties(bootstrap, options);
       try {
-        awaitReady(process, bootstrap, ports[0], deadline, brokerLog, dataDir, options);
+        awaitReady(process, clientProperties, ports[0], deadline, brokerLog, dataDir, options);
       } catch (BrokerStartException e) {
         boolean exitedByItself = !process.isAlive();
         stop(process);
@@ -225,7 +283,8 @@ public final class LocalKafkaBroker implements AutoCloseable {
           dataDir,
           startupTime.toMillis());
       LocalKafkaBroker broker =
-          new LocalKafkaBroker(process, dataDir, temporary, bootstrap, startupTime);
+          new LocalKafkaBroker(
+              process, dataDir, temporary, bootstrap, clientProperties, startupTime);
       // The new hook also deletes a temporary data directory; it is added before the start-up hook
       // is removed so there is no moment without one. If the broker object is dropped without
       // close(), the hook keeps the process (and so the pipe to the child's stdin, see
@@ -236,9 +295,31 @@ public final class LocalKafkaBroker implements AutoCloseable {
     }
   }
 
-  /** Where clients connect, e.g. {@code 127.0.0.1:40123}. */
+  /**
+   * Where clients connect, e.g. {@code 127.0.0.1:40123}. Enough for a PLAINTEXT broker; with
+   * another listener protocol clients need {@link #clientProperties()}.
+   */
   public String bootstrapServers() {
     return bootstrapServers;
+  }
+
+  /**
+   * What a Kafka client needs to connect: {@code bootstrap.servers}, and with a listener other than
+   * PLAINTEXT its {@code security.protocol} and the {@link Options#clientProperty client
+   * properties} given at start (the admin login of a SASL broker). A copy; add to it freely.
+   */
+  public Map<String, String> clientProperties() {
+    return new LinkedHashMap<>(clientProperties);
+  }
+
+  private static Map<String, String> clientProperties(String bootstrap, Options options) {
+    Map<String, String> p = new LinkedHashMap<>();
+    p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    if (options.listenerSecurityProtocol != SecurityProtocol.PLAINTEXT) {
+      p.put(AdminClientConfig.SECURITY_PROTOCOL_CONFIG, options.listenerSecurityProtocol.name);
+    }
+    p.putAll(options.clientProperties);
+    return p;
   }
 
   /** The broker JVM's process id. */
@@ -364,14 +445,20 @@ public final class LocalKafkaBroker implements AutoCloseable {
    * the metadata log, so a kept data directory could not be restarted on a new free port.
    */
   static Map<String, String> serverProperties(
-      Path dataDir, int brokerPort, int controllerPort, Map<String, String> overrides) {
+      Path dataDir,
+      int brokerPort,
+      int controllerPort,
+      SecurityProtocol protocol,
+      Map<String, String> overrides) {
+    String listener = protocol.name;
     Map<String, String> p = new LinkedHashMap<>();
     p.put("process.roles", "broker,controller");
     p.put("node.id", "1");
     p.put("controller.quorum.voters", "1@" + LOOPBACK + ":" + controllerPort);
     p.put(
         "listeners",
-        "PLAINTEXT://"
+        listener
+            + "://"
             + LOOPBACK
             + ":"
             + brokerPort
@@ -379,10 +466,12 @@ public final class LocalKafkaBroker implements AutoCloseable {
             + LOOPBACK
             + ":"
             + controllerPort);
-    p.put("advertised.listeners", "PLAINTEXT://" + LOOPBACK + ":" + brokerPort);
-    p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+    p.put("advertised.listeners", listener + "://" + LOOPBACK + ":" + brokerPort);
+    p.put(
+        "listener.security.protocol.map",
+        listener + ":" + protocol.name + ",CONTROLLER:" + SecurityProtocol.PLAINTEXT.name);
     p.put("controller.listener.names", "CONTROLLER");
-    p.put("inter.broker.listener.name", "PLAINTEXT");
+    p.put("inter.broker.listener.name", listener);
     p.put("log.dirs", dataDir.resolve("kraft-combined-logs").toString());
     // One node: every internal topic has one replica, or it could never be created.
     p.put("offsets.topic.replication.factor", "1");
@@ -415,7 +504,12 @@ public final class LocalKafkaBroker implements AutoCloseable {
       Path dataDir, int brokerPort, int controllerPort, Options options) {
     Properties properties = new Properties();
     properties.putAll(
-        serverProperties(dataDir, brokerPort, controllerPort, options.brokerProperties));
+        serverProperties(
+            dataDir,
+            brokerPort,
+            controllerPort,
+            options.listenerSecurityProtocol,
+            options.brokerProperties));
     Path file = dataDir.resolve("server.properties");
     try (OutputStream out = Files.newOutputStream(file)) {
       properties.store(out, "Written by signalbox LocalKafkaBroker; rewritten on every start");
@@ -599,7 +693,7 @@ public final class LocalKafkaBroker implements AutoCloseable {
    */
   private static void awaitReady(
       Process process,
-      String bootstrap,
+      Map<String, String> clientProperties,
       int port,
       long deadline,
       Path brokerLog,
@@ -612,7 +706,7 @@ public final class LocalKafkaBroker implements AutoCloseable {
       sleep(100, process, brokerLog, dataDir);
     }
     Properties config = new Properties();
-    config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    config.putAll(clientProperties);
     config.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "5000");
     config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "5000");
     config.put(AdminClientConfig.RECONNECT_BACKOFF_MS_CONFIG, "100");
@@ -631,7 +725,19 @@ public final class LocalKafkaBroker implements AutoCloseable {
           if (!nodes.isEmpty()) {
             return;
           }
-        } catch (ExecutionException | TimeoutException e) {
+        } catch (ExecutionException e) {
+          if (e.getCause() instanceof AuthenticationException) {
+            // Wrong credentials do not fix themselves; waiting out the timeout would hide why.
+            throw failure(
+                "The broker refused the readiness check's login: " + e.getCause().getMessage(),
+                "The client properties (sasl.mechanism, sasl.jaas.config) must name a user the"
+                    + " listener's JAAS configuration knows, with its password.",
+                brokerLog,
+                dataDir,
+                e.getCause());
+          }
+          LOG.debug("Broker not ready yet: {}", e.toString());
+        } catch (TimeoutException e) {
           LOG.debug("Broker not ready yet: {}", e.toString());
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();

@@ -73,7 +73,7 @@ public final class SignalboxTopics {
 
   /**
    * The feedback topic of one member, e.g. {@code feedback.rail-operator-7}: per member, like
-   * telemetry, so that a prefixed write ACL proves who sent a verdict.
+   * telemetry, so that a literal write ACL ({@code signalbox acls}) proves who sent a verdict.
    */
   public static String feedbackTopic(String member) {
     return prefixed(FEEDBACK_PREFIX, "member", member);
@@ -293,6 +293,18 @@ public final class SignalboxTopics {
    */
   public static void ensure(
       String bootstrapServers, Collection<NewTopic> topics, Duration timeout) {
+    ensure(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers), topics, timeout);
+  }
+
+  /**
+   * As {@link #ensure(String, Collection, Duration)}, with the admin client's settings (bootstrap
+   * servers, and the login of a broker that asks for one, e.g. {@code
+   * LocalKafkaBroker#clientProperties()}).
+   */
+  public static void ensure(
+      Map<String, ?> clientConfig, Collection<NewTopic> topics, Duration timeout) {
+    String bootstrapServers =
+        String.valueOf(clientConfig.get(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG));
     Map<String, NewTopic> byName = new LinkedHashMap<>();
     for (NewTopic topic : topics) {
       byName.put(validateTopicName(topic.name()), topic);
@@ -302,7 +314,7 @@ public final class SignalboxTopics {
     }
     long deadline = System.nanoTime() + timeout.toNanos();
     Properties config = new Properties();
-    config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    config.putAll(clientConfig);
     config.put(
         AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
         String.valueOf(Math.max(1000, timeout.toMillis())));

@@ -28,6 +28,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.security.auth.SecurityProtocol;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
@@ -156,6 +157,66 @@ class LocalKafkaBrokerITCase {
                     .isEqualTo(dataDir.resolve("broker.log")));
 
     assertThat(childPids()).as("no child process left running").isSubsetOf(childrenBefore);
+  }
+
+  /**
+   * A SASL listener: the readiness check logs in with the client properties, which {@link
+   * LocalKafkaBroker#clientProperties()} hands on; a wrong password fails the start at once with
+   * the reason instead of waiting out the readiness timeout.
+   */
+  @Test
+  void saslListenerTakesTheClientLoginAndRefusesAWrongOne(@TempDir Path dir) throws Exception {
+    String jaasModule = "org.apache.kafka.common.security.plain.PlainLoginModule required";
+    try (LocalKafkaBroker broker =
+        LocalKafkaBroker.start(
+            saslOptions()
+                .clientProperty(
+                    "sasl.jaas.config",
+                    jaasModule + " username=\"admin\" password=\"admin-secret\";"))) {
+      assertThat(broker.clientProperties())
+          .containsEntry("security.protocol", "SASL_PLAINTEXT")
+          .containsEntry("sasl.mechanism", "PLAIN")
+          .containsEntry("bootstrap.servers", broker.bootstrapServers());
+      SignalboxTopics.ensure(
+          broker.clientProperties(),
+          List.of(SignalboxTopics.telemetry("rail-a", 1)),
+          Duration.ofSeconds(30));
+      try (Admin admin = Admin.create(Map.<String, Object>copyOf(broker.clientProperties()))) {
+        assertThat(admin.listTopics().names().get(10, TimeUnit.SECONDS))
+            .contains("telemetry.rail-a");
+      }
+    }
+
+    Set<Long> childrenBefore = childPids();
+    long started = System.nanoTime();
+    assertThatThrownBy(
+            () ->
+                LocalKafkaBroker.start(
+                    saslOptions()
+                        .dataDir(dir.resolve("kafka"))
+                        .clientProperty(
+                            "sasl.jaas.config",
+                            jaasModule + " username=\"admin\" password=\"wrong\";")))
+        .isInstanceOf(BrokerStartException.class)
+        .hasMessageContaining("refused the readiness check's login")
+        .hasMessageContaining("Next: ");
+    assertThat(Duration.ofNanos(System.nanoTime() - started))
+        .as("failed without waiting out the readiness timeout")
+        .isLessThan(Duration.ofSeconds(55));
+    assertThat(childPids()).as("no child process left running").isSubsetOf(childrenBefore);
+  }
+
+  private static LocalKafkaBroker.Options saslOptions() {
+    return new LocalKafkaBroker.Options()
+        .readinessTimeout(Duration.ofSeconds(60))
+        .listenerSecurityProtocol(SecurityProtocol.SASL_PLAINTEXT)
+        .brokerProperty("sasl.enabled.mechanisms", "PLAIN")
+        .brokerProperty("sasl.mechanism.inter.broker.protocol", "PLAIN")
+        .brokerProperty(
+            "listener.name.sasl_plaintext.plain.sasl.jaas.config",
+            "org.apache.kafka.common.security.plain.PlainLoginModule required"
+                + " username=\"admin\" password=\"admin-secret\" user_admin=\"admin-secret\";")
+        .clientProperty("sasl.mechanism", "PLAIN");
   }
 
   /**

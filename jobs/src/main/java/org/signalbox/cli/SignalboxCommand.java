@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
       CorrelateCommand.class,
       CampaignsCommand.class,
       PseudonymsCommand.class,
+      AclsCommand.class,
       BrokerCommand.class,
       StixCommand.class,
       SightingsCommand.class,

@@ -15,7 +15,7 @@ import org.signalbox.schema.support.AvroCodec;
 
 /**
  * Members' verdicts from their {@code feedback.<member>} topics. The topic is what proves the
- * sender (a prefixed write ACL per member), so a verdict is accepted only when the topic names a
+ * sender (a literal write ACL per member), so a verdict is accepted only when the topic names a
  * member of the directory and the verdict's {@code member} field is that same member. Everything
  * else goes to dead letters with the reason, and never reaches the scorer:
  *

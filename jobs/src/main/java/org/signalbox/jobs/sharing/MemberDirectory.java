@@ -79,6 +79,11 @@ public final class MemberDirectory implements Serializable {
     this.members = Collections.unmodifiableMap(byId);
   }
 
+  /** Whether a name could be a member, partner or group id of a directory file. */
+  public static boolean isValidId(String name) {
+    return name != null && ID.matcher(name).matches();
+  }
+
   /** The indicator source name of the secretariat (allowed to change anyone's indicators). */
   public String secretariat() {
     return secretariat;
