@@ -221,7 +221,8 @@ public final class E2eHarness {
         -1,
         -1,
         sampler.peakHeapBytes(),
-        sampler.peakRssBytes());
+        sampler.peakRssBytes(),
+        sampler.cpuMillis());
   }
 
   private SystemResult correlate(String bootstrap, Path work) throws Exception {
@@ -292,7 +293,8 @@ public final class E2eHarness {
         exact,
         live,
         sampler.peakHeapBytes(),
-        sampler.peakRssBytes());
+        sampler.peakRssBytes(),
+        sampler.cpuMillis());
   }
 
   private SystemResult kafkaStreams(String bootstrap, Path work, Instant now) throws Exception {
@@ -375,7 +377,8 @@ public final class E2eHarness {
         exact.get(),
         all,
         sampler.peakHeapBytes(),
-        sampler.peakRssBytes());
+        sampler.peakRssBytes(),
+        sampler.cpuMillis());
   }
 
   private Configuration flinkConf() {

@@ -7,7 +7,6 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
-import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.configuration.ReadableConfig;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
@@ -68,9 +67,7 @@ public final class CorrelateKafka {
     DataStream<RawRecord> telemetryRecords =
         env.fromSource(
                 telemetry.build(),
-                WatermarkStrategy.<RawRecord>forBoundedOutOfOrderness(ooo)
-                    .withTimestampAssigner((r, ts) -> r.timestamp)
-                    .withIdleness(Duration.ofSeconds(30)),
+                TelemetryWatermarks.strategy(ooo, Duration.ofSeconds(30)),
                 "telemetry")
             .uid("telemetry-source");
     DataStream<RawRecord> indicatorRecords =

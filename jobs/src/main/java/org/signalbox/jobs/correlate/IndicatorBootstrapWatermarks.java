@@ -13,11 +13,11 @@ import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.signalbox.connectors.kafka.RawRecord;
 
 /**
- * Watermarks of the indicators source that say "loaded": none until a partition has been read up to
- * the end offset it had when the job started, wall-clock time after that. See {@link
- * BootstrapGate}. The Kafka source runs one generator per partition and emits their minimum, so the
- * source's watermark moves only when every partition has loaded (or gone idle: an empty partition,
- * or a tail removed by compaction, never delivers its last offset).
+ * Watermarks of the indicators source that say "loaded": {@link BootstrapGate#LOADING} until a
+ * partition has been read up to the end offset it had when the job started, wall-clock time after
+ * that. See {@link BootstrapGate}. The Kafka source runs one generator per partition and emits
+ * their minimum, so the source's watermark moves only when every partition has loaded (or gone
+ * idle: an empty partition, or a tail removed by compaction, never delivers its last offset).
  */
 public final class IndicatorBootstrapWatermarks {
   private IndicatorBootstrapWatermarks() {}
@@ -50,9 +50,9 @@ public final class IndicatorBootstrapWatermarks {
 
     @Override
     public void onPeriodicEmit(WatermarkOutput output) {
-      if (loaded) {
-        output.emitWatermark(new Watermark(System.currentTimeMillis()));
-      }
+      // LOADING, rather than nothing, keeps this partition from counting as idle while it loads.
+      output.emitWatermark(
+          new Watermark(loaded ? System.currentTimeMillis() : BootstrapGate.LOADING));
     }
   }
 }
