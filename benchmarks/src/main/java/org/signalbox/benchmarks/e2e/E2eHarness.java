@@ -235,6 +235,7 @@ public final class E2eHarness {
         CheckpointingOptions.CHECKPOINTS_DIRECTORY, work.resolve("checkpoints").toUri().toString());
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
     CorrelateJob.configure(env, conf);
+    CorrelateJob.reuseObjects(env, conf);
     CorrelateKafka.attach(env, conf, true);
     long wall;
     ResourceSampler sampler = new ResourceSampler();

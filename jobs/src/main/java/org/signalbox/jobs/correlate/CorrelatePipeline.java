@@ -19,7 +19,8 @@ import org.signalbox.schema.Sighting;
  *                                            \--keyBy(value)--> range index --+
  * indicator bytes -> decode/validate -keyBy(id)-> lifecycle -keyBy(value)-^   ^
  *                                                           \--broadcast------'
- * telemetry events --keyBy(event)--> pattern index (STIX patterns, broadcast) --> sightings
+ * telemetry events -> observables of each event --keyBy(event)--> pattern index (STIX patterns,
+ *                                                                  broadcast) --> sightings
  * every stage -> dead letters
  * </pre>
  */
@@ -113,7 +114,10 @@ public final class CorrelatePipeline {
 
     DataStream<Sighting> patterns =
         events
-            .keyBy(e -> e.event.getMember() + '|' + e.event.getEventId(), Types.STRING)
+            .map(PatternProbe::of)
+            .name("pattern probes")
+            .uid("pattern-probes")
+            .keyBy(PatternProbe::eventKey, Types.STRING)
             .connect(patternChanges)
             .process(new PatternIndicatorMatcher(gate))
             .name("pattern index")

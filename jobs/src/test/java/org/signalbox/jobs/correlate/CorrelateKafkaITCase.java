@@ -178,6 +178,7 @@ class CorrelateKafkaITCase {
     conf.set(CorrelateOptions.GROUP_ID, "correlate-itcase");
     env.configure(conf);
     env.setParallelism(2);
+    CorrelateJob.reuseObjects(env, conf);
     CorrelateKafka.attach(env, conf, true);
     env.execute("correlate kafka itcase");
 

@@ -29,6 +29,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.signalbox.connectors.kafka.RawRecord;
+import org.signalbox.jobs.correlate.index.SharedSampleData;
 import org.signalbox.schema.DeadLetter;
 import org.signalbox.schema.Indicator;
 import org.signalbox.schema.MatchKind;
@@ -264,10 +265,9 @@ class CorrelatePipelineITCase {
    */
   @Test
   void knownBenignValuesNeverProduceASighting() throws Exception {
-    Path lists = Path.of("..", "..", "shared", "data", "misp-warninglists");
+    Path lists = SharedSampleData.root().resolve("misp-warninglists");
     Assumptions.assumeTrue(
-        Files.isDirectory(lists),
-        "../shared/data/misp-warninglists is absent: skipping the warninglist pipeline test");
+        Files.isDirectory(lists), lists + " is absent: skipping the warninglist pipeline test");
     String emptySha256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
     String emptyMd5 = "d41d8cd98f00b204e9800998ecf8427e";
     publish(indicator("indicator--dns", ObservableType.IPV4, "8.8.8.8").build());
@@ -314,13 +314,16 @@ class CorrelatePipelineITCase {
 
   /**
    * Runs the pipeline over the records published and sent so far, on the MiniCluster with
-   * parallelism 2 and generic types disabled (a Kryo fallback fails loudly).
+   * parallelism 2, object reuse on and generic types disabled (a Kryo fallback fails loudly).
    */
   Run run(Configuration conf) throws Exception {
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
     Configuration strict = new Configuration();
     strict.set(PipelineOptions.GENERIC_TYPES, false);
     env.configure(strict);
+    // As in production; with the heap state backend of this test, a function that kept or changed
+    // a record it should not would corrupt state here first.
+    CorrelateJob.reuseObjects(env, strict);
     env.setParallelism(2);
     CorrelatePipeline.Outputs out =
         CorrelatePipeline.build(
