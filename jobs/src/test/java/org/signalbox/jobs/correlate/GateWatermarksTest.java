@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.eventtime.Watermark;
 import org.apache.flink.api.common.eventtime.WatermarkOutput;
+import org.apache.flink.util.clock.RelativeClock;
 import org.junit.jupiter.api.Test;
 import org.signalbox.connectors.kafka.RawRecord;
 
@@ -39,25 +40,65 @@ class GateWatermarksTest {
     return new RawRecord("t", partition, offset, timestamp, null, new byte[0]);
   }
 
+  /** A relative clock the test moves by hand. */
+  static final class ManualClock implements RelativeClock {
+    long now;
+
+    @Override
+    public long relativeTimeMillis() {
+      return now;
+    }
+
+    @Override
+    public long relativeTimeNanos() {
+      return now * 1_000_000;
+    }
+  }
+
   @Test
-  void indicatorPartitionReportsLoadingUntilItsEndOffsetThenWallClock() {
-    var gen = new IndicatorBootstrapWatermarks.Generator(Map.of(0, 3L));
+  void indicatorPartitionSaysNothingUntilItsEndOffsetThenWallClock() {
+    ManualClock clock = new ManualClock();
+    var gen = new IndicatorBootstrapWatermarks.Generator(Map.of(0, 3L), false, 5_000, clock);
     Emitted out = new Emitted();
 
-    // Before any record, and while reading, the partition is present but not loaded: Flink must
-    // not count it as idle (no watermark at all would), and the gate must stay shut.
     gen.onPeriodicEmit(out);
-    assertThat(out.last()).isEqualTo(BootstrapGate.LOADING);
-    assertThat(BootstrapGate.isOpen(out.last())).isFalse();
     gen.onEvent(record(0, 0, 5), 5, out);
     gen.onEvent(record(0, 1, 6), 6, out);
+    clock.now = 4_999; // silent, but not for long enough to count as a compacted-away tail
     gen.onPeriodicEmit(out);
-    assertThat(out.last()).isEqualTo(BootstrapGate.LOADING);
+    assertThat(out.values).isEmpty();
 
     long before = System.currentTimeMillis();
     gen.onEvent(record(0, 2, 7), 7, out);
     gen.onPeriodicEmit(out);
     assertThat(out.last()).isGreaterThanOrEqualTo(before);
+    assertThat(BootstrapGate.isOpen(out.last())).isTrue();
+  }
+
+  @Test
+  void aPartitionThatStopsShortOfItsEndOffsetCountsAsLoadedAfterTheTimeout() {
+    ManualClock clock = new ManualClock();
+    var gen = new IndicatorBootstrapWatermarks.Generator(Map.of(0, 100L), false, 5_000, clock);
+    Emitted out = new Emitted();
+    gen.onEvent(record(0, 41, 5), 5, out); // the last record; offsets 42..99 were compacted away
+    clock.now = 5_000;
+    gen.onPeriodicEmit(out);
+    assertThat(BootstrapGate.isOpen(out.last())).isTrue();
+  }
+
+  @Test
+  void theReaderWideGeneratorNeverSpeaksUnlessTheTopicWasEmpty() {
+    // The Kafka source hands records to per-partition generators only; its reader-wide one sees
+    // none, and must neither open the gate early nor hold it (it is combined by maximum).
+    ManualClock clock = new ManualClock();
+    var readerWide = new IndicatorBootstrapWatermarks.Generator(Map.of(0, 3L), false, 5_000, clock);
+    Emitted out = new Emitted();
+    clock.now = 3_600_000;
+    readerWide.onPeriodicEmit(out);
+    assertThat(out.values).isEmpty();
+
+    var empty = new IndicatorBootstrapWatermarks.Generator(Map.of(0, 0L), true, 5_000, clock);
+    empty.onPeriodicEmit(out);
     assertThat(BootstrapGate.isOpen(out.last())).isTrue();
   }
 
@@ -77,10 +118,9 @@ class GateWatermarksTest {
   }
 
   @Test
-  void gateIsShutWhileEitherSideIsBelowOpen() {
+  void gateIsShutWhileTheIndicatorsSideHasNoWatermark() {
     // A two-input operator sees the minimum of its inputs.
-    assertThat(BootstrapGate.isOpen(Math.min(BootstrapGate.OPEN, BootstrapGate.LOADING))).isFalse();
+    assertThat(BootstrapGate.isOpen(Math.min(BootstrapGate.OPEN, Long.MIN_VALUE))).isFalse();
     assertThat(BootstrapGate.isOpen(Math.min(BootstrapGate.OPEN, 1_000L))).isTrue();
-    assertThat(BootstrapGate.isOpen(Long.MIN_VALUE)).isFalse();
   }
 }
