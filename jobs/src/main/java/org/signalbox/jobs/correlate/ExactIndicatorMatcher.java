@@ -1,11 +1,10 @@
 package org.signalbox.jobs.correlate;
 
-import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
-import org.apache.flink.api.common.state.MapState;
-import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.co.KeyedCoProcessFunction;
 import org.apache.flink.util.Collector;
@@ -14,8 +13,13 @@ import org.signalbox.schema.Sighting;
 
 /**
  * The exact-value index: keyed by canonical observable ({@code TYPE|value}), holding every
- * indicator id with that value. Keyed state spreads the index over all parallel subtasks and lets
- * RocksDB keep it off-heap, so it grows with parallelism rather than being copied into each task.
+ * indicator id with that value in one {@link ExactSlot}. Keyed state spreads the index over all
+ * parallel subtasks and lets RocksDB keep it off-heap, so it grows with parallelism rather than
+ * being copied into each task.
+ *
+ * <p>State layout (no compatibility with checkpoints taken before it: the state under {@code
+ * exact-index} used to be a map from id to the whole indicator, and restoring such a checkpoint
+ * fails rather than silently starting with an empty index).
  *
  * <p>Input 1: probes from telemetry. Input 2: changes from {@link IndicatorLifecycle}.
  */
@@ -24,7 +28,7 @@ public final class ExactIndicatorMatcher
   private static final long serialVersionUID = 1L;
 
   private final boolean bootstrapGate;
-  private transient MapState<String, IndexEntry> entries;
+  private transient ValueState<ExactSlot> slot;
   private transient ListState<ObservableProbe> waiting;
   private transient Counter sightings;
 
@@ -34,9 +38,7 @@ public final class ExactIndicatorMatcher
 
   @Override
   public void open(OpenContext openContext) {
-    entries =
-        getRuntimeContext()
-            .getMapState(new MapStateDescriptor<>("exact-index", String.class, IndexEntry.class));
+    slot = getRuntimeContext().getState(new ValueStateDescriptor<>("exact-index", ExactSlot.class));
     waiting =
         getRuntimeContext()
             .getListState(new ListStateDescriptor<>("exact-waiting", ObservableProbe.class));
@@ -59,18 +61,15 @@ public final class ExactIndicatorMatcher
   @Override
   public void processElement2(IndicatorChange change, Context ctx, Collector<Sighting> out)
       throws Exception {
-    IndexEntry current = entries.get(change.indicatorId);
-    IndexEntry next = IndexEntry.merge(current, change);
-    if (next == current) {
+    ExactSlot current = slot.value();
+    ExactSlot next = current == null ? new ExactSlot() : current;
+    if (!next.apply(change)) {
       return;
     }
-    if (next == null) {
-      entries.remove(change.indicatorId);
-      if (entries.isEmpty()) {
-        entries.clear();
-      }
+    if (next.isEmpty()) {
+      slot.clear();
     } else {
-      entries.put(change.indicatorId, next);
+      slot.update(next);
     }
   }
 
@@ -85,11 +84,14 @@ public final class ExactIndicatorMatcher
   }
 
   private void match(ObservableProbe probe, long now, Collector<Sighting> out) throws Exception {
-    for (Map.Entry<String, IndexEntry> e : entries.entries()) {
-      IndexEntry entry = e.getValue();
+    ExactSlot held = slot.value();
+    if (held == null) {
+      return;
+    }
+    for (ExactEntry entry : held.entries) {
       if (entry.matchesAt(probe.eventTime)) {
         sightings.inc();
-        out.collect(Sightings.of(probe, entry.indicator, now));
+        out.collect(Sightings.of(probe, entry, now));
       }
     }
   }

@@ -2,7 +2,11 @@ package org.signalbox.jobs.correlate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.signalbox.jobs.correlate.Fixtures.T0;
+import static org.signalbox.jobs.correlate.Fixtures.indicator;
+import static org.signalbox.schema.ObservableType.IPV4;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import org.apache.flink.api.common.serialization.SerializerConfigImpl;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -12,13 +16,17 @@ import org.apache.flink.core.memory.DataOutputSerializer;
 import org.apache.flink.util.InstantiationUtil;
 import org.junit.jupiter.api.Test;
 import org.signalbox.jobs.correlate.serde.CompactTypeInfo;
+import org.signalbox.schema.Indicator;
+import org.signalbox.schema.IndicatorContext;
 import org.signalbox.schema.Observable;
 import org.signalbox.schema.ObservableRole;
 import org.signalbox.schema.ObservableType;
 import org.signalbox.schema.Sector;
+import org.signalbox.schema.Sighting;
 import org.signalbox.schema.Tlp;
+import org.signalbox.schema.support.AvroCodec;
 
-/** The hand-written serializers of the records that cross the network between operators. */
+/** The hand-written serializers of the records between operators and in state. */
 class CompactSerializersTest {
 
   static <T> TypeSerializer<T> serializerOf(Class<T> type) {
@@ -101,5 +109,104 @@ class CompactSerializersTest {
     assertThat(roundTrip(serializerOf(PatternProbe.class), empty).observables).isNull();
     empty.observables = List.of();
     assertThat(roundTrip(serializerOf(PatternProbe.class), empty).observables).isEmpty();
+  }
+
+  static IndicatorChange change(ChangeKind kind, String id, long version, Indicator ind) {
+    return IndicatorChange.of(kind, "IPV4|198.51.100.7", id, version, IndexTarget.EXACT, ind);
+  }
+
+  /**
+   * The exact index keeps only part of an indicator; the sightings it builds from that part must be
+   * the very bytes it built from the whole indicator, whatever the indicator looks like.
+   */
+  @Test
+  void sightingsFromTheCompactEntryAreByteForByteTheSame() throws Exception {
+    List<Indicator> shapes =
+        List.of(
+            indicator("indicator--0b6f3c52-9e5c-4f3e-8d41-6f0c3f1a2b7d", IPV4, "198.51.100.7")
+                .build(),
+            // A id that is not indicator--<canonical uuid>: kept as text.
+            indicator("indicator--0B6F3C52-9E5C-4F3E-8D41-6F0C3F1A2B7D", IPV4, "198.51.100.7")
+                .setValidUntil(T0.plus(Duration.ofDays(3)))
+                .setTlp(Tlp.AMBER_STRICT)
+                .setConfidence(0)
+                .setLabels(List.of())
+                .build(),
+            indicator("x", IPV4, "198.51.100.7")
+                .setVersion(T0.plusMillis(1))
+                .setSource("ünïcode feed")
+                .setLabels(List.of("c2", "", "malicious-activity"))
+                .setContext(
+                    IndicatorContext.newBuilder()
+                        .setThreatActors(List.of("RAILFOX", "GATE CRASHER"))
+                        .setCampaigns(List.of("Operation Gate Change"))
+                        .setMalware(List.of("dropper"))
+                        .setAttackPatterns(List.of("T1071.004", "T1078"))
+                        .setKillChainPhases(List.of("mitre-attack:command-and-control"))
+                        .setVulnerabilities(List.of("CVE-2024-3400"))
+                        .build())
+                .build());
+    AvroCodec<Sighting> codec = AvroCodec.sighting();
+    TypeSerializer<ExactSlot> serializer = serializerOf(ExactSlot.class);
+    ObservableProbe probe = Fixtures.probe("e-9", IPV4, "198.51.100.7", T0.plusSeconds(9));
+    for (Indicator ind : shapes) {
+      ExactSlot slot = new ExactSlot();
+      assertThat(slot.apply(change(ChangeKind.UPSERT, ind.getId(), 5, ind))).isTrue();
+      ExactSlot back = roundTrip(serializer, slot);
+      assertThat(back.entries).singleElement();
+      // The lifecycle sends the indicator's own version; a sighting shows the indicator's.
+      Indicator same = Indicator.newBuilder(ind).setVersion(Instant.ofEpochMilli(5)).build();
+      assertThat(codec.encode(Sightings.of(probe, back.entries.get(0), 1234)))
+          .as(ind.getId())
+          .isEqualTo(codec.encode(Sightings.of(probe, same, 1234)));
+    }
+  }
+
+  @Test
+  void slotKeepsEveryIdWithTheValueAndAppliesChangesByVersion() throws Exception {
+    Indicator a = indicator("indicator--a", IPV4, "198.51.100.7").build();
+    Indicator b = indicator("indicator--b", IPV4, "198.51.100.7").build();
+    ExactSlot slot = new ExactSlot();
+    slot.apply(change(ChangeKind.UPSERT, "indicator--b", 1, b));
+    slot.apply(change(ChangeKind.UPSERT, "indicator--a", 1, a));
+    assertThat(slot.entries)
+        .extracting(e -> e.indicatorId)
+        .containsExactly("indicator--a", "indicator--b");
+
+    assertThat(slot.apply(change(ChangeKind.UPSERT, "indicator--a", 1, a))).isFalse(); // same
+    assertThat(slot.apply(change(ChangeKind.TOMBSTONE, "indicator--a", 2, null))).isTrue();
+    assertThat(slot.apply(change(ChangeKind.UPSERT, "indicator--a", 1, a))).isFalse(); // older
+    ExactSlot back = roundTrip(serializerOf(ExactSlot.class), slot);
+    assertThat(back.entries.get(0).tombstone).isTrue();
+    assertThat(back.entries.get(0).matchesAt(T0.toEpochMilli())).isFalse();
+    assertThat(back.entries.get(1).matchesAt(T0.toEpochMilli())).isTrue();
+    assertThat(back.entries.get(1).matchesAt(T0.toEpochMilli() - 1)).isFalse(); // before valid
+
+    assertThat(slot.apply(change(ChangeKind.REMOVE, "indicator--a", 1, null))).isFalse();
+    assertThat(slot.apply(change(ChangeKind.REMOVE, "indicator--a", 2, null))).isTrue();
+    assertThat(slot.apply(change(ChangeKind.REMOVE, "indicator--b", 1, null))).isTrue();
+    assertThat(slot.isEmpty()).isTrue();
+    ExactSlot copy = serializerOf(ExactSlot.class).copy(back);
+    assertThat(copy).usingRecursiveComparison().isEqualTo(back);
+  }
+
+  @Test
+  void lifecycleRecordSurvives() throws Exception {
+    IndicatorLifecycle.LifecycleRecord r = new IndicatorLifecycle.LifecycleRecord();
+    r.version = T0.toEpochMilli();
+    r.key = "URL|http://x.example/a";
+    r.target = IndexTarget.PATTERN;
+    r.revoked = true;
+    r.cleanupAt = T0.toEpochMilli() + 86_400_000;
+    TypeSerializer<IndicatorLifecycle.LifecycleRecord> s =
+        serializerOf(IndicatorLifecycle.LifecycleRecord.class);
+    assertThat(roundTrip(s, r)).usingRecursiveComparison().isEqualTo(r);
+    r.cleanupAt = Long.MAX_VALUE;
+    r.revoked = false;
+    r.target = IndexTarget.EXACT;
+    assertThat(roundTrip(s, r)).usingRecursiveComparison().isEqualTo(r);
+    assertThat(roundTrip(s, new IndicatorLifecycle.LifecycleRecord()))
+        .usingRecursiveComparison()
+        .isEqualTo(new IndicatorLifecycle.LifecycleRecord());
   }
 }
