@@ -75,8 +75,9 @@ public final class CorrelateKafka {
     offsets.forEach((partition, range) -> ends.put(partition, range[1]));
     boolean nothingToLoad = offsets.values().stream().allMatch(range -> range[1] <= range[0]);
     // One reader, so that the bootstrap watermark is the minimum over every partition that has
-    // records (see IndicatorBootstrapWatermarks). Decoding indicators on one thread is fine: they
-    // come in thousands per hour, and a cold start of a million decodes in seconds.
+    // records (see IndicatorBootstrapWatermarks). The decoder runs chained to it, on the same
+    // thread: indicators come in thousands per hour, and a cold start of a million decodes in
+    // seconds.
     DataStream<RawRecord> indicatorRecords =
         env.fromSource(
                 indicators.build(),

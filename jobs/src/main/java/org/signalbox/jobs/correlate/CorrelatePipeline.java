@@ -50,11 +50,17 @@ public final class CorrelatePipeline {
             .name("decode telemetry")
             .uid("decode-telemetry");
 
+    // At the source's parallelism, so that it chains to the source: versions of one indicator must
+    // reach the lifecycle in the order of their partition (a rebalance here once let an expired
+    // version overtake its predecessor, which then came back to life after the expiry).
     SingleOutputStreamOperator<IndicatorUpdate> updates =
         indicators
             .process(new IndicatorDecoder(limits, conf.get(CorrelateOptions.WARNINGLISTS)))
             .name("decode indicators")
             .uid("decode-indicators");
+    if (indicators.getParallelism() > 0) {
+      updates.setParallelism(indicators.getParallelism());
+    }
 
     SingleOutputStreamOperator<IndicatorChange> changes =
         updates
