@@ -1,5 +1,6 @@
 package org.signalbox.jobs.correlate;
 
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.configuration.ReadableConfig;
 import org.apache.flink.streaming.api.datastream.BroadcastStream;
@@ -64,7 +65,7 @@ public final class CorrelatePipeline {
 
     SingleOutputStreamOperator<IndicatorChange> changes =
         updates
-            .keyBy(u -> u.id, Types.STRING)
+            .keyBy(u -> IndicatorKey.of(u.id), TypeInformation.of(IndicatorKey.class))
             .process(
                 new IndicatorLifecycle(
                     conf.get(CorrelateOptions.EXPIRY_GRACE),

@@ -157,25 +157,11 @@ public final class ExactSlot {
       return new ExactSlot(entries);
     }
 
-    /** The UUID of a {@code indicator--<uuid>} id that {@link UUID#toString} gives back exactly. */
-    static UUID stixUuid(String id) {
-      if (id == null || id.length() != STIX_PREFIX.length() + 36 || !id.startsWith(STIX_PREFIX)) {
-        return null;
-      }
-      String tail = id.substring(STIX_PREFIX.length());
-      try {
-        UUID u = UUID.fromString(tail);
-        return u.toString().equals(tail) ? u : null;
-      } catch (IllegalArgumentException e) {
-        return null;
-      }
-    }
-
     @Override
     public void serialize(ExactSlot slot, DataOutputView out) throws IOException {
       writeVarInt(out, slot.entries.size());
       for (ExactEntry e : slot.entries) {
-        UUID uuid = stixUuid(e.indicatorId);
+        UUID uuid = IndicatorKey.stixUuid(e.indicatorId);
         int flags =
             (e.tombstone ? TOMBSTONE : 0)
                 | (e.revoked ? REVOKED : 0)

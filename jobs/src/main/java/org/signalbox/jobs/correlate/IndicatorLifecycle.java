@@ -25,8 +25,8 @@ import org.signalbox.schema.Indicator;
 import org.signalbox.schema.MatchKind;
 
 /**
- * The one place that knows the current version of each indicator id (keyed by id). It turns the
- * indicators topic into index changes:
+ * The one place that knows the current version of each indicator id (keyed by id, as an {@link
+ * IndicatorKey}). It turns the indicators topic into index changes:
  *
  * <ul>
  *   <li>a newer version replaces the older one; an older version arriving late is ignored;
@@ -42,7 +42,7 @@ import org.signalbox.schema.MatchKind;
  * removing entries before the input ends would only lose matches.
  */
 public final class IndicatorLifecycle
-    extends KeyedProcessFunction<String, IndicatorUpdate, IndicatorChange> {
+    extends KeyedProcessFunction<IndicatorKey, IndicatorUpdate, IndicatorChange> {
   private static final long serialVersionUID = 1L;
 
   private final long expiryGraceMillis;
@@ -171,7 +171,12 @@ public final class IndicatorLifecycle
     }
     out.collect(
         IndicatorChange.of(
-            ChangeKind.REMOVE, known.key, ctx.getCurrentKey(), known.version, known.target, null));
+            ChangeKind.REMOVE,
+            known.key,
+            ctx.getCurrentKey().id(),
+            known.version,
+            known.target,
+            null));
     if (!known.revoked) {
       held--;
     }

@@ -209,4 +209,32 @@ class CompactSerializersTest {
         .usingRecursiveComparison()
         .isEqualTo(new IndicatorLifecycle.LifecycleRecord());
   }
+
+  @Test
+  void indicatorKeyGivesBackTheExactIdAndKeysByValue() throws Exception {
+    TypeSerializer<IndicatorKey> s = serializerOf(IndicatorKey.class);
+    assertThat(TypeInformation.of(IndicatorKey.class).isKeyType()).isTrue();
+    for (String id :
+        List.of(
+            "indicator--0b6f3c52-9e5c-4f3e-8d41-6f0c3f1a2b7d",
+            "indicator--0B6F3C52-9E5C-4F3E-8D41-6F0C3F1A2B7D", // not canonical: kept as text
+            "indicator--1-2-3-4-5",
+            "indicator--a",
+            "")) {
+      IndicatorKey k = IndicatorKey.of(id);
+      IndicatorKey back = roundTrip(s, k);
+      assertThat(back.id()).isEqualTo(id);
+      assertThat(back).isEqualTo(k).hasSameHashCodeAs(k);
+      DataOutputSerializer a = new DataOutputSerializer(32);
+      DataOutputSerializer b = new DataOutputSerializer(32);
+      s.serialize(k, a);
+      s.serialize(IndicatorKey.of(id), b);
+      assertThat(a.getCopyOfBuffer())
+          .isEqualTo(b.getCopyOfBuffer()); // RocksDB looks keys up by bytes
+    }
+    DataOutputSerializer out = new DataOutputSerializer(32);
+    s.serialize(IndicatorKey.of("indicator--0b6f3c52-9e5c-4f3e-8d41-6f0c3f1a2b7d"), out);
+    assertThat(out.length()).isEqualTo(17);
+    assertThat(IndicatorKey.of("indicator--a")).isNotEqualTo(IndicatorKey.of("indicator--b"));
+  }
 }

@@ -8,7 +8,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.stream.Collectors;
-import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
@@ -23,15 +23,15 @@ class IndicatorLifecycleTest {
   static final Duration GRACE = Duration.ofHours(1);
   static final Duration RETENTION = Duration.ofDays(7);
 
-  KeyedOneInputStreamOperatorTestHarness<String, IndicatorUpdate, IndicatorChange> harness;
+  KeyedOneInputStreamOperatorTestHarness<IndicatorKey, IndicatorUpdate, IndicatorChange> harness;
 
   @BeforeEach
   void setUp() throws Exception {
     harness =
         new KeyedOneInputStreamOperatorTestHarness<>(
             new KeyedProcessOperator<>(new IndicatorLifecycle(GRACE, RETENTION, true)),
-            u -> u.id,
-            Types.STRING);
+            u -> IndicatorKey.of(u.id),
+            TypeInformation.of(IndicatorKey.class));
     harness.open();
     harness.setProcessingTime(T0.toEpochMilli());
   }

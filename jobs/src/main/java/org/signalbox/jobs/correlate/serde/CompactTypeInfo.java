@@ -21,10 +21,20 @@ public final class CompactTypeInfo<T> extends TypeInformation<T> {
 
   private final Class<T> type;
   private final Factory<T> serializer;
+  private final boolean keyType;
 
   public CompactTypeInfo(Class<T> type, Factory<T> serializer) {
+    this(type, serializer, false);
+  }
+
+  /**
+   * @param keyType true when the type may key a stream: its serializer writes equal values as equal
+   *     bytes and the class has value equality and a hash code that is the same in every JVM
+   */
+  public CompactTypeInfo(Class<T> type, Factory<T> serializer, boolean keyType) {
     this.type = type;
     this.serializer = serializer;
+    this.keyType = keyType;
   }
 
   @Override
@@ -54,7 +64,7 @@ public final class CompactTypeInfo<T> extends TypeInformation<T> {
 
   @Override
   public boolean isKeyType() {
-    return false;
+    return keyType;
   }
 
   @Override
