@@ -42,6 +42,9 @@ import org.slf4j.LoggerFactory;
  *   <li>{@value #INDICATOR_SCORES}: each indicator's moving confidence, keyed by indicator id,
  *       compacted, so that a source can read the latest score of each of its indicators.
  *   <li>{@value #DEAD_LETTER}: records that could not be processed, with the reason.
+ *   <li>{@value #INDICATOR_AUDIT}: changes to indicators applied although they did not come from
+ *       the indicator's original source (the secretariat's, Kafka tombstones), for the secretariat.
+ *       Kept without a time limit: an audit trail that expires is not one.
  * </ul>
  */
 public final class SignalboxTopics {
@@ -54,6 +57,7 @@ public final class SignalboxTopics {
   public static final String CAMPAIGN_ALERTS = "campaign-alerts";
   public static final String FEEDBACK_PREFIX = "feedback.";
   public static final String INDICATOR_SCORES = "indicator-scores";
+  public static final String INDICATOR_AUDIT = "indicator-audit";
 
   public static final String TELEMETRY_PREFIX = "telemetry.";
   public static final String FEED_PREFIX = "feed.";
@@ -248,6 +252,12 @@ public final class SignalboxTopics {
         .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
   }
 
+  /** The indicator audit trail, kept forever (it is small: one record per audited change). */
+  public static NewTopic indicatorAudit(int partitions) {
+    return new NewTopic(INDICATOR_AUDIT, partitions, (short) 1)
+        .configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, "-1"));
+  }
+
   /** One member's telemetry topic. */
   public static NewTopic telemetry(String member, int partitions) {
     return new NewTopic(telemetryTopic(member), partitions, (short) 1);
@@ -259,8 +269,8 @@ public final class SignalboxTopics {
   }
 
   /**
-   * Indicators, sightings, dead letters, campaign alerts, feedback and indicator scores, with
-   * replication factor 1 (the local single-node broker).
+   * Indicators, sightings, dead letters, campaign alerts, indicator scores and the indicator audit
+   * trail, with replication factor 1 (the local single-node broker).
    */
   public static List<NewTopic> core(int partitions) {
     if (partitions < 1) {
@@ -271,7 +281,8 @@ public final class SignalboxTopics {
         new NewTopic(SIGHTINGS, partitions, (short) 1),
         new NewTopic(DEAD_LETTER, partitions, (short) 1),
         new NewTopic(CAMPAIGN_ALERTS, partitions, (short) 1),
-        indicatorScores(partitions));
+        indicatorScores(partitions),
+        indicatorAudit(partitions));
   }
 
   /**

@@ -96,12 +96,19 @@ class SignalboxTopicsTest {
     assertThat(SignalboxTopics.core(3))
         .extracting(NewTopic::name)
         .containsExactly(
-            "indicators", "sightings", "deadletter", "campaign-alerts", "indicator-scores");
+            "indicators",
+            "sightings",
+            "deadletter",
+            "campaign-alerts",
+            "indicator-scores",
+            "indicator-audit");
     assertThat(SignalboxTopics.core(3)).allSatisfy(t -> assertThat(t.numPartitions()).isEqualTo(3));
     assertThat(SignalboxTopics.indicators(1).configs())
         .containsEntry(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT);
     assertThat(SignalboxTopics.indicatorScores(1).configs())
         .containsEntry(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT);
+    assertThat(SignalboxTopics.indicatorAudit(1).configs())
+        .containsEntry(TopicConfig.RETENTION_MS_CONFIG, "-1");
     assertThatThrownBy(() -> SignalboxTopics.core(0)).hasMessageContaining("at least 1");
   }
 }

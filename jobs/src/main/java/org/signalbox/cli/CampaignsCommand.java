@@ -26,6 +26,9 @@ import picocli.CommandLine.Option;
       "Runs campaign detection and the sharing router on an embedded Flink against an existing"
           + " Kafka cluster, until Ctrl-C: reads sightings, writes campaign-alerts (secretariat"
           + " only), the feed.* topics each audience may read, and dead letters.",
+      "Sightings and verdicts are checked against the member directory (--members); each"
+          + " sighting goes to its member's own feed, and further only for members that opted in"
+          + " to attribution.",
       "Feed topics (feed.member.<id>, feed.group.<name>, feed.community, feed.public) are created"
           + " when their first record is routed.",
       "Use --list-options for every option."
@@ -40,6 +43,14 @@ final class CampaignsCommand implements Callable<Integer> {
       paramLabel = "FILE",
       description = "File holding the secret for member pseudonyms (sets sharing.pseudonym-key).")
   Path keyFile;
+
+  @Option(
+      names = "--members",
+      paramLabel = "FILE",
+      description =
+          "Member directory, YAML (sets sharing.members); required. Example:"
+              + " deploy/members/example-members.yaml.")
+  Path membersFile;
 
   @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Any job or Flink option.")
   Map<String, String> settings = new LinkedHashMap<>();
@@ -65,6 +76,17 @@ final class CampaignsCommand implements Callable<Integer> {
       conf.set(
           CampaignOptions.PSEUDONYM_KEY, Files.readString(keyFile, StandardCharsets.UTF_8).strip());
     }
+    if (membersFile != null) {
+      conf.set(CampaignOptions.MEMBERS, membersFile.toString());
+    }
+    if (!conf.contains(CampaignOptions.MEMBERS)) {
+      System.err.println(
+          "error: the campaign job needs the member directory: --members FILE (YAML listing each"
+              + " member's id, sector, groups and attribution opt-in; example:"
+              + " deploy/members/example-members.yaml). Without it, sightings and verdicts from"
+              + " invented members could not be told from real ones.");
+      return 2;
+    }
     if (!conf.contains(CampaignOptions.PSEUDONYM_KEY)) {
       System.err.println(
           "error: the sharing router needs a pseudonym key: --pseudonym-key-file FILE"
@@ -73,7 +95,12 @@ final class CampaignsCommand implements Callable<Integer> {
     }
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
     CorrelateJob.configure(env, conf);
-    CampaignKafka.attach(env, conf, bounded);
+    try {
+      CampaignKafka.attach(env, conf, bounded);
+    } catch (IllegalArgumentException e) {
+      System.err.println("error: " + e.getMessage());
+      return 2;
+    }
     env.execute("signalbox campaigns");
     return 0;
   }

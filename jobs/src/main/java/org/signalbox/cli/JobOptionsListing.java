@@ -15,9 +15,7 @@ final class JobOptionsListing {
     for (ConfigOption<?> o : options) {
       out.printf(
           "%-40s %s%n    %s%n",
-          o.key(),
-          o.hasDefaultValue() ? o.defaultValue() : "(required)",
-          CorrelateOptions.describe(o));
+          o.key(), o.hasDefaultValue() ? o.defaultValue() : "(none)", CorrelateOptions.describe(o));
     }
     return 0;
   }

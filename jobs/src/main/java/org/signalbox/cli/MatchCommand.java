@@ -8,6 +8,7 @@ import java.util.concurrent.Callable;
 import org.signalbox.connectors.json.SightingJson;
 import org.signalbox.jobs.match.BoundedMatch;
 import org.signalbox.schema.DeadLetter;
+import org.signalbox.schema.IndicatorAudit;
 import org.signalbox.schema.Sighting;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -74,12 +75,29 @@ final class MatchCommand implements Callable<Integer> {
       System.err.println(
           d.getOriginTopic() + ":" + d.getOffset() + ": " + d.getReason() + ": " + d.getError());
     }
+    for (IndicatorAudit a : result.audits()) {
+      System.err.println(
+          a.getOriginTopic()
+              + ":"
+              + a.getOffset()
+              + ": audit: "
+              + a.getActor()
+              + " "
+              + a.getAction()
+              + " "
+              + a.getIndicatorId()
+              + " (original source "
+              + a.getOriginalSource()
+              + ")");
+    }
     System.err.printf(
-        "%d indicators, %d events read; %d sightings; %d dead letters; %d unreadable lines%n",
+        "%d indicators, %d events read; %d sightings; %d dead letters; %d audited indicator"
+            + " changes; %d unreadable lines%n",
         result.indicators(),
         result.events(),
         result.sightings().size(),
         result.deadLetters().size(),
+        result.audits().size(),
         result.badLines());
     return 0;
   }

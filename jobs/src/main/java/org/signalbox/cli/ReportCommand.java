@@ -8,10 +8,13 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.apache.flink.configuration.Configuration;
+import org.signalbox.jobs.report.FeedbackLines;
 import org.signalbox.jobs.report.SecretariatReport;
 import org.signalbox.jobs.report.SightingLines;
 import org.signalbox.jobs.report.TrendsTopic;
+import org.signalbox.jobs.sharing.MemberDirectory;
 import org.signalbox.jobs.trends.TrendsOptions;
+import org.signalbox.schema.Feedback;
 import org.signalbox.schema.TrendRecord;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -27,6 +30,10 @@ import picocli.CommandLine.Option;
       "From --sightings, the figures are computed with the trends pipeline in batch mode (so the"
           + " report works on `signalbox match` output); from --kafka, the daily TrendRecords of the"
           + " trends job are read from the trends topic.",
+      "With --members (the member directory), the report counts and names the members that only"
+          + " consume and compares each member's daily load with its capacity; with --feedback"
+          + " (verdicts as JSON lines, with --sightings) it gives false-positive rates per indicator"
+          + " source.",
       "Figures from fewer than --min-members distinct members are suppressed. A range without data"
           + " gives an empty report that says so."
     })
@@ -71,6 +78,24 @@ final class ReportCommand implements Callable<Integer> {
   }
 
   @Option(
+      names = "--feedback",
+      paramLabel = "FILE",
+      description =
+          "Members' verdicts as JSON lines ({\"member\",\"indicatorId\",\"verdict\":"
+              + "\"false-positive\",\"reportedAt\"}), with --sightings: false-positive rates per"
+              + " indicator source. (From --kafka the trends job has read them already.)")
+  Path feedback;
+
+  @Option(
+      names = "--members",
+      paramLabel = "FILE",
+      description =
+          "Member directory (YAML, as the jobs' sharing.members): members that only consume,"
+              + " load against daily capacity, members' names and sectors in the secretariat's"
+              + " tables.")
+  Path members;
+
+  @Option(
       names = "--topic",
       defaultValue = "trends",
       description = "Trends topic, with --kafka (default: ${DEFAULT-VALUE}).")
@@ -100,6 +125,21 @@ final class ReportCommand implements Callable<Integer> {
       System.err.println("error: --min-members must be at least 1");
       return 2;
     }
+    if (feedback != null && input.sightings == null) {
+      System.err.println(
+          "error: --feedback goes with --sightings; from --kafka the trends job reads the"
+              + " feedback topics itself");
+      return 2;
+    }
+    MemberDirectory directory = null;
+    if (members != null) {
+      try {
+        directory = MemberDirectory.load(members);
+      } catch (IllegalArgumentException | java.io.IOException e) {
+        System.err.println("error: " + e.getMessage());
+        return 2;
+      }
+    }
     SecretariatReport.Summary summary;
     if (input.sightings != null) {
       if (!Files.isReadable(input.sightings)) {
@@ -108,9 +148,22 @@ final class ReportCommand implements Callable<Integer> {
         return 2;
       }
       SightingLines.Result read = SightingLines.read(input.sightings, System.err);
+      List<Feedback> verdicts = List.of();
+      if (feedback != null) {
+        if (!Files.isReadable(feedback)) {
+          System.err.println(
+              "error: cannot read " + feedback + " (check the path and permissions)");
+          return 2;
+        }
+        FeedbackLines.Result f = FeedbackLines.read(feedback, System.err);
+        verdicts = f.feedback();
+        System.err.printf("%d verdicts read; %d unreadable lines%n", verdicts.size(), f.badLines());
+      }
       Configuration conf = new Configuration();
       conf.set(TrendsOptions.MIN_MEMBERS, minMembers);
-      summary = SecretariatReport.write(read.sightings(), List.of(), from, to, conf, out);
+      summary =
+          SecretariatReport.write(
+              read.sightings(), List.of(), List.of(), verdicts, directory, from, to, conf, out);
       System.err.printf(
           "%d sightings read; %d unreadable lines%n", read.sightings().size(), read.badLines());
     } else {
@@ -123,7 +176,7 @@ final class ReportCommand implements Callable<Integer> {
               timeout,
               System.err);
       int k = read.trends().stream().mapToInt(TrendRecord::getMinMembers).max().orElse(minMembers);
-      summary = SecretariatReport.render(read.trends(), from, to, k, out);
+      summary = SecretariatReport.render(read.trends(), directory, from, to, k, out);
       System.err.printf(
           "%d trend records read; %d undecodable%n", read.trends().size(), read.badRecords());
     }

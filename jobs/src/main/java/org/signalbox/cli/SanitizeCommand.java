@@ -87,7 +87,11 @@ final class SanitizeCommand implements Callable<Integer> {
   @Option(names = "--kafka", paramLabel = "BOOTSTRAP", description = "Kafka bootstrap servers.")
   String kafka;
 
-  @Option(names = "--topic", description = "Kafka topic (default: telemetry.<member>).")
+  @Option(
+      names = "--topic",
+      description =
+          "Kafka topic (default: telemetry.<member>). The correlate job refuses events on another"
+              + " member's telemetry topic (dead letter forged-member).")
   String topic;
 
   @Option(

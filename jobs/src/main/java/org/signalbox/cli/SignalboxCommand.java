@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
       MatchCommand.class,
       CorrelateCommand.class,
       CampaignsCommand.class,
+      PseudonymsCommand.class,
       BrokerCommand.class,
       StixCommand.class,
       SightingsCommand.class,

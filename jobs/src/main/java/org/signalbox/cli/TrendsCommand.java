@@ -17,8 +17,9 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = {
       "Runs the trends job on an embedded Flink against an existing Kafka cluster, until Ctrl-C."
-          + " Reads sightings and indicators, writes hourly, daily and weekly TrendRecords to"
-          + " trends (figures from fewer than trends.min-members members are suppressed).",
+          + " Reads sightings, indicators, campaign alerts and members' verdicts (feedback.<member>),"
+          + " writes hourly, daily and weekly TrendRecords to trends (figures from fewer than"
+          + " trends.min-members members are suppressed).",
       "For a Flink cluster: flink run -c org.signalbox.jobs.trends.TrendsJob"
           + " jobs/target/signalbox-jobs-*-job.jar --kafka.bootstrap-servers HOST:PORT",
       "Use --list-options for every option of the job."
@@ -30,6 +31,14 @@ final class TrendsCommand implements Callable<Integer> {
       paramLabel = "HOST:PORT",
       description = "Kafka bootstrap servers (sets kafka.bootstrap-servers).")
   String bootstrap;
+
+  @Option(
+      names = "--members",
+      paramLabel = "FILE",
+      description =
+          "Member directory (YAML; sets sharing.members): members that only consume, indicators"
+              + " contributed under member ids, load against daily capacity.")
+  String members;
 
   @Option(
       names = "--set",
@@ -54,8 +63,18 @@ final class TrendsCommand implements Callable<Integer> {
     if (bootstrap != null) {
       conf.set(CorrelateOptions.BOOTSTRAP_SERVERS, bootstrap);
     }
+    if (members != null) {
+      conf.set(TrendsOptions.MEMBERS, members);
+    }
     if (conf.get(TrendsOptions.MIN_MEMBERS) < 1) {
       System.err.println("error: trends.min-members must be at least 1");
+      return 2;
+    }
+    try {
+      // Read it now, so a bad file is an error message, not a failed job.
+      TrendsKafka.directory(conf);
+    } catch (IllegalArgumentException | java.io.UncheckedIOException e) {
+      System.err.println("error: " + e.getMessage());
       return 2;
     }
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);

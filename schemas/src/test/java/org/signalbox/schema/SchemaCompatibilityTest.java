@@ -32,7 +32,8 @@ class SchemaCompatibilityTest {
             TrendRecord.getClassSchema(),
             AlertDigest.getClassSchema(),
             Feedback.getClassSchema(),
-            IndicatorScore.getClassSchema())
+            IndicatorScore.getClassSchema(),
+            IndicatorAudit.getClassSchema())
         .flatMap(
             current -> {
               List<Schema> history = AvroCodec.history(current.getName());

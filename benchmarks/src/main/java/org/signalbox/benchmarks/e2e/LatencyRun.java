@@ -112,6 +112,9 @@ public final class LatencyRun {
     conf.setString("parallelism.default", String.valueOf(settings.parallelism()));
     conf.set(CorrelateOptions.BOOTSTRAP_SERVERS, bootstrap);
     conf.set(CorrelateOptions.TELEMETRY_TOPICS, TOPIC_PREFIX.replace(".", "\\.") + ".*");
+    // Each member's events go to its own topic here too, so the forged-member check runs (and
+    // costs) what it does in production.
+    conf.set(CorrelateOptions.MEMBER_TOPIC_PREFIX, TOPIC_PREFIX);
     conf.set(CorrelateOptions.SIGHTINGS_TOPIC, out);
     conf.set(CorrelateOptions.GROUP_ID, "bench-correlate-latency");
     conf.set(CorrelateOptions.CHECKPOINT_INTERVAL, Duration.ofSeconds(5));
@@ -313,6 +316,7 @@ public final class LatencyRun {
           "indicators-source",
           "sightings-sink",
           "dead-letter-sink",
+          "indicator-audit-sink",
           "decode-telemetry",
           "decode-indicators",
           "indicator-lifecycle",

@@ -71,6 +71,10 @@ public final class StixObjects {
     addStrings(o, "labels", s.getLabels());
     o.putArray("object_marking_refs").add(TlpMarkingDefinitions.tlp2Id(s.getTlp()));
     o.put("x_signalbox_match_kind", s.getMatchKind().name().toLowerCase());
+    // Indicators of other feeds with the same value, merged into this one sighting. Their
+    // sources are not named here: a source may be a member, and the feed carries no pseudonym
+    // for sources.
+    addStrings(o, "x_signalbox_merged_indicator_refs", s.getMergedIndicatorIds());
     addContext(o, s.getEnrichment(), false);
     return o;
   }

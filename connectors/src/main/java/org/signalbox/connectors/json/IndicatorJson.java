@@ -1,6 +1,5 @@
 package org.signalbox.connectors.json;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -34,15 +33,7 @@ public final class IndicatorJson {
   private IndicatorJson() {}
 
   public static Indicator parse(String source, long lineNo, String line) throws JsonLineException {
-    JsonNode o;
-    try {
-      o = MAPPER.readTree(line);
-    } catch (JsonProcessingException e) {
-      throw new JsonLineException(source, lineNo, "not JSON: " + e.getOriginalMessage());
-    }
-    if (o == null || !o.isObject()) {
-      throw new JsonLineException(source, lineNo, "expected a JSON object");
-    }
+    JsonNode o = JsonFields.object(MAPPER, source, lineNo, line);
     try {
       ObservableType type =
           JsonFields.enumValue(ObservableType.class, JsonFields.text(o, "type", true), "type");

@@ -1,6 +1,8 @@
 package org.signalbox.connectors.json;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
@@ -10,6 +12,26 @@ import java.util.Locale;
 
 /** Reading typed fields from JSON objects with messages that say which field is wrong. */
 final class JsonFields {
+
+  /**
+   * One JSON-lines line as an object.
+   *
+   * @throws JsonLineException naming the line when it is not JSON or not an object
+   */
+  static JsonNode object(ObjectMapper mapper, String source, long lineNo, String line)
+      throws JsonLineException {
+    JsonNode o;
+    try {
+      o = mapper.readTree(line);
+    } catch (JsonProcessingException e) {
+      throw new JsonLineException(source, lineNo, "not JSON: " + e.getOriginalMessage());
+    }
+    if (o == null || !o.isObject()) {
+      throw new JsonLineException(source, lineNo, "expected a JSON object");
+    }
+    return o;
+  }
+
   private JsonFields() {}
 
   static String text(JsonNode o, String field, boolean required) {

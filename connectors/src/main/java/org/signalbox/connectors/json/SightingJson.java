@@ -1,6 +1,5 @@
 package org.signalbox.connectors.json;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -47,6 +46,8 @@ public final class SightingJson {
     IndicatorJson.putAll(e.putArray("attackPatterns"), c.getAttackPatterns());
     IndicatorJson.putAll(e.putArray("killChainPhases"), c.getKillChainPhases());
     IndicatorJson.putAll(e.putArray("vulnerabilities"), c.getVulnerabilities());
+    IndicatorJson.putAll(o.putArray("alsoReportedBy"), s.getAlsoReportedBy());
+    IndicatorJson.putAll(o.putArray("mergedIndicatorIds"), s.getMergedIndicatorIds());
     o.put("telemetryIngestTime", s.getTelemetryIngestTime().toString());
     o.put("detectedAt", s.getDetectedAt().toString());
     return o.toString();
@@ -60,15 +61,7 @@ public final class SightingJson {
    * @throws JsonLineException naming the line and the faulty field
    */
   public static Sighting parse(String source, long lineNo, String line) throws JsonLineException {
-    JsonNode o;
-    try {
-      o = MAPPER.readTree(line);
-    } catch (JsonProcessingException e) {
-      throw new JsonLineException(source, lineNo, "not JSON: " + e.getOriginalMessage());
-    }
-    if (o == null || !o.isObject()) {
-      throw new JsonLineException(source, lineNo, "expected a JSON object");
-    }
+    JsonNode o = JsonFields.object(MAPPER, source, lineNo, line);
     try {
       Instant eventTime = JsonFields.time(o, "eventTime", true);
       Instant detectedAt = JsonFields.time(o, "detectedAt", false);
@@ -108,6 +101,8 @@ public final class SightingJson {
                   .setKillChainPhases(JsonFields.strings(e, "killChainPhases"))
                   .setVulnerabilities(JsonFields.strings(e, "vulnerabilities"))
                   .build())
+          .setAlsoReportedBy(JsonFields.strings(o, "alsoReportedBy"))
+          .setMergedIndicatorIds(JsonFields.strings(o, "mergedIndicatorIds"))
           .setTelemetryIngestTime(ingest == null ? Instant.EPOCH : ingest)
           .setDetectedAt(detectedAt == null ? eventTime : detectedAt)
           .build();

@@ -1,6 +1,5 @@
 package org.signalbox.connectors.json;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -36,15 +35,7 @@ public final class TelemetryJson {
 
   public static TelemetryEvent parse(String source, long lineNo, String line)
       throws JsonLineException {
-    JsonNode o;
-    try {
-      o = MAPPER.readTree(line);
-    } catch (JsonProcessingException e) {
-      throw new JsonLineException(source, lineNo, "not JSON: " + e.getOriginalMessage());
-    }
-    if (o == null || !o.isObject()) {
-      throw new JsonLineException(source, lineNo, "expected a JSON object");
-    }
+    JsonNode o = JsonFields.object(MAPPER, source, lineNo, line);
     try {
       List<Observable> observables = new ArrayList<>();
       JsonNode obs = o.get("observables");

@@ -21,9 +21,16 @@ import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.runtime.state.FunctionInitializationContext;
+import org.apache.flink.runtime.state.FunctionSnapshotContext;
+import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
+import org.signalbox.jobs.metrics.CampaignMetrics;
+import org.signalbox.jobs.metrics.CorrelateMetrics;
+import org.signalbox.jobs.metrics.HeldCounts;
 import org.signalbox.schema.CampaignAlert;
 import org.signalbox.schema.CampaignKeyKind;
 import org.signalbox.schema.Sector;
@@ -42,7 +49,9 @@ import org.signalbox.schema.support.Tlps;
  * exceeds every count emitted before, so the same situation never produces a duplicate, even when
  * members leave and others take their place.
  *
- * <p>An episode lasts while any member is in state; when the last one expires all state of the key
+ * <p>A member stays in state until the watermark passes its last sighting plus the window plus the
+ * allowed lateness, so that a sighting within the lateness still meets the members it overlapped.
+ * An episode lasts while any member is in state; when the last one expires all state of the key
  * goes, and a later sighting starts a new episode with a new alert id. One event-time timer per key
  * at a time (the earliest member expiry) keeps timers from piling up on hot keys.
  *
@@ -50,9 +59,14 @@ import org.signalbox.schema.support.Tlps;
  * {@code lateSightings}); older ones, and ones whose window has already closed, cannot be placed
  * honestly any more: they go to {@link #TOO_LATE} and the {@code campaignSightingsTooLate} counter
  * instead of disappearing.
+ *
+ * <p>Gauges {@code campaignWindowKeys} and {@code campaignWindowMembers} say how much the windows
+ * hold, counted as keys and members come and go (never by scanning state) and checkpointed with the
+ * state they count ({@link HeldCounts}).
  */
 public final class CampaignDetector
-    extends KeyedProcessFunction<String, CampaignObservation, CampaignAlert> {
+    extends KeyedProcessFunction<String, CampaignObservation, CampaignAlert>
+    implements CheckpointedFunction {
   private static final long serialVersionUID = 1L;
 
   public static final OutputTag<CampaignObservation> TOO_LATE =
@@ -63,6 +77,8 @@ public final class CampaignDetector
       new OutputTag<>("campaign-flooded", TypeInformation.of(FloodDecision.class));
 
   private static final long NO_TIMER = Long.MIN_VALUE;
+  private static final int KEYS = 0;
+  private static final int MEMBERS = 1;
 
   private final int minMembers;
   private final long windowMillis;
@@ -79,6 +95,8 @@ public final class CampaignDetector
   private transient Counter raised;
   private transient Counter escalated;
   private transient Counter floods;
+  private transient Counter suppressedObservations;
+  private final HeldCounts held = new HeldCounts("campaign-window-held", 2);
 
   public CampaignDetector(
       int minMembers, Duration window, Duration allowedLateness, int maxIndicatorIds) {
@@ -131,12 +149,25 @@ public final class CampaignDetector
         getRuntimeContext()
             .getState(
                 new ValueStateDescriptor<>("campaign-episode", TypeInformation.of(Episode.class)));
-    var metrics = getRuntimeContext().getMetricGroup().addGroup("signalbox");
-    tooLate = metrics.counter("campaignSightingsTooLate");
-    lateCounted = metrics.counter("campaignLateSightings");
-    raised = metrics.counter("campaignAlertsRaised");
-    escalated = metrics.counter("campaignEscalations");
-    floods = metrics.counter("campaignFloodsSuppressed");
+    MetricGroup metrics = getRuntimeContext().getMetricGroup().addGroup(CorrelateMetrics.GROUP);
+    tooLate = metrics.counter(CampaignMetrics.SIGHTINGS_TOO_LATE);
+    lateCounted = metrics.counter(CampaignMetrics.LATE_SIGHTINGS);
+    raised = metrics.counter(CampaignMetrics.ALERTS_RAISED);
+    escalated = metrics.counter(CampaignMetrics.ESCALATIONS);
+    floods = metrics.counter(CampaignMetrics.FLOODS_SUPPRESSED);
+    suppressedObservations = metrics.counter(CampaignMetrics.OBSERVATIONS_SUPPRESSED);
+    metrics.gauge(CampaignMetrics.WINDOW_KEYS, () -> held.get(KEYS));
+    metrics.gauge(CampaignMetrics.WINDOW_MEMBERS, () -> held.get(MEMBERS));
+  }
+
+  @Override
+  public void initializeState(FunctionInitializationContext context) throws Exception {
+    held.initialize(context);
+  }
+
+  @Override
+  public void snapshotState(FunctionSnapshotContext context) throws Exception {
+    held.snapshot();
   }
 
   @Override
@@ -152,11 +183,19 @@ public final class CampaignDetector
     }
 
     Episode ep = episode.value();
+    if (ep == null) {
+      held.add(KEYS, 1);
+    }
     if (ep != null && allOutOfWindow(t)) {
       // Every member is a whole window older than this sighting: the episode is over even if
       // the watermark, held back by a slow partition, has not said so yet. Continuing it would
       // hide the new episode behind the old one's counts and id.
       long timer = ep.timer;
+      int left = 0;
+      for (String ignored : members.keys()) {
+        left++;
+      }
+      held.add(MEMBERS, -left);
       members.clear();
       indicatorsSeen.clear();
       ep = null;
@@ -191,6 +230,7 @@ public final class CampaignDetector
 
     MemberPresence p = members.get(o.member);
     if (p == null) {
+      held.add(MEMBERS, 1);
       p = new MemberPresence();
       p.firstSeen = t;
       p.lastSeen = t;
@@ -221,8 +261,11 @@ public final class CampaignDetector
     ep.timer = NO_TIMER;
     Iterator<Map.Entry<String, MemberPresence>> it = members.iterator();
     while (it.hasNext()) {
-      if (it.next().getValue().lastSeen + windowMillis <= timestamp) {
+      // A member stays for the allowed lateness after its window, so that a late sighting still
+      // meets it (and is counted with it) instead of starting an episode of its own.
+      if (it.next().getValue().lastSeen + windowMillis + latenessMillis <= timestamp) {
         it.remove();
+        held.add(MEMBERS, -1);
       }
     }
     if (members.isEmpty()) {
@@ -230,6 +273,7 @@ public final class CampaignDetector
       members.clear();
       indicatorsSeen.clear();
       episode.clear();
+      held.add(KEYS, -1);
       return;
     }
     reschedule(ep, ctx);
@@ -285,9 +329,14 @@ public final class CampaignDetector
         d.alertId = ep.revision > 0 ? alertId(key, ep.start) : null;
         ctx.output(FLOODED, d);
       }
+      suppressedObservations.inc();
       return;
     }
-    if (memberCount < minMembers || ep.suppressedUntil > newest) {
+    if (ep.suppressedUntil > newest) {
+      suppressedObservations.inc();
+      return;
+    }
+    if (memberCount < minMembers) {
       return;
     }
     if (ep.revision > 0 && memberCount <= ep.alertedMembers && sectorCount <= ep.alertedSectors) {
@@ -328,7 +377,7 @@ public final class CampaignDetector
   private void reschedule(Episode ep, Context ctx) throws Exception {
     long next = Long.MAX_VALUE;
     for (MemberPresence p : members.values()) {
-      next = Math.min(next, p.lastSeen + windowMillis);
+      next = Math.min(next, p.lastSeen + windowMillis + latenessMillis);
     }
     if (next == ep.timer) {
       return;

@@ -22,28 +22,35 @@ import org.signalbox.jobs.correlate.CorrelateOptions;
 import org.signalbox.jobs.correlate.DeadLetters;
 import org.signalbox.jobs.feedback.FeedbackDecoder;
 import org.signalbox.jobs.feedback.FeedbackOptions;
+import org.signalbox.jobs.feedback.ReceivedFeedback;
 import org.signalbox.jobs.sharing.DigestBuilder;
 import org.signalbox.jobs.sharing.FeedTopicProvisioner;
+import org.signalbox.jobs.sharing.MemberDirectory;
 import org.signalbox.jobs.sharing.RoutedRecord;
 import org.signalbox.jobs.sharing.RoutedRecordSerializer;
 import org.signalbox.schema.CampaignAlert;
 import org.signalbox.schema.DeadLetter;
 import org.signalbox.schema.DigestPeriod;
-import org.signalbox.schema.Feedback;
 import org.signalbox.schema.IndicatorScore;
 import org.signalbox.schema.Sighting;
 import org.signalbox.schema.support.AvroCodec;
 
 /**
- * Campaign detection as a job of its own on Kafka: sightings and members' feedback in; indicator
- * scores (topic indicator-scores), alerts (raw, secretariat only), the shared feeds, their
- * hourly/daily digests and dead letters out. Feed topics are created by {@link
- * FeedTopicProvisioner} when their first record is routed.
+ * Campaign detection as a job of its own on Kafka: sightings and members' feedback in, checked
+ * against the member directory ({@code sharing.members}); indicator scores (topic
+ * indicator-scores), alerts (raw, secretariat only), the shared feeds (alert copies and sighting
+ * copies through one sink), the alerts' hourly/daily digests and dead letters out. Feed topics are
+ * created by {@link FeedTopicProvisioner} when their first record is routed.
  */
 public final class CampaignKafka {
   private CampaignKafka() {}
 
+  /**
+   * @throws IllegalArgumentException when {@code sharing.members} or {@code sharing.pseudonym-key}
+   *     is missing or invalid: the job is refused when it is built, not at its first record
+   */
   public static void attach(StreamExecutionEnvironment env, ReadableConfig conf, boolean bounded) {
+    MemberDirectory directory = CampaignPipeline.members(conf);
     String bootstrap = conf.get(CorrelateOptions.BOOTSTRAP_SERVERS);
     KafkaSourceBuilder<RawRecord> source =
         KafkaSource.<RawRecord>builder()
@@ -60,7 +67,7 @@ public final class CampaignKafka {
         env.fromSource(source.build(), WatermarkStrategy.noWatermarks(), "sightings")
             .uid("campaign-sightings-source")
             .process(
-                new SightingDecoder(conf.get(CorrelateOptions.MAX_FUTURE_SKEW)),
+                new SightingDecoder(directory, conf.get(CorrelateOptions.MAX_FUTURE_SKEW)),
                 TypeInformation.of(Sighting.class))
             .name("decode sightings")
             .uid("campaign-decode-sightings");
@@ -76,10 +83,12 @@ public final class CampaignKafka {
     if (bounded) {
       feedbackSource.setBounded(OffsetsInitializer.latest());
     }
-    SingleOutputStreamOperator<Feedback> feedback =
+    SingleOutputStreamOperator<ReceivedFeedback> feedback =
         env.fromSource(feedbackSource.build(), WatermarkStrategy.noWatermarks(), "feedback")
             .uid("campaign-feedback-source")
-            .process(new FeedbackDecoder(), TypeInformation.of(Feedback.class))
+            .process(
+                new FeedbackDecoder(directory, conf.get(CorrelateOptions.MAX_FUTURE_SKEW)),
+                TypeInformation.of(ReceivedFeedback.class))
             .name("decode feedback")
             .uid("campaign-decode-feedback");
 
@@ -104,7 +113,7 @@ public final class CampaignKafka {
                 CampaignAlert::getAlertId))
         .name("campaign alerts")
         .uid("campaign-alerts-sink");
-    DataStream<RoutedRecord> feeds = CampaignPipeline.share(alerts, conf);
+    DataStream<RoutedRecord> feeds = CampaignPipeline.share(alerts, directory, conf);
     List<DigestPeriod> periods =
         DigestBuilder.parsePeriods(conf.get(CampaignOptions.DIGEST_PERIODS));
     if (!periods.isEmpty()) {
@@ -113,10 +122,16 @@ public final class CampaignKafka {
           feeds.union(
               feeds
                   .keyBy(r -> r.audience, Types.STRING)
-                  .process(new DigestBuilder(periods), TypeInformation.of(RoutedRecord.class))
+                  .process(
+                      new DigestBuilder(
+                          periods, conf.getOptional(CampaignOptions.DIGEST_WINDOW).orElse(null)),
+                      TypeInformation.of(RoutedRecord.class))
                   .name("alert digests")
                   .uid("alert-digest-builder"));
     }
+    // Sighting copies join after the digests, which summarise alerts only, and leave through the
+    // same provisioner and sink as the alert copies.
+    feeds = feeds.union(CampaignPipeline.shareSightings(sightings, directory, conf));
     feeds
         .map(new FeedTopicProvisioner(bootstrap, 1))
         .name("feed topics")
@@ -129,10 +144,13 @@ public final class CampaignKafka {
                 .build())
         .name("feeds")
         .uid("campaign-feeds-sink");
-    sightings
-        .getSideOutput(DeadLetters.TAG)
-        .union(
-            feedback.getSideOutput(DeadLetters.TAG), scored.scores().getSideOutput(DeadLetters.TAG))
+    DeadLetters.counted(
+            sightings
+                .getSideOutput(DeadLetters.TAG)
+                .union(
+                    feedback.getSideOutput(DeadLetters.TAG),
+                    scored.scores().getSideOutput(DeadLetters.TAG)),
+            "campaign-count-dead-letters")
         .sinkTo(
             AvroKafkaSinks.of(
                 bootstrap,

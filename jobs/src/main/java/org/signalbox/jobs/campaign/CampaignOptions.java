@@ -61,7 +61,8 @@ public final class CampaignOptions {
           .defaultValue(Duration.ofMinutes(5))
           .withDescription(
               "A sightings partition without records for this long stops holding the watermark"
-                  + " back.");
+                  + " back; 0 turns this off (a silent partition then holds event time until it"
+                  + " speaks).");
 
   public static final ConfigOption<Integer> MAX_INDICATOR_IDS =
       ConfigOptions.key("campaign.max-indicator-ids")
@@ -88,6 +89,16 @@ public final class CampaignOptions {
           .withDescription(
               "How long (event time) a flooding indicator raises no alerts; if it still floods"
                   + " then, the decision is made and reported again.");
+
+  public static final ConfigOption<String> MEMBERS =
+      ConfigOptions.key("sharing.members")
+          .stringType()
+          .noDefaultValue()
+          .withDescription(
+              "Path of the member directory (YAML: secretariat, partners, members with id,"
+                  + " sector, groups, attribution opt-in). Required: without it the job cannot"
+                  + " tell a member's sightings and verdicts from forged ones, nor who may be"
+                  + " named. Example: deploy/members/example-members.yaml.");
 
   public static final ConfigOption<Integer> MIN_PUBLISHED_COUNT =
       ConfigOptions.key("sharing.min-published-count")
@@ -122,6 +133,16 @@ public final class CampaignOptions {
                   + " (comma-separated) or empty for none. Topic feed.<audience>.digest-hourly or"
                   + " .digest-daily; windows are UTC-aligned in processing time.");
 
+  public static final ConfigOption<Duration> DIGEST_WINDOW =
+      ConfigOptions.key("sharing.digest-window")
+          .durationType()
+          .noDefaultValue()
+          .withDescription(
+              "For tests and demos only: every digest window lasts this long (100 ms to 1 d,"
+                  + " aligned to multiples of it since the epoch) instead of an hour or a day;"
+                  + " topics and the digest's period field stay HOURLY/DAILY. Leave unset in"
+                  + " production.");
+
   public static final List<ConfigOption<?>> ALL =
       List.of(
           ALERTS_TOPIC,
@@ -134,8 +155,10 @@ public final class CampaignOptions {
           MAX_INDICATOR_IDS,
           FLOOD_MEMBERS,
           FLOOD_SUPPRESSION,
+          MEMBERS,
           MIN_PUBLISHED_COUNT,
           PSEUDONYM_KEY,
           PSEUDONYM_KEY_ID,
-          DIGEST_PERIODS);
+          DIGEST_PERIODS,
+          DIGEST_WINDOW);
 }

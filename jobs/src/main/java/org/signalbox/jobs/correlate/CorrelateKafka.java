@@ -23,6 +23,7 @@ import org.signalbox.connectors.kafka.AvroKafkaSinks;
 import org.signalbox.connectors.kafka.RawRecord;
 import org.signalbox.connectors.kafka.RawRecordDeserializer;
 import org.signalbox.schema.DeadLetter;
+import org.signalbox.schema.IndicatorAudit;
 import org.signalbox.schema.Sighting;
 import org.signalbox.schema.support.AvroCodec;
 
@@ -108,6 +109,15 @@ public final class CorrelateKafka {
                 DeadLetter::getOriginTopic))
         .name("dead letters")
         .uid("dead-letter-sink");
+    out.audits()
+        .sinkTo(
+            AvroKafkaSinks.of(
+                bootstrap,
+                conf.get(CorrelateOptions.INDICATOR_AUDIT_TOPIC),
+                AvroCodec::indicatorAudit,
+                IndicatorAudit::getIndicatorId))
+        .name("indicator audit")
+        .uid("indicator-audit-sink");
   }
 
   /**

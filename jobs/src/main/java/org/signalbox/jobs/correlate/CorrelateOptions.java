@@ -45,6 +45,36 @@ public final class CorrelateOptions {
           .defaultValue("deadletter")
           .withDescription("Topic for records that could not be used, with reason and origin.");
 
+  public static final ConfigOption<String> INDICATOR_AUDIT_TOPIC =
+      ConfigOptions.key("correlate.indicator-audit-topic")
+          .stringType()
+          .defaultValue("indicator-audit")
+          .withDescription(
+              "Topic of IndicatorAudit records, keyed by indicator id: every change applied to an"
+                  + " indicator that did not come from its original source (the secretariat's"
+                  + " changes, Kafka tombstones).");
+
+  public static final ConfigOption<String> SECRETARIAT_SOURCE =
+      ConfigOptions.key("correlate.secretariat-source")
+          .stringType()
+          .defaultValue("secretariat")
+          .withDescription(
+              "Indicator source name of the secretariat (the member directory's 'secretariat'),"
+                  + " the one source allowed to update, revoke or re-validate another source's"
+                  + " indicator; its changes are applied and audited. A change from any other"
+                  + " source than the indicator's original one is a dead letter"
+                  + " (not-original-source).");
+
+  public static final ConfigOption<String> MEMBER_TOPIC_PREFIX =
+      ConfigOptions.key("correlate.telemetry-member-topic-prefix")
+          .stringType()
+          .defaultValue("telemetry.")
+          .withDescription(
+              "Telemetry read from a topic named by this prefix and a member id (telemetry.rail-a)"
+                  + " must name that member in its member field (the topic's write ACL proves the"
+                  + " sender); anything else is a dead letter (forged-member). Topics without the"
+                  + " prefix are not checked; empty: no check (file input).");
+
   public static final ConfigOption<String> GROUP_ID =
       ConfigOptions.key("correlate.group-id")
           .stringType()
@@ -127,6 +157,9 @@ public final class CorrelateOptions {
           INDICATORS_TOPIC,
           SIGHTINGS_TOPIC,
           DEAD_LETTER_TOPIC,
+          INDICATOR_AUDIT_TOPIC,
+          SECRETARIAT_SOURCE,
+          MEMBER_TOPIC_PREFIX,
           GROUP_ID,
           EXPIRY_GRACE,
           TOMBSTONE_RETENTION,

@@ -8,6 +8,7 @@ import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.signalbox.connectors.kafka.RawRecord;
 import org.signalbox.schema.DeadLetter;
+import org.signalbox.schema.IndicatorAudit;
 import org.signalbox.schema.ObservableType;
 import org.signalbox.schema.Sighting;
 
@@ -22,14 +23,23 @@ import org.signalbox.schema.Sighting;
  *                                                           \--broadcast------'
  * telemetry events -> observables of each event --keyBy(event)--> pattern index (STIX patterns,
  *                                                                  broadcast) --> sightings
- * every stage -> dead letters
+ * every stage -> dead letters (counted by reason); lifecycle -> indicator audit (changes not made
+ * by the owner)
  * </pre>
  */
 public final class CorrelatePipeline {
   private CorrelatePipeline() {}
 
-  /** What the pipeline produces. */
-  public record Outputs(DataStream<Sighting> sightings, DataStream<DeadLetter> deadLetters) {}
+  /**
+   * What the pipeline produces.
+   *
+   * @param audits indicator changes applied although their source does not own the id (the
+   *     secretariat's, Kafka tombstones)
+   */
+  public record Outputs(
+      DataStream<Sighting> sightings,
+      DataStream<DeadLetter> deadLetters,
+      DataStream<IndicatorAudit> audits) {}
 
   /**
    * @param telemetry raw telemetry records with their origin
@@ -47,21 +57,21 @@ public final class CorrelatePipeline {
 
     SingleOutputStreamOperator<DecodedTelemetry> events =
         telemetry
-            .process(new TelemetryDecoder(limits))
+            .process(new TelemetryDecoder(limits, conf.get(CorrelateOptions.MEMBER_TOPIC_PREFIX)))
             .name("decode telemetry")
             .uid("decode-telemetry");
 
-    // At the source's parallelism, so that it chains to the source: versions of one indicator must
-    // reach the lifecycle in the order of their partition (a rebalance here once let an expired
-    // version overtake its predecessor, which then came back to life after the expiry).
+    // The decoder runs at the source's parallelism, so it is chained to it and the records of one
+    // id (one Kafka partition, or one file) reach the lifecycle in the order they were written:
+    // ownership goes to the first version, and "first" must mean first written. A rebalance here
+    // would let a later foreign record overtake the original, or an expired version overtake its
+    // predecessor, which then came back to life after the expiry.
     SingleOutputStreamOperator<IndicatorUpdate> updates =
         indicators
             .process(new IndicatorDecoder(limits, conf.get(CorrelateOptions.WARNINGLISTS)))
+            .setParallelism(indicators.getParallelism())
             .name("decode indicators")
             .uid("decode-indicators");
-    if (indicators.getParallelism() > 0) {
-      updates.setParallelism(indicators.getParallelism());
-    }
 
     SingleOutputStreamOperator<IndicatorChange> changes =
         updates
@@ -70,7 +80,8 @@ public final class CorrelatePipeline {
                 new IndicatorLifecycle(
                     conf.get(CorrelateOptions.EXPIRY_GRACE),
                     conf.get(CorrelateOptions.TOMBSTONE_RETENTION),
-                    !bounded))
+                    !bounded,
+                    conf.get(CorrelateOptions.SECRETARIAT_SOURCE)))
             .name("indicator lifecycle")
             .uid("indicator-lifecycle");
 
@@ -131,7 +142,10 @@ public final class CorrelatePipeline {
             .uid("pattern-index");
 
     DataStream<DeadLetter> deadLetters =
-        events.getSideOutput(DeadLetters.TAG).union(updates.getSideOutput(DeadLetters.TAG));
+        events
+            .getSideOutput(DeadLetters.TAG)
+            .union(updates.getSideOutput(DeadLetters.TAG), changes.getSideOutput(DeadLetters.TAG));
+    DataStream<IndicatorAudit> audits = changes.getSideOutput(IndicatorLifecycle.AUDIT);
 
     DataStream<Sighting> sightings = exact.union(ranges, patterns);
     String lists = conf.get(CorrelateOptions.WARNINGLISTS);
@@ -141,8 +155,12 @@ public final class CorrelatePipeline {
               .process(new WarninglistSightingFilter(lists))
               .name("warninglists")
               .uid("warninglist-sighting-filter");
-      return new Outputs(kept, deadLetters.union(kept.getSideOutput(DeadLetters.TAG)));
+      return new Outputs(
+          kept,
+          DeadLetters.counted(
+              deadLetters.union(kept.getSideOutput(DeadLetters.TAG)), "count-dead-letters"),
+          audits);
     }
-    return new Outputs(sightings, deadLetters);
+    return new Outputs(sightings, DeadLetters.counted(deadLetters, "count-dead-letters"), audits);
   }
 }

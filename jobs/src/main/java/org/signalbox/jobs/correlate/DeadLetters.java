@@ -2,6 +2,7 @@ package org.signalbox.jobs.correlate;
 
 import java.nio.ByteBuffer;
 import java.time.Instant;
+import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.util.OutputTag;
 import org.signalbox.connectors.kafka.RawRecord;
 import org.signalbox.schema.DeadLetter;
@@ -14,6 +15,14 @@ public final class DeadLetters {
 
   /** Longest error text kept; the raw bytes are the evidence, the text is for people. */
   private static final int MAX_ERROR_CHARS = 2000;
+
+  /**
+   * The dead letters of a job, counted by reason ({@link DeadLetterCounter}) on their way to the
+   * sink; every job passes its union of dead letters through here once.
+   */
+  public static DataStream<DeadLetter> counted(DataStream<DeadLetter> letters, String uid) {
+    return letters.map(new DeadLetterCounter()).name("count dead letters").uid(uid);
+  }
 
   public static DeadLetter of(RawRecord raw, String stage, String reason, String error) {
     String text = error == null ? reason : error;

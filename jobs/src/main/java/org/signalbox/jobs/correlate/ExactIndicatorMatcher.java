@@ -1,14 +1,14 @@
 package org.signalbox.jobs.correlate;
 
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
-import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.co.KeyedCoProcessFunction;
 import org.apache.flink.util.Collector;
-import org.signalbox.jobs.metrics.CorrelateMetrics;
 import org.signalbox.schema.Sighting;
 
 /**
@@ -30,7 +30,7 @@ public final class ExactIndicatorMatcher
   private final boolean bootstrapGate;
   private transient ValueState<ExactSlot> slot;
   private transient ListState<ObservableProbe> waiting;
-  private transient Counter sightings;
+  private transient MatchMeter sightings;
 
   public ExactIndicatorMatcher(boolean bootstrapGate) {
     this.bootstrapGate = bootstrapGate;
@@ -42,11 +42,7 @@ public final class ExactIndicatorMatcher
     waiting =
         getRuntimeContext()
             .getListState(new ListStateDescriptor<>("exact-waiting", ObservableProbe.class));
-    sightings =
-        getRuntimeContext()
-            .getMetricGroup()
-            .addGroup(CorrelateMetrics.GROUP)
-            .counter(CorrelateMetrics.SIGHTINGS_OUT);
+    sightings = MatchMeter.register(getRuntimeContext().getMetricGroup());
   }
 
   @Override
@@ -88,11 +84,18 @@ public final class ExactIndicatorMatcher
     if (held == null) {
       return;
     }
+    // Usually one indicator per value; a value from several feeds makes one merged sighting.
+    List<ExactEntry> matched = null;
     for (ExactEntry entry : held.entries) {
       if (entry.matchesAt(probe.eventTime)) {
-        sightings.inc();
-        out.collect(Sightings.of(probe, entry, now));
+        if (matched == null) {
+          matched = new ArrayList<>(1);
+        }
+        matched.add(entry);
       }
+    }
+    if (matched != null) {
+      Sightings.emitExact(probe, matched, now, s -> out.collect(sightings.emitted(s)));
     }
   }
 }

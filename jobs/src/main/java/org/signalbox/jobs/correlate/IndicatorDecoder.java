@@ -73,7 +73,7 @@ public final class IndicatorDecoder extends ProcessFunction<RawRecord, Indicator
             "tombstone-without-key",
             "a tombstone needs the indicator id as its key");
       } else {
-        out.collect(IndicatorUpdate.deletion(key));
+        out.collect(IndicatorUpdate.deletion(key, raw));
       }
       return;
     }
@@ -115,7 +115,7 @@ public final class IndicatorDecoder extends ProcessFunction<RawRecord, Indicator
               + ": known benign, not indexed");
       return;
     }
-    out.collect(IndicatorUpdate.upsert(indicator));
+    out.collect(IndicatorUpdate.upsert(indicator, raw));
   }
 
   /** Names of the warninglists that hold the indicator's value (a range by its first address). */

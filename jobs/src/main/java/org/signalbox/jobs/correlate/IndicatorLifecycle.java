@@ -3,6 +3,7 @@ package org.signalbox.jobs.correlate;
 import java.io.IOException;
 import java.lang.reflect.Type;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
@@ -15,13 +16,21 @@ import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.runtime.state.FunctionInitializationContext;
+import org.apache.flink.runtime.state.FunctionSnapshotContext;
+import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
+import org.signalbox.connectors.kafka.RawRecord;
 import org.signalbox.jobs.correlate.serde.CompactEncoding;
 import org.signalbox.jobs.correlate.serde.CompactSerializer;
 import org.signalbox.jobs.correlate.serde.CompactTypeInfo;
 import org.signalbox.jobs.metrics.CorrelateMetrics;
+import org.signalbox.jobs.metrics.HeldCounts;
 import org.signalbox.schema.Indicator;
+import org.signalbox.schema.IndicatorAudit;
+import org.signalbox.schema.IndicatorAuditAction;
 import org.signalbox.schema.MatchKind;
 
 /**
@@ -34,30 +43,69 @@ import org.signalbox.schema.MatchKind;
  *   <li>a revocation or a Kafka tombstone leaves a withdrawal mark in the index for {@code
  *       tombstoneRetention}, then removes it; meanwhile late older versions stay ignored;
  *   <li>an indicator is removed from the index {@code expiryGrace} after its valid_until. The grace
- *       lets late telemetry from inside the validity window still match.
+ *       lets late telemetry from inside the validity window still match;
+ *   <li>an id belongs to its original source, the {@code source} of the first version accepted. A
+ *       later version, revocation or change of validity naming another source is not applied: it
+ *       becomes a dead letter ({@code not-original-source}) and the held version keeps matching.
+ *       The secretariat may change anyone's indicator; such a change is applied and written to
+ *       {@link #AUDIT}. A Kafka tombstone names no source: it is applied as an administrative
+ *       delete and audited with actor {@value #TOMBSTONE_ACTOR}.
  * </ul>
  *
- * Cleanup runs on processing-time timers, so state does not depend on telemetry watermarks that an
- * idle member could hold back. In bounded runs cleanup is off: every record is in the input, and
+ * <p>The original source lives in the keyed state with the version, so it survives checkpoints and
+ * restores. It leaves state with the rest when the id is removed (end of a revocation's retention,
+ * expiry): from then on the id is free, and the next source to publish it owns it. Keeping owners
+ * of removed ids forever would grow state without bound for ids nobody uses again.
+ *
+ * <p>Within a run the order is the topic's: one id is one key, so one partition, read in offset
+ * order, and the first version accepted is the first one written. A rebuild without a checkpoint or
+ * savepoint knows only what compaction left, the last record of each id: if that is a refused
+ * foreign change, the rebuilt job cannot tell and takes its source as the owner. The write ACL on
+ * the indicators topic is the guard against that; the dead letter is the evidence.
+ *
+ * <p>Cleanup runs on processing-time timers, so state does not depend on telemetry watermarks that
+ * an idle member could hold back. In bounded runs cleanup is off: every record is in the input, and
  * removing entries before the input ends would only lose matches.
+ *
+ * <p>The gauge {@code indicatorsHeld} counts live (not withdrawn) ids as they come and go; the
+ * count is checkpointed with the state it counts ({@link HeldCounts}), so a restored job reports
+ * what it restored rather than starting from zero.
  */
 public final class IndicatorLifecycle
-    extends KeyedProcessFunction<IndicatorKey, IndicatorUpdate, IndicatorChange> {
+    extends KeyedProcessFunction<IndicatorKey, IndicatorUpdate, IndicatorChange>
+    implements CheckpointedFunction {
   private static final long serialVersionUID = 1L;
+
+  /** Changes applied that did not come from the indicator's original source. */
+  public static final OutputTag<IndicatorAudit> AUDIT = new OutputTag<>("indicator-audit") {};
+
+  /** Actor of an audited Kafka tombstone: the record names no source. */
+  public static final String TOMBSTONE_ACTOR = "tombstone";
 
   private final long expiryGraceMillis;
   private final long tombstoneRetentionMillis;
   private final boolean cleanup;
+  private final String secretariatSource;
 
   private transient ValueState<LifecycleRecord> current;
   private transient Counter staleVersions;
   private transient Counter unknownDeletions;
-  private transient long held;
+  private transient Counter foreignRejected;
+  private transient Counter audited;
+  private final HeldCounts held = new HeldCounts("indicators-held", 1);
 
-  public IndicatorLifecycle(Duration expiryGrace, Duration tombstoneRetention, boolean cleanup) {
+  /**
+   * @param secretariatSource the source name that may change other sources' indicators (audited)
+   */
+  public IndicatorLifecycle(
+      Duration expiryGrace,
+      Duration tombstoneRetention,
+      boolean cleanup,
+      String secretariatSource) {
     this.expiryGraceMillis = expiryGrace.toMillis();
     this.tombstoneRetentionMillis = tombstoneRetention.toMillis();
     this.cleanup = cleanup;
+    this.secretariatSource = secretariatSource;
   }
 
   @Override
@@ -68,9 +116,19 @@ public final class IndicatorLifecycle
     var metrics = getRuntimeContext().getMetricGroup().addGroup(CorrelateMetrics.GROUP);
     staleVersions = metrics.counter(CorrelateMetrics.INDICATOR_STALE_VERSIONS);
     unknownDeletions = metrics.counter(CorrelateMetrics.INDICATOR_UNKNOWN_DELETIONS);
-    // Live (not withdrawn) ids this subtask has seen since it started; a restored job counts
-    // again from zero until the ids are updated.
-    metrics.gauge(CorrelateMetrics.INDICATORS_HELD, () -> held);
+    foreignRejected = metrics.counter(CorrelateMetrics.INDICATOR_FOREIGN_CHANGES_REJECTED);
+    audited = metrics.counter(CorrelateMetrics.INDICATOR_CHANGES_AUDITED);
+    metrics.gauge(CorrelateMetrics.INDICATORS_HELD, () -> held.get(0));
+  }
+
+  @Override
+  public void initializeState(FunctionInitializationContext context) throws Exception {
+    held.initialize(context);
+  }
+
+  @Override
+  public void snapshotState(FunctionSnapshotContext context) throws Exception {
+    held.snapshot();
   }
 
   @Override
@@ -84,15 +142,60 @@ public final class IndicatorLifecycle
         unknownDeletions.inc();
         return;
       }
+      // A tombstone carries no source, so ownership cannot be checked. It is accepted as an
+      // administrative delete: writing to the indicators topic directly takes its write ACL (the
+      // importers' and the secretariat's tooling), and refusing it would leave the job holding an
+      // indicator that compaction removes from the source of truth, so a rebuild would disagree
+      // with the running job. The audit record makes every such delete visible.
+      audit(ctx, update, IndicatorAuditAction.DELETE, TOMBSTONE_ACTOR, known, null, now);
       withdraw(known, known.version, update.id, now, ctx, out);
       return;
     }
 
     Indicator ind = update.indicator;
+    String claimed = ind.getSource();
+    // State written before sources were remembered has none: the next accepted version's source
+    // becomes the owner, as it would for a new id.
+    String original = known == null ? null : known.source;
+    boolean foreign = original != null && !original.equals(claimed);
+    if (foreign && !claimed.equals(secretariatSource)) {
+      // Checked before the version: the version is whatever the sender wrote, so an old one says
+      // nothing about intent, and the attempt is worth reporting either way.
+      foreignRejected.inc();
+      ctx.output(
+          DeadLetters.TAG,
+          DeadLetters.of(
+              originOf(update),
+              "lifecycle",
+              "not-original-source",
+              "source '"
+                  + claimed
+                  + "' may not change "
+                  + update.id
+                  + ": its original source is '"
+                  + original
+                  + "' (only the original source and the secretariat '"
+                  + secretariatSource
+                  + "' may); version "
+                  + known.version
+                  + " stays in force"));
+      return;
+    }
+
     long version = ind.getVersion().toEpochMilli();
     if (known != null && version <= known.version) {
       staleVersions.inc();
       return;
+    }
+    if (foreign) {
+      audit(
+          ctx,
+          update,
+          ind.getRevoked() ? IndicatorAuditAction.REVOKE : IndicatorAuditAction.UPDATE,
+          claimed,
+          known,
+          version,
+          now);
     }
     IndexTarget target = targetOf(ind.getMatchKind());
     String key = keyOf(ind, target);
@@ -108,17 +211,18 @@ public final class IndicatorLifecycle
     next.version = version;
     next.key = key;
     next.target = target;
+    next.source = original == null ? claimed : original;
     if (ind.getRevoked()) {
       next.revoked = true;
       out.collect(IndicatorChange.of(ChangeKind.TOMBSTONE, key, update.id, version, target, null));
       if (known != null && !known.revoked) {
-        held--;
+        held.add(0, -1);
       }
       next.cleanupAt = now + tombstoneRetentionMillis;
     } else {
       out.collect(IndicatorChange.of(ChangeKind.UPSERT, key, update.id, version, target, ind));
       if (known == null || known.revoked) {
-        held++;
+        held.add(0, 1);
       }
       next.cleanupAt =
           ind.getValidUntil() == null
@@ -139,15 +243,46 @@ public final class IndicatorLifecycle
       throws Exception {
     out.collect(
         IndicatorChange.of(ChangeKind.TOMBSTONE, known.key, id, version, known.target, null));
-    held--;
+    held.add(0, -1);
     LifecycleRecord next = new LifecycleRecord();
     next.version = version;
     next.key = known.key;
     next.target = known.target;
+    next.source = known.source;
     next.revoked = true;
     next.cleanupAt = now + tombstoneRetentionMillis;
     schedule(known, next, ctx);
     current.update(next);
+  }
+
+  private void audit(
+      Context ctx,
+      IndicatorUpdate update,
+      IndicatorAuditAction action,
+      String actor,
+      LifecycleRecord known,
+      Long newVersion,
+      long now) {
+    audited.inc();
+    RawRecord origin = originOf(update);
+    ctx.output(
+        AUDIT,
+        IndicatorAudit.newBuilder()
+            .setIndicatorId(update.id)
+            .setAction(action)
+            .setActor(actor)
+            .setOriginalSource(known.source == null ? "" : known.source)
+            .setOldVersion(Instant.ofEpochMilli(known.version))
+            .setNewVersion(newVersion == null ? null : Instant.ofEpochMilli(newVersion))
+            .setAt(Instant.ofEpochMilli(now))
+            .setOriginTopic(origin.topic == null ? "unknown" : origin.topic)
+            .setPartition(origin.partition)
+            .setOffset(origin.offset)
+            .build());
+  }
+
+  private static RawRecord originOf(IndicatorUpdate update) {
+    return update.origin == null ? new RawRecord() : update.origin;
   }
 
   private void schedule(LifecycleRecord known, LifecycleRecord next, Context ctx) {
@@ -178,7 +313,7 @@ public final class IndicatorLifecycle
             known.target,
             null));
     if (!known.revoked) {
-      held--;
+      held.add(0, -1);
     }
     current.clear();
   }
@@ -214,6 +349,14 @@ public final class IndicatorLifecycle
     public IndexTarget target;
     public boolean revoked;
 
+    /**
+     * Source of the first version accepted: the only one, besides the secretariat, whose changes
+     * are applied. Always set for an accepted version; null would mean "no owner yet" (the next
+     * accepted version's source becomes the owner), which is what the lifecycle assumes of any
+     * record without one.
+     */
+    public String source;
+
     /** Processing time at which the id leaves state; Long.MAX_VALUE for never. */
     public long cleanupAt;
 
@@ -229,8 +372,8 @@ public final class IndicatorLifecycle
 
     /**
      * A flags byte (target, revoked, whether there is a cleanup time), the version and the cleanup
-     * time as variable-length integers, the index key as UTF-8: about a third of the reflective
-     * POJO serializer's bytes.
+     * time as variable-length integers, the index key and the original source as UTF-8 (a null
+     * source as one byte): about a third of the reflective POJO serializer's bytes.
      */
     public static final class Serializer extends CompactSerializer<LifecycleRecord> {
       private static final long serialVersionUID = 1L;
@@ -256,6 +399,7 @@ public final class IndicatorLifecycle
         r.key = from.key;
         r.target = from.target;
         r.revoked = from.revoked;
+        r.source = from.source;
         r.cleanupAt = from.cleanupAt;
         return r;
       }
@@ -272,6 +416,7 @@ public final class IndicatorLifecycle
           CompactEncoding.writeVarLong(out, r.cleanupAt);
         }
         CompactEncoding.writeString(out, r.key);
+        CompactEncoding.writeString(out, r.source);
       }
 
       @Override
@@ -287,6 +432,7 @@ public final class IndicatorLifecycle
         r.version = CompactEncoding.readVarLong(in);
         r.cleanupAt = (flags & CLEANUP) != 0 ? CompactEncoding.readVarLong(in) : Long.MAX_VALUE;
         r.key = CompactEncoding.readString(in, scratch());
+        r.source = CompactEncoding.readString(in, scratch());
         return r;
       }
 

@@ -42,7 +42,7 @@ public final class PatternIndicatorMatcher
 
   private final boolean bootstrapGate;
   private transient ListState<PatternProbe> waiting;
-  private transient Counter sightings;
+  private transient MatchMeter sightings;
   private transient Counter unsupported;
 
   // Derived from PATTERNS; rebuilt after a restore.
@@ -58,7 +58,7 @@ public final class PatternIndicatorMatcher
         getRuntimeContext()
             .getListState(new ListStateDescriptor<>("pattern-waiting", PatternProbe.class));
     var metrics = getRuntimeContext().getMetricGroup().addGroup(CorrelateMetrics.GROUP);
-    sightings = metrics.counter(CorrelateMetrics.SIGHTINGS_OUT);
+    sightings = MatchMeter.register(getRuntimeContext().getMetricGroup());
     unsupported = metrics.counter(CorrelateMetrics.INDICATOR_PATTERNS_UNSUPPORTED);
   }
 
@@ -116,8 +116,8 @@ public final class PatternIndicatorMatcher
       }
       List<Observable> witnesses = m.getValue().witnesses(event.observables);
       for (Observable w : witnesses) {
-        sightings.inc();
-        out.collect(Sightings.of(ObservableProbe.of(event, w), entry.indicator, now));
+        out.collect(
+            sightings.emitted(Sightings.of(ObservableProbe.of(event, w), entry.indicator, now)));
       }
     }
   }

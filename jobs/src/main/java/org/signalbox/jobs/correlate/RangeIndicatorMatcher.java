@@ -1,5 +1,7 @@
 package org.signalbox.jobs.correlate;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.BroadcastState;
@@ -7,14 +9,13 @@ import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ReadOnlyBroadcastState;
-import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
 import org.apache.flink.util.Collector;
 import org.signalbox.jobs.correlate.index.CidrTrie;
 import org.signalbox.jobs.correlate.index.DomainSuffixTrie;
-import org.signalbox.jobs.metrics.CorrelateMetrics;
 import org.signalbox.observable.InvalidObservableException;
 import org.signalbox.observable.IpNetwork;
+import org.signalbox.schema.Indicator;
 import org.signalbox.schema.MatchKind;
 import org.signalbox.schema.ObservableType;
 import org.signalbox.schema.Sighting;
@@ -39,7 +40,7 @@ public final class RangeIndicatorMatcher
 
   private final boolean bootstrapGate;
   private transient ListState<ObservableProbe> waiting;
-  private transient Counter sightings;
+  private transient MatchMeter sightings;
 
   // Derived from RANGES; rebuilt after a restore, when this task first touches the index.
   private transient CidrTrie networks;
@@ -54,11 +55,7 @@ public final class RangeIndicatorMatcher
     waiting =
         getRuntimeContext()
             .getListState(new ListStateDescriptor<>("range-waiting", ObservableProbe.class));
-    sightings =
-        getRuntimeContext()
-            .getMetricGroup()
-            .addGroup(CorrelateMetrics.GROUP)
-            .counter(CorrelateMetrics.SIGHTINGS_OUT);
+    sightings = MatchMeter.register(getRuntimeContext().getMetricGroup());
   }
 
   @Override
@@ -111,18 +108,24 @@ public final class RangeIndicatorMatcher
       Collector<Sighting> out)
       throws Exception {
     ensureTries(ranges);
-    java.util.List<String> ids = new java.util.ArrayList<>(2);
+    List<String> ids = new ArrayList<>(2);
     if (probe.type == ObservableType.IPV4 || probe.type == ObservableType.IPV6) {
       networks.forEachMatch(probe.value, ids::add);
     } else if (probe.type == ObservableType.DOMAIN) {
       parents.forEachMatch(probe.value, ids::add);
     }
+    if (ids.isEmpty()) {
+      return;
+    }
+    List<Indicator> matched = new ArrayList<>(ids.size());
     for (String id : ids) {
       IndexEntry entry = ranges.get(id);
       if (entry != null && entry.matchesAt(probe.eventTime)) {
-        sightings.inc();
-        out.collect(Sightings.of(probe, entry.indicator, now));
+        matched.add(entry.indicator);
       }
+    }
+    if (!matched.isEmpty()) {
+      Sightings.emit(probe, matched, now, s -> out.collect(sightings.emitted(s)));
     }
   }
 

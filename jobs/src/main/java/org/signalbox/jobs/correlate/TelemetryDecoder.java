@@ -20,6 +20,12 @@ import org.signalbox.schema.support.AvroCodec;
  * Decodes and validates telemetry. Anything unusable becomes a dead letter with its origin; the
  * stream goes on. Observables are brought into canonical form again here, because the job cannot
  * assume every member runs the current edge release.
+ *
+ * <p>Each member writes to its own topic {@code <prefix><member>}, and the broker's ACLs let only
+ * that member write there: the topic is the proof of the sender, the {@code member} field is only a
+ * claim. An event whose claim differs from its topic is a forgery (or a misconfigured edge) and
+ * becomes a dead letter ({@code forged-member}); were it accepted, one member could make sightings,
+ * campaign alerts and trends appear under another member's name.
  */
 public final class TelemetryDecoder extends ProcessFunction<RawRecord, DecodedTelemetry> {
   private static final long serialVersionUID = 1L;
@@ -28,12 +34,20 @@ public final class TelemetryDecoder extends ProcessFunction<RawRecord, DecodedTe
   static final int MAX_ATTRIBUTES = 256;
 
   private final RecordLimits limits;
+  private final String memberTopicPrefix;
   private transient AvroCodec<TelemetryEvent> codec;
   private transient Counter decoded;
   private transient Counter rejected;
+  private transient Counter forged;
 
-  public TelemetryDecoder(RecordLimits limits) {
+  /**
+   * @param memberTopicPrefix records from a topic {@code <prefix><member>} must claim that member;
+   *     records from other topics, and all records when the prefix is empty (files), are not
+   *     checked
+   */
+  public TelemetryDecoder(RecordLimits limits, String memberTopicPrefix) {
     this.limits = limits;
+    this.memberTopicPrefix = memberTopicPrefix == null ? "" : memberTopicPrefix;
   }
 
   @Override
@@ -42,6 +56,7 @@ public final class TelemetryDecoder extends ProcessFunction<RawRecord, DecodedTe
     var metrics = getRuntimeContext().getMetricGroup().addGroup(CorrelateMetrics.GROUP);
     decoded = metrics.counter(CorrelateMetrics.TELEMETRY_EVENTS_IN);
     rejected = metrics.counter(CorrelateMetrics.TELEMETRY_DEAD_LETTERS);
+    forged = metrics.counter(CorrelateMetrics.TELEMETRY_FORGED_MEMBERS);
   }
 
   @Override
@@ -62,6 +77,23 @@ public final class TelemetryDecoder extends ProcessFunction<RawRecord, DecodedTe
       reject(ctx, raw, "validate", problem.substring(0, problem.indexOf(':')), problem);
       return;
     }
+    String topicMember = memberOfTopic(raw.topic);
+    if (topicMember != null && !topicMember.equals(event.getMember())) {
+      forged.inc();
+      reject(
+          ctx,
+          raw,
+          "validate",
+          "forged-member",
+          "forged-member: event claims member '"
+              + event.getMember()
+              + "' but was written to "
+              + raw.topic
+              + ", the topic of member '"
+              + topicMember
+              + "'");
+      return;
+    }
     List<Observable> canonical = new ArrayList<>(event.getObservables().size());
     for (Observable o : event.getObservables()) {
       try {
@@ -80,6 +112,17 @@ public final class TelemetryDecoder extends ProcessFunction<RawRecord, DecodedTe
     event.setObservables(canonical);
     decoded.inc();
     out.collect(new DecodedTelemetry(event, raw.timestamp));
+  }
+
+  /** The member whose topic {@code topic} is, or null when the topic is not a member topic. */
+  String memberOfTopic(String topic) {
+    if (memberTopicPrefix.isEmpty()
+        || topic == null
+        || topic.length() <= memberTopicPrefix.length()
+        || !topic.startsWith(memberTopicPrefix)) {
+      return null;
+    }
+    return topic.substring(memberTopicPrefix.length());
   }
 
   /** Null when the event is usable, else {@code reason-code: explanation}. */

@@ -53,7 +53,9 @@ public final class WarninglistSightingFilter extends ProcessFunction<Sighting, S
           .computeIfAbsent(
               list,
               l ->
-                  metrics.addGroup("warninglist", l).counter(CorrelateMetrics.SIGHTINGS_SUPPRESSED))
+                  metrics
+                      .addGroup(CorrelateMetrics.WARNINGLIST, l)
+                      .counter(CorrelateMetrics.SIGHTINGS_SUPPRESSED))
           .inc();
     }
     ctx.output(

@@ -45,21 +45,36 @@ public final class DemoData {
           new DemoMember("port-logistics-c", Sector.LOGISTICS));
 
   /**
+   * Members in the directory that send nothing (no telemetry, indicators or feedback): they only
+   * read their feeds, and the trends count them as consumers.
+   */
+  public static final List<DemoMember> READERS =
+      List.of(
+          new DemoMember("regional-airport-d", Sector.AIRPORT),
+          new DemoMember("freight-forwarder-d", Sector.LOGISTICS));
+
+  /** Members that share a few indicators of their own, under their member id, during the demo. */
+  static final List<String> SHARING = List.of("rail-operator-a", "airline-b", "airport-c");
+
+  /**
    * The demo's member directory: each member in its sector's working group and the whole ISAC, one
-   * airline that opted in to be named, and a daily capacity per member for the trends.
+   * airline that opted in to be named, and a daily capacity per member for the trends (rail teams
+   * are small: a one-minute demo puts them near or over theirs).
    */
   public static MemberDirectory directory() {
     List<MemberDirectory.Member> members = new ArrayList<>();
-    for (DemoMember m : MEMBERS) {
+    List<DemoMember> all = new ArrayList<>(MEMBERS);
+    all.addAll(READERS);
+    for (DemoMember m : all) {
       members.add(
           new MemberDirectory.Member(
               m.id(),
               m.sector(),
               Set.of(m.sector().name().toLowerCase(Locale.ROOT), "isac"),
               m.id().equals("airline-a"),
-              m.id().startsWith("rail") ? 50 : 500));
+              m.id().startsWith("rail") ? 15 : 500));
     }
-    return new MemberDirectory("secretariat", Set.of("national-cert"), members);
+    return new MemberDirectory("isac-secretariat", Set.of("national-cert"), members);
   }
 
   private static final String[] ACTORS = {"RAILFOX", "SKYHOOK", "CARGO SPIDER", "TARMAC PANDA"};
@@ -204,6 +219,20 @@ public final class DemoData {
                 .build());
       }
       dead.add(new Plant(ObservableType.IPV4, value, 0));
+    }
+    // Shared by members today, under their member id: their contribution of indicators. Values in
+    // a reserved test domain that no traffic uses, so they add no sightings.
+    for (String member : SHARING) {
+      for (int i = 1; i <= 2; i++) {
+        indicators.add(
+            base(
+                    ObservableType.DOMAIN,
+                    "lure-" + i + "." + member + ".example.net",
+                    MatchKind.EXACT)
+                .setVersion(now)
+                .setSource(member)
+                .build());
+      }
     }
   }
 

@@ -44,8 +44,11 @@ import org.signalbox.jobs.correlate.CorrelateOptions;
 import org.signalbox.jobs.metrics.InProcessMetrics;
 import org.signalbox.jobs.report.SecretariatReport;
 import org.signalbox.jobs.sharing.Audience;
+import org.signalbox.jobs.sharing.MemberDirectory;
 import org.signalbox.schema.CampaignAlert;
 import org.signalbox.schema.DeadLetter;
+import org.signalbox.schema.Feedback;
+import org.signalbox.schema.FeedbackVerdict;
 import org.signalbox.schema.Indicator;
 import org.signalbox.schema.Sector;
 import org.signalbox.schema.Sighting;
@@ -83,14 +86,29 @@ public final class DemoRun {
   private final Map<Sector, Long> sightingsBySector = new EnumMap<>(Sector.class);
   private final Map<String, Long> deadLettersByReason = new TreeMap<>();
   private final AtomicLong deadLetters = new AtomicLong();
+
+  /** Records the broker did not acknowledge; {@link #flush} sends them again. */
+  private final java.util.Queue<ProducerRecord<byte[], byte[]>> undelivered =
+      new java.util.concurrent.ConcurrentLinkedQueue<>();
+
+  private volatile Exception lastSendError;
   private final AtomicLong alerts = new AtomicLong();
   // Kept for the secretariat report at the end; a demo run holds a few thousand at most.
   private final List<Sighting> consumedSightings =
       new java.util.concurrent.CopyOnWriteArrayList<>();
   private final List<CampaignAlert> consumedAlerts =
       new java.util.concurrent.CopyOnWriteArrayList<>();
+  // Members' verdicts as read back from their feedback.<member> topics, for the report.
+  private final List<Feedback> consumedFeedback = new java.util.concurrent.CopyOnWriteArrayList<>();
   private final Map<String, Integer> campaigns = new TreeMap<>();
   private final Map<String, Long> feeds = new TreeMap<>();
+  private final Map<String, Long> sightingFeeds = new TreeMap<>();
+
+  /** One pseudonym seen in a feed, and that feed's audience, for the resolve example. */
+  private volatile String[] samplePseudonym;
+
+  private Path membersFile;
+  private Path keyFile;
 
   public DemoRun(Settings settings, PrintStream out) {
     this.settings = settings;
@@ -125,10 +143,17 @@ public final class DemoRun {
       out.printf(
           "  broker up at %s (pid %d, %d ms)%n",
           bootstrap, broker.pid(), broker.startupTime().toMillis());
+      MemberDirectory directory = DemoData.directory();
       List<NewTopic> topics = new ArrayList<>(SignalboxTopics.core(2));
       for (DemoMember m : DemoData.MEMBERS) {
         topics.add(SignalboxTopics.telemetry(m.id(), 2));
+        topics.add(new NewTopic(SignalboxTopics.feedbackTopic(m.id()), 1, (short) 1));
         topics.add(new NewTopic(Audience.member(m.id()).topic(), 1, (short) 1));
+      }
+      // Created up front although the router would create them: the console reader subscribes by
+      // pattern and would only notice a new topic at its next metadata refresh, minutes later.
+      for (String g : directory.groups()) {
+        topics.add(new NewTopic(Audience.group(g).topic(), 1, (short) 1));
       }
       topics.add(new NewTopic(Audience.COMMUNITY.topic(), 1, (short) 1));
       topics.add(new NewTopic(Audience.PUBLIC.topic(), 1, (short) 1));
@@ -145,6 +170,8 @@ public final class DemoRun {
         Configuration conf = new Configuration();
         conf.set(CorrelateOptions.BOOTSTRAP_SERVERS, bootstrap);
         conf.set(CorrelateOptions.CHECKPOINT_INTERVAL, Duration.ofSeconds(10));
+        // The demo's secretariat publishes under the directory's name; it may change any indicator.
+        conf.set(CorrelateOptions.SECRETARIAT_SOURCE, DemoData.directory().secretariat());
         conf.set(
             CheckpointingOptions.CHECKPOINTS_DIRECTORY,
             work.resolve("checkpoints").toUri().toString());
@@ -154,6 +181,25 @@ public final class DemoRun {
         new java.security.SecureRandom().nextBytes(key);
         conf.set(CampaignOptions.PSEUDONYM_KEY, java.util.HexFormat.of().formatHex(key));
         conf.set(CampaignOptions.PSEUDONYM_KEY_ID, "demo");
+        // The directory and the key stay behind with the report, so that the secretariat's
+        // `signalbox pseudonyms resolve` can be tried on the run's feeds, and the directory file
+        // serves as an example to copy.
+        Files.createDirectories(settings.reportDir());
+        Path membersFile = settings.reportDir().resolve("members.yaml");
+        directory.write(membersFile);
+        keyFile = settings.reportDir().resolve("demo-pseudonym.key");
+        Files.writeString(keyFile, java.util.HexFormat.of().formatHex(key) + "\n");
+        this.membersFile = membersFile;
+        conf.set(CampaignOptions.MEMBERS, membersFile.toString());
+        out.printf(
+            "  member directory: %s (%d members, groups %s; opted in to be named: %s)%n",
+            membersFile,
+            directory.members().size(),
+            directory.groups(),
+            directory.members().stream()
+                .filter(MemberDirectory.Member::attribution)
+                .map(MemberDirectory.Member::id)
+                .toList());
         InProcessMetrics.register(conf);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         CorrelateJob.configure(env, conf);
@@ -171,12 +217,12 @@ public final class DemoRun {
 
         // Each member polls its own feed and the community feed over TAXII 2.1.
         List<Gateway.EmbeddedMember> logins = new ArrayList<>();
-        for (DemoMember m : DemoData.MEMBERS) {
-          logins.add(
-              new Gateway.EmbeddedMember(
-                  m.id(),
-                  "demo-" + m.id(),
-                  List.of(Audience.member(m.id()).toString(), Audience.COMMUNITY.toString())));
+        for (MemberDirectory.Member m : directory.members()) {
+          List<String> readable = new ArrayList<>();
+          readable.add(Audience.member(m.id()).toString());
+          m.groups().forEach(g -> readable.add(Audience.group(g).toString()));
+          readable.add(Audience.COMMUNITY.toString());
+          logins.add(new Gateway.EmbeddedMember(m.id(), "demo-" + m.id(), readable));
         }
         try (Gateway.Embedded taxii = Gateway.startEmbedded(bootstrap, logins)) {
           DemoMember first = DemoData.MEMBERS.get(0);
@@ -191,11 +237,15 @@ public final class DemoRun {
           produceTelemetry(producer, data);
           out.println("Telemetry stopped; waiting for the job to finish what it has read ...");
           drain(data);
+          sendFeedback(producer);
           long held = InProcessMetrics.sum("indicatorsHeld");
           long eventsIn = InProcessMetrics.sum("telemetryEventsIn");
           Map<String, Integer> taxiiHeld = new TreeMap<>();
           for (DemoMember m : DemoData.MEMBERS) {
             taxiiHeld.put(m.id(), taxii.held(Audience.member(m.id()).toString()));
+          }
+          for (String g : directory.groups()) {
+            taxiiHeld.put("group:" + g, taxii.held(Audience.group(g).toString()));
           }
           taxiiHeld.put("community", taxii.held(Audience.COMMUNITY.toString()));
           job.cancel().get();
@@ -203,6 +253,7 @@ public final class DemoRun {
           reader.join(5000);
           printSummary(started, data, held, eventsIn);
           out.printf("  TAXII collections    %s objects held per audience%n", taxiiHeld);
+          printResolveHint();
           writeReport(data);
         }
       }
@@ -223,6 +274,8 @@ public final class DemoRun {
               consumedSightings,
               data.indicators(),
               consumedAlerts,
+              consumedFeedback,
+              DemoData.directory(),
               span[0],
               span[1],
               new Configuration(),
@@ -239,13 +292,91 @@ public final class DemoRun {
       KafkaProducer<byte[], byte[]> producer, List<Indicator> indicators) {
     AvroCodec<Indicator> codec = AvroCodec.indicator();
     for (Indicator ind : indicators) {
-      producer.send(
+      send(
+          producer,
           new ProducerRecord<>(
               SignalboxTopics.INDICATORS,
               ind.getId().getBytes(StandardCharsets.UTF_8),
               codec.encode(ind)));
     }
-    producer.flush();
+    flush(producer);
+  }
+
+  /**
+   * Members' verdicts on what they were alerted on, to their own feedback.<member> topics: every
+   * member that saw the indicator seen by the most members calls it a false positive (a noisy
+   * value), and each member confirms up to two other indicators it saw as true positives. Waits (at
+   * most 15 s) until the verdicts are read back, so the report has them.
+   */
+  private void sendFeedback(KafkaProducer<byte[], byte[]> producer) throws InterruptedException {
+    Map<String, java.util.Set<String>> membersByIndicator = new TreeMap<>();
+    Map<String, java.util.Set<String>> indicatorsByMember = new TreeMap<>();
+    for (Sighting s : consumedSightings) {
+      membersByIndicator
+          .computeIfAbsent(s.getIndicatorId(), x -> new java.util.TreeSet<>())
+          .add(s.getMember());
+      indicatorsByMember
+          .computeIfAbsent(s.getMember(), x -> new java.util.TreeSet<>())
+          .add(s.getIndicatorId());
+    }
+    String noisy =
+        membersByIndicator.entrySet().stream()
+            .max(
+                java.util.Comparator.<Map.Entry<String, java.util.Set<String>>>comparingInt(
+                        e -> e.getValue().size())
+                    .thenComparing(Map.Entry::getKey, java.util.Comparator.reverseOrder()))
+            .map(Map.Entry::getKey)
+            .orElse(null);
+    if (noisy == null) {
+      return;
+    }
+    AvroCodec<Feedback> codec = AvroCodec.feedback();
+    Instant now = Instant.now();
+    int sent = 0;
+    int falsePositives = 0;
+    for (var e : indicatorsByMember.entrySet()) {
+      List<Feedback> verdicts = new ArrayList<>();
+      if (e.getValue().contains(noisy)) {
+        verdicts.add(verdict(e.getKey(), noisy, FeedbackVerdict.FALSE_POSITIVE, now));
+        falsePositives++;
+      }
+      e.getValue().stream()
+          .filter(id -> !id.equals(noisy))
+          .limit(2)
+          .forEach(id -> verdicts.add(verdict(e.getKey(), id, FeedbackVerdict.TRUE_POSITIVE, now)));
+      for (Feedback f : verdicts) {
+        send(
+            producer,
+            new ProducerRecord<>(
+                SignalboxTopics.feedbackTopic(f.getMember()),
+                f.getIndicatorId().getBytes(StandardCharsets.UTF_8),
+                codec.encode(f)));
+        sent++;
+      }
+    }
+    flush(producer);
+    long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+    while (consumedFeedback.size() < sent && System.nanoTime() < deadline) {
+      Thread.sleep(200);
+    }
+    out.printf(
+        "  feedback             %d verdicts from %d members (%d false positives on %s, seen by"
+            + " the most members), %d read back%n",
+        sent,
+        indicatorsByMember.size(),
+        falsePositives,
+        noisy.substring(0, Math.min(19, noisy.length())),
+        consumedFeedback.size());
+  }
+
+  private static Feedback verdict(
+      String member, String indicatorId, FeedbackVerdict verdict, Instant at) {
+    return Feedback.newBuilder()
+        .setMember(member)
+        .setIndicatorId(indicatorId)
+        .setVerdict(verdict)
+        .setReportedAt(at)
+        .build();
   }
 
   private void produceTelemetry(KafkaProducer<byte[], byte[]> producer, DemoData data)
@@ -258,7 +389,8 @@ public final class DemoRun {
     while (!stop.get() && System.nanoTime() < end) {
       for (int i = 0; i < perTick; i++) {
         TelemetryEvent e = data.nextEvent(settings.hitPercent());
-        producer.send(
+        send(
+            producer,
             new ProducerRecord<>(
                 SignalboxTopics.telemetryTopic(e.getMember()),
                 e.getEventId().getBytes(StandardCharsets.UTF_8),
@@ -269,7 +401,8 @@ public final class DemoRun {
         // Every three seconds a record no parser should accept: the job must dead-letter it
         // and carry on.
         DemoMember m = DemoData.MEMBERS.get((int) (tick / 30 % DemoData.MEMBERS.size()));
-        producer.send(
+        send(
+            producer,
             new ProducerRecord<>(
                 SignalboxTopics.telemetryTopic(m.id()),
                 null,
@@ -282,7 +415,7 @@ public final class DemoRun {
       }
       Thread.sleep(100);
     }
-    producer.flush();
+    flush(producer);
   }
 
   /** Waits until the job has read everything it was sent, or 30 seconds pass. */
@@ -309,6 +442,7 @@ public final class DemoRun {
     AvroCodec<Sighting> sightingCodec = AvroCodec.sighting();
     AvroCodec<DeadLetter> deadCodec = AvroCodec.deadLetter();
     AvroCodec<CampaignAlert> alertCodec = AvroCodec.campaignAlert();
+    AvroCodec<Feedback> feedbackCodec = AvroCodec.feedback();
     Properties p = new Properties();
     p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     p.put(ConsumerConfig.GROUP_ID_CONFIG, "signalbox-demo-console");
@@ -320,6 +454,8 @@ public final class DemoRun {
           java.util.regex.Pattern.compile(
               "sightings|deadletter|campaign-alerts|"
                   + java.util.regex.Pattern.quote("feed.")
+                  + ".+|"
+                  + java.util.regex.Pattern.quote(SignalboxTopics.FEEDBACK_PREFIX)
                   + ".+"));
       while (!stop.get()) {
         for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
@@ -344,10 +480,10 @@ public final class DemoRun {
               if (settings.printSightings()) {
                 out.println(describe(a));
               }
+            } else if (r.topic().startsWith(SignalboxTopics.FEEDBACK_PREFIX)) {
+              consumedFeedback.add(feedbackCodec.decode(r.value()));
             } else if (r.topic().startsWith("feed.")) {
-              synchronized (feeds) {
-                feeds.merge(r.topic(), 1L, Long::sum);
-              }
+              countFeedRecord(r.topic(), r.value(), sightingCodec, alertCodec);
             } else {
               DeadLetter d = deadCodec.decode(r.value());
               synchronized (deadLettersByReason) {
@@ -360,6 +496,61 @@ public final class DemoRun {
           }
         }
       }
+    }
+  }
+
+  /** Alert and sighting copies per feed; digests are counted with the alerts. */
+  private void countFeedRecord(
+      String topic,
+      byte[] value,
+      AvroCodec<Sighting> sightingCodec,
+      AvroCodec<CampaignAlert> alertCodec) {
+    try {
+      Sighting s = sightingCodec.decode(value);
+      synchronized (sightingFeeds) {
+        sightingFeeds.merge(topic, 1L, Long::sum);
+      }
+      if (s.getIndicatorSource().startsWith("p-")) {
+        remember(s.getIndicatorSource(), topic);
+      }
+      return;
+    } catch (java.io.IOException notASighting) {
+      // an alert copy or a digest
+    }
+    synchronized (feeds) {
+      feeds.merge(topic, 1L, Long::sum);
+    }
+    if (samplePseudonym == null && !topic.contains(".digest-")) {
+      try {
+        alertCodec.decode(value).getMembers().stream()
+            .filter(m -> m.startsWith("p-"))
+            .findFirst()
+            .ifPresent(p -> remember(p, topic));
+      } catch (java.io.IOException ignored) {
+        // counted above; only the example pseudonym is missed
+      }
+    }
+  }
+
+  private void remember(String pseudonym, String topic) {
+    if (samplePseudonym == null) {
+      samplePseudonym = new String[] {pseudonym, Audience.parse(topic).toString()};
+    }
+  }
+
+  private void printResolveHint() {
+    if (membersFile == null) {
+      return;
+    }
+    String[] sample = samplePseudonym;
+    out.printf(
+        "  member directory     %s (a directory to copy: signalbox campaigns --members FILE)%n",
+        membersFile);
+    if (sample != null) {
+      out.printf(
+          "  resolve a pseudonym  ./signalbox pseudonyms resolve --members %s --key-file %s"
+              + " --audience %s %s%n",
+          membersFile, keyFile, sample[1], sample[0]);
     }
   }
 
@@ -442,7 +633,14 @@ public final class DemoRun {
     }
     synchronized (feeds) {
       out.printf(
-          "  shared feeds         %s (members see pseudonyms; counts below k withheld)%n", feeds);
+          "  shared feeds         alert copies %s (members see pseudonyms; counts below k withheld)%n",
+          feeds);
+    }
+    synchronized (sightingFeeds) {
+      out.printf(
+          "  shared sightings     %s (each to its member's own feed; further only for members"
+              + " that opted in to be named)%n",
+          sightingFeeds);
     }
     boolean adds =
         eventsIn == eventsSent.get()
@@ -452,6 +650,48 @@ public final class DemoRun {
         adds
             ? "  check                events in = sent, dead letters = malformed, sightings = planted hits"
             : "  check                MISMATCH: see the figures above");
+  }
+
+  /**
+   * Sends a record and remembers it when the broker does not acknowledge it, so that the demo never
+   * loses a record silently (a busy machine can make the producer give a batch up).
+   */
+  private void send(KafkaProducer<byte[], byte[]> producer, ProducerRecord<byte[], byte[]> r) {
+    producer.send(
+        r,
+        (meta, e) -> {
+          if (e != null) {
+            lastSendError = e;
+            undelivered.add(r);
+          }
+        });
+  }
+
+  /**
+   * Flushes, then sends again whatever was not acknowledged, a few rounds.
+   *
+   * @throws IllegalStateException when records still cannot be delivered
+   */
+  private void flush(KafkaProducer<byte[], byte[]> producer) {
+    producer.flush();
+    for (int round = 1; !undelivered.isEmpty(); round++) {
+      List<ProducerRecord<byte[], byte[]>> again = new ArrayList<>();
+      for (ProducerRecord<byte[], byte[]> r; (r = undelivered.poll()) != null; ) {
+        again.add(r);
+      }
+      if (round > 5) {
+        throw new IllegalStateException(
+            again.size()
+                + " records could not be written to the local broker ("
+                + lastSendError
+                + "); the machine may be overloaded: run the demo again");
+      }
+      out.printf(
+          "  (the broker did not acknowledge %d records: %s; sending them again)%n",
+          again.size(), lastSendError);
+      again.forEach(r -> send(producer, r));
+      producer.flush();
+    }
   }
 
   private static KafkaProducer<byte[], byte[]> producer(String bootstrap) {

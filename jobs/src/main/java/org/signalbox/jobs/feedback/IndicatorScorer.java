@@ -37,7 +37,7 @@ import org.signalbox.schema.support.AvroCodec;
  * same; the idle cleanup uses processing time because it is about memory, not about meaning.
  */
 public final class IndicatorScorer
-    extends KeyedCoProcessFunction<String, Sighting, Feedback, IndicatorScore> {
+    extends KeyedCoProcessFunction<String, Sighting, ReceivedFeedback, IndicatorScore> {
   private static final long serialVersionUID = 1L;
 
   /** Sightings whose indicator is at or above the threshold after this sighting counted. */
@@ -70,7 +70,7 @@ public final class IndicatorScorer
 
   private transient ValueState<Score> state;
   private transient MapState<String, FeedbackVerdict> votes;
-  private transient ListState<Feedback> pending;
+  private transient ListState<ReceivedFeedback> pending;
   private transient AvroCodec<Feedback> feedbackCodec;
   private transient Counter belowThreshold;
   private transient Counter unknownIndicator;
@@ -106,8 +106,11 @@ public final class IndicatorScorer
     pending =
         getRuntimeContext()
             .getListState(
+                // Renamed with its type (it held Feedback before verdicts carried their origin),
+                // so a savepoint from before restores without a serializer clash; verdicts still
+                // waiting in such a savepoint are not carried over.
                 new ListStateDescriptor<>(
-                    "indicator-pending-feedback", TypeInformation.of(Feedback.class)));
+                    "indicator-pending-verdicts", TypeInformation.of(ReceivedFeedback.class)));
     feedbackCodec = AvroCodec.feedback();
     var metrics = getRuntimeContext().getMetricGroup().addGroup("signalbox");
     belowThreshold = metrics.counter("campaignSightingsBelowThreshold");
@@ -143,7 +146,7 @@ public final class IndicatorScorer
     out.collect(record(ctx.getCurrentKey(), score, t, reason));
     if (reason.equals("first-sighting")) {
       boolean waited = false;
-      for (Feedback early : pending.get()) {
+      for (ReceivedFeedback early : pending.get()) {
         apply(score, early, ctx, out);
         waited = true;
       }
@@ -160,11 +163,13 @@ public final class IndicatorScorer
   }
 
   @Override
-  public void processElement2(Feedback f, Context ctx, Collector<IndicatorScore> out)
+  public void processElement2(ReceivedFeedback received, Context ctx, Collector<IndicatorScore> out)
       throws Exception {
+    Feedback f = received.feedback;
     if (f.getVerdict() != FeedbackVerdict.FALSE_POSITIVE
         && f.getVerdict() != FeedbackVerdict.TRUE_POSITIVE) {
-      ctx.output(DeadLetters.TAG, deadLetter(f, "unknown-verdict", "verdict " + f.getVerdict()));
+      ctx.output(
+          DeadLetters.TAG, deadLetter(received, "unknown-verdict", "verdict " + f.getVerdict()));
       return;
     }
     Score score = state.value();
@@ -172,7 +177,7 @@ public final class IndicatorScorer
       // The two inputs are not ordered against each other (a replay may read feedback before the
       // sightings it is about), so a verdict waits for its indicator's first sighting a while
       // before it is declared a dead letter.
-      pending.add(f);
+      pending.add(received);
       ctx.timerService()
           .registerProcessingTimeTimer(ctx.timerService().currentProcessingTime() + graceMillis);
       // A bounded run ends without firing processing-time timers; the final watermark fires this
@@ -180,11 +185,13 @@ public final class IndicatorScorer
       ctx.timerService().registerEventTimeTimer(Long.MAX_VALUE);
       return;
     }
-    apply(score, f, ctx, out);
+    apply(score, received, ctx, out);
   }
 
-  private void apply(Score score, Feedback f, Context ctx, Collector<IndicatorScore> out)
+  private void apply(
+      Score score, ReceivedFeedback received, Context ctx, Collector<IndicatorScore> out)
       throws Exception {
+    Feedback f = received.feedback;
     // One member, one vote: repeating a verdict must not drive an indicator to zero.
     FeedbackVerdict previous = votes.get(f.getMember());
     if (previous == f.getVerdict()) {
@@ -219,7 +226,7 @@ public final class IndicatorScorer
       throws Exception {
     Score score = state.value();
     if (score == null) {
-      for (Feedback f : pending.get()) {
+      for (ReceivedFeedback f : pending.get()) {
         unknownIndicator.inc();
         ctx.output(
             DeadLetters.TAG,
@@ -275,11 +282,12 @@ public final class IndicatorScorer
         .build();
   }
 
-  private DeadLetter deadLetter(Feedback f, String reason, String error) {
+  private DeadLetter deadLetter(ReceivedFeedback received, String reason, String error) {
+    Feedback f = received.feedback;
     return DeadLetter.newBuilder()
-        .setOriginTopic("feedback")
-        .setPartition(0)
-        .setOffset(-1)
+        .setOriginTopic(received.originTopic == null ? "unknown" : received.originTopic)
+        .setPartition(received.partition)
+        .setOffset(received.offset)
         .setStage("indicator-score")
         .setReason(reason)
         .setError("feedback from " + f.getMember() + " on " + f.getIndicatorId() + ": " + error)

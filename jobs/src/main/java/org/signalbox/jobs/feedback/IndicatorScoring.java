@@ -5,12 +5,12 @@ import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.configuration.ReadableConfig;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
-import org.signalbox.schema.Feedback;
 import org.signalbox.schema.IndicatorScore;
 import org.signalbox.schema.Sighting;
 
 /**
- * Sightings and feedback, keyed by indicator id, into {@link IndicatorScorer}:
+ * Sightings and members' verdicts (with where each was read), keyed by indicator id, into {@link
+ * IndicatorScorer}:
  *
  * <pre>
  * sightings --keyBy(indicatorId)--\
@@ -23,10 +23,10 @@ public final class IndicatorScoring {
   private IndicatorScoring() {}
 
   public static SingleOutputStreamOperator<IndicatorScore> build(
-      DataStream<Sighting> sightings, DataStream<Feedback> feedback, ReadableConfig conf) {
+      DataStream<Sighting> sightings, DataStream<ReceivedFeedback> feedback, ReadableConfig conf) {
     return sightings
         .keyBy(s -> s.getIndicatorId(), Types.STRING)
-        .connect(feedback.keyBy(f -> f.getIndicatorId(), Types.STRING))
+        .connect(feedback.keyBy(ReceivedFeedback::indicatorId, Types.STRING))
         .process(
             new IndicatorScorer(
                 ConfidenceDecay.parse(conf.get(FeedbackOptions.DECAY)),

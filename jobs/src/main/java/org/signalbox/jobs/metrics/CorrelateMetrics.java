@@ -21,6 +21,21 @@ public final class CorrelateMetrics {
   public static final String INDICATOR_PATTERNS_UNSUPPORTED = "indicatorPatternsUnsupported";
   public static final String INDICATORS_SUPPRESSED = "indicatorsSuppressed";
 
+  /** Telemetry whose member field is not the member its topic belongs to (also dead letters). */
+  public static final String TELEMETRY_FORGED_MEMBERS = "telemetryForgedMembers";
+
+  /**
+   * Changes to an indicator by a source other than its original one (and not the secretariat): not
+   * applied, sent to the dead-letter topic with reason {@code not-original-source}.
+   */
+  public static final String INDICATOR_FOREIGN_CHANGES_REJECTED = "indicatorForeignChangesRejected";
+
+  /**
+   * Changes applied although they did not come from the indicator's original source (the
+   * secretariat's, and Kafka tombstones): each one is written to the audit topic.
+   */
+  public static final String INDICATOR_CHANGES_AUDITED = "indicatorChangesAudited";
+
   /** Per list, in a {@code warninglist=<name>} group: sightings dropped as known benign. */
   public static final String SIGHTINGS_SUPPRESSED = "sightingsSuppressed";
 
@@ -37,6 +52,9 @@ public final class CorrelateMetrics {
           INDICATOR_UNKNOWN_DELETIONS,
           INDICATOR_PATTERNS_UNSUPPORTED,
           INDICATORS_SUPPRESSED,
+          TELEMETRY_FORGED_MEMBERS,
+          INDICATOR_FOREIGN_CHANGES_REJECTED,
+          INDICATOR_CHANGES_AUDITED,
           INDICATORS_HELD);
 
   /**
@@ -49,11 +67,64 @@ public final class CorrelateMetrics {
     return "flink_taskmanager_job_task_operator_" + GROUP + "_" + metric;
   }
 
-  /** Adds Flink's Prometheus reporter, serving /metrics on {@code port}, to a configuration. */
+  /**
+   * Adds Flink's Prometheus reporter, serving /metrics on {@code port}, to a configuration, with
+   * label values unfiltered.
+   */
   public static void enablePrometheus(Configuration conf, int port) {
     conf.setString(
         "metrics.reporter.prom.factory.class",
         "org.apache.flink.metrics.prometheus.PrometheusReporterFactory");
     conf.setString("metrics.reporter.prom.port", Integer.toString(port));
+    // Label values as the job writes them (reason="undecodable-avro", operator_name="exact index"),
+    // the same text as on the dead-letter topic; by default Flink turns every character outside
+    // [a-zA-Z0-9:_] into '_'. The Prometheus client escapes what the text format needs.
+    conf.setString("metrics.reporter.prom.filterLabelValueCharacters", "false");
+  }
+
+  // Issue 7 part 4: match latency, dead letters by reason, suppressed values. Kept apart from
+  // ALL: ALL holds plain counters and gauges, whose series is prometheusName(name); these are a
+  // histogram and metrics in a labelled subgroup, whose series are named below.
+
+  /**
+   * Histogram, per index operator: milliseconds from the telemetry record's Kafka timestamp
+   * (Sighting.telemetryIngestTime) to the match (Sighting.detectedAt), over the last {@value
+   * #LATENCY_SAMPLES} sightings of the subtask. Flink's Prometheus reporter exports a histogram as
+   * a summary: the series with label {@code quantile} (0.5, 0.75, 0.95, 0.98, 0.99, 0.999) and
+   * {@code <series>_count} (sightings measured since the task started); no {@code _sum}.
+   */
+  public static final String MATCH_LATENCY = "matchLatencyMs";
+
+  /** Samples a latency histogram keeps: enough for a p99.9, cheap to sort at each scrape. */
+  public static final int LATENCY_SAMPLES = 2048;
+
+  /** Counter per dead-letter reason, in a {@code reason=<code>} subgroup; every job. */
+  public static final String DEAD_LETTERS = "deadLetters";
+
+  /** Label (subgroup key) of {@link #DEAD_LETTERS}. */
+  public static final String REASON = "reason";
+
+  /** Label (subgroup key) of {@link #SIGHTINGS_SUPPRESSED}. */
+  public static final String WARNINGLIST = "warninglist";
+
+  /** Histograms: {@link #prometheusName} is their quantile series; add {@code _count}. */
+  public static final List<String> HISTOGRAMS = List.of(MATCH_LATENCY);
+
+  /** Every series of the job beyond {@link #ALL}, as the Prometheus reporter names them. */
+  public static List<String> labelledSeries() {
+    return List.of(
+        prometheusName(MATCH_LATENCY),
+        prometheusName(MATCH_LATENCY) + "_count",
+        prometheusName(REASON, DEAD_LETTERS),
+        prometheusName(WARNINGLIST, SIGHTINGS_SUPPRESSED));
+  }
+
+  /**
+   * The series of a metric registered in a key-value subgroup ({@code addGroup(label, value)}): the
+   * key joins the name, the value becomes the label {@code label}, e.g. {@code
+   * flink_taskmanager_job_task_operator_signalbox_reason_deadLetters{reason="undecodable-avro"}}.
+   */
+  public static String prometheusName(String label, String metric) {
+    return prometheusName(label + "_" + metric);
   }
 }

@@ -18,6 +18,9 @@ public final class TrendsMetrics {
   /** Counter: facts that arrived after their window was published, and were not added to it. */
   public static final String TREND_FACTS_LATE = "trendFactsLate";
 
+  /** Counter: verdicts whose member is not the member of the feedback topic that carried them. */
+  public static final String TREND_VERDICTS_FORGED = "trendVerdictsForged";
+
   public static final List<String> ALL =
-      List.of(TREND_FIGURES_SUPPRESSED, TREND_FIGURES_OUT, TREND_FACTS_LATE);
+      List.of(TREND_FIGURES_SUPPRESSED, TREND_FIGURES_OUT, TREND_FACTS_LATE, TREND_VERDICTS_FORGED);
 }

@@ -18,9 +18,12 @@ import java.util.TreeMap;
 import org.apache.flink.configuration.Configuration;
 import org.signalbox.jobs.report.SvgChart.Bar;
 import org.signalbox.jobs.report.SvgChart.Series;
+import org.signalbox.jobs.sharing.MemberDirectory;
 import org.signalbox.jobs.trends.BoundedTrends;
+import org.signalbox.jobs.trends.Contributions;
 import org.signalbox.jobs.trends.TrendsOptions;
 import org.signalbox.schema.CampaignAlert;
+import org.signalbox.schema.Feedback;
 import org.signalbox.schema.Indicator;
 import org.signalbox.schema.Sector;
 import org.signalbox.schema.Sighting;
@@ -47,6 +50,10 @@ public final class SecretariatReport {
       Path index, List<Path> csvFiles, long sightings, int suppressedFigures, boolean empty) {}
 
   static final int TOP = 15;
+
+  /** The row of verdicts on indicators the trends job had not heard of. */
+  static final String UNKNOWN_SOURCE = "(unknown indicator)";
+
   static final DateTimeFormatter DAY = DateTimeFormatter.ISO_LOCAL_DATE;
 
   static final Map<Sector, String> COLORS = new EnumMap<>(Sector.class);
@@ -91,12 +98,33 @@ public final class SecretariatReport {
       Configuration conf,
       Path dir)
       throws Exception {
+    return write(sightings, indicators, campaigns, List.of(), null, from, to, conf, dir);
+  }
+
+  /**
+   * With members' verdicts (false-positive rates per indicator source) and the member directory
+   * (members that only consume, load against daily capacity, names for the secretariat).
+   *
+   * @param directory may be null
+   */
+  public static Summary write(
+      List<Sighting> sightings,
+      List<Indicator> indicators,
+      List<CampaignAlert> campaigns,
+      List<Feedback> feedback,
+      MemberDirectory directory,
+      LocalDate from,
+      LocalDate to,
+      Configuration conf,
+      Path dir)
+      throws Exception {
     checkRange(from, to);
     List<TrendRecord> trends =
-        sightings.isEmpty() && indicators.isEmpty() && campaigns.isEmpty()
+        sightings.isEmpty() && indicators.isEmpty() && campaigns.isEmpty() && feedback.isEmpty()
             ? List.of()
-            : BoundedTrends.compute(sightings, indicators, campaigns, conf).trends();
-    return render(trends, from, to, conf.get(TrendsOptions.MIN_MEMBERS), dir);
+            : BoundedTrends.compute(sightings, indicators, campaigns, feedback, directory, conf)
+                .trends();
+    return render(trends, directory, from, to, conf.get(TrendsOptions.MIN_MEMBERS), dir);
   }
 
   static void checkRange(LocalDate from, LocalDate to) {
@@ -108,6 +136,21 @@ public final class SecretariatReport {
   /** Writes the report from trend records; records outside the range or hourly are ignored. */
   public static Summary render(
       List<TrendRecord> trends, LocalDate from, LocalDate to, int k, Path dir) throws IOException {
+    return render(trends, null, from, to, k, dir);
+  }
+
+  /**
+   * @param directory the member directory, or null: with it the report names the members that only
+   *     consumed in the range and gives each member's sector and capacity
+   */
+  public static Summary render(
+      List<TrendRecord> trends,
+      MemberDirectory directory,
+      LocalDate from,
+      LocalDate to,
+      int k,
+      Path dir)
+      throws IOException {
     checkRange(from, to);
     Instant start = from.atStartOfDay(ZoneOffset.UTC).toInstant();
     Instant end = to.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant();
@@ -127,7 +170,7 @@ public final class SecretariatReport {
       }
     }
     Files.createDirectories(dir);
-    Figures fig = new Figures(days, weeks, from, to);
+    Figures fig = new Figures(days, weeks, from, to, directory);
     List<Path> csv = fig.writeCsv(dir);
     Path index = dir.resolve("index.html");
     Files.writeString(index, fig.html(k), StandardCharsets.UTF_8);
@@ -151,6 +194,38 @@ public final class SecretariatReport {
       }
     }
   }
+
+  /** Verdicts on one source's indicators summed over days, from the published daily figures. */
+  static final class Verdicts {
+    long received;
+    long falsePositives;
+    long truePositives;
+    int days;
+    int suppressed;
+    Tlp tlp = Tlp.CLEAR;
+
+    void add(TrendRecord r) {
+      tlp = Tlps.mostRestrictive(tlp, r.getTlp());
+      if (r.getSuppressed()) {
+        suppressed++;
+        return;
+      }
+      days++;
+      received += r.getValue() == null ? 0 : r.getValue();
+      falsePositives += r.getFalsePositives() == null ? 0 : r.getFalsePositives();
+      truePositives += r.getTruePositives() == null ? 0 : r.getTruePositives();
+    }
+
+    /** False-positive votes over all votes, or NaN without votes. */
+    double rate() {
+      long votes = falsePositives + truePositives;
+      return votes == 0 ? Double.NaN : (double) falsePositives / votes;
+    }
+  }
+
+  /** The kinds of contribution, in the order of the report's columns. */
+  static final List<String> KINDS =
+      List.of(Contributions.TELEMETRY, Contributions.INDICATORS, Contributions.FEEDBACK);
 
   static final class Figures {
     final LocalDate from;
@@ -182,14 +257,42 @@ public final class SecretariatReport {
     final Map<String, Sum> memberVolume = new TreeMap<>();
     final Map<String, Sector> memberSector = new TreeMap<>();
     final Map<String, Long> memberPeak = new TreeMap<>();
+
+    /** May be null. */
+    final MemberDirectory directory;
+
+    /** PARTICIPATION for all sectors: kind, day. */
+    final Map<String, Map<LocalDate, TrendRecord>> participation = new TreeMap<>();
+
+    /** PARTICIPATION per sector: sector, kind, day (for the CSV). */
+    final Map<Sector, Map<String, Map<LocalDate, TrendRecord>>> sectorParticipationByKind =
+        new EnumMap<>(Sector.class);
+
+    final Map<String, Verdicts> verdicts = new TreeMap<>();
+    final Verdicts unknownVerdicts = new Verdicts();
+
+    /** Records each member contributed in the range, per kind in the order of {@link #KINDS}. */
+    final Map<String, long[]> contributions = new TreeMap<>();
+
+    /** MEMBER_LOAD per member, one record per day with sightings. */
+    final Map<String, List<TrendRecord>> load = new TreeMap<>();
+
+    final Map<LocalDate, TrendRecord> overCapacityDay = new TreeMap<>();
+    final Map<Sector, Map<LocalDate, TrendRecord>> sectorOverCapacity = new EnumMap<>(Sector.class);
     final List<TrendRecord> all;
     long totalSightings;
     int suppressedCount;
     Tlp tlp = Tlp.CLEAR;
 
-    Figures(List<TrendRecord> days, List<TrendRecord> weeks, LocalDate from, LocalDate to) {
+    Figures(
+        List<TrendRecord> days,
+        List<TrendRecord> weeks,
+        LocalDate from,
+        LocalDate to,
+        MemberDirectory directory) {
       this.from = from;
       this.to = to;
+      this.directory = directory;
       this.all = days;
       for (TrendRecord r : weeks) {
         ttfsWeek.put(LocalDate.ofInstant(r.getWindowStart(), ZoneOffset.UTC), r);
@@ -243,9 +346,44 @@ public final class SecretariatReport {
           }
           case PARTICIPATION -> {
             if (s == null) {
-              participationDay.put(d, r);
+              participation.computeIfAbsent(r.getDimension(), x -> new TreeMap<>()).put(d, r);
             } else {
-              sectorParticipation.computeIfAbsent(s, x -> new TreeMap<>()).put(d, r);
+              sectorParticipationByKind
+                  .computeIfAbsent(s, x -> new TreeMap<>())
+                  .computeIfAbsent(r.getDimension(), x -> new TreeMap<>())
+                  .put(d, r);
+            }
+            if (Contributions.TELEMETRY.equals(r.getDimension())) {
+              if (s == null) {
+                participationDay.put(d, r);
+              } else {
+                sectorParticipation.computeIfAbsent(s, x -> new TreeMap<>()).put(d, r);
+              }
+            }
+          }
+          case FEEDBACK_BY_SOURCE ->
+              verdicts.computeIfAbsent(r.getDimension(), x -> new Verdicts()).add(r);
+          case FEEDBACK_UNKNOWN_INDICATOR -> unknownVerdicts.add(r);
+          case MEMBER_CONTRIBUTIONS -> {
+            String dim = r.getDimension();
+            int colon = dim.indexOf(':');
+            int kind = colon < 0 ? -1 : KINDS.indexOf(dim.substring(0, colon));
+            if (kind >= 0 && r.getValue() != null) {
+              contributions
+                      .computeIfAbsent(dim.substring(colon + 1), x -> new long[KINDS.size()])[
+                      kind] +=
+                  r.getValue();
+            }
+          }
+          case MEMBER_LOAD -> {
+            load.computeIfAbsent(r.getDimension(), x -> new ArrayList<>()).add(r);
+            memberSector.putIfAbsent(r.getDimension(), s);
+          }
+          case MEMBERS_OVER_CAPACITY -> {
+            if (s == null) {
+              overCapacityDay.put(d, r);
+            } else {
+              sectorOverCapacity.computeIfAbsent(s, x -> new TreeMap<>()).put(d, r);
             }
           }
           case CAMPAIGNS_OPENED -> add(campaignsOpened, r);
@@ -339,23 +477,16 @@ public final class SecretariatReport {
                 String.valueOf(r.getSuppressed())));
       }
       files.add(write(dir, "time-to-first-sighting.csv", b));
-      b = new StringBuilder("day,sector,members_with_sightings,suppressed\n");
-      for (var e : participationDay.entrySet()) {
-        b.append(
-            row(
-                e.getKey().toString(),
-                "all",
-                num(e.getValue().getValue()),
-                String.valueOf(e.getValue().getSuppressed())));
-      }
-      for (var s : sectorParticipation.entrySet()) {
-        for (var e : s.getValue().entrySet()) {
-          b.append(
-              row(
-                  e.getKey().toString(),
-                  s.getKey().name().toLowerCase(),
-                  num(e.getValue().getValue()),
-                  String.valueOf(e.getValue().getSuppressed())));
+      b = new StringBuilder("day,sector,kind,members,suppressed\n");
+      for (LocalDate d : dates) {
+        for (var k : participation.entrySet()) {
+          participationRow(b, d, "all", k.getKey(), k.getValue().get(d));
+        }
+        for (var sector : sectorParticipationByKind.entrySet()) {
+          for (var k : sector.getValue().entrySet()) {
+            participationRow(
+                b, d, sector.getKey().name().toLowerCase(), k.getKey(), k.getValue().get(d));
+          }
         }
       }
       files.add(write(dir, "participation.csv", b));
@@ -373,7 +504,68 @@ public final class SecretariatReport {
       files.add(write(dir, "member-volume.csv", b));
       b =
           new StringBuilder(
-              "window_start,window_end,sector,metric,dimension,suppressed,value,members,median_ms,p90_ms,min_members,tlp\n");
+              "source,verdicts,false_positives,true_positives,false_positive_rate,days_published,days_suppressed,tlp\n");
+      for (var e : verdictRows()) {
+        Verdicts v = e.getValue();
+        b.append(
+            row(
+                e.getKey(),
+                String.valueOf(v.received),
+                String.valueOf(v.falsePositives),
+                String.valueOf(v.truePositives),
+                Double.isNaN(v.rate())
+                    ? ""
+                    : String.format(java.util.Locale.ROOT, "%.4f", v.rate()),
+                String.valueOf(v.days),
+                String.valueOf(v.suppressed),
+                Tlps.label(v.tlp)));
+      }
+      files.add(write(dir, "false-positives.csv", b));
+      b =
+          new StringBuilder(
+              "member,sector,sighting_records,indicator_versions,verdicts,consumer_only\n");
+      for (String member : contributionMembers()) {
+        long[] c = contributions.getOrDefault(member, new long[KINDS.size()]);
+        b.append(
+            row(
+                member,
+                sectorName(member),
+                String.valueOf(c[0]),
+                String.valueOf(c[1]),
+                String.valueOf(c[2]),
+                String.valueOf(consumerOnly(member))));
+      }
+      files.add(write(dir, "member-contributions.csv", b));
+      b =
+          new StringBuilder(
+              "day,member,sector,sighting_records,daily_capacity,load_ratio,over_capacity\n");
+      for (var e : load.entrySet()) {
+        for (TrendRecord r : e.getValue()) {
+          b.append(
+              row(
+                  LocalDate.ofInstant(r.getWindowStart(), ZoneOffset.UTC).toString(),
+                  e.getKey(),
+                  sectorName(e.getKey()),
+                  num(r.getValue()),
+                  num(r.getCapacity()),
+                  r.getRatio() == null
+                      ? ""
+                      : String.format(java.util.Locale.ROOT, "%.4f", r.getRatio()),
+                  r.getRatio() == null ? "" : String.valueOf(r.getRatio() > 1)));
+        }
+      }
+      files.add(write(dir, "member-load.csv", b));
+      b = new StringBuilder("day,sector,members_over_capacity,members_compared,suppressed\n");
+      for (LocalDate d : dates) {
+        overCapacityRow(b, d, "all", overCapacityDay.get(d));
+        for (var e : sectorOverCapacity.entrySet()) {
+          overCapacityRow(b, d, e.getKey().name().toLowerCase(), e.getValue().get(d));
+        }
+      }
+      files.add(write(dir, "members-over-capacity.csv", b));
+      b =
+          new StringBuilder(
+              "window_start,window_end,sector,metric,dimension,suppressed,value,members,median_ms,p90_ms,min_members,tlp,false_positives,true_positives,capacity,ratio\n");
       for (TrendRecord r : all) {
         b.append(
             row(
@@ -388,10 +580,79 @@ public final class SecretariatReport {
                 num(r.getMedianMillis()),
                 num(r.getP90Millis()),
                 String.valueOf(r.getMinMembers()),
-                Tlps.label(r.getTlp())));
+                Tlps.label(r.getTlp()),
+                num(r.getFalsePositives()),
+                num(r.getTruePositives()),
+                num(r.getCapacity()),
+                num(r.getRatio())));
       }
       files.add(write(dir, "daily-trends.csv", b));
       return files;
+    }
+
+    static void participationRow(
+        StringBuilder b, LocalDate d, String sector, String kind, TrendRecord r) {
+      if (r != null) {
+        b.append(
+            row(d.toString(), sector, kind, num(r.getValue()), String.valueOf(r.getSuppressed())));
+      }
+    }
+
+    static void overCapacityRow(StringBuilder b, LocalDate d, String sector, TrendRecord r) {
+      if (r != null) {
+        b.append(
+            row(
+                d.toString(),
+                sector,
+                num(r.getValue()),
+                num(r.getMembers()),
+                String.valueOf(r.getSuppressed())));
+      }
+    }
+
+    /** Verdict sums by source, most verdicts first, the unknown indicators last. */
+    List<Map.Entry<String, Verdicts>> verdictRows() {
+      List<Map.Entry<String, Verdicts>> rows =
+          new ArrayList<>(
+              verdicts.entrySet().stream()
+                  .sorted(
+                      Comparator.<Map.Entry<String, Verdicts>>comparingLong(
+                              e -> -e.getValue().received)
+                          .thenComparing(Map.Entry::getKey))
+                  .toList());
+      if (unknownVerdicts.days + unknownVerdicts.suppressed > 0) {
+        rows.add(Map.entry(UNKNOWN_SOURCE, unknownVerdicts));
+      }
+      return rows;
+    }
+
+    /** Members with a contribution in the range and, with a directory, every member it lists. */
+    List<String> contributionMembers() {
+      java.util.Set<String> all = new java.util.TreeSet<>(contributions.keySet());
+      if (directory != null) {
+        directory.members().forEach(m -> all.add(m.id()));
+      }
+      return new ArrayList<>(all);
+    }
+
+    /** In the directory, and no contribution at all in the range. */
+    boolean consumerOnly(String member) {
+      if (directory == null || !directory.contains(member)) {
+        return false;
+      }
+      long[] c = contributions.get(member);
+      return c == null || java.util.Arrays.stream(c).sum() == 0;
+    }
+
+    String sectorName(String member) {
+      Sector s =
+          directory == null
+              ? memberSector.get(member)
+              : directory
+                  .member(member)
+                  .map(MemberDirectory.Member::sector)
+                  .orElse(memberSector.get(member));
+      return s == null ? "" : s.name().toLowerCase();
     }
 
     static StringBuilder sums(String what, Map<String, Sum> sums) {
@@ -494,14 +755,18 @@ public final class SecretariatReport {
       actorsAndTechniques(b);
       ttfs(b);
       sectorTable(b);
+      participationSection(b, k);
       indicatorTable(b);
       campaignTable(b);
       appendSources(b);
+      falsePositives(b, k);
       memberTable(b);
+      capacity(b, k);
       b.append(
           "<h2>Files</h2><p class=\"note\">The same figures as CSV: sightings-per-day.csv, top-actors.csv,"
               + " top-techniques.csv, top-indicators.csv, observable-types.csv, indicators-published.csv, top-campaigns.csv,"
-              + " time-to-first-sighting.csv, participation.csv, member-volume.csv, daily-trends.csv (every"
+              + " time-to-first-sighting.csv, participation.csv, member-contributions.csv, false-positives.csv,"
+              + " member-volume.csv, member-load.csv, members-over-capacity.csv, daily-trends.csv (every"
               + " daily TrendRecord of the range).</p>");
       return b.append("</body></html>\n").toString();
     }
@@ -533,6 +798,44 @@ public final class SecretariatReport {
           peak == 0 ? "suppressed" : String.valueOf(peak),
           "members whose telemetry matched");
       tile(b, "indicators first seen", SvgChart.fmt(firstSeen), "in published weekly figures");
+      if (directory != null) {
+        long consumers = contributionMembers().stream().filter(this::consumerOnly).count();
+        tile(
+            b,
+            "only consumed",
+            consumers + " of " + directory.members().size(),
+            "members that contributed nothing");
+      }
+      long fp = 0;
+      long votes = 0;
+      for (Verdicts v : verdicts.values()) {
+        fp += v.falsePositives;
+        votes += v.falsePositives + v.truePositives;
+      }
+      if (!verdicts.isEmpty()) {
+        tile(
+            b,
+            "false-positive rate",
+            votes == 0
+                ? "suppressed"
+                : String.format(java.util.Locale.ROOT, "%.0f %%", 100.0 * fp / votes),
+            votes == 0
+                ? "fewer than k members gave verdicts"
+                : "of " + votes + " votes, all sources");
+      }
+      if (!load.isEmpty()) {
+        long peakOver = -1;
+        for (TrendRecord r : overCapacityDay.values()) {
+          if (!r.getSuppressed()) {
+            peakOver = Math.max(peakOver, r.getValue());
+          }
+        }
+        tile(
+            b,
+            "over capacity",
+            peakOver < 0 ? "suppressed" : String.valueOf(peakOver),
+            "members on the busiest day");
+      }
       b.append("</div>");
     }
 
@@ -801,7 +1104,7 @@ public final class SecretariatReport {
         return;
       }
       b.append(
-          "<h2>Volume per member</h2><p class=\"note\">For the secretariat only: names member pseudonyms."
+          "<h2>Volume per member</h2><p class=\"note\">For the secretariat only: names members."
               + " Sightings delivered about each member's telemetry; compare with what the member can absorb.</p>");
       b.append(
           "<table id=\"members\"><tr><th>member</th><th>sector</th><th>sightings</th><th>days with sightings</th><th>peak day</th></tr>");
@@ -823,6 +1126,311 @@ public final class SecretariatReport {
                       .append(num(memberPeak.get(e.getKey())))
                       .append("</td></tr>"));
       b.append("</table>");
+    }
+
+    void participationSection(StringBuilder b, int k) {
+      b.append("<h2>Participation: who contributes, who only consumes</h2>");
+      Map<LocalDate, TrendRecord> contributors =
+          participation.getOrDefault(Contributions.CONTRIBUTORS, Map.of());
+      Map<LocalDate, TrendRecord> consumers =
+          participation.getOrDefault(Contributions.CONSUMER_ONLY, Map.of());
+      double[] c = new double[dates.size()];
+      double[] o = new double[dates.size()];
+      boolean any = false;
+      for (int i = 0; i < dates.size(); i++) {
+        c[i] = published(contributors.get(dates.get(i)));
+        o[i] = published(consumers.get(dates.get(i)));
+        any |= !Double.isNaN(c[i]) || !Double.isNaN(o[i]);
+      }
+      if (any) {
+        List<Series> series = new ArrayList<>();
+        series.add(new Series("contributed (telemetry, indicators or feedback)", "#2ca02c", c));
+        if (!consumers.isEmpty()) {
+          series.add(
+              new Series("only consumed (in the directory, contributed nothing)", "#9e9e9e", o));
+        }
+        b.append(
+            SvgChart.stacked(
+                "participation",
+                "Members per day: contributors and members that only consumed (all sectors)",
+                dayLabels(),
+                series,
+                null,
+                null,
+                "day (UTC, " + from.getYear() + ")",
+                "members per day"));
+      } else {
+        b.append(
+            "<p class=\"note\">No published figure: on every day fewer than k members contributed.</p>");
+      }
+      b.append(
+          "<table id=\"participation-kinds\"><tr><th>members per day who</th><th>peak</th>"
+              + "<th>days published</th><th>days suppressed</th></tr>");
+      String[][] kinds = {
+        {Contributions.TELEMETRY, "sent telemetry that produced sightings"},
+        {Contributions.INDICATORS, "published indicators under their member id"},
+        {Contributions.FEEDBACK, "sent verdicts (false / true positive)"},
+        {Contributions.CONTRIBUTORS, "contributed any of these"},
+        {
+          Contributions.CONSUMER_ONLY,
+          "only consumed (listed in the directory, contributed nothing)"
+        }
+      };
+      for (String[] kind : kinds) {
+        Map<LocalDate, TrendRecord> days = participation.getOrDefault(kind[0], Map.of());
+        long peak = 0;
+        int published = 0;
+        int hidden = 0;
+        for (TrendRecord r : days.values()) {
+          if (r.getSuppressed()) {
+            hidden++;
+          } else {
+            published++;
+            peak = Math.max(peak, r.getValue());
+          }
+        }
+        b.append("<tr><td>")
+            .append(Markup.html(kind[1]))
+            .append("</td><td class=\"n\">")
+            .append(published == 0 ? (hidden == 0 ? "none" : "suppressed") : String.valueOf(peak))
+            .append("</td><td class=\"n\">")
+            .append(published)
+            .append("</td><td class=\"n\">")
+            .append(hidden)
+            .append("</td></tr>");
+      }
+      b.append("</table>");
+      b.append(
+              "<p class=\"note\">A member counts once per day however much it contributed. Telemetry is"
+                  + " seen through its sightings: telemetry that matched nothing does not show. Only-consumed"
+                  + " is the directory's members minus the contributors among them, so it is suppressed"
+                  + " whenever those contributors are fewer than ")
+          .append(k)
+          .append(". A day without any contribution has no figure.</p>");
+      if (directory == null) {
+        b.append(
+            "<p class=\"note\">No member directory was given, so members that only consume are not"
+                + " counted or named (signalbox report --members FILE, trends job option"
+                + " sharing.members).</p>");
+      }
+      List<String> members = contributionMembers();
+      if (members.isEmpty()) {
+        return;
+      }
+      if (directory != null) {
+        List<String> consumersOnly = members.stream().filter(this::consumerOnly).toList();
+        b.append("<p id=\"consumers-only\">For the secretariat: <b>")
+            .append(consumersOnly.size())
+            .append(" of ")
+            .append(directory.members().size())
+            .append(" members</b> in the directory contributed nothing between ")
+            .append(from)
+            .append(" and ")
+            .append(to)
+            .append(consumersOnly.isEmpty() ? "." : ": ")
+            .append(Markup.html(String.join(", ", consumersOnly)))
+            .append(consumersOnly.isEmpty() ? "" : ".")
+            .append("</p>");
+      }
+      b.append(
+          "<table id=\"contributions\"><tr><th>member (secretariat only)</th><th>sector</th>"
+              + "<th>sighting records</th><th>indicator versions</th><th>verdicts</th></tr>");
+      for (String m : members) {
+        long[] n = contributions.getOrDefault(m, new long[KINDS.size()]);
+        b.append("<tr><td>")
+            .append(Markup.html(m))
+            .append(consumerOnly(m) ? " (only consumed)" : "")
+            .append("</td><td>")
+            .append(Markup.html(sectorName(m)))
+            .append("</td><td class=\"n\">")
+            .append(SvgChart.fmt(n[0]))
+            .append("</td><td class=\"n\">")
+            .append(SvgChart.fmt(n[1]))
+            .append("</td><td class=\"n\">")
+            .append(SvgChart.fmt(n[2]))
+            .append("</td></tr>");
+      }
+      b.append("</table>");
+    }
+
+    static double published(TrendRecord r) {
+      return r == null || r.getSuppressed() || r.getValue() == null ? Double.NaN : r.getValue();
+    }
+
+    void falsePositives(StringBuilder b, int k) {
+      List<Map.Entry<String, Verdicts>> rows = verdictRows();
+      if (rows.isEmpty()) {
+        return;
+      }
+      b.append("<h2>False positives per indicator source</h2>");
+      List<Bar> bars = new ArrayList<>();
+      for (var e : rows) {
+        if (e.getValue().days > 0 && !Double.isNaN(e.getValue().rate())) {
+          bars.add(new Bar(e.getKey(), 100 * e.getValue().rate()));
+        }
+      }
+      if (bars.isEmpty()) {
+        b.append(
+            "<p class=\"note\">No published figure: on every day fewer than k members gave verdicts"
+                + " on a source's indicators.</p>");
+      } else {
+        b.append(
+            SvgChart.horizontal(
+                "false-positive-rates",
+                "False-positive rate per indicator source (share of false- and true-positive votes)",
+                bars,
+                "#ff7f0e",
+                "false-positive rate in the range (%)"));
+      }
+      b.append(
+          "<table id=\"false-positives\"><tr><th>source</th><th>verdicts</th><th>false positives</th>"
+              + "<th>true positives</th><th>false-positive rate</th><th>days published</th>"
+              + "<th>days suppressed</th></tr>");
+      for (var e : rows) {
+        Verdicts v = e.getValue();
+        boolean none = v.days == 0;
+        b.append("<tr><td>")
+            .append(Markup.html(e.getKey()))
+            .append("</td><td class=\"n\">")
+            .append(none ? "suppressed" : SvgChart.fmt(v.received))
+            .append("</td><td class=\"n\">")
+            .append(none ? "suppressed" : SvgChart.fmt(v.falsePositives))
+            .append("</td><td class=\"n\">")
+            .append(none ? "suppressed" : SvgChart.fmt(v.truePositives))
+            .append("</td><td class=\"n\">")
+            .append(
+                none
+                    ? "suppressed"
+                    : Double.isNaN(v.rate())
+                        ? "no votes"
+                        : String.format(java.util.Locale.ROOT, "%.1f %%", 100 * v.rate()))
+            .append("</td><td class=\"n\">")
+            .append(v.days)
+            .append("</td><td class=\"n\">")
+            .append(v.suppressed)
+            .append("</td></tr>");
+      }
+      b.append("</table>");
+      b.append(
+              "<p class=\"note\">Rate = false positives / (false positives + true positives), over the"
+                  + " published daily figures. A vote is a member's first verdict on an indicator or a change"
+                  + " of it; repeated and UNKNOWN verdicts are received but not votes. A day's figure for a"
+                  + " source is suppressed when fewer than ")
+          .append(k)
+          .append(
+              " members gave verdicts on its indicators. \""
+                  + UNKNOWN_SOURCE
+                  + "\": verdicts on indicators the trends job has not seen published or sighted.</p>");
+    }
+
+    void capacity(StringBuilder b, int k) {
+      b.append("<h2>Load against daily capacity</h2>");
+      if (load.isEmpty()) {
+        b.append(
+            "<p class=\"note\">No member directory was given, so load is not compared with capacity"
+                + " (signalbox report --members FILE, trends job option sharing.members).</p>");
+        return;
+      }
+      double[] over = new double[dates.size()];
+      double[] compared = new double[dates.size()];
+      boolean any = false;
+      for (int i = 0; i < dates.size(); i++) {
+        TrendRecord r = overCapacityDay.get(dates.get(i));
+        over[i] = published(r);
+        compared[i] = r == null || r.getSuppressed() ? Double.NaN : r.getMembers();
+        any |= !Double.isNaN(compared[i]);
+      }
+      if (any) {
+        b.append(
+            SvgChart.grouped(
+                "members-over-capacity",
+                "Members over their daily capacity, per day (all sectors)",
+                dayLabels(),
+                List.of(
+                    new Series("members with a capacity and sightings", "#9e9e9e", compared),
+                    new Series("of them over capacity", "#d62728", over)),
+                "day (UTC, " + from.getYear() + ")",
+                "members"));
+      } else {
+        b.append("<p class=\"note\">No published count: on every day fewer than ")
+            .append(k)
+            .append(" members with a declared capacity had sightings.</p>");
+      }
+      List<Bar> peaks = new ArrayList<>();
+      StringBuilder table =
+          new StringBuilder(
+              "<table id=\"load\"><tr><th>member (secretariat only)</th><th>sector</th>"
+                  + "<th>daily capacity</th><th>days with sightings</th><th>days over capacity</th>"
+                  + "<th>peak day (records)</th><th>peak day, % of capacity</th></tr>");
+      List<Map.Entry<String, List<TrendRecord>>> members =
+          load.entrySet().stream()
+              .sorted(
+                  Comparator.<Map.Entry<String, List<TrendRecord>>>comparingDouble(
+                          e -> -peakRatio(e.getValue()))
+                      .thenComparing(Map.Entry::getKey))
+              .toList();
+      for (var e : members) {
+        long peak = 0;
+        int overDays = 0;
+        Long cap = null;
+        for (TrendRecord r : e.getValue()) {
+          peak = Math.max(peak, r.getValue() == null ? 0 : r.getValue());
+          cap = r.getCapacity() == null ? cap : r.getCapacity();
+          if (r.getRatio() != null && r.getRatio() > 1) {
+            overDays++;
+          }
+        }
+        double ratio = peakRatio(e.getValue());
+        if (!Double.isNaN(ratio)) {
+          peaks.add(new Bar(e.getKey(), 100 * ratio));
+        }
+        table
+            .append("<tr><td>")
+            .append(Markup.html(e.getKey()))
+            .append("</td><td>")
+            .append(Markup.html(sectorName(e.getKey())))
+            .append("</td><td class=\"n\">")
+            .append(cap == null ? "not declared" : SvgChart.fmt(cap))
+            .append("</td><td class=\"n\">")
+            .append(e.getValue().size())
+            .append("</td><td class=\"n\">")
+            .append(cap == null ? "" : String.valueOf(overDays))
+            .append("</td><td class=\"n\">")
+            .append(SvgChart.fmt(peak))
+            .append("</td><td class=\"n\">")
+            .append(
+                Double.isNaN(ratio)
+                    ? ""
+                    : String.format(java.util.Locale.ROOT, "%.0f %%", 100 * ratio))
+            .append("</td></tr>");
+      }
+      if (!peaks.isEmpty()) {
+        b.append(
+            SvgChart.horizontal(
+                "capacity-peaks",
+                "Busiest day of each member, % of its daily capacity (over 100 % is over capacity)",
+                peaks.subList(0, Math.min(TOP, peaks.size())),
+                "#d62728",
+                "sighting records on the member's busiest day, % of its daily capacity"));
+      }
+      b.append(table).append("</table>");
+      b.append(
+              "<p class=\"note\">For the secretariat only: names members. Load is the number of sighting"
+                  + " records about a member's telemetry in a UTC day (a record with a repeat count counts"
+                  + " once), compared with the dailyCapacity of the member directory. The daily count of"
+                  + " members over capacity is suppressed when fewer than ")
+          .append(k)
+          .append(" members with a declared capacity had sightings that day.</p>");
+    }
+
+    static double peakRatio(List<TrendRecord> days) {
+      double peak = Double.NaN;
+      for (TrendRecord r : days) {
+        if (r.getRatio() != null && (Double.isNaN(peak) || r.getRatio() > peak)) {
+          peak = r.getRatio();
+        }
+      }
+      return peak;
     }
 
     static String label(Sector s) {

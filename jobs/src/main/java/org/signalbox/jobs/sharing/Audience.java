@@ -43,6 +43,40 @@ public record Audience(Kind kind, String name) implements Comparable<Audience> {
     return new Audience(Kind.GROUP, id);
   }
 
+  /**
+   * The audience a text names: its {@link #toString()} form ({@code member:rail-a}, {@code
+   * group:rail}, {@code community}, {@code public}) or its feed topic ({@code feed.member.rail-a},
+   * {@code feed.group.rail}, {@code feed.community}, {@code feed.public}).
+   *
+   * @throws IllegalArgumentException for anything else, saying what is expected
+   */
+  public static Audience parse(String text) {
+    String t = text == null ? "" : text.strip();
+    if (t.equals("community") || t.equals(SignalboxTopics.COMMUNITY_FEED)) {
+      return COMMUNITY;
+    }
+    if (t.equals("public") || t.equals(SignalboxTopics.PUBLIC_FEED)) {
+      return PUBLIC;
+    }
+    if (t.startsWith("member:")) {
+      return member(t.substring("member:".length()));
+    }
+    if (t.startsWith("group:")) {
+      return group(t.substring("group:".length()));
+    }
+    if (t.startsWith(SignalboxTopics.MEMBER_FEED_PREFIX)) {
+      return member(t.substring(SignalboxTopics.MEMBER_FEED_PREFIX.length()));
+    }
+    if (t.startsWith(SignalboxTopics.GROUP_FEED_PREFIX)) {
+      return group(t.substring(SignalboxTopics.GROUP_FEED_PREFIX.length()));
+    }
+    throw new IllegalArgumentException(
+        "'"
+            + text
+            + "' is not an audience: expected member:<id>, group:<name>, community or public (or"
+            + " its feed topic, e.g. feed.group.rail)");
+  }
+
   /** The member whose own feed this is, or null. */
   public String ownMember() {
     return kind == Kind.MEMBER ? name : null;

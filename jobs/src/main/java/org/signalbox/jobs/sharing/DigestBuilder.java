@@ -19,6 +19,8 @@ import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 import org.signalbox.deploy.SignalboxTopics;
+import org.signalbox.jobs.metrics.CampaignMetrics;
+import org.signalbox.jobs.metrics.CorrelateMetrics;
 import org.signalbox.schema.AlertDigest;
 import org.signalbox.schema.CampaignAlert;
 import org.signalbox.schema.DigestPeriod;
@@ -34,16 +36,25 @@ import org.slf4j.LoggerFactory;
  * analysts who read an hourly or daily summary instead of every alert as it comes.
  *
  * <p>Windows are tumbling in processing time, aligned to UTC hours and days: a digest is a delivery
- * schedule ("what reached your feed in the last hour"), not an event-time aggregate, and an alert
- * escalated late must still reach the next digest rather than be dropped as late. Within a window
- * only the latest revision of each alert is kept. An audience with nothing in a window gets no
- * digest, and its state and timer are gone after each emitted window.
+ * schedule ("what reached your feed in the last hour"), not an event-time aggregate. Its timer
+ * fires when the period ends whether or not anything else arrives, so a daily digest is out minutes
+ * after midnight even on a quiet weekend, when no sighting would move an event-time watermark; and
+ * an alert escalated late must still reach the next digest rather than be dropped as late (see
+ * jobs/DIGEST.md). Within a window only the latest revision of each alert is kept. An audience with
+ * nothing in a window gets no digest, and its state and timer are gone after each emitted window.
+ *
+ * <p>The period boundary is testable: a harness drives the processing-time clock, and {@code
+ * sharing.digest-window} shortens every period to seconds for end-to-end tests and demos against a
+ * real clock, while the topics and the digest's {@code period} stay HOURLY/DAILY.
  */
 public final class DigestBuilder extends KeyedProcessFunction<String, RoutedRecord, RoutedRecord> {
   private static final long serialVersionUID = 1L;
   private static final Logger LOG = LoggerFactory.getLogger(DigestBuilder.class);
 
   private final List<DigestPeriod> periods;
+
+  /** Window length of every period instead of an hour or a day; 0 for the real lengths. */
+  private final long windowOverrideMillis;
 
   private transient AvroCodec<CampaignAlert> alertCodec;
   private transient AvroCodec<AlertDigest> digestCodec;
@@ -53,11 +64,32 @@ public final class DigestBuilder extends KeyedProcessFunction<String, RoutedReco
   private transient Counter undecodable;
 
   public DigestBuilder(List<DigestPeriod> periods) {
+    this(periods, null);
+  }
+
+  /**
+   * @param windowOverride for tests and demos: every period's window lasts this long (aligned to
+   *     multiples of it since the epoch) instead of an hour or a day; null for the real lengths
+   */
+  public DigestBuilder(List<DigestPeriod> periods, Duration windowOverride) {
     if (periods.isEmpty()) {
       throw new IllegalArgumentException("a digest needs at least one period");
     }
+    if (windowOverride != null
+        && (windowOverride.toMillis() < MIN_WINDOW.toMillis()
+            || windowOverride.compareTo(Duration.ofDays(1)) > 0)) {
+      throw new IllegalArgumentException(
+          "sharing.digest-window must be between "
+              + MIN_WINDOW.toMillis()
+              + " ms and one day: "
+              + windowOverride);
+    }
     this.periods = List.copyOf(periods);
+    this.windowOverrideMillis = windowOverride == null ? 0 : windowOverride.toMillis();
   }
+
+  /** Shortest window {@code sharing.digest-window} accepts: a timer per audience per window. */
+  static final Duration MIN_WINDOW = Duration.ofMillis(100);
 
   /** Parses {@code sharing.digest-periods}, e.g. "HOURLY,DAILY"; empty means no digests. */
   public static List<DigestPeriod> parsePeriods(String text) {
@@ -80,7 +112,14 @@ public final class DigestBuilder extends KeyedProcessFunction<String, RoutedReco
     return out;
   }
 
-  static long length(DigestPeriod period) {
+  long length(DigestPeriod period) {
+    if (windowOverrideMillis > 0) {
+      return windowOverrideMillis;
+    }
+    return naturalLength(period);
+  }
+
+  static long naturalLength(DigestPeriod period) {
     return switch (period) {
       case HOURLY -> Duration.ofHours(1).toMillis();
       case DAILY -> Duration.ofDays(1).toMillis();
@@ -107,9 +146,9 @@ public final class DigestBuilder extends KeyedProcessFunction<String, RoutedReco
           getRuntimeContext()
               .getState(new ValueStateDescriptor<>("digest-window-end-" + p, Types.LONG)));
     }
-    var metrics = getRuntimeContext().getMetricGroup().addGroup("signalbox");
-    emitted = metrics.counter("digestsEmitted");
-    undecodable = metrics.counter("digestUndecodableRecords");
+    var metrics = getRuntimeContext().getMetricGroup().addGroup(CorrelateMetrics.GROUP);
+    emitted = metrics.counter(CampaignMetrics.DIGESTS_EMITTED);
+    undecodable = metrics.counter(CampaignMetrics.DIGEST_UNDECODABLE);
   }
 
   @Override

@@ -24,7 +24,8 @@ import org.signalbox.schema.Sector;
 /**
  * Who the ISAC's members are: the one place that says which member ids exist, their sector, the
  * sharing groups they belong to, whether they opted in to being named in shared output, and how
- * many records a day their team can absorb. Loaded from a YAML file (see jobs/MEMBERS.md):
+ * many records a day their team can absorb. Loaded from a YAML file ({@link #toYaml()} writes one;
+ * the demo's is deploy/members/example-members.yaml):
  *
  * <pre>
  * secretariat: isac-secretariat      # indicator source name of the ISAC office
@@ -122,6 +123,88 @@ public final class MemberDirectory implements Serializable {
     Set<String> out = new TreeSet<>();
     members.values().forEach(m -> out.addAll(m.groups()));
     return out;
+  }
+
+  /**
+   * The directory as a YAML file in the format {@link #load} reads, with a comment per field, so
+   * that a written directory (the demo's) is an example people can copy and edit. Names YAML would
+   * read as something else (yes, no, null, numbers) are quoted.
+   */
+  public String toYaml() {
+    StringBuilder y = new StringBuilder();
+    y.append("# Signalbox member directory: who the ISAC's members are.\n");
+    y.append(
+        "# Read by the campaign job (sharing.members, signalbox campaigns --members FILE) and\n");
+    y.append("# by signalbox pseudonyms resolve. A member id is the suffix of its topics\n");
+    y.append("# (telemetry.<id>, feedback.<id>, feed.member.<id>).\n");
+    y.append("secretariat: ")
+        .append(scalar(secretariat))
+        .append("   # indicator source name of the ISAC office\n");
+    y.append("partners: ")
+        .append(flowList(partners))
+        .append("   # organisations the ISAC names into the community\n");
+    if (members.isEmpty()) {
+      y.append("members: []\n");
+      return y.toString();
+    }
+    y.append("members:\n");
+    boolean first = true;
+    for (Member m : members.values()) {
+      // The first entry explains its fields; the rest stay short enough to scan.
+      y.append("  - id: ").append(scalar(m.id())).append('\n');
+      y.append("    sector: ").append(m.sector().name().toLowerCase(java.util.Locale.ROOT));
+      y.append(first ? "   # rail, aviation, airport, logistics, maritime, road, ...\n" : "\n");
+      y.append("    groups: ").append(flowList(m.groups()));
+      y.append(first ? "   # sharing groups, each with a feed: feed.group.<name>\n" : "\n");
+      y.append("    attribution: ").append(m.attribution());
+      y.append(
+          first
+              ? "   # true: named in shared output; false: a pseudonym outside its own feed\n"
+              : "\n");
+      if (m.dailyCapacity() > 0) {
+        y.append("    dailyCapacity: ").append(m.dailyCapacity());
+        y.append(first ? "   # records a day its team can absorb (optional)\n" : "\n");
+      }
+      first = false;
+    }
+    return y.toString();
+  }
+
+  /** Writes {@link #toYaml()} to a file, replacing it. */
+  public void write(Path file) throws IOException {
+    Files.writeString(file, toYaml());
+  }
+
+  private static final Pattern PLAIN = Pattern.compile("[a-z][a-z0-9._-]*");
+  private static final Set<String> YAML_WORDS =
+      Set.of("y", "n", "yes", "no", "on", "off", "true", "false", "null", "nan", "inf");
+
+  private static String scalar(String name) {
+    return PLAIN.matcher(name).matches() && !YAML_WORDS.contains(name) ? name : "'" + name + "'";
+  }
+
+  private static String flowList(Set<String> names) {
+    StringBuilder b = new StringBuilder("[");
+    for (String n : names) {
+      if (b.length() > 1) {
+        b.append(", ");
+      }
+      b.append(scalar(n));
+    }
+    return b.append(']').toString();
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof MemberDirectory d
+        && d.secretariat.equals(secretariat)
+        && d.partners.equals(partners)
+        && d.members().equals(members());
+  }
+
+  @Override
+  public int hashCode() {
+    return java.util.Objects.hash(secretariat, partners, members);
   }
 
   /**

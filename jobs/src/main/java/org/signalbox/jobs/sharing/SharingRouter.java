@@ -18,7 +18,8 @@ import org.signalbox.schema.support.AvroCodec;
  *
  * <ul>
  *   <li>members are replaced by pseudonyms of that feed; only a member's own feed shows its own id
- *       (never the others');
+ *       (never the others'), and members that opted in to attribution (member directory) appear by
+ *       their id everywhere the alert goes;
  *   <li>a member count below {@code minPublishedCount} is withheld outside the members' own feeds,
  *       together with the sectors and the member list that would give it away.
  * </ul>
@@ -32,6 +33,7 @@ public final class SharingRouter extends ProcessFunction<CampaignAlert, RoutedRe
   private final String keyId;
   private final byte[] key;
   private final int minPublishedCount;
+  private final MemberDirectory directory;
 
   private transient Pseudonyms pseudonyms;
   private transient AvroCodec<CampaignAlert> codec;
@@ -39,13 +41,23 @@ public final class SharingRouter extends ProcessFunction<CampaignAlert, RoutedRe
   private transient Counter withheld;
   private transient Counter countsWithheld;
 
+  /** A router for which no member opted in to attribution: everyone is pseudonymised. */
   public SharingRouter(String keyId, byte[] key, int minPublishedCount) {
+    this(keyId, key, minPublishedCount, NOBODY);
+  }
+
+  public SharingRouter(String keyId, byte[] key, int minPublishedCount, MemberDirectory directory) {
     // Fail when the job is built, not when the first alert arrives.
     new Pseudonyms(keyId, key);
     this.keyId = keyId;
     this.key = key.clone();
     this.minPublishedCount = minPublishedCount;
+    this.directory = directory;
   }
+
+  /** A directory in which nobody opted in to be named. */
+  private static final MemberDirectory NOBODY =
+      new MemberDirectory("secretariat", Set.of(), List.of());
 
   @Override
   public void open(OpenContext openContext) {
@@ -59,7 +71,7 @@ public final class SharingRouter extends ProcessFunction<CampaignAlert, RoutedRe
 
   @Override
   public void processElement(CampaignAlert alert, Context ctx, Collector<RoutedRecord> out) {
-    List<RoutedRecord> records = route(alert, pseudonyms, codec, minPublishedCount);
+    List<RoutedRecord> records = route(alert, pseudonyms, codec, minPublishedCount, directory);
     if (records.isEmpty()) {
       withheld.inc();
     }
@@ -72,9 +84,23 @@ public final class SharingRouter extends ProcessFunction<CampaignAlert, RoutedRe
     }
   }
 
-  /** The routing itself, free of Flink so that property tests can drive it directly. */
+  /** {@link #route(CampaignAlert, Pseudonyms, AvroCodec, int, MemberDirectory)}, nobody named. */
   public static List<RoutedRecord> route(
       CampaignAlert alert, Pseudonyms pseudonyms, AvroCodec<CampaignAlert> codec, int k) {
+    return route(alert, pseudonyms, codec, k, NOBODY);
+  }
+
+  /**
+   * The routing itself, free of Flink so that property tests can drive it directly.
+   *
+   * @param directory who opted in to be named (unknown members never are)
+   */
+  public static List<RoutedRecord> route(
+      CampaignAlert alert,
+      Pseudonyms pseudonyms,
+      AvroCodec<CampaignAlert> codec,
+      int k,
+      MemberDirectory directory) {
     Set<String> origins = new TreeSet<>(alert.getMembers());
     Set<Audience> audiences =
         SharingRules.audiencesFor(alert.getTlp(), origins, Set.of(), Set.of());
@@ -86,13 +112,17 @@ public final class SharingRouter extends ProcessFunction<CampaignAlert, RoutedRe
               audience.topic(),
               audience.toString(),
               recordKey,
-              codec.encode(copyFor(alert, audience, pseudonyms, k))));
+              codec.encode(copyFor(alert, audience, pseudonyms, k, directory))));
     }
     return out;
   }
 
   static CampaignAlert copyFor(
-      CampaignAlert alert, Audience audience, Pseudonyms pseudonyms, int k) {
+      CampaignAlert alert,
+      Audience audience,
+      Pseudonyms pseudonyms,
+      int k,
+      MemberDirectory directory) {
     CampaignAlert copy = CampaignAlert.newBuilder(alert).build();
     String own = audience.ownMember();
     boolean ownFeed = own != null && alert.getMembers().contains(own);
@@ -105,9 +135,10 @@ public final class SharingRouter extends ProcessFunction<CampaignAlert, RoutedRe
     } else {
       List<String> named = new ArrayList<>(alert.getMembers().size());
       for (String m : alert.getMembers()) {
-        named.add(m.equals(own) ? m : pseudonyms.of(audience, m));
+        // An opted-in member is named; the small-count rule above still applies to it.
+        named.add(m.equals(own) || directory.attributed(m) ? m : pseudonyms.of(audience, m));
       }
-      // Sorted pseudonyms, so the position in the list does not hint at the raw id's order.
+      // Sorted, so the position of a pseudonym in the list does not hint at the raw id's order.
       named.sort(null);
       copy.setMembers(named);
     }

@@ -9,7 +9,9 @@ import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.util.CloseableIterator;
+import org.signalbox.jobs.sharing.MemberDirectory;
 import org.signalbox.schema.CampaignAlert;
+import org.signalbox.schema.Feedback;
 import org.signalbox.schema.Indicator;
 import org.signalbox.schema.Sighting;
 import org.signalbox.schema.TrendRecord;
@@ -36,6 +38,21 @@ public final class BoundedTrends {
       List<CampaignAlert> campaigns,
       Configuration conf)
       throws Exception {
+    return compute(sightings, indicators, campaigns, List.of(), null, conf);
+  }
+
+  /**
+   * @param feedback members' verdicts; empty for none
+   * @param directory the member directory, or null
+   */
+  public static Result compute(
+      List<Sighting> sightings,
+      List<Indicator> indicators,
+      List<CampaignAlert> campaigns,
+      List<Feedback> feedback,
+      MemberDirectory directory,
+      Configuration conf)
+      throws Exception {
     Configuration c = new Configuration(conf);
     c.set(PipelineOptions.GENERIC_TYPES, false);
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(c);
@@ -48,6 +65,10 @@ public final class BoundedTrends {
             campaigns == null || campaigns.isEmpty()
                 ? null
                 : source(env, campaigns, CampaignAlert.class, "campaign alerts"),
+            feedback == null || feedback.isEmpty()
+                ? null
+                : source(env, feedback, Feedback.class, "feedback"),
+            directory,
             c);
     CloseableIterator<TrendRecord> trends = out.trends().collectAsync();
     CloseableIterator<TrendFact> late = out.late().collectAsync();

@@ -28,6 +28,12 @@ public class TrendFact {
   /** Time from publication to first sighting, TIME_TO_FIRST_SIGHTING only; otherwise -1. */
   public long latencyMillis = -1;
 
+  /** FEEDBACK_* only: false-positive votes this fact casts (0 or 1). */
+  public long falsePositives;
+
+  /** FEEDBACK_* only: true-positive votes this fact casts (0 or 1). */
+  public long truePositives;
+
   public Tlp tlp;
 
   public TrendFact() {}

@@ -3,7 +3,11 @@ package org.signalbox.jobs.trends;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.EnumMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
@@ -20,6 +24,8 @@ import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 import org.signalbox.jobs.metrics.CorrelateMetrics;
 import org.signalbox.jobs.metrics.TrendsMetrics;
+import org.signalbox.jobs.sharing.MemberDirectory;
+import org.signalbox.schema.Sector;
 import org.signalbox.schema.TrendMetric;
 import org.signalbox.schema.TrendRecord;
 import org.signalbox.schema.support.Tlps;
@@ -31,8 +37,14 @@ import org.signalbox.schema.support.Tlps;
  *
  * <p>A figure with fewer than k distinct members behind it is published with {@code suppressed} set
  * and no numbers: a reader sees that something was there without learning who. Indicator
- * publication (about sources, not members) and member volume (which names the member on purpose,
- * for the secretariat) are not suppressed.
+ * publication (about sources, not members) and the per-member figures (which name the member on
+ * purpose, for the secretariat: volume, load, contributions) are not suppressed.
+ *
+ * <p>With a member directory, closing the all-sector "contributors" participation figure also
+ * publishes the consumer-only figures (members of the directory that contributed nothing), for all
+ * sectors and for each sector of the directory. Consumer-only is the directory's size minus the
+ * contributors in it, so it is suppressed whenever those contributors are fewer than k: published
+ * beside the directory's size, it would give the suppressed count away.
  *
  * <p>A fact for a window that has already been published is late: adding it would publish a second,
  * contradicting figure, so it goes to {@link #LATE} and is counted instead.
@@ -43,18 +55,31 @@ public final class TrendWindow extends KeyedProcessFunction<String, TrendFact, T
       new OutputTag<>("late-trend-facts", TypeInformation.of(TrendFact.class));
 
   private final int minMembers;
+
+  /** May be null: then no consumer-only figures and no capacities. */
+  private final MemberDirectory directory;
+
   private transient ValueState<TrendFact> total;
   private transient MapState<String, Boolean> members;
+
+  /** MEMBERS_OVER_CAPACITY only: records per member in the window. */
+  private transient MapState<String, Long> memberRecords;
+
   private transient ListState<Long> latencies;
   private transient Counter late;
   private transient Counter suppressedFigures;
   private transient Counter figuresOut;
 
   public TrendWindow(int minMembers) {
+    this(minMembers, null);
+  }
+
+  public TrendWindow(int minMembers, MemberDirectory directory) {
     if (minMembers < 1) {
       throw new IllegalArgumentException("trends.min-members must be at least 1: " + minMembers);
     }
     this.minMembers = minMembers;
+    this.directory = directory;
   }
 
   @Override
@@ -65,6 +90,9 @@ public final class TrendWindow extends KeyedProcessFunction<String, TrendFact, T
     members =
         getRuntimeContext()
             .getMapState(new MapStateDescriptor<>("members", Types.STRING, Types.BOOLEAN));
+    memberRecords =
+        getRuntimeContext()
+            .getMapState(new MapStateDescriptor<>("member-records", Types.STRING, Types.LONG));
     latencies =
         getRuntimeContext().getListState(new ListStateDescriptor<>("latencies", Types.LONG));
     MetricGroup group = getRuntimeContext().getMetricGroup().addGroup(CorrelateMetrics.GROUP);
@@ -96,8 +124,13 @@ public final class TrendWindow extends KeyedProcessFunction<String, TrendFact, T
       sum.tlp = Tlps.mostRestrictive(sum.tlp, f.tlp);
     }
     sum.count += f.count;
+    sum.falsePositives += f.falsePositives;
+    sum.truePositives += f.truePositives;
     total.update(sum);
-    if (f.member != null) {
+    if (f.metric == TrendMetric.MEMBERS_OVER_CAPACITY) {
+      Long seen = memberRecords.get(f.member);
+      memberRecords.put(f.member, (seen == null ? 0 : seen) + f.count);
+    } else if (f.member != null) {
       members.put(f.member, Boolean.TRUE);
     }
     if (f.latencyMillis >= 0) {
@@ -112,30 +145,31 @@ public final class TrendWindow extends KeyedProcessFunction<String, TrendFact, T
     if (sum == null) {
       return;
     }
-    int distinct = 0;
-    for (String ignored : members.keys()) {
-      distinct++;
+    List<String> distinctMembers = new ArrayList<>();
+    members.keys().forEach(distinctMembers::add);
+    int distinct = distinctMembers.size();
+    long overCapacity = 0;
+    if (sum.metric == TrendMetric.MEMBERS_OVER_CAPACITY) {
+      // The members compared are those with a declared capacity and sightings that day.
+      distinct = 0;
+      for (var e : memberRecords.entries()) {
+        distinct++;
+        if (e.getValue() > capacity(e.getKey())) {
+          overCapacity++;
+        }
+      }
     }
     List<Long> times = new ArrayList<>();
     latencies.get().forEach(times::add);
     boolean memberBased =
-        sum.metric != TrendMetric.INDICATORS_PUBLISHED && sum.metric != TrendMetric.MEMBER_VOLUME;
+        switch (sum.metric) {
+          case INDICATORS_PUBLISHED, MEMBER_VOLUME, MEMBER_CONTRIBUTIONS, MEMBER_LOAD -> false;
+          default -> true;
+        };
     boolean suppress = memberBased && distinct < minMembers;
 
-    TrendRecord.Builder r =
-        TrendRecord.newBuilder()
-            .setPeriod(sum.period)
-            .setWindowStart(Instant.ofEpochMilli(sum.windowStart))
-            .setWindowEnd(Instant.ofEpochMilli(sum.windowEnd))
-            .setSector(sum.sector)
-            .setMetric(sum.metric)
-            .setDimension(sum.dimension)
-            .setSuppressed(suppress)
-            .setMinMembers(minMembers)
-            .setTlp(sum.tlp);
-    if (suppress) {
-      suppressedFigures.inc();
-    } else {
+    TrendRecord.Builder r = header(sum, sum.sector, sum.dimension, suppress);
+    if (!suppress) {
       r.setMembers(sum.metric == TrendMetric.INDICATORS_PUBLISHED ? null : distinct);
       switch (sum.metric) {
         case PARTICIPATION -> r.setValue((long) distinct);
@@ -145,14 +179,104 @@ public final class TrendWindow extends KeyedProcessFunction<String, TrendFact, T
           r.setMedianMillis(nearestRank(times, 0.5));
           r.setP90Millis(nearestRank(times, 0.9));
         }
+        case FEEDBACK_BY_SOURCE, FEEDBACK_UNKNOWN_INDICATOR -> {
+          r.setValue(sum.count);
+          r.setFalsePositives(sum.falsePositives);
+          r.setTruePositives(sum.truePositives);
+          long votes = sum.falsePositives + sum.truePositives;
+          r.setRatio(votes == 0 ? null : (double) sum.falsePositives / votes);
+        }
+        case MEMBER_LOAD -> {
+          r.setValue(sum.count);
+          long capacity = capacity(sum.dimension);
+          if (capacity < Long.MAX_VALUE) {
+            r.setCapacity(capacity);
+            r.setRatio((double) sum.count / capacity);
+          }
+        }
+        case MEMBERS_OVER_CAPACITY -> r.setValue(overCapacity);
         default -> r.setValue(sum.count);
       }
     }
-    out.collect(r.build());
-    figuresOut.inc();
+    publish(r, out);
+    if (directory != null
+        && sum.metric == TrendMetric.PARTICIPATION
+        && sum.sector == null
+        && Contributions.CONTRIBUTORS.equals(sum.dimension)) {
+      consumerOnly(sum, distinctMembers, out);
+    }
     total.clear();
     members.clear();
+    memberRecords.clear();
     latencies.clear();
+  }
+
+  private TrendRecord.Builder header(
+      TrendFact sum, Sector sector, String dimension, boolean suppress) {
+    return TrendRecord.newBuilder()
+        .setPeriod(sum.period)
+        .setWindowStart(Instant.ofEpochMilli(sum.windowStart))
+        .setWindowEnd(Instant.ofEpochMilli(sum.windowEnd))
+        .setSector(sector)
+        .setMetric(sum.metric)
+        .setDimension(dimension)
+        .setSuppressed(suppress)
+        .setMinMembers(minMembers)
+        .setTlp(sum.tlp);
+  }
+
+  private void publish(TrendRecord.Builder r, Collector<TrendRecord> out) {
+    if (r.getSuppressed()) {
+      suppressedFigures.inc();
+    }
+    out.collect(r.build());
+    figuresOut.inc();
+  }
+
+  /** Daily capacity of a member; Long.MAX_VALUE when none is declared (never over capacity). */
+  private long capacity(String member) {
+    if (directory == null) {
+      return Long.MAX_VALUE;
+    }
+    return directory
+        .member(member)
+        .map(MemberDirectory.Member::dailyCapacity)
+        .filter(c -> c > 0)
+        .orElse(Long.MAX_VALUE);
+  }
+
+  /**
+   * Members of the directory without a contribution in the window, for all sectors and per sector
+   * of the directory (a sector where nobody contributed included: it is all consumers).
+   */
+  private void consumerOnly(TrendFact sum, List<String> contributors, Collector<TrendRecord> out) {
+    Set<String> contributed = new HashSet<>(contributors);
+    Map<Sector, int[]> bySector = new EnumMap<>(Sector.class);
+    int listed = 0;
+    int contributing = 0;
+    for (MemberDirectory.Member m : directory.members()) {
+      int[] c = bySector.computeIfAbsent(m.sector(), x -> new int[2]);
+      c[0]++;
+      listed++;
+      if (contributed.contains(m.id())) {
+        c[1]++;
+        contributing++;
+      }
+    }
+    publishConsumerOnly(sum, null, listed, contributing, out);
+    for (var e : bySector.entrySet()) {
+      publishConsumerOnly(sum, e.getKey(), e.getValue()[0], e.getValue()[1], out);
+    }
+  }
+
+  private void publishConsumerOnly(
+      TrendFact sum, Sector sector, int listed, int contributing, Collector<TrendRecord> out) {
+    boolean suppress = contributing < minMembers;
+    TrendRecord.Builder r = header(sum, sector, Contributions.CONSUMER_ONLY, suppress);
+    if (!suppress) {
+      r.setValue((long) (listed - contributing)).setMembers(listed);
+    }
+    publish(r, out);
   }
 
   /** Nearest-rank percentile of sorted values: always one of the observed values. */

@@ -1,5 +1,9 @@
 package org.signalbox.jobs.trends;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.regex.Pattern;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.configuration.ReadableConfig;
 import org.apache.flink.connector.kafka.source.KafkaSource;
@@ -13,16 +17,20 @@ import org.signalbox.connectors.kafka.RawRecord;
 import org.signalbox.connectors.kafka.RawRecordDeserializer;
 import org.signalbox.jobs.correlate.CorrelateOptions;
 import org.signalbox.jobs.correlate.DeadLetters;
+import org.signalbox.jobs.feedback.FeedbackOptions;
+import org.signalbox.jobs.sharing.MemberDirectory;
 import org.signalbox.schema.CampaignAlert;
 import org.signalbox.schema.DeadLetter;
+import org.signalbox.schema.Feedback;
 import org.signalbox.schema.Indicator;
 import org.signalbox.schema.Sighting;
 import org.signalbox.schema.TrendRecord;
 import org.signalbox.schema.support.AvroCodec;
 
 /**
- * Plugs the trends pipeline into Kafka: sightings, indicators and campaign alerts in, trend records
- * out.
+ * Plugs the trends pipeline into Kafka: sightings, indicators, campaign alerts and members'
+ * verdicts ({@code feedback.<member>}) in, trend records out. The member directory ({@code
+ * sharing.members}) is read here, when the job is built, and travels with the job.
  */
 public final class TrendsKafka {
   private TrendsKafka() {}
@@ -60,10 +68,22 @@ public final class TrendsKafka {
             .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
             .setDeserializer(new RawRecordDeserializer())
             .setProperty("client.id.prefix", "signalbox-trends-campaigns");
+    KafkaSourceBuilder<RawRecord> feedback =
+        KafkaSource.<RawRecord>builder()
+            .setBootstrapServers(bootstrap)
+            .setTopicPattern(Pattern.compile(conf.get(FeedbackOptions.FEEDBACK_TOPICS)))
+            .setGroupId(conf.get(TrendsOptions.GROUP_ID) + "-feedback")
+            .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
+            .setDeserializer(new RawRecordDeserializer())
+            .setProperty("client.id.prefix", "signalbox-trends-feedback");
     if (bounded) {
       sightings.setBounded(OffsetsInitializer.latest());
       indicators.setBounded(OffsetsInitializer.latest());
       campaigns.setBounded(OffsetsInitializer.latest());
+      feedback.setBounded(OffsetsInitializer.latest());
+    } else {
+      // Members join over time: look for new feedback.<member> topics every five minutes.
+      feedback.setProperty("partition.discovery.interval.ms", "300000");
     }
     SingleOutputStreamOperator<Sighting> decodedSightings =
         env.fromSource(sightings.build(), WatermarkStrategy.noWatermarks(), "sightings")
@@ -90,8 +110,21 @@ public final class TrendsKafka {
             .name("decode campaign alerts")
             .uid("trends-decode-campaigns");
 
+    SingleOutputStreamOperator<Feedback> decodedFeedback =
+        env.fromSource(feedback.build(), WatermarkStrategy.noWatermarks(), "feedback")
+            .uid("trends-feedback-source")
+            .process(new VerdictDecoder())
+            .name("decode verdicts")
+            .uid("trends-decode-feedback");
+
     TrendsPipeline.Outputs out =
-        TrendsPipeline.build(decodedSightings, decodedIndicators, decodedCampaigns, conf);
+        TrendsPipeline.build(
+            decodedSightings,
+            decodedIndicators,
+            decodedCampaigns,
+            decodedFeedback,
+            directory(conf),
+            conf);
 
     out.trends()
         .sinkTo(
@@ -102,11 +135,14 @@ public final class TrendsKafka {
                 TrendsKafka::keyOf))
         .name("trends")
         .uid("trends-sink");
-    decodedSightings
-        .getSideOutput(DeadLetters.TAG)
-        .union(
-            decodedIndicators.getSideOutput(DeadLetters.TAG),
-            decodedCampaigns.getSideOutput(DeadLetters.TAG))
+    DeadLetters.counted(
+            decodedSightings
+                .getSideOutput(DeadLetters.TAG)
+                .union(
+                    decodedIndicators.getSideOutput(DeadLetters.TAG),
+                    decodedCampaigns.getSideOutput(DeadLetters.TAG),
+                    decodedFeedback.getSideOutput(DeadLetters.TAG)),
+            "trends-count-dead-letters")
         .sinkTo(
             AvroKafkaSinks.of(
                 bootstrap,
@@ -115,6 +151,24 @@ public final class TrendsKafka {
                 DeadLetter::getOriginTopic))
         .name("dead letters")
         .uid("trends-dead-letter-sink");
+  }
+
+  /**
+   * The directory named by {@code sharing.members}, or null when none is configured.
+   *
+   * @throws IllegalArgumentException when the file is not a valid directory (with the place of the
+   *     fault)
+   */
+  public static MemberDirectory directory(ReadableConfig conf) {
+    String file = conf.getOptional(TrendsOptions.MEMBERS).orElse(null);
+    if (file == null || file.isBlank()) {
+      return null;
+    }
+    try {
+      return MemberDirectory.load(Path.of(file));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the member directory " + file, e);
+    }
   }
 
   /** One series (sector, metric, dimension) per key, so its windows stay in order. */

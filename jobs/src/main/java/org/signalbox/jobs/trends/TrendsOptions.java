@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
+import org.signalbox.jobs.feedback.FeedbackOptions;
 
 /** Configuration of the trends job and of the report that reuses its pipeline. */
 public final class TrendsOptions {
@@ -53,6 +54,20 @@ public final class TrendsOptions {
           .withDescription(
               "Topic of the campaign alerts (raw member ids), for campaigns opened and escalated.");
 
+  /**
+   * The member directory. The key is shared with the campaign job's option of the same name, so one
+   * configuration serves both jobs.
+   */
+  public static final ConfigOption<String> MEMBERS =
+      ConfigOptions.key("sharing.members")
+          .stringType()
+          .noDefaultValue()
+          .withDescription(
+              "Member directory (YAML, see jobs/MEMBERS.md). With it the trends count members that"
+                  + " contribute indicators (source = member id) and members that only consume,"
+                  + " and compare each member's daily sightings with its dailyCapacity; without it"
+                  + " those figures are absent.");
+
   public static final ConfigOption<String> TRENDS_TOPIC =
       ConfigOptions.key("trends.trends-topic")
           .stringType()
@@ -80,6 +95,8 @@ public final class TrendsOptions {
           SIGHTINGS_TOPIC,
           INDICATORS_TOPIC,
           CAMPAIGNS_TOPIC,
+          FeedbackOptions.FEEDBACK_TOPICS,
+          MEMBERS,
           TRENDS_TOPIC,
           DEAD_LETTER_TOPIC,
           GROUP_ID);

@@ -2,11 +2,14 @@ package org.signalbox.jobs.trends;
 
 import java.time.Duration;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.configuration.ReadableConfig;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.signalbox.jobs.sharing.MemberDirectory;
 import org.signalbox.schema.CampaignAlert;
+import org.signalbox.schema.Feedback;
 import org.signalbox.schema.Indicator;
 import org.signalbox.schema.Sighting;
 import org.signalbox.schema.TrendRecord;
@@ -15,9 +18,15 @@ import org.signalbox.schema.TrendRecord;
  * The trends pipeline, shared by the streaming job and the report's batch run.
  *
  * <pre>
- * sightings  --flatMap--> facts ----------------------------------+
- *     \--keyBy(indicator id)--+                                   +--keyBy(figure)--> window --> trend records
- * indicators --keyBy(id)------+--> first publication / sighting --+                        \--> late facts
+ * sightings  --flatMap--> facts (sightings, participation, load) ---------+
+ *     +--keyBy(indicator id)--+                                          |
+ * indicators --keyBy(id)------+--> first publication / sighting ---------+
+ *     +--flatMap--> members' indicator contributions --------------------+
+ *     +--origin---+                                                      +--keyBy(figure)--> window --> trend records
+ * sightings --origin--+--keyBy(indicator id)--+                          |                      \--> late facts
+ * feedback ---keyBy(indicator id)-------------+--> verdicts by source ---+
+ *     +--flatMap--> members' verdict contributions ----------------------+
+ * campaign alerts --flatMap--> campaign facts ---------------------------+
  * </pre>
  *
  * Timestamps and watermarks are assigned here, from the sighting's event time and the indicator's
@@ -49,6 +58,22 @@ public final class TrendsPipeline {
       DataStream<Indicator> indicators,
       DataStream<CampaignAlert> campaigns,
       ReadableConfig conf) {
+    return build(sightings, indicators, campaigns, null, null, conf);
+  }
+
+  /**
+   * @param feedback members' verdicts (member taken from the topic that proves it); may be null,
+   *     then there are no feedback figures
+   * @param directory the member directory; may be null, then no indicator contributions by members,
+   *     no consumer-only figures and no load against capacity
+   */
+  public static Outputs build(
+      DataStream<Sighting> sightings,
+      DataStream<Indicator> indicators,
+      DataStream<CampaignAlert> campaigns,
+      DataStream<Feedback> feedback,
+      MemberDirectory directory,
+      ReadableConfig conf) {
     Duration disorder = conf.get(TrendsOptions.OUT_OF_ORDERNESS);
     DataStream<Sighting> timedSightings =
         sightings
@@ -73,7 +98,10 @@ public final class TrendsPipeline {
             .uid("trends-indicator-times");
 
     DataStream<TrendFact> sightingFacts =
-        timedSightings.flatMap(new SightingFacts()).name("sighting facts").uid("sighting-facts");
+        timedSightings
+            .flatMap(new SightingFacts(directory))
+            .name("sighting facts")
+            .uid("sighting-facts");
 
     DataStream<TrendFact> indicatorFacts =
         timedSightings
@@ -98,10 +126,50 @@ public final class TrendsPipeline {
                   .name("campaign facts")
                   .uid("campaign-facts"));
     }
+    if (directory != null) {
+      facts =
+          facts.union(
+              timedIndicators
+                  .flatMap(new IndicatorContributions(directory))
+                  .name("indicator contributions")
+                  .uid("indicator-contributions"));
+    }
+    if (feedback != null) {
+      DataStream<Feedback> timedFeedback =
+          feedback
+              .assignTimestampsAndWatermarks(
+                  WatermarkStrategy.<Feedback>forBoundedOutOfOrderness(disorder)
+                      .withTimestampAssigner((f, ts) -> f.getReportedAt().toEpochMilli())
+                      .withIdleness(Duration.ofMinutes(1)))
+              .name("verdict times")
+              .uid("trends-feedback-times");
+      DataStream<IndicatorOrigin> origins =
+          timedIndicators
+              .map(IndicatorOrigin::of, TypeInformation.of(IndicatorOrigin.class))
+              .name("indicator sources")
+              .uid("indicator-origins")
+              .union(
+                  timedSightings
+                      .map(IndicatorOrigin::of, TypeInformation.of(IndicatorOrigin.class))
+                      .name("sighted indicator sources")
+                      .uid("sighting-origins"));
+      facts =
+          facts.union(
+              timedFeedback
+                  .keyBy(f -> f.getIndicatorId(), Types.STRING)
+                  .connect(origins.keyBy(o -> o.indicatorId, Types.STRING))
+                  .process(new VerdictsBySource(conf.get(TrendsOptions.INDICATOR_RETENTION)))
+                  .name("verdicts by source")
+                  .uid("verdicts-by-source"),
+              timedFeedback
+                  .flatMap(new VerdictContributions(directory))
+                  .name("verdict contributions")
+                  .uid("verdict-contributions"));
+    }
     SingleOutputStreamOperator<TrendRecord> trends =
         facts
             .keyBy(TrendFact::figureKey, Types.STRING)
-            .process(new TrendWindow(conf.get(TrendsOptions.MIN_MEMBERS)))
+            .process(new TrendWindow(conf.get(TrendsOptions.MIN_MEMBERS), directory))
             .name("trend windows")
             .uid("trend-windows");
 

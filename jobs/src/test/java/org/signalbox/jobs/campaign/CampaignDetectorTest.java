@@ -11,12 +11,16 @@ import java.util.Map;
 import java.util.Random;
 import java.util.stream.Collectors;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.runtime.operators.testutils.MockEnvironment;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.signalbox.jobs.metrics.CampaignMetrics;
+import org.signalbox.jobs.metrics.HarnessMetrics;
 import org.signalbox.schema.CampaignAlert;
 import org.signalbox.schema.CampaignKeyKind;
 import org.signalbox.schema.Sector;
@@ -48,7 +52,9 @@ class CampaignDetectorTest {
 
   @AfterEach
   void tearDown() throws Exception {
-    harness.close();
+    if (harness != null) {
+      harness.close();
+    }
   }
 
   static CampaignObservation seen(String member, Sector sector, long offsetMillis) {
@@ -96,7 +102,7 @@ class CampaignDetectorTest {
     assertThat(drain()).isEmpty();
     assertThat(harness.numEventTimeTimers()).isEqualTo(1);
 
-    watermark(5 * H + WINDOW.toMillis());
+    watermark(5 * H + WINDOW.toMillis() + LATENESS.toMillis());
 
     assertThat(drain()).isEmpty();
     assertThat(harness.numKeyedStateEntries()).isZero();
@@ -191,7 +197,7 @@ class CampaignDetectorTest {
     assertThat(harness.numKeyedStateEntries()).isPositive();
     assertThat(harness.numEventTimeTimers()).isEqualTo(1);
 
-    watermark(3 * H + WINDOW.toMillis());
+    watermark(3 * H + WINDOW.toMillis() + LATENESS.toMillis());
     assertThat(harness.numKeyedStateEntries()).isZero();
     assertThat(harness.numEventTimeTimers()).isZero();
 
@@ -201,7 +207,7 @@ class CampaignDetectorTest {
     assertThat(again.getRevision()).isEqualTo(1);
     assertThat(again.getAlertId()).isNotEqualTo(firstId);
 
-    watermark(31 * H + WINDOW.toMillis());
+    watermark(31 * H + WINDOW.toMillis() + LATENESS.toMillis());
     assertThat(harness.numKeyedStateEntries()).isZero();
     assertThat(harness.numEventTimeTimers()).isZero();
   }
@@ -225,7 +231,7 @@ class CampaignDetectorTest {
             });
     assertThat(harness.numEventTimeTimers()).isEqualTo(1);
 
-    watermark(49 * H + WINDOW.toMillis());
+    watermark(49 * H + WINDOW.toMillis() + LATENESS.toMillis());
     assertThat(harness.numKeyedStateEntries()).isZero();
     assertThat(harness.numEventTimeTimers()).isZero();
   }
@@ -275,6 +281,95 @@ class CampaignDetectorTest {
               assertThat(a.getMembers()).containsExactly("m-rail-01", "m-rail-02");
               assertThat(a.getLateSightings()).isZero();
             });
+  }
+
+  /**
+   * With a lateness longer than the window, a sighting can be within the lateness and still too old
+   * for its window: the window has closed, so it cannot be placed and goes to the side output. A
+   * key that only ever saw such a sighting keeps nothing.
+   */
+  @Test
+  void aSightingWhoseWindowHasClosedIsTooLateEvenWithinTheLateness() throws Exception {
+    harness.close();
+    harness =
+        new KeyedOneInputStreamOperatorTestHarness<>(
+            new KeyedProcessOperator<>(
+                new CampaignDetector(2, Duration.ofHours(1), Duration.ofHours(2), 4)),
+            CampaignObservation::key,
+            Types.STRING);
+    harness.open();
+    watermark(10 * H);
+
+    // 1.5 h behind: within the 2 h lateness, but its 1 h window ended at 9.5 h.
+    send(seen("m-air-01", Sector.AVIATION, 8 * H + 30 * 60_000L));
+    assertThat(drain()).isEmpty();
+    assertThat(harness.getSideOutput(CampaignDetector.TOO_LATE))
+        .singleElement()
+        .satisfies(r -> assertThat(r.getValue().member).isEqualTo("m-air-01"));
+    assertThat(harness.numKeyedStateEntries()).isZero();
+    assertThat(harness.numEventTimeTimers()).isZero();
+
+    // Half an hour behind with its window still open: counted, and with an on-time member, alerts.
+    send(seen("m-rail-01", Sector.RAIL, 10 * H + 10 * 60_000L));
+    send(seen("m-air-01", Sector.AVIATION, 9 * H + 30 * 60_000L));
+    assertThat(drain())
+        .singleElement()
+        .satisfies(
+            a -> {
+              assertThat(a.getMembers()).containsExactly("m-air-01", "m-rail-01");
+              assertThat(a.getLateSightings()).isEqualTo(1);
+            });
+    assertThat(harness.getSideOutput(CampaignDetector.TOO_LATE)).hasSize(1);
+
+    // Past every window and the lateness after it (2 h), whichever the cleanup waits for.
+    watermark(13 * H + 10 * 60_000L);
+    assertThat(harness.numKeyedStateEntries()).isZero();
+    assertThat(harness.numEventTimeTimers()).isZero();
+  }
+
+  /** Kafka delivers at least once: sightings delivered again after a restart raise nothing new. */
+  @Test
+  void redeliveredSightingsRaiseNoDuplicate() throws Exception {
+    CampaignObservation rail = seen("m-rail-01", Sector.RAIL, 0);
+    CampaignObservation air = seen("m-air-01", Sector.AVIATION, H);
+    send(rail);
+    send(air);
+    assertThat(drain()).singleElement().satisfies(a -> assertThat(a.getRevision()).isEqualTo(1));
+
+    send(rail);
+    send(air);
+    send(air);
+    assertThat(drain()).isEmpty();
+
+    watermark(H + WINDOW.toMillis() + LATENESS.toMillis());
+    assertThat(harness.numKeyedStateEntries()).isZero();
+    assertThat(harness.numEventTimeTimers()).isZero();
+  }
+
+  /**
+   * A sighting behind the watermark by less than the allowed lateness is to be "counted as usual",
+   * so it must still meet the members it shares a window with. Had it come half an hour sooner,
+   * before the watermark, it would have raised the alert.
+   */
+  @Test
+  void aSightingWithinTheLatenessStillMeetsMembersTheWatermarkHasPassed() throws Exception {
+    send(seen("m-rail-01", Sector.RAIL, 0));
+    // m-rail-01's window ends now; the allowed hour of lateness has not passed.
+    watermark(WINDOW.toMillis());
+    send(seen("m-air-01", Sector.AVIATION, WINDOW.toMillis() - 30 * 60_000L));
+
+    assertThat(drain())
+        .singleElement()
+        .satisfies(
+            a -> {
+              assertThat(a.getMembers()).containsExactly("m-air-01", "m-rail-01");
+              assertThat(a.getLateSightings()).isEqualTo(1);
+            });
+    assertThat(harness.getSideOutput(CampaignDetector.TOO_LATE)).isNull();
+
+    watermark(2 * WINDOW.toMillis() + LATENESS.toMillis());
+    assertThat(harness.numKeyedStateEntries()).isZero();
+    assertThat(harness.numEventTimeTimers()).isZero();
   }
 
   @Test
@@ -366,8 +461,19 @@ class CampaignDetectorTest {
     int raised = 0;
     int escalations = 0;
     for (int run = 0; run < 200; run++) {
-      harness.close();
-      harness = harness(2 + rnd.nextInt(2), 4);
+      if (harness != null) {
+        harness.close();
+      }
+      HarnessMetrics metrics = new HarnessMetrics();
+      MockEnvironment env = metrics.environment();
+      harness =
+          new KeyedOneInputStreamOperatorTestHarness<>(
+              new KeyedProcessOperator<>(
+                  new CampaignDetector(2 + rnd.nextInt(2), WINDOW, LATENESS, 4)),
+              CampaignObservation::key,
+              Types.STRING,
+              env);
+      harness.open();
       long clock = 0;
       long watermark = Long.MIN_VALUE;
       List<CampaignAlert> alerts = new java.util.ArrayList<>();
@@ -386,6 +492,11 @@ class CampaignDetectorTest {
           watermark(watermark);
         }
         alerts.addAll(drain());
+        // Counted, not scanned, yet equal to the state: three state entries (members, indicators,
+        // episode) per key in a window; a member is never counted twice or below zero.
+        long keys = metrics.gauge(CampaignMetrics.WINDOW_KEYS);
+        assertThat(keys * 3).isEqualTo(harness.numKeyedStateEntries());
+        assertThat(metrics.gauge(CampaignMetrics.WINDOW_MEMBERS)).isBetween(keys, keys * 6);
       }
       Map<String, CampaignAlert> last = new HashMap<>();
       for (CampaignAlert a : alerts) {
@@ -409,6 +520,11 @@ class CampaignDetectorTest {
       harness.processWatermark(Long.MAX_VALUE);
       assertThat(harness.numKeyedStateEntries()).isZero();
       assertThat(harness.numEventTimeTimers()).isZero();
+      assertThat(metrics.gauge(CampaignMetrics.WINDOW_KEYS)).isZero();
+      assertThat(metrics.gauge(CampaignMetrics.WINDOW_MEMBERS)).isZero();
+      harness.close();
+      harness = null;
+      env.close();
     }
     // The streams must exercise both paths, or the invariants above prove nothing.
     assertThat(raised).isGreaterThan(200);
@@ -426,12 +542,15 @@ class CampaignDetectorTest {
   @Test
   void anIndicatorAtTooManyMembersIsSuppressedAndReportedOnce() throws Exception {
     harness.close();
+    HarnessMetrics metrics = new HarnessMetrics();
+    MockEnvironment env = metrics.environment();
     harness =
         new KeyedOneInputStreamOperatorTestHarness<>(
             new KeyedProcessOperator<>(
                 new CampaignDetector(2, WINDOW, LATENESS, 4, 4, Duration.ofHours(6))),
             CampaignObservation::key,
-            Types.STRING);
+            Types.STRING,
+            env);
     harness.open();
 
     send(indicatorSeen("m-1", 0));
@@ -459,10 +578,75 @@ class CampaignDetectorTest {
     send(indicatorSeen("m-7", 7 * H));
     assertThat(drain()).isEmpty();
     assertThat(harness.getSideOutput(CampaignDetector.FLOODED)).hasSize(2);
+    // Two decisions; four observations (m-4 to m-7) held back by them.
+    assertThat(metrics.counter(CampaignMetrics.FLOODS_SUPPRESSED)).isEqualTo(2);
+    assertThat(metrics.counter(CampaignMetrics.OBSERVATIONS_SUPPRESSED)).isEqualTo(4);
+    assertThat(metrics.counter(CampaignMetrics.ALERTS_RAISED)).isEqualTo(1);
+    assertThat(metrics.counter(CampaignMetrics.ESCALATIONS)).isEqualTo(1);
+    assertThat(metrics.gauge(CampaignMetrics.WINDOW_KEYS)).isEqualTo(1);
+    assertThat(metrics.gauge(CampaignMetrics.WINDOW_MEMBERS)).isEqualTo(7);
 
-    watermark(7 * H + WINDOW.toMillis());
+    watermark(7 * H + WINDOW.toMillis() + LATENESS.toMillis());
     assertThat(harness.numKeyedStateEntries()).isZero();
     assertThat(harness.numEventTimeTimers()).isZero();
+    assertThat(metrics.gauge(CampaignMetrics.WINDOW_KEYS)).isZero();
+    assertThat(metrics.gauge(CampaignMetrics.WINDOW_MEMBERS)).isZero();
+    harness.close();
+    harness = null;
+    env.close();
+  }
+
+  /**
+   * The window gauges count keys and members as they come and go, and a restored job reports what
+   * it restored: without that, expiries after a restore would drive them below zero.
+   */
+  @Test
+  void windowGaugesFollowTheWindowsAndSurviveARestore() throws Exception {
+    harness.close();
+    HarnessMetrics before = new HarnessMetrics();
+    OperatorSubtaskState snapshot;
+    try (MockEnvironment env = before.environment()) {
+      harness = detector(env);
+      harness.open();
+      send(seen("m-rail-01", Sector.RAIL, 0));
+      send(seen("m-rail-02", Sector.RAIL, H));
+      send(seen("m-rail-02", Sector.RAIL, 2 * H));
+      CampaignObservation other = seen("m-air-01", Sector.AVIATION, 3 * H);
+      other.value = "tarmac panda";
+      send(other);
+      assertThat(before.gauge(CampaignMetrics.WINDOW_KEYS)).isEqualTo(2);
+      assertThat(before.gauge(CampaignMetrics.WINDOW_MEMBERS)).isEqualTo(3);
+      snapshot = harness.snapshot(1L, 0L);
+      harness.close();
+    }
+
+    HarnessMetrics after = new HarnessMetrics();
+    try (MockEnvironment env = after.environment()) {
+      harness = detector(env);
+      harness.initializeState(snapshot);
+      harness.open();
+      assertThat(after.gauge(CampaignMetrics.WINDOW_KEYS)).isEqualTo(2);
+      assertThat(after.gauge(CampaignMetrics.WINDOW_MEMBERS)).isEqualTo(3);
+      // m-rail-01 leaves the railfox window; then everything expires.
+      watermark(WINDOW.toMillis() + LATENESS.toMillis());
+      assertThat(after.gauge(CampaignMetrics.WINDOW_KEYS)).isEqualTo(2);
+      assertThat(after.gauge(CampaignMetrics.WINDOW_MEMBERS)).isEqualTo(2);
+      watermark(3 * H + WINDOW.toMillis() + LATENESS.toMillis());
+      assertThat(harness.numKeyedStateEntries()).isZero();
+      assertThat(after.gauge(CampaignMetrics.WINDOW_KEYS)).isZero();
+      assertThat(after.gauge(CampaignMetrics.WINDOW_MEMBERS)).isZero();
+      harness.close();
+      harness = null;
+    }
+  }
+
+  static KeyedOneInputStreamOperatorTestHarness<String, CampaignObservation, CampaignAlert>
+      detector(MockEnvironment env) throws Exception {
+    return new KeyedOneInputStreamOperatorTestHarness<>(
+        new KeyedProcessOperator<>(new CampaignDetector(2, WINDOW, LATENESS, 4)),
+        CampaignObservation::key,
+        Types.STRING,
+        env);
   }
 
   @Test

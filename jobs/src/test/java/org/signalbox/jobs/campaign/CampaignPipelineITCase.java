@@ -3,11 +3,13 @@ package org.signalbox.jobs.campaign;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.configuration.Configuration;
@@ -19,6 +21,7 @@ import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.flink.util.CloseableIterator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.signalbox.jobs.sharing.MemberDirectory;
 import org.signalbox.jobs.sharing.RoutedRecord;
 import org.signalbox.schema.CampaignAlert;
 import org.signalbox.schema.CampaignKeyKind;
@@ -43,6 +46,22 @@ class CampaignPipelineITCase {
               .build());
 
   static final Instant T0 = Instant.parse("2026-11-01T06:00:00Z");
+
+  /**
+   * The members of these tests: two rail operators, an airline that opted in to be named, and a
+   * logistics company; each in its sector's sharing group.
+   */
+  static MemberDirectory directory() {
+    return new MemberDirectory(
+        "isac",
+        Set.of(),
+        List.of(
+            new MemberDirectory.Member("m-rail-01", Sector.RAIL, Set.of("rail"), false, 0),
+            new MemberDirectory.Member("m-rail-02", Sector.RAIL, Set.of("rail"), false, 0),
+            new MemberDirectory.Member("m-air-01", Sector.AVIATION, Set.of("aviation"), true, 0),
+            new MemberDirectory.Member(
+                "m-log-01", Sector.LOGISTICS, Set.of("logistics"), false, 0)));
+  }
 
   static Sighting sighting(
       String id, String member, Sector sector, Instant time, String actor, Tlp tlp) {
@@ -192,7 +211,8 @@ class CampaignPipelineITCase {
     var alerts =
         CampaignPipeline.build(env.fromData(input, TypeInformation.of(Sighting.class)), conf);
     List<RoutedRecord> routed = new ArrayList<>();
-    try (CloseableIterator<RoutedRecord> it = CampaignPipeline.share(alerts, conf).collectAsync()) {
+    try (CloseableIterator<RoutedRecord> it =
+        CampaignPipeline.share(alerts, directory(), conf).collectAsync()) {
       env.execute("campaign sharing test");
       it.forEachRemaining(routed::add);
     }
@@ -231,6 +251,65 @@ class CampaignPipelineITCase {
                   .contains("m-air-01")
                   .doesNotContain("m-rail-01", "m-rail-02");
             });
+    // m-air-01 opted in to be named: the rail members' copies name it, and pseudonymise each other.
+    CampaignAlert railCopy = feeds.get("feed.member.m-rail-01").get(1);
+    assertThat(railCopy.getMembers()).contains("m-air-01", "m-rail-01").doesNotContain("m-rail-02");
+  }
+
+  @Test
+  void sightingsReachTheirMembersOwnFeedAndGoFurtherOnlyForMembersWhoOptedIn() throws Exception {
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+    Configuration conf = new Configuration();
+    conf.set(PipelineOptions.GENERIC_TYPES, false);
+    conf.set(CampaignOptions.PSEUDONYM_KEY, "a-test-key-of-enough-length");
+    env.configure(conf);
+    env.setParallelism(2);
+    List<RoutedRecord> routed = new ArrayList<>();
+    try (CloseableIterator<RoutedRecord> it =
+        CampaignPipeline.shareSightings(
+                env.fromData(threeMembersTwoSectors(), TypeInformation.of(Sighting.class)),
+                directory(),
+                conf)
+            .collectAsync()) {
+      env.execute("sighting sharing test");
+      it.forEachRemaining(routed::add);
+    }
+
+    AvroCodec<Sighting> codec = AvroCodec.sighting();
+    Map<String, List<String>> feeds = new TreeMap<>();
+    for (RoutedRecord r : routed) {
+      Sighting s = codec.decode(r.value);
+      assertThat(new String(r.key, StandardCharsets.UTF_8)).isEqualTo(s.getSightingId());
+      feeds.computeIfAbsent(r.topic, t -> new ArrayList<>()).add(s.getSightingId());
+    }
+    // a, d, e (m-rail-01) and b (m-rail-02) stay in their own feeds although GREEN would allow
+    // the community; c (AMBER) of m-air-01, which opted in, also reaches its sharing group.
+    assertThat(feeds)
+        .containsOnlyKeys(
+            "feed.member.m-rail-01",
+            "feed.member.m-rail-02",
+            "feed.member.m-air-01",
+            "feed.group.aviation");
+    assertThat(feeds.get("feed.member.m-rail-01"))
+        .containsExactlyInAnyOrder("sighting--a", "sighting--d", "sighting--e");
+    assertThat(feeds.get("feed.member.m-rail-02")).containsExactly("sighting--b");
+    assertThat(feeds.get("feed.member.m-air-01")).containsExactly("sighting--c");
+    assertThat(feeds.get("feed.group.aviation")).containsExactly("sighting--c");
+  }
+
+  @Test
+  void theCampaignJobIsRefusedWithoutAMemberDirectory() {
+    Configuration conf = new Configuration();
+    conf.set(CampaignOptions.PSEUDONYM_KEY, "a-test-key-of-enough-length");
+    conf.set(org.signalbox.jobs.correlate.CorrelateOptions.BOOTSTRAP_SERVERS, "127.0.0.1:9");
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+    assertThatThrownBy(() -> CampaignKafka.attach(env, conf, true))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("sharing.members is required")
+        .hasMessageContaining("--members FILE");
+    conf.set(CampaignOptions.MEMBERS, "/nonexistent/members.yaml");
+    assertThatThrownBy(() -> CampaignKafka.attach(env, conf, true))
+        .hasMessageContaining("no such file: /nonexistent/members.yaml");
   }
 
   @Test
@@ -240,7 +319,7 @@ class CampaignPipelineITCase {
         CampaignPipeline.build(
             env.fromData(threeMembersTwoSectors(), TypeInformation.of(Sighting.class)),
             new Configuration());
-    assertThatThrownBy(() -> CampaignPipeline.share(alerts, new Configuration()))
+    assertThatThrownBy(() -> CampaignPipeline.share(alerts, directory(), new Configuration()))
         .hasMessageContaining("sharing.pseudonym-key");
   }
 }

@@ -7,6 +7,7 @@ import static org.signalbox.schema.ObservableType.IPV4;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.api.common.serialization.SerializerConfigImpl;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -162,6 +163,66 @@ class CompactSerializersTest {
     }
   }
 
+  /**
+   * Already reported: one value from several feeds makes one sighting per marking. Merging what the
+   * slot keeps must give the very bytes that merging the whole indicators gives.
+   */
+  @Test
+  void mergedSightingsFromTheCompactEntriesAreByteForByteTheSame() throws Exception {
+    List<Indicator> feeds =
+        List.of(
+            indicator("indicator--0b6f3c52-9e5c-4f3e-8d41-6f0c3f1a2b7d", IPV4, "198.51.100.7")
+                .build(),
+            indicator("indicator--cert", IPV4, "198.51.100.7")
+                .setSource("national-cert")
+                .setConfidence(95)
+                .setLabels(List.of("scanner"))
+                .setContext(
+                    IndicatorContext.newBuilder()
+                        .setThreatActors(List.of("SKYHOOK"))
+                        .setVulnerabilities(List.of("CVE-2024-3400"))
+                        .build())
+                .build(),
+            indicator("indicator--partner", IPV4, "198.51.100.7")
+                .setSource("partner-isac")
+                .setConfidence(60)
+                .setValidUntil(T0.plus(Duration.ofDays(3)))
+                .build(),
+            indicator("indicator--red", IPV4, "198.51.100.7")
+                .setSource("member-x")
+                .setTlp(Tlp.RED)
+                .build(),
+            indicator("indicator--red-too", IPV4, "198.51.100.7")
+                .setSource("member-y")
+                .setTlp(Tlp.RED)
+                .setLabels(List.of("c2", "ransomware"))
+                .build());
+    ExactSlot slot = new ExactSlot();
+    List<Indicator> whole = new ArrayList<>();
+    for (Indicator ind : feeds) {
+      assertThat(slot.apply(change(ChangeKind.UPSERT, ind.getId(), 5, ind))).isTrue();
+      whole.add(Indicator.newBuilder(ind).setVersion(Instant.ofEpochMilli(5)).build());
+    }
+    ExactSlot back = roundTrip(serializerOf(ExactSlot.class), slot);
+    AvroCodec<Sighting> codec = AvroCodec.sighting();
+    ObservableProbe probe = Fixtures.probe("e-9", IPV4, "198.51.100.7", T0.plusSeconds(9));
+    List<Sighting> fromSlot = new ArrayList<>();
+    Sightings.emitExact(probe, back.entries, 1234, fromSlot::add);
+    List<Sighting> fromWhole = new ArrayList<>();
+    Sightings.emit(probe, whole, 1234, fromWhole::add);
+
+    assertThat(fromSlot).hasSize(2); // one GREEN, one RED
+    assertThat(fromSlot)
+        .extracting(s -> s.getMergedIndicatorIds().size())
+        .containsExactlyInAnyOrder(2, 1);
+    assertThat(fromWhole).hasSameSizeAs(fromSlot);
+    for (int i = 0; i < fromSlot.size(); i++) {
+      assertThat(codec.encode(fromSlot.get(i)))
+          .as(fromSlot.get(i).getIndicatorId())
+          .isEqualTo(codec.encode(fromWhole.get(i)));
+    }
+  }
+
   @Test
   void slotKeepsEveryIdWithTheValueAndAppliesChangesByVersion() throws Exception {
     Indicator a = indicator("indicator--a", IPV4, "198.51.100.7").build();
@@ -198,13 +259,16 @@ class CompactSerializersTest {
     r.target = IndexTarget.PATTERN;
     r.revoked = true;
     r.cleanupAt = T0.toEpochMilli() + 86_400_000;
+    r.source = "ünïcode feed";
     TypeSerializer<IndicatorLifecycle.LifecycleRecord> s =
         serializerOf(IndicatorLifecycle.LifecycleRecord.class);
     assertThat(roundTrip(s, r)).usingRecursiveComparison().isEqualTo(r);
     r.cleanupAt = Long.MAX_VALUE;
     r.revoked = false;
     r.target = IndexTarget.EXACT;
+    r.source = "";
     assertThat(roundTrip(s, r)).usingRecursiveComparison().isEqualTo(r);
+    assertThat(s.copy(r)).usingRecursiveComparison().isEqualTo(r);
     assertThat(roundTrip(s, new IndicatorLifecycle.LifecycleRecord()))
         .usingRecursiveComparison()
         .isEqualTo(new IndicatorLifecycle.LifecycleRecord());

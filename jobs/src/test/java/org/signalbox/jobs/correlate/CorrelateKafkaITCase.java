@@ -6,6 +6,14 @@ import static org.signalbox.jobs.correlate.Fixtures.event;
 import static org.signalbox.jobs.correlate.Fixtures.indicator;
 import static org.signalbox.jobs.correlate.Fixtures.obs;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -14,8 +22,11 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.TimeUnit;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.metrics.Histogram;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
@@ -34,8 +45,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.signalbox.deploy.LocalKafkaBroker;
 import org.signalbox.deploy.SignalboxTopics;
+import org.signalbox.jobs.metrics.CorrelateMetrics;
+import org.signalbox.jobs.metrics.InProcessMetrics;
 import org.signalbox.schema.DeadLetter;
 import org.signalbox.schema.Indicator;
+import org.signalbox.schema.IndicatorAudit;
 import org.signalbox.schema.MatchKind;
 import org.signalbox.schema.ObservableRole;
 import org.signalbox.schema.ObservableType;
@@ -52,23 +66,44 @@ import org.signalbox.schema.support.AvroCodec;
  */
 class CorrelateKafkaITCase {
 
+  // Before FLINK: static fields are initialised in order, and the cluster needs the port.
+  static final int PROMETHEUS_PORT = freePort();
+
   @RegisterExtension
   static final MiniClusterExtension FLINK =
       new MiniClusterExtension(
           new MiniClusterResourceConfiguration.Builder()
               .setNumberTaskManagers(1)
               .setNumberSlotsPerTaskManager(2)
+              .setConfiguration(reporters())
               .build());
+
+  /** The demo's in-process reporter and Flink's Prometheus reporter, as production adds it. */
+  static Configuration reporters() {
+    Configuration c = new Configuration();
+    InProcessMetrics.register(c);
+    CorrelateMetrics.enablePrometheus(c, PROMETHEUS_PORT);
+    return c;
+  }
+
+  static int freePort() {
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
 
   static LocalKafkaBroker broker;
 
   @BeforeAll
-  static void startBroker() {
+  static void startBroker() throws Exception {
     broker = LocalKafkaBroker.start(new LocalKafkaBroker.Options());
     List<org.apache.kafka.clients.admin.NewTopic> topics = new ArrayList<>(SignalboxTopics.core(2));
     topics.add(SignalboxTopics.telemetry("rail-a", 2));
     topics.add(SignalboxTopics.telemetry("airport-b", 1));
     SignalboxTopics.ensure(broker.bootstrapServers(), topics, Duration.ofSeconds(60));
+    publishInputs();
   }
 
   @AfterAll
@@ -80,8 +115,8 @@ class CorrelateKafkaITCase {
 
   static final Instant SEEN = T0.plus(Duration.ofDays(2));
 
-  @Test
-  void producesExactlyTheExpectedSightingsAndDeadLetters() throws Exception {
+  /** The indicators and telemetry both runs read, published once before either. */
+  static void publishInputs() throws Exception {
     AvroCodec<Indicator> ic = AvroCodec.indicator();
     AvroCodec<TelemetryEvent> tc = AvroCodec.telemetry();
     try (KafkaProducer<byte[], byte[]> producer = producer()) {
@@ -107,6 +142,20 @@ class CorrelateKafkaITCase {
                   .build(),
               indicator("indicator--suffix", ObservableType.DOMAIN, "*.tracking-parcel.example")
                   .setMatchKind(MatchKind.DOMAIN_SUFFIX)
+                  .build(),
+              // Another source's revocation is refused: the c2 indicator keeps matching.
+              indicator("indicator--c2", ObservableType.IPV4, "198.51.100.7")
+                  .setVersion(T0.plusSeconds(90))
+                  .setSource("member-mallory")
+                  .setRevoked(true)
+                  .build(),
+              // The secretariat's is applied and audited.
+              indicator("indicator--net", ObservableType.IPV4, "203.0.113.0/24")
+                  .setMatchKind(MatchKind.CIDR)
+                  .setTlp(Tlp.AMBER)
+                  .setVersion(T0.plusSeconds(90))
+                  .setValidUntil(SEEN.plus(Duration.ofDays(30)))
+                  .setSource("secretariat")
                   .build());
       for (Indicator i : inds) {
         producer.send(record(SignalboxTopics.INDICATORS, i.getId(), ic.encode(i))).get();
@@ -138,6 +187,11 @@ class CorrelateKafkaITCase {
           producer,
           rail,
           tc.encode(ev("r4", "rail-a", Sector.RAIL, ObservableType.IPV4, "192.0.2.66")));
+      // rail-a's topic, claiming to be airport-b: a forgery, whatever it would have matched.
+      send(
+          producer,
+          rail,
+          tc.encode(ev("r5", "airport-b", Sector.AIRPORT, ObservableType.IPV4, "198.51.100.7")));
       send(
           producer,
           airport,
@@ -170,7 +224,10 @@ class CorrelateKafkaITCase {
                   ObservableType.DOMAIN,
                   "tracking-parcel.example")));
     }
+  }
 
+  @Test
+  void producesExactlyTheExpectedSightingsAndDeadLetters() throws Exception {
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
     Configuration conf = new Configuration();
     conf.set(PipelineOptions.GENERIC_TYPES, false);
@@ -180,7 +237,8 @@ class CorrelateKafkaITCase {
     env.setParallelism(2);
     CorrelateJob.reuseObjects(env, conf);
     CorrelateKafka.attach(env, conf, true);
-    env.execute("correlate kafka itcase");
+    String job = "correlate kafka itcase";
+    env.execute(job);
 
     List<String> sightings = new ArrayList<>();
     Map<String, Sighting> byEvent = new HashMap<>();
@@ -198,6 +256,9 @@ class CorrelateKafkaITCase {
             "a2 -> indicator--net",
             "a4 -> indicator--suffix");
     assertThat(byEvent.get("a2").getTlp()).isEqualTo(Tlp.AMBER);
+    // The secretariat's version is the one in force; the refused revocation left c2's alone.
+    assertThat(byEvent.get("a2").getIndicatorSource()).isEqualTo("secretariat");
+    assertThat(byEvent.get("r1").getIndicatorVersion()).isEqualTo(T0);
     assertThat(byEvent.get("r3").getMatchedValue()).isEqualTo("new.evil.example");
 
     List<String> dead = new ArrayList<>();
@@ -210,8 +271,148 @@ class CorrelateKafkaITCase {
     assertThat(dead)
         .containsExactlyInAnyOrder(
             "indicators undecodable-avro",
+            "indicators not-original-source",
             "telemetry.rail-a undecodable-avro",
+            "telemetry.rail-a forged-member",
             "telemetry.airport-b undecodable-avro");
+
+    AvroCodec<IndicatorAudit> ac = AvroCodec.indicatorAudit();
+    List<String> audits = new ArrayList<>();
+    for (ConsumerRecord<byte[], byte[]> r : readAll(SignalboxTopics.INDICATOR_AUDIT)) {
+      IndicatorAudit a = ac.decode(r.value());
+      assertThat(new String(r.key(), StandardCharsets.UTF_8)).isEqualTo(a.getIndicatorId());
+      audits.add(
+          a.getIndicatorId()
+              + " "
+              + a.getAction()
+              + " by "
+              + a.getActor()
+              + " (owner "
+              + a.getOriginalSource()
+              + ") from "
+              + a.getOriginTopic());
+    }
+    assertThat(audits)
+        .containsExactly("indicator--net UPDATE by secretariat (owner isac) from indicators");
+
+    // The job's own metrics agree with what reached Kafka.
+    Map<String, String> thisJob = Map.of("job_name", job);
+    assertThat(
+            InProcessMetrics.sum(
+                CorrelateMetrics.DEAD_LETTERS,
+                Map.of("job_name", job, CorrelateMetrics.REASON, "undecodable-avro")))
+        .isEqualTo(3);
+    assertThat(InProcessMetrics.sum(CorrelateMetrics.SIGHTINGS_OUT, thisJob)).isEqualTo(4);
+    List<Histogram> latency = InProcessMetrics.histograms(CorrelateMetrics.MATCH_LATENCY, thisJob);
+    assertThat(latency.stream().mapToLong(Histogram::getCount).sum()).isEqualTo(4);
+    for (Histogram h : latency) {
+      if (h.getCount() > 0) {
+        // From the telemetry record's Kafka timestamp to the match: never negative.
+        assertThat(h.getStatistics().getMin()).isGreaterThanOrEqualTo(0);
+        assertThat(h.getStatistics().getQuantile(0.99))
+            .isGreaterThanOrEqualTo(h.getStatistics().getQuantile(0.5));
+      }
+    }
+  }
+
+  /**
+   * What an operator scrapes: the same data through the job running unbounded, and Flink's
+   * Prometheus reporter serving every series the dashboard and the README name, with the labels
+   * they rely on (a summary with quantiles for the match latency, dead letters by reason).
+   */
+  @Test
+  void prometheusServesTheJobsSeriesWhileItRuns() throws Exception {
+    SignalboxTopics.ensure(
+        broker.bootstrapServers(),
+        List.of(
+            new org.apache.kafka.clients.admin.NewTopic("sightings-scraped", 1, (short) 1),
+            new org.apache.kafka.clients.admin.NewTopic("indicator-audit-scraped", 1, (short) 1),
+            new org.apache.kafka.clients.admin.NewTopic("deadletter-scraped", 1, (short) 1)),
+        Duration.ofSeconds(60));
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+    Configuration conf = new Configuration();
+    conf.set(PipelineOptions.GENERIC_TYPES, false);
+    conf.set(CorrelateOptions.BOOTSTRAP_SERVERS, broker.bootstrapServers());
+    conf.set(CorrelateOptions.GROUP_ID, "correlate-scraped");
+    conf.set(CorrelateOptions.SIGHTINGS_TOPIC, "sightings-scraped");
+    // It reads the same indicators: its audits must not land beside the other test's.
+    conf.set(CorrelateOptions.INDICATOR_AUDIT_TOPIC, "indicator-audit-scraped");
+    conf.set(CorrelateOptions.DEAD_LETTER_TOPIC, "deadletter-scraped");
+    // Only the airport's one partition, read by one subtask: an unbounded job waits for an empty
+    // partition (rail-a has one), or a source reader without any, to go idle (30 s) before the
+    // bootstrap gate opens, which would only make the test slow.
+    conf.set(CorrelateOptions.TELEMETRY_TOPICS, "telemetry\\.airport-b");
+    env.configure(conf);
+    env.setParallelism(1);
+    CorrelateKafka.attach(env, conf, false);
+    JobClient job = env.executeAsync("correlate-scraped");
+    try {
+      String thisJob = "job_name=\"correlate-scraped\"";
+      String held = CorrelateMetrics.prometheusName(CorrelateMetrics.INDICATORS_HELD);
+      String latencyCount =
+          CorrelateMetrics.prometheusName(CorrelateMetrics.MATCH_LATENCY) + "_count";
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+      List<String> lines;
+      do {
+        Thread.sleep(500);
+        lines = scrape().stream().filter(l -> l.contains(thisJob)).toList();
+      } while ((sum(lines, latencyCount) < 2 || sum(lines, held) != 4)
+          && System.nanoTime() < deadline);
+
+      // a2 matched the CIDR range, a4 the domain suffix.
+      assertThat(sum(lines, latencyCount)).isEqualTo(2);
+      assertThat(sum(lines, CorrelateMetrics.prometheusName(CorrelateMetrics.SIGHTINGS_OUT)))
+          .isEqualTo(2);
+      for (String m : CorrelateMetrics.ALL) {
+        assertThat(lines)
+            .as("series of %s", m)
+            .anyMatch(l -> l.startsWith(CorrelateMetrics.prometheusName(m) + "{"));
+      }
+      String latency = CorrelateMetrics.prometheusName(CorrelateMetrics.MATCH_LATENCY) + "{";
+      assertThat(lines)
+          .filteredOn(l -> l.startsWith(latency))
+          .anyMatch(
+              l -> l.contains("quantile=\"0.95\"") && l.contains("operator_name=\"exact index\""))
+          .anyMatch(
+              l -> l.contains("quantile=\"0.5\"") && l.contains("operator_name=\"range index\""));
+      String dead =
+          CorrelateMetrics.prometheusName(CorrelateMetrics.REASON, CorrelateMetrics.DEAD_LETTERS);
+      assertThat(
+              sum(
+                  lines.stream().filter(l -> l.contains("reason=\"undecodable-avro\"")).toList(),
+                  dead))
+          .as("the junk indicator and the truncated airport record")
+          .isEqualTo(2);
+      assertThat(sum(lines, held))
+          .as(
+              "live: c2, moved, net, suffix; not the revoked one, nor the expired one past its grace")
+          .isEqualTo(4);
+    } finally {
+      job.cancel().get(60, TimeUnit.SECONDS);
+    }
+  }
+
+  static List<String> scrape() throws Exception {
+    HttpResponse<String> r =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + PROMETHEUS_PORT + "/metrics"))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+    assertThat(r.statusCode()).isEqualTo(200);
+    return r.body().lines().filter(l -> !l.startsWith("#")).toList();
+  }
+
+  /** Sum of the values of every sample of {@code series} (any labels) in the exposition lines. */
+  static double sum(List<String> lines, String series) {
+    double total = 0;
+    for (String l : lines) {
+      if (l.startsWith(series + "{") || l.startsWith(series + " ")) {
+        total += Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1));
+      }
+    }
+    return total;
   }
 
   static TelemetryEvent ev(

@@ -14,6 +14,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -29,9 +30,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.signalbox.connectors.kafka.RawRecord;
-import org.signalbox.jobs.correlate.index.SharedSampleData;
+import org.signalbox.jobs.metrics.CorrelateMetrics;
+import org.signalbox.jobs.metrics.InProcessMetrics;
 import org.signalbox.schema.DeadLetter;
 import org.signalbox.schema.Indicator;
+import org.signalbox.schema.IndicatorAudit;
 import org.signalbox.schema.MatchKind;
 import org.signalbox.schema.ObservableRole;
 import org.signalbox.schema.ObservableType;
@@ -43,8 +46,9 @@ import org.signalbox.schema.support.AvroCodec;
 
 /**
  * The whole correlate pipeline on a MiniCluster with bounded input: every lifecycle rule, both
- * range kinds, canonicalization, and bad records that must become dead letters while the good
- * records around them still match. The Kafka end-to-end test is CorrelateKafkaITCase.
+ * range kinds, canonicalization, indicator ownership, forged telemetry, and bad records that must
+ * become dead letters while the good records around them still match. The Kafka end-to-end test is
+ * CorrelateKafkaITCase.
  */
 class CorrelatePipelineITCase {
 
@@ -54,7 +58,14 @@ class CorrelatePipelineITCase {
           new MiniClusterResourceConfiguration.Builder()
               .setNumberTaskManagers(1)
               .setNumberSlotsPerTaskManager(2)
+              .setConfiguration(inProcessMetrics())
               .build());
+
+  static Configuration inProcessMetrics() {
+    Configuration c = new Configuration();
+    InProcessMetrics.register(c);
+    return c;
+  }
 
   static final Instant SEEN = T0.plus(Duration.ofDays(3));
 
@@ -143,6 +154,21 @@ class CorrelatePipelineITCase {
             .setMatchKind(MatchKind.PATTERN)
             .setPattern("[ipv4-addr:value = '192.0.2.1'")
             .build());
+    // Ownership: another source's revocation is refused, the secretariat's is applied and audited.
+    publish(indicator("indicator--owned", ObservableType.IPV4, "192.0.2.90").build());
+    publish(
+        indicator("indicator--owned", ObservableType.IPV4, "192.0.2.90")
+            .setVersion(T0.plusSeconds(30))
+            .setSource("member-mallory")
+            .setRevoked(true)
+            .build());
+    publish(indicator("indicator--taken-down", ObservableType.IPV4, "192.0.2.91").build());
+    publish(
+        indicator("indicator--taken-down", ObservableType.IPV4, "192.0.2.91")
+            .setVersion(T0.plusSeconds(30))
+            .setSource("secretariat")
+            .setRevoked(true)
+            .build());
 
     // --- telemetry, bad records interleaved with good ones
     send(seen("t-exact", ObservableType.IPV4, "198.51.100.7"));
@@ -171,6 +197,16 @@ class CorrelatePipelineITCase {
     send(seen("t-pattern-or", ObservableType.DOMAIN, "One.Example"));
     send(seen("t-pattern-like", ObservableType.DOMAIN, "x.two.example"));
     send(seen("t-pattern-miss", ObservableType.DOMAIN, "three.example"));
+    send(seen("t-owned", ObservableType.IPV4, "192.0.2.90"));
+    send(seen("t-taken-down", ObservableType.IPV4, "192.0.2.91"));
+    // Written to m-rail-01's topic, claiming to come from another member.
+    send(
+        event(
+            "t-forged",
+            "m-air-02",
+            Sector.AVIATION,
+            SEEN,
+            obs(ObservableType.IPV4, "198.51.100.7", ObservableRole.DESTINATION)));
 
     Run run = run(new Configuration());
     List<Sighting> all = run.sightings();
@@ -184,7 +220,8 @@ class CorrelatePipelineITCase {
             "t-mapped -> indicator--exact",
             "t-hash -> indicator--hash",
             "t-pattern-or -> indicator--pattern",
-            "t-pattern-like -> indicator--pattern");
+            "t-pattern-like -> indicator--pattern",
+            "t-owned -> indicator--owned");
     assertThat(all)
         .filteredOn(s -> s.getEventId().equals("t-cidr"))
         .singleElement()
@@ -209,11 +246,28 @@ class CorrelatePipelineITCase {
             "indicators@11 absurd-confidence",
             "indicators@12 invalid-value",
             "indicators@14 invalid-pattern",
+            "indicators@16 not-original-source",
             "telemetry.m-rail-01@1 undecodable-avro",
             "telemetry.m-rail-01@4 undecodable-avro",
             "telemetry.m-rail-01@7 absurd-event-time",
             "telemetry.m-rail-01@8 invalid-observable",
-            "telemetry.m-rail-01@15 tombstone");
+            "telemetry.m-rail-01@15 tombstone",
+            "telemetry.m-rail-01@21 forged-member");
+    assertThat(run.audits())
+        .extracting(
+            a ->
+                a.getIndicatorId()
+                    + " "
+                    + a.getAction()
+                    + " by "
+                    + a.getActor()
+                    + " (owner "
+                    + a.getOriginalSource()
+                    + ") "
+                    + a.getOriginTopic()
+                    + "@"
+                    + a.getOffset())
+        .containsExactly("indicator--taken-down REVOKE by secretariat (owner isac) indicators@18");
   }
 
   /**
@@ -256,6 +310,7 @@ class CorrelatePipelineITCase {
             "t-like -> indicator--like",
             "t-exact-after -> indicator--exact");
     assertThat(run.deadLetters()).isEmpty();
+    assertThat(run.audits()).isEmpty();
   }
 
   /**
@@ -265,9 +320,10 @@ class CorrelatePipelineITCase {
    */
   @Test
   void knownBenignValuesNeverProduceASighting() throws Exception {
-    Path lists = SharedSampleData.root().resolve("misp-warninglists");
+    Path lists = sharedWarninglists();
     Assumptions.assumeTrue(
-        Files.isDirectory(lists), lists + " is absent: skipping the warninglist pipeline test");
+        lists != null,
+        "../shared/data/misp-warninglists is absent: skipping the warninglist pipeline test");
     String emptySha256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
     String emptyMd5 = "d41d8cd98f00b204e9800998ecf8427e";
     publish(indicator("indicator--dns", ObservableType.IPV4, "8.8.8.8").build());
@@ -292,7 +348,8 @@ class CorrelatePipelineITCase {
 
     Configuration conf = new Configuration();
     conf.set(CorrelateOptions.WARNINGLISTS, lists.toString());
-    Run run = run(conf);
+    String job = "correlate pipeline warninglists";
+    Run run = run(conf, job);
     List<String> matched = matches(run.sightings());
     assertThat(matched)
         .containsExactlyInAnyOrder(
@@ -307,16 +364,45 @@ class CorrelatePipelineITCase {
         .hasSize(2)
         .anyMatch(d -> d.contains("indicator--range matched 8.8.8.8"))
         .anyMatch(d -> d.contains("indicator--hashes matched " + emptyMd5));
+
+    // The suppressed values are counted where the job's metrics can see them.
+    Map<String, String> thisJob = Map.of("job_name", job);
+    assertThat(InProcessMetrics.sum(CorrelateMetrics.INDICATORS_SUPPRESSED, thisJob)).isEqualTo(2);
+    assertThat(InProcessMetrics.sum(CorrelateMetrics.SIGHTINGS_SUPPRESSED, thisJob))
+        .as("per list; a value may be on several")
+        .isGreaterThanOrEqualTo(2);
+    for (String reason : List.of("warninglist", "warninglist-sighting")) {
+      assertThat(
+              InProcessMetrics.sum(
+                  CorrelateMetrics.DEAD_LETTERS,
+                  Map.of("job_name", job, CorrelateMetrics.REASON, reason)))
+          .as("dead letters of reason %s", reason)
+          .isEqualTo(2);
+    }
+    // Both indexes matched twice (two sightings kept, two dropped); each match was timed.
+    assertThat(InProcessMetrics.sum(CorrelateMetrics.SIGHTINGS_OUT, thisJob)).isEqualTo(4);
+    assertThat(
+            InProcessMetrics.histograms(CorrelateMetrics.MATCH_LATENCY, thisJob).stream()
+                .mapToLong(h -> h.getCount())
+                .sum())
+        .isEqualTo(4);
+    // Indexed: the range and the pattern; the resolver and the empty hash were not.
+    assertThat(InProcessMetrics.sum(CorrelateMetrics.INDICATORS_HELD, thisJob)).isEqualTo(2);
   }
 
   /** What one bounded run of the pipeline produced. */
-  record Run(List<Sighting> sightings, List<DeadLetter> deadLetters) {}
+  record Run(List<Sighting> sightings, List<DeadLetter> deadLetters, List<IndicatorAudit> audits) {}
 
   /**
    * Runs the pipeline over the records published and sent so far, on the MiniCluster with
    * parallelism 2, object reuse on and generic types disabled (a Kryo fallback fails loudly).
    */
   Run run(Configuration conf) throws Exception {
+    return run(conf, "correlate pipeline test");
+  }
+
+  /** As {@link #run(Configuration)}, as a job of this name (its metrics carry it). */
+  Run run(Configuration conf, String jobName) throws Exception {
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
     Configuration strict = new Configuration();
     strict.set(PipelineOptions.GENERIC_TYPES, false);
@@ -333,12 +419,15 @@ class CorrelatePipelineITCase {
             true);
     CloseableIterator<Sighting> sightings = out.sightings().collectAsync();
     CloseableIterator<DeadLetter> deadLetters = out.deadLetters().collectAsync();
-    env.execute("correlate pipeline test");
+    CloseableIterator<IndicatorAudit> audits = out.audits().collectAsync();
+    env.execute(jobName);
     List<Sighting> found = new ArrayList<>();
     sightings.forEachRemaining(found::add);
     List<DeadLetter> dead = new ArrayList<>();
     deadLetters.forEachRemaining(dead::add);
-    return new Run(found, dead);
+    List<IndicatorAudit> audited = new ArrayList<>();
+    audits.forEachRemaining(audited::add);
+    return new Run(found, dead, audited);
   }
 
   static List<String> matches(List<Sighting> sightings) {
@@ -350,5 +439,21 @@ class CorrelatePipelineITCase {
     return env.fromData(records, TypeInformation.of(RawRecord.class))
         .assignTimestampsAndWatermarks(WatermarkStrategy.noWatermarks())
         .name(name);
+  }
+
+  /**
+   * The shared MISP warninglists: beside the checkout (CI), beside a worktree's parent, or where
+   * the system property {@code signalbox.shared.data} says; null when none is there.
+   */
+  static Path sharedWarninglists() {
+    String property = System.getProperty("signalbox.shared.data");
+    List<Path> candidates = new ArrayList<>();
+    if (property != null) {
+      candidates.add(Path.of(property, "misp-warninglists"));
+    }
+    // Tests run in jobs/: the repository root is "..".
+    candidates.add(Path.of("..", "..", "shared", "data", "misp-warninglists"));
+    candidates.add(Path.of("..", "..", "..", "shared", "data", "misp-warninglists"));
+    return candidates.stream().filter(Files::isDirectory).findFirst().orElse(null);
   }
 }

@@ -58,7 +58,12 @@ class DeployManifestsTest {
     names.forEach(SignalboxTopics::validateTopicName);
     assertThat(names)
         .contains(
-            SignalboxTopics.INDICATORS, SignalboxTopics.SIGHTINGS, SignalboxTopics.DEAD_LETTER);
+            SignalboxTopics.INDICATORS,
+            SignalboxTopics.SIGHTINGS,
+            SignalboxTopics.DEAD_LETTER,
+            SignalboxTopics.INDICATOR_AUDIT);
+    assertThat(CorrelateOptions.INDICATOR_AUDIT_TOPIC.defaultValue())
+        .isEqualTo(SignalboxTopics.INDICATOR_AUDIT);
     assertThat(names).anyMatch(n -> n.matches(CorrelateOptions.TELEMETRY_TOPICS.defaultValue()));
     JsonNode indicators =
         docs.stream()

@@ -99,23 +99,6 @@ class ExactIndicatorMatcherTest {
   }
 
   @Test
-  void everyIndicatorWithTheValueMatches() throws Exception {
-    harness.processBothWatermarks(new Watermark(T0.toEpochMilli()));
-    change(upsert(indicator("indicator--a", ObservableType.IPV4, "198.51.100.7").build()));
-    change(
-        upsert(
-            indicator("indicator--b", ObservableType.IPV4, "198.51.100.7")
-                .setSource("cert-xx")
-                .build()));
-
-    send(probe("e1", ObservableType.IPV4, "198.51.100.7", T0.plusSeconds(1)));
-
-    assertThat(sightings())
-        .extracting(Sighting::getIndicatorId)
-        .containsExactlyInAnyOrder("indicator--a", "indicator--b");
-  }
-
-  @Test
   void revokedIndicatorStopsMatchingAndLeavesStateOnRemove() throws Exception {
     harness.processBothWatermarks(new Watermark(T0.toEpochMilli()));
     Indicator v1 = indicator("indicator--a", ObservableType.IPV4, "198.51.100.7").build();
@@ -150,5 +133,52 @@ class ExactIndicatorMatcherTest {
         IndicatorChange.of(
             ChangeKind.REMOVE, up.key, "indicator--a", up.version, IndexTarget.EXACT, null));
     assertThat(harness.numKeyedStateEntries()).isZero();
+  }
+
+  @Test
+  void oneValueFromSeveralFeedsIsOneSightingWithMergedProvenance() throws Exception {
+    harness.processBothWatermarks(new Watermark(T0.toEpochMilli()));
+    change(upsert(indicator("indicator--isac", ObservableType.IPV4, "198.51.100.7").build()));
+    change(
+        upsert(
+            indicator("indicator--cert", ObservableType.IPV4, "198.51.100.7")
+                .setSource("national-cert")
+                .setConfidence(95)
+                .setLabels(List.of("scanner"))
+                .setContext(
+                    org.signalbox.schema.IndicatorContext.newBuilder()
+                        .setThreatActors(List.of("SKYHOOK"))
+                        .build())
+                .build()));
+    change(
+        upsert(
+            indicator("indicator--partner", ObservableType.IPV4, "198.51.100.7")
+                .setSource("partner-isac")
+                .setConfidence(60)
+                .build()));
+    // Marked RED: naming it beside GREEN sources would take it past its marking.
+    change(
+        upsert(
+            indicator("indicator--red", ObservableType.IPV4, "198.51.100.7")
+                .setSource("member-x")
+                .setTlp(Tlp.RED)
+                .build()));
+
+    send(probe("e1", ObservableType.IPV4, "198.51.100.7", T0.plusSeconds(10)));
+
+    List<Sighting> out = sightings();
+    assertThat(out).hasSize(2);
+    Sighting green = out.stream().filter(s -> s.getTlp() == Tlp.GREEN).findFirst().orElseThrow();
+    assertThat(green.getIndicatorId()).isEqualTo("indicator--cert");
+    assertThat(green.getIndicatorSource()).isEqualTo("national-cert");
+    assertThat(green.getAlsoReportedBy()).containsExactly("isac", "partner-isac");
+    assertThat(green.getMergedIndicatorIds())
+        .containsExactly("indicator--isac", "indicator--partner");
+    assertThat(green.getEnrichment().getThreatActors()).containsExactly("SKYHOOK", "RAILFOX");
+    assertThat(green.getLabels()).containsExactly("scanner", "c2");
+    Sighting red = out.stream().filter(s -> s.getTlp() == Tlp.RED).findFirst().orElseThrow();
+    assertThat(red.getIndicatorId()).isEqualTo("indicator--red");
+    assertThat(red.getAlsoReportedBy()).isEmpty();
+    assertThat(red.getMergedIndicatorIds()).isEmpty();
   }
 }

@@ -34,7 +34,8 @@ class IndicatorScorerTest {
   static final Duration GRACE = Duration.ofHours(1);
   static final String IND = "indicator--a";
 
-  KeyedTwoInputStreamOperatorTestHarness<String, Sighting, Feedback, IndicatorScore> harness;
+  KeyedTwoInputStreamOperatorTestHarness<String, Sighting, ReceivedFeedback, IndicatorScore>
+      harness;
 
   @BeforeEach
   void setUp() throws Exception {
@@ -45,7 +46,7 @@ class IndicatorScorerTest {
                 new IndicatorScorer(
                     ConfidenceDecay.parse("DOMAIN=100d/1.0"), 2, 25, 10, 20, IDLE, GRACE)),
             Sighting::getIndicatorId,
-            Feedback::getIndicatorId,
+            ReceivedFeedback::indicatorId,
             Types.STRING);
     harness.open();
     harness.setProcessingTime(1_000);
@@ -79,13 +80,19 @@ class IndicatorScorerTest {
         .build();
   }
 
-  static Feedback feedback(String member, String indicator, FeedbackVerdict v, Duration after) {
-    return Feedback.newBuilder()
-        .setMember(member)
-        .setIndicatorId(indicator)
-        .setVerdict(v)
-        .setReportedAt(T0.plus(after))
-        .build();
+  /** A verdict as read from its member's topic, at offset 7 of partition 2. */
+  static ReceivedFeedback feedback(
+      String member, String indicator, FeedbackVerdict v, Duration after) {
+    return new ReceivedFeedback(
+        Feedback.newBuilder()
+            .setMember(member)
+            .setIndicatorId(indicator)
+            .setVerdict(v)
+            .setReportedAt(T0.plus(after))
+            .build(),
+        "feedback." + member,
+        2,
+        7);
   }
 
   List<IndicatorScore> drain() {
@@ -199,6 +206,10 @@ class IndicatorScorerTest {
     assertThat(dead.get(0).getReason()).isEqualTo("unknown-indicator");
     assertThat(dead.get(0).getError()).contains("m-1").contains("indicator--nope");
     assertThat(dead.get(0).getRaw()).isNotNull();
+    // The dead letter points at the verdict's own record, like every other dead letter.
+    assertThat(dead.get(0).getOriginTopic()).isEqualTo("feedback.m-1");
+    assertThat(dead.get(0).getPartition()).isEqualTo(2);
+    assertThat(dead.get(0).getOffset()).isEqualTo(7);
     assertThat(harness.numKeyedStateEntries()).isZero();
     assertThat(harness.numProcessingTimeTimers()).isZero();
     assertThat(harness.numEventTimeTimers()).isZero();

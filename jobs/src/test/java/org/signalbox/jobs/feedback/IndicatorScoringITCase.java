@@ -69,14 +69,18 @@ class IndicatorScoringITCase {
         .build();
   }
 
-  static Feedback falsePositive(String indicator, String member) {
-    return Feedback.newBuilder()
-        .setMember(member)
-        .setIndicatorId(indicator)
-        .setVerdict(FeedbackVerdict.FALSE_POSITIVE)
-        .setReportedAt(T0.plus(Duration.ofHours(2)))
-        .setComment("our own CDN")
-        .build();
+  static ReceivedFeedback falsePositive(String indicator, String member) {
+    return new ReceivedFeedback(
+        Feedback.newBuilder()
+            .setMember(member)
+            .setIndicatorId(indicator)
+            .setVerdict(FeedbackVerdict.FALSE_POSITIVE)
+            .setReportedAt(T0.plus(Duration.ofHours(2)))
+            .setComment("our own CDN")
+            .build(),
+        "feedback." + member,
+        0,
+        0);
   }
 
   @Test
@@ -86,7 +90,7 @@ class IndicatorScoringITCase {
             sighting("indicator--cdn", "m-rail-01", Sector.RAIL, Duration.ZERO),
             sighting("indicator--c2", "m-rail-01", Sector.RAIL, Duration.ZERO),
             sighting("indicator--c2", "m-air-01", Sector.AVIATION, Duration.ofHours(1)));
-    List<Feedback> feedback =
+    List<ReceivedFeedback> feedback =
         List.of(
             falsePositive("indicator--cdn", "m-rail-01"),
             falsePositive("indicator--cdn", "m-air-01"),
@@ -102,7 +106,7 @@ class IndicatorScoringITCase {
     CampaignPipeline.Scored scored =
         CampaignPipeline.build(
             env.fromData(sightings, TypeInformation.of(Sighting.class)),
-            env.fromData(feedback, TypeInformation.of(Feedback.class)),
+            env.fromData(feedback, TypeInformation.of(ReceivedFeedback.class)),
             new Configuration());
     List<IndicatorScore> scores = new ArrayList<>();
     List<CampaignAlert> alerts = new ArrayList<>();

@@ -32,6 +32,8 @@ class GrafanaDashboardTest {
 
     Set<String> exported = new HashSet<>(GatewayMetrics.EXPORTED);
     CorrelateMetrics.ALL.forEach(m -> exported.add(CorrelateMetrics.prometheusName(m)));
+    exported.addAll(CorrelateMetrics.labelledSeries());
+    CampaignMetrics.ALL.forEach(m -> exported.add(CorrelateMetrics.prometheusName(m)));
 
     Set<Integer> ids = new HashSet<>();
     Set<String> used = new HashSet<>();
@@ -61,6 +63,25 @@ class GrafanaDashboardTest {
     for (String m : CorrelateMetrics.ALL) {
       assertThat(used).contains(CorrelateMetrics.prometheusName(m));
     }
+    // Match latency (quantiles and count), dead letters by reason, sightings per warninglist, and
+    // every campaign-detection and digest metric.
+    assertThat(used).containsAll(CorrelateMetrics.labelledSeries());
+    for (String m : CampaignMetrics.ALL) {
+      assertThat(used).contains(CorrelateMetrics.prometheusName(m));
+    }
+  }
+
+  /** The labels the new panels group by are the ones the jobs register. */
+  @Test
+  void labelledPanelsUseTheRegisteredLabels() throws Exception {
+    String text = Files.readString(DASHBOARD);
+    assertThat(text)
+        .contains("by (job_name, " + CorrelateMetrics.REASON + ")")
+        .contains("by (" + CorrelateMetrics.WARNINGLIST + ")")
+        .contains(CorrelateMetrics.MATCH_LATENCY + "{quantile=\\\"0.95\\\"}");
+    assertThat(
+            CorrelateMetrics.prometheusName(CorrelateMetrics.REASON, CorrelateMetrics.DEAD_LETTERS))
+        .isEqualTo("flink_taskmanager_job_task_operator_signalbox_reason_deadLetters");
   }
 
   @Test

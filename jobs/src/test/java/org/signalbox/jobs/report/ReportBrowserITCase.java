@@ -94,7 +94,7 @@ class ReportBrowserITCase {
   @Test
   void theReportLoadsWithoutConsoleErrorsAndItsChartsRender() throws Exception {
     Path dir = TARGET.resolve("report-browser").toAbsolutePath();
-    SecretariatReport.write(
+    SecretariatReportITCase.writeWithFeedbackAndDirectory(
         ReportData.november(), LocalDate.parse("2026-11-01"), LocalDate.parse("2026-11-30"), dir);
     Path index = dir.resolve("index.html");
 
@@ -103,7 +103,15 @@ class ReportBrowserITCase {
     assertThat(dom.consoleMessages()).as("console messages of the report").isEmpty();
     // The DOM as the browser built it: every chart is an SVG element with its bars inside.
     for (String chart :
-        List.of("sightings-by-sector", "top-actors", "top-techniques", "time-to-first-sighting")) {
+        List.of(
+            "sightings-by-sector",
+            "top-actors",
+            "top-techniques",
+            "time-to-first-sighting",
+            "participation",
+            "false-positive-rates",
+            "members-over-capacity",
+            "capacity-peaks")) {
       Matcher m =
           Pattern.compile("<svg id=\"" + chart + "\"[^>]*>(.*?)</svg>", Pattern.DOTALL)
               .matcher(dom.dom());
@@ -111,7 +119,13 @@ class ReportBrowserITCase {
       assertThat(count(m.group(1), "<rect class=\"bar[ \"]")).as("bars of %s", chart).isPositive();
       assertThat(m.group(1)).as("axis of %s", chart).contains("class=\"axis");
     }
-    assertThat(dom.dom()).contains("sightings per day", "hours", "Top threat actors");
+    assertThat(dom.dom())
+        .contains(
+            "sightings per day",
+            "hours",
+            "Top threat actors",
+            "False positives per indicator source",
+            "Load against daily capacity");
 
     Path shot = TARGET.resolve("report-screenshot.png").toAbsolutePath();
     Files.deleteIfExists(shot);

@@ -5,6 +5,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.Set;
+import org.signalbox.jobs.sharing.MemberDirectory;
+import org.signalbox.schema.Feedback;
+import org.signalbox.schema.FeedbackVerdict;
 import org.signalbox.schema.IndicatorContext;
 import org.signalbox.schema.MatchKind;
 import org.signalbox.schema.ObservableRole;
@@ -43,6 +47,74 @@ final class ReportData {
           new Member("m-apt-03", Sector.AIRPORT, 0.5),
           new Member("m-log-01", Sector.LOGISTICS, 0.6),
           new Member("m-log-02", Sector.LOGISTICS, 0.4));
+
+  /** Members that are in the directory but send nothing: they only consume. */
+  static final List<String> CONSUMERS_ONLY = List.of("m-apt-04", "m-log-03");
+
+  /**
+   * The members above with daily capacities (logistics declares none), plus an airport and a
+   * logistics member that only consume.
+   */
+  static MemberDirectory directory() {
+    List<MemberDirectory.Member> out = new ArrayList<>();
+    for (Member m : MEMBERS) {
+      long capacity =
+          switch (m.sector()) {
+            case RAIL -> 4;
+            case AVIATION -> 6;
+            case AIRPORT -> 10;
+            default -> 0;
+          };
+      out.add(new MemberDirectory.Member(m.id(), m.sector(), Set.of(), false, capacity));
+    }
+    out.add(new MemberDirectory.Member("m-apt-04", Sector.AIRPORT, Set.of(), false, 10));
+    out.add(new MemberDirectory.Member("m-log-03", Sector.LOGISTICS, Set.of(), false, 0));
+    return new MemberDirectory("isac", Set.of(), out);
+  }
+
+  /** Sources in turn: the secretariat, a national CERT and one member (rail) publishing. */
+  static final String[] SOURCES = {"isac", "cert-transport", "m-rail-01"};
+
+  /** Indicators whose verdicts are mostly false positives (a CDN, a resolver). */
+  static boolean noisy(int index) {
+    return index % 12 == 0 || index % 12 == 7;
+  }
+
+  /**
+   * Members' verdicts on some of the sightings they had, two hours later: mostly false positives on
+   * the noisy indicators, mostly true positives on the others; plus one verdict on an indicator
+   * that does not exist.
+   */
+  static List<Feedback> feedback(List<Sighting> sightings) {
+    Random random = new Random(11);
+    List<Ind> inds = indicators();
+    List<Feedback> out = new ArrayList<>();
+    for (Sighting s : sightings) {
+      if (random.nextDouble() >= 0.4) {
+        continue;
+      }
+      int index = 0;
+      while (!inds.get(index).id().equals(s.getIndicatorId())) {
+        index++;
+      }
+      boolean fp = noisy(index) ? random.nextDouble() < 0.9 : random.nextDouble() < 0.1;
+      out.add(
+          Feedback.newBuilder()
+              .setMember(s.getMember())
+              .setIndicatorId(s.getIndicatorId())
+              .setVerdict(fp ? FeedbackVerdict.FALSE_POSITIVE : FeedbackVerdict.TRUE_POSITIVE)
+              .setReportedAt(s.getEventTime().plus(Duration.ofHours(2)))
+              .build());
+    }
+    out.add(
+        Feedback.newBuilder()
+            .setMember("m-air-01")
+            .setIndicatorId("indicator--does-not-exist")
+            .setVerdict(FeedbackVerdict.FALSE_POSITIVE)
+            .setReportedAt(NOV1.plus(Duration.ofDays(10)))
+            .build());
+    return out;
+  }
 
   static List<Ind> indicators() {
     String[][] spec = {
@@ -101,6 +173,11 @@ final class ReportData {
     return out;
   }
 
+  static int indicatorIndex(Ind ind) {
+    return Integer.parseInt(
+        ind.id().substring("indicator--0000".length(), "indicator--0000".length() + 2));
+  }
+
   static Sighting sighting(Ind ind, Member m, Instant t, int count) {
     return Sighting.newBuilder()
         .setSightingId(ind.id() + "|" + m.id() + "|" + t.toEpochMilli())
@@ -118,7 +195,7 @@ final class ReportData {
         .setCount(count)
         .setTlp(Tlp.GREEN)
         .setConfidence(80)
-        .setIndicatorSource("isac")
+        .setIndicatorSource(SOURCES[indicatorIndex(ind) % SOURCES.length])
         .setEnrichment(
             IndicatorContext.newBuilder()
                 .setThreatActors(List.of(ind.actor()))

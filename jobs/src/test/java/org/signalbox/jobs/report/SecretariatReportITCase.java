@@ -1,6 +1,7 @@
 package org.signalbox.jobs.report;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -8,6 +9,7 @@ import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.flink.configuration.Configuration;
@@ -86,7 +88,7 @@ class SecretariatReportITCase {
         .first()
         .isEqualTo("actor,sightings,days_published,days_suppressed,tlp");
     assertThat(Files.readString(dir.resolve("top-actors.csv"))).contains("RAILFOX,", "SKYLARK,");
-    assertThat(summary.csvFiles()).hasSize(11).allSatisfy(p -> assertThat(p).exists());
+    assertThat(summary.csvFiles()).hasSize(15).allSatisfy(p -> assertThat(p).exists());
   }
 
   @Test
@@ -169,6 +171,54 @@ class SecretariatReportITCase {
     assertThat(Files.readString(dir.resolve("out/index.html")))
         .contains("<svg id=\"sightings-by-sector\"");
 
+    // With verdicts (one line bad) and the directory.
+    Path verdicts = dir.resolve("verdicts.jsonl");
+    List<String> verdictLines = new ArrayList<>();
+    for (org.signalbox.schema.Feedback f : ReportData.feedback(ReportData.november())) {
+      verdictLines.add(org.signalbox.connectors.json.FeedbackJson.write(f));
+    }
+    verdictLines.add(1, "{\"member\":\"m-rail-01\",\"verdict\":\"maybe\"}");
+    Files.write(verdicts, verdictLines, StandardCharsets.UTF_8);
+    Path members = dir.resolve("members.yaml");
+    StringBuilder yaml = new StringBuilder("members:\n");
+    for (var m : ReportData.directory().members()) {
+      yaml.append("  - id: ")
+          .append(m.id())
+          .append("\n    sector: ")
+          .append(m.sector().name().toLowerCase())
+          .append(m.dailyCapacity() > 0 ? "\n    dailyCapacity: " + m.dailyCapacity() : "")
+          .append("\n");
+    }
+    Files.writeString(members, yaml);
+    err.reset();
+    try {
+      System.setErr(new java.io.PrintStream(err, true, StandardCharsets.UTF_8));
+      code =
+          SignalboxCommand.newCommandLine()
+              .execute(
+                  "report",
+                  "--from",
+                  "2026-11-01",
+                  "--to",
+                  "2026-11-30",
+                  "--out",
+                  dir.resolve("full").toString(),
+                  "--sightings",
+                  file.toString(),
+                  "--feedback",
+                  verdicts.toString(),
+                  "--members",
+                  members.toString());
+    } finally {
+      System.setErr(old);
+    }
+    errors = err.toString(StandardCharsets.UTF_8);
+    assertThat(code).as(errors).isZero();
+    assertThat(errors)
+        .contains("verdicts.jsonl:2: missing field 'indicatorId'", "1 unreadable lines");
+    assertThat(Files.readString(dir.resolve("full/index.html")))
+        .contains("<svg id=\"false-positive-rates\"", ": m-apt-04, m-log-03.");
+
     assertThat(
             SignalboxCommand.newCommandLine()
                 .execute(
@@ -220,5 +270,147 @@ class SecretariatReportITCase {
     assertThat(html).contains("<td>ACTOR:skylark</td><td class=\"n\">3</td>");
     assertThat(Files.readString(dir.resolve("top-campaigns.csv")))
         .contains("ACTOR:skylark,3,1,0,TLP:GREEN");
+  }
+
+  /** The November report with members' verdicts and the member directory. */
+  static SecretariatReport.Summary writeWithFeedbackAndDirectory(
+      List<Sighting> sightings, LocalDate from, LocalDate to, Path dir) throws Exception {
+    return SecretariatReport.write(
+        sightings,
+        List.of(),
+        List.of(),
+        ReportData.feedback(sightings),
+        ReportData.directory(),
+        from,
+        to,
+        new Configuration(),
+        dir);
+  }
+
+  static List<String[]> csv(Path file) throws Exception {
+    List<String[]> rows = new ArrayList<>();
+    List<String> lines = Files.readAllLines(file);
+    for (String line : lines.subList(1, lines.size())) {
+      rows.add(line.split(",", -1));
+    }
+    return rows;
+  }
+
+  @Test
+  void feedbackAndTheDirectoryGiveRatesParticipationAndLoadThatAgree() throws Exception {
+    List<Sighting> sightings = ReportData.november();
+    List<org.signalbox.schema.Feedback> feedback = ReportData.feedback(sightings);
+    SecretariatReport.Summary summary = writeWithFeedbackAndDirectory(sightings, FROM, TO, dir);
+    assertThat(summary.csvFiles()).hasSize(15).allSatisfy(p -> assertThat(p).exists());
+    String html = Files.readString(summary.index());
+    assertThat(html)
+        .contains(
+            "<svg id=\"participation\"",
+            "<svg id=\"false-positive-rates\"",
+            "<svg id=\"members-over-capacity\"",
+            "<svg id=\"capacity-peaks\"")
+        .contains(
+            "members per day", "false-positive rate in the range (%)", "% of its daily capacity")
+        .contains("2 of 16 members</b> in the directory contributed nothing")
+        .contains(": m-apt-04, m-log-03.")
+        .contains("only consumed<b>2 of 16</b>", "false-positive rate<b>", "over capacity<b>")
+        .contains("<td>(unknown indicator)</td>");
+
+    // False positives: the CSV's sums are the published daily figures, the rate is FP/(FP+TP),
+    // and the noisy indicators make the difference between sources visible.
+    List<String[]> daily = csv(dir.resolve("daily-trends.csv"));
+    long fpDaily = 0;
+    for (String[] r : daily) {
+      if (r[3].equals("FEEDBACK_BY_SOURCE") && r[5].equals("false")) {
+        fpDaily += Long.parseLong(r[12]);
+      }
+    }
+    long fpCsv = 0;
+    long received = 0;
+    for (String[] r : csv(dir.resolve("false-positives.csv"))) {
+      long fp = Long.parseLong(r[2]);
+      long tp = Long.parseLong(r[3]);
+      if (!r[0].equals(SecretariatReport.UNKNOWN_SOURCE)) {
+        fpCsv += fp;
+      }
+      received += Long.parseLong(r[1]);
+      if (fp + tp > 0) {
+        assertThat(Double.parseDouble(r[4])).isCloseTo((double) fp / (fp + tp), within(1e-4));
+      }
+    }
+    assertThat(fpCsv).isEqualTo(fpDaily).isPositive();
+    assertThat(received).isPositive().isLessThanOrEqualTo(feedback.size());
+
+    // Participation: contributors and consumers-only add up to the directory on published days.
+    Map<String, Long> contributors = new java.util.HashMap<>();
+    Map<String, Long> consumers = new java.util.HashMap<>();
+    for (String[] r : csv(dir.resolve("participation.csv"))) {
+      if (r[1].equals("all") && r[4].equals("false")) {
+        if (r[2].equals("contributors")) {
+          contributors.put(r[0], Long.parseLong(r[3]));
+        } else if (r[2].equals("consumer-only")) {
+          consumers.put(r[0], Long.parseLong(r[3]));
+        }
+      }
+    }
+    assertThat(consumers).isNotEmpty();
+    consumers.forEach((day, n) -> assertThat(n + contributors.get(day)).as(day).isEqualTo(16));
+
+    // Contributions per member: every sighting record and every verdict in the range is someone's.
+    long records = 0;
+    long verdicts = 0;
+    for (String[] r : csv(dir.resolve("member-contributions.csv"))) {
+      records += Long.parseLong(r[2]);
+      verdicts += Long.parseLong(r[4]);
+      assertThat(r[5]).as(r[0]).isEqualTo(String.valueOf(ReportData.CONSUMERS_ONLY.contains(r[0])));
+    }
+    assertThat(records).isEqualTo(sightings.size());
+    assertThat(verdicts)
+        .isEqualTo(
+            feedback.stream()
+                .filter(
+                    f ->
+                        f.getReportedAt().isBefore(java.time.Instant.parse("2026-12-01T00:00:00Z")))
+                .count());
+
+    // Load: the daily count of members over capacity is the number of member-days over capacity.
+    Map<String, Long> overByDay = new java.util.HashMap<>();
+    for (String[] r : csv(dir.resolve("member-load.csv"))) {
+      if (!r[4].isEmpty()) {
+        double ratio = Long.parseLong(r[3]) / Double.parseDouble(r[4]);
+        assertThat(Double.parseDouble(r[5])).isCloseTo(ratio, within(1e-4));
+        assertThat(r[6]).isEqualTo(String.valueOf(ratio > 1));
+        if (ratio > 1) {
+          overByDay.merge(r[0], 1L, Long::sum);
+        }
+      } else {
+        assertThat(r[2]).isEqualTo("logistics"); // no capacity declared
+      }
+    }
+    int checked = 0;
+    for (String[] r : csv(dir.resolve("members-over-capacity.csv"))) {
+      if (r[1].equals("all") && r[4].equals("false")) {
+        assertThat(Long.parseLong(r[2])).as(r[0]).isEqualTo(overByDay.getOrDefault(r[0], 0L));
+        checked++;
+      }
+    }
+    assertThat(checked).isPositive();
+    assertThat(overByDay).isNotEmpty();
+  }
+
+  @Test
+  void withFeedbackAndADirectoryAnEmptyRangeIsStillHonest() throws Exception {
+    SecretariatReport.Summary summary =
+        writeWithFeedbackAndDirectory(
+            ReportData.november(),
+            LocalDate.parse("2027-01-01"),
+            LocalDate.parse("2027-01-31"),
+            dir);
+    assertThat(summary.empty()).isTrue();
+    assertThat(Files.readString(summary.index()))
+        .contains("No sightings between 2027-01-01 and 2027-01-31.")
+        .doesNotContain("<svg");
+    assertThat(Files.readAllLines(dir.resolve("false-positives.csv"))).hasSize(1);
+    assertThat(Files.readAllLines(dir.resolve("member-load.csv"))).hasSize(1);
   }
 }

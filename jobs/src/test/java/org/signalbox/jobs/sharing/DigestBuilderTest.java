@@ -9,11 +9,15 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.operators.testutils.MockEnvironment;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.signalbox.jobs.metrics.CampaignMetrics;
+import org.signalbox.jobs.metrics.HarnessMetrics;
 import org.signalbox.schema.AlertDigest;
 import org.signalbox.schema.CampaignAlert;
 import org.signalbox.schema.CampaignKeyKind;
@@ -185,6 +189,70 @@ class DigestBuilderTest {
     harness.setProcessingTime(DAY0 + HOUR);
     assertThat(emitted()).isEmpty();
     assertThat(harness.numKeyedStateEntries()).isZero();
+  }
+
+  /**
+   * The test and demo setting: every period closes after the shortened window, at multiples of it
+   * since the epoch, on the same topics and with the same period fields as in production; and the
+   * digests are counted.
+   */
+  @Test
+  void aShortenedWindowClosesEveryPeriodOnItsOwnTopic() throws Exception {
+    long window = Duration.ofSeconds(2).toMillis();
+    HarnessMetrics metrics = new HarnessMetrics();
+    try (MockEnvironment env = metrics.environment()) {
+      harness =
+          new KeyedOneInputStreamOperatorTestHarness<>(
+              new KeyedProcessOperator<>(
+                  new DigestBuilder(
+                      List.of(DigestPeriod.HOURLY, DigestPeriod.DAILY), Duration.ofMillis(window))),
+              r -> r.audience,
+              Types.STRING,
+              env);
+      harness.open();
+      route("community", alert("ca-1", 1, Tlp.GREEN), DAY0 + 500);
+      route("community", alert("ca-1", 2, Tlp.AMBER), DAY0 + 1500);
+      // One timer: both periods end at the same instant.
+      assertThat(harness.numProcessingTimeTimers()).isEqualTo(1);
+      harness.setProcessingTime(DAY0 + window - 1);
+      assertThat(emitted()).isEmpty();
+
+      // No further alert arrives: the timer alone publishes the window.
+      harness.setProcessingTime(DAY0 + window);
+      List<RoutedRecord> out = emitted();
+      assertThat(out)
+          .extracting(r -> r.topic)
+          .containsExactlyInAnyOrder("feed.community.digest-hourly", "feed.community.digest-daily");
+      for (RoutedRecord r : out) {
+        AlertDigest d = decode(r);
+        assertThat(d.getPeriod())
+            .isEqualTo(r.topic.endsWith("hourly") ? DigestPeriod.HOURLY : DigestPeriod.DAILY);
+        assertThat(d.getWindowStart()).isEqualTo(Instant.ofEpochMilli(DAY0));
+        assertThat(d.getWindowEnd()).isEqualTo(Instant.ofEpochMilli(DAY0 + window));
+        assertThat(d.getAlerts()).extracting(CampaignAlert::getRevision).containsExactly(2);
+        assertThat(d.getTlp()).isEqualTo(Tlp.AMBER);
+      }
+      assertThat(metrics.counter(CampaignMetrics.DIGESTS_EMITTED)).isEqualTo(2);
+      assertThat(harness.numKeyedStateEntries()).isZero();
+      assertThat(harness.numProcessingTimeTimers()).isZero();
+
+      // The next window opens at the next multiple.
+      route("community", alert("ca-2", 1, Tlp.GREEN), DAY0 + window + 10);
+      harness.setProcessingTime(DAY0 + 2 * window);
+      assertThat(emitted())
+          .extracting(r -> decode(r).getWindowStart())
+          .containsOnly(Instant.ofEpochMilli(DAY0 + window));
+      harness.close();
+      harness = null;
+    }
+  }
+
+  @Test
+  void aShortenedWindowOutsideItsRangeIsRejected() {
+    assertThatThrownBy(() -> new DigestBuilder(List.of(DigestPeriod.HOURLY), Duration.ofMillis(10)))
+        .hasMessageContaining("sharing.digest-window");
+    assertThatThrownBy(() -> new DigestBuilder(List.of(DigestPeriod.DAILY), Duration.ofDays(2)))
+        .hasMessageContaining("sharing.digest-window");
   }
 
   @Test

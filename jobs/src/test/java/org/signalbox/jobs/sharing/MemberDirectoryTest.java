@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.signalbox.jobs.demo.DemoData;
@@ -77,8 +79,43 @@ class MemberDirectoryTest {
   @Test
   void demoDirectoryListsEveryDemoMember() {
     MemberDirectory d = DemoData.directory();
-    assertThat(d.members()).hasSize(DemoData.MEMBERS.size());
+    assertThat(d.members()).hasSize(DemoData.MEMBERS.size() + DemoData.READERS.size());
     DemoData.MEMBERS.forEach(m -> assertThat(d.contains(m.id())).isTrue());
+    DemoData.READERS.forEach(m -> assertThat(d.contains(m.id())).isTrue());
     assertThat(d.membersOf("rail")).hasSize(3);
+  }
+
+  @Test
+  void aWrittenDirectoryReadsBackTheSame() throws Exception {
+    MemberDirectory d =
+        new MemberDirectory(
+            "isac-office",
+            Set.of("national-cert", "no"),
+            List.of(
+                new MemberDirectory.Member(
+                    "rail-a", Sector.RAIL, Set.of("rail", "isac"), false, 40),
+                // Names YAML would otherwise read as a boolean, a number or null.
+                new MemberDirectory.Member("yes", Sector.AVIATION, Set.of("null", "1e3"), true, 0),
+                new MemberDirectory.Member("007", Sector.PUBLIC_TRANSPORT, Set.of(), false, 0)));
+    Path f = dir.resolve("written.yaml");
+    d.write(f);
+    assertThat(MemberDirectory.load(f)).isEqualTo(d);
+    assertThat(MemberDirectory.load(f).members()).isEqualTo(d.members());
+  }
+
+  @Test
+  void anEmptyDirectoryReadsBack() throws Exception {
+    MemberDirectory d = new MemberDirectory("secretariat", Set.of(), List.of());
+    Path f = dir.resolve("empty.yaml");
+    d.write(f);
+    assertThat(MemberDirectory.load(f)).isEqualTo(d);
+  }
+
+  /** The example users copy is the demo's own directory, so it stays a file the job accepts. */
+  @Test
+  void theCheckedInExampleIsTheDemosDirectory() throws Exception {
+    Path example = Path.of("..", "deploy", "members", "example-members.yaml");
+    assertThat(Files.readString(example)).isEqualTo(DemoData.directory().toYaml());
+    assertThat(MemberDirectory.load(example)).isEqualTo(DemoData.directory());
   }
 }

@@ -5,13 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
-import java.util.Set;
-import java.util.TreeSet;
 import org.apache.flink.streaming.api.operators.ProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
@@ -22,6 +18,7 @@ import org.signalbox.schema.Sector;
 import org.signalbox.schema.Tlp;
 import org.signalbox.schema.support.AvroCodec;
 
+/** The router by example; random alerts are {@link SharingPropertiesTest}. */
 class SharingRouterTest {
   static final byte[] KEY = "0123456789abcdef-test-key".getBytes(StandardCharsets.UTF_8);
   static final Instant T0 = Instant.parse("2026-11-01T00:00:00Z");
@@ -134,47 +131,6 @@ class SharingRouterTest {
   void aShortKeyIsRefusedWhenTheJobIsBuilt() {
     assertThatThrownBy(() -> new SharingRouter("k1", "short".getBytes(StandardCharsets.UTF_8), 3))
         .hasMessageContaining("at least 16 bytes");
-  }
-
-  /**
-   * Property over random alerts: every copy goes to an audience its marking allows, and no copy
-   * carries a raw member id except the reader's own.
-   */
-  @Test
-  void noSharedCopyEverCarriesARawMemberIdOrLeavesItsAudience() throws Exception {
-    Random rnd = new Random(42L);
-    List<String> pool = new ArrayList<>();
-    for (int i = 0; i < 12; i++) {
-      pool.add("m-" + i);
-    }
-    for (int run = 0; run < 3_000; run++) {
-      Tlp tlp = Tlp.values()[rnd.nextInt(Tlp.values().length)];
-      Set<String> members = new TreeSet<>();
-      int n = 1 + rnd.nextInt(6);
-      while (members.size() < n) {
-        members.add(pool.get(rnd.nextInt(pool.size())));
-      }
-      int k = 1 + rnd.nextInt(5);
-      CampaignAlert alert = alert(tlp, 1 + rnd.nextInt(3), members.toArray(String[]::new));
-      Set<Audience> allowed = SharingRules.audiencesFor(tlp, members, Set.of(), Set.of());
-
-      for (Map.Entry<String, CampaignAlert> e : route(alert, k).entrySet()) {
-        Audience audience = parse(e.getKey());
-        CampaignAlert copy = e.getValue();
-        assertThat(allowed).contains(audience);
-        assertThat(copy.getTlp()).isEqualTo(tlp);
-        for (String raw : pool) {
-          if (!raw.equals(audience.ownMember())) {
-            assertThat(copy.getMembers()).as("%s in %s", raw, audience).doesNotContain(raw);
-          }
-        }
-        if (audience.ownMember() == null && members.size() < k) {
-          assertThat(copy.getCountsWithheld()).isTrue();
-          assertThat(copy.getMemberCount()).isZero();
-          assertThat(copy.getMembers()).isEmpty();
-        }
-      }
-    }
   }
 
   @Test

@@ -3,13 +3,7 @@ package org.signalbox.jobs.sharing;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.util.HashMap;
-import java.util.HashSet;
-import java.util.List;
-import java.util.Map;
-import java.util.Random;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -18,6 +12,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.signalbox.schema.Tlp;
 
+/** The routing table by example; random mixes of everything are {@link SharingPropertiesTest}. */
 class SharingRulesTest {
 
   static final Set<String> NONE = Set.of();
@@ -74,112 +69,5 @@ class SharingRulesTest {
     assertThat(Audience.PUBLIC.topic()).isEqualTo("feed.public");
     assertThatThrownBy(() -> Audience.member("m rail/01")).hasMessageContaining("[A-Za-z0-9._-]");
     assertThatThrownBy(() -> Audience.group("")).isInstanceOf(IllegalArgumentException.class);
-  }
-
-  /** A random ISAC: members in working groups, partners in the community only. */
-  record Directory(List<String> members, List<String> partners, Map<String, Set<String>> groups) {
-    static Directory random(Random rnd) {
-      List<String> members =
-          Stream.iterate(0, i -> i + 1).limit(2 + rnd.nextInt(10)).map(i -> "m-" + i).toList();
-      List<String> partners =
-          Stream.iterate(0, i -> i + 1).limit(rnd.nextInt(3)).map(i -> "p-" + i).toList();
-      Map<String, Set<String>> groups = new HashMap<>();
-      for (String g : List.of("rail", "aviation", "airports", "logistics")) {
-        Set<String> in = new TreeSet<>();
-        for (String m : members) {
-          if (rnd.nextInt(3) == 0) {
-            in.add(m);
-          }
-        }
-        groups.put(g, in);
-      }
-      return new Directory(members, partners, groups);
-    }
-
-    /** Every organisation a set of feeds reaches; "*" stands for anyone at all. */
-    Set<String> reach(Set<Audience> audiences) {
-      Set<String> out = new HashSet<>();
-      for (Audience a : audiences) {
-        switch (a.kind()) {
-          case PUBLIC -> {
-            out.add("*");
-            out.addAll(members);
-            out.addAll(partners);
-          }
-          case COMMUNITY -> {
-            out.addAll(members);
-            out.addAll(partners);
-          }
-          case GROUP -> out.addAll(groups.get(a.name()));
-          case MEMBER -> out.add(a.name());
-        }
-      }
-      return out;
-    }
-
-    Set<String> pick(Random rnd, List<String> from, int max) {
-      Set<String> out = new TreeSet<>();
-      int n = rnd.nextInt(max + 1);
-      for (int i = 0; i < n && !from.isEmpty(); i++) {
-        out.add(from.get(rnd.nextInt(from.size())));
-      }
-      return out;
-    }
-  }
-
-  /**
-   * Property over many random directories and records: a more restrictive marking never reaches an
-   * organisation a less restrictive one does not, and each marking reaches only whom TLP 2.0
-   * allows: the public only from CLEAR, partners only from CLEAR or GREEN, a group only when named
-   * on an AMBER record, and for AMBER+STRICT and RED nobody but the named recipients and the single
-   * originating member.
-   */
-  @Test
-  void noMarkingEverReachesAnAudienceItExcludes() {
-    Random rnd = new Random(20261101L);
-    for (int run = 0; run < 20_000; run++) {
-      Directory dir = Directory.random(rnd);
-      List<String> orgs = Stream.concat(dir.members.stream(), dir.partners.stream()).toList();
-      Set<String> origins = dir.pick(rnd, dir.members, 3);
-      Set<String> groups = dir.pick(rnd, List.copyOf(dir.groups.keySet()), 2);
-      Set<String> recipients = dir.pick(rnd, orgs, 2);
-
-      Set<String> previous = null;
-      for (Tlp tlp : Tlp.values()) {
-        Set<Audience> audiences = SharingRules.audiencesFor(tlp, origins, groups, recipients);
-        Set<String> reach = dir.reach(audiences);
-        if (previous != null) {
-          assertThat(previous).as("%s widens %s", tlp, audiences).containsAll(reach);
-        }
-        previous = reach;
-
-        Set<String> allowed = new HashSet<>();
-        switch (tlp) {
-          case CLEAR -> allowed.add("*");
-          case GREEN -> {
-            allowed.addAll(dir.members);
-            allowed.addAll(dir.partners);
-          }
-          case AMBER -> {
-            groups.forEach(g -> allowed.addAll(dir.groups.get(g)));
-            allowed.addAll(recipients);
-            allowed.addAll(origins);
-          }
-          case AMBER_STRICT, RED -> {
-            if (origins.size() <= 1) {
-              allowed.addAll(recipients);
-              allowed.addAll(origins);
-            }
-          }
-        }
-        if (!allowed.contains("*")) {
-          assertThat(allowed).as("%s to %s", tlp, audiences).containsAll(reach);
-          assertThat(audiences).noneMatch(a -> a.kind() == Audience.Kind.PUBLIC);
-        }
-        if (tlp != Tlp.AMBER) {
-          assertThat(audiences).noneMatch(a -> a.kind() == Audience.Kind.GROUP);
-        }
-      }
-    }
   }
 }

@@ -2,6 +2,10 @@ package org.signalbox.jobs.trends;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Set;
+import org.signalbox.jobs.sharing.MemberDirectory;
+import org.signalbox.schema.Feedback;
+import org.signalbox.schema.FeedbackVerdict;
 import org.signalbox.schema.Indicator;
 import org.signalbox.schema.IndicatorContext;
 import org.signalbox.schema.MatchKind;
@@ -56,5 +60,24 @@ public final class TrendFixtures {
         .setSource(source)
         .setContext(IndicatorContext.newBuilder().build())
         .build();
+  }
+
+  public static Feedback verdict(
+      String indicatorId, String member, FeedbackVerdict verdict, Instant reportedAt) {
+    return Feedback.newBuilder()
+        .setMember(member)
+        .setIndicatorId(indicatorId)
+        .setVerdict(verdict)
+        .setReportedAt(reportedAt)
+        .build();
+  }
+
+  /** One directory member; capacity 0 means none declared. */
+  public static MemberDirectory.Member member(String id, Sector sector, long capacity) {
+    return new MemberDirectory.Member(id, sector, Set.of(), false, capacity);
+  }
+
+  public static MemberDirectory directory(MemberDirectory.Member... members) {
+    return new MemberDirectory("isac", Set.of(), List.of(members));
   }
 }

@@ -13,6 +13,7 @@ import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.signalbox.jobs.sharing.MemberDirectory;
 import org.signalbox.schema.Sector;
 import org.signalbox.schema.Tlp;
 import org.signalbox.schema.TrendMetric;
@@ -175,5 +176,208 @@ class TrendWindowTest {
     assertThat(published()).isEmpty();
     assertThat(harness.getSideOutput(TrendWindow.LATE)).hasSize(1);
     assertThat(harness.numKeyedStateEntries()).isZero();
+  }
+
+  KeyedOneInputStreamOperatorTestHarness<String, TrendFact, TrendRecord> withDirectory(
+      MemberDirectory directory) throws Exception {
+    harness.close();
+    harness =
+        ProcessFunctionTestHarnesses.forKeyedProcessFunction(
+            new TrendWindow(3, directory), TrendFact::figureKey, Types.STRING);
+    harness.open();
+    return harness;
+  }
+
+  void fact(TrendPeriod p, Sector sector, TrendMetric metric, String dimension, String member)
+      throws Exception {
+    harness.processElement(
+        new StreamRecord<>(TrendFact.of(p, T, sector, metric, dimension, member, 1, Tlp.GREEN), T));
+  }
+
+  void verdictFact(String member, long fp, long tp) throws Exception {
+    TrendFact f =
+        TrendFact.of(
+            TrendPeriod.DAY, T, null, TrendMetric.FEEDBACK_BY_SOURCE, "isac", member, 1, Tlp.AMBER);
+    f.falsePositives = fp;
+    f.truePositives = tp;
+    harness.processElement(new StreamRecord<>(f, T));
+  }
+
+  @Test
+  void falsePositiveRateIsFalseOverFalsePlusTrueVotes() throws Exception {
+    verdictFact("m-1", 1, 0);
+    verdictFact("m-2", 1, 0);
+    verdictFact("m-2", 0, 0); // a repeat: received, no vote
+    verdictFact("m-3", 0, 1);
+    harness.processWatermark(new Watermark(T + DAY));
+    assertThat(published())
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.getSuppressed()).isFalse();
+              assertThat(r.getValue()).isEqualTo(4L);
+              assertThat(r.getMembers()).isEqualTo(3);
+              assertThat(r.getFalsePositives()).isEqualTo(2L);
+              assertThat(r.getTruePositives()).isEqualTo(1L);
+              assertThat(r.getRatio())
+                  .isCloseTo(2.0 / 3, org.assertj.core.data.Offset.offset(1e-9));
+            });
+    assertThat(harness.numKeyedStateEntries()).isZero();
+  }
+
+  @Test
+  void verdictsFromFewerThanKMembersAreSuppressedWithoutNumbers() throws Exception {
+    verdictFact("m-1", 1, 0);
+    verdictFact("m-1", 0, 0);
+    verdictFact("m-2", 1, 0);
+    harness.processWatermark(new Watermark(T + DAY));
+    assertThat(published())
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.getSuppressed()).isTrue();
+              assertThat(r.getValue()).isNull();
+              assertThat(r.getFalsePositives()).isNull();
+              assertThat(r.getTruePositives()).isNull();
+              assertThat(r.getRatio()).isNull();
+            });
+    assertThat(harness.numKeyedStateEntries()).isZero();
+  }
+
+  @Test
+  void loadIsComparedWithTheDirectorysCapacityAndNamesTheMember() throws Exception {
+    withDirectory(
+        TrendFixtures.directory(
+            TrendFixtures.member("m-1", Sector.RAIL, 4),
+            TrendFixtures.member("m-2", Sector.RAIL, 0)));
+    for (int i = 0; i < 5; i++) {
+      fact(TrendPeriod.DAY, Sector.RAIL, TrendMetric.MEMBER_LOAD, "m-1", "m-1");
+    }
+    fact(TrendPeriod.DAY, Sector.RAIL, TrendMetric.MEMBER_LOAD, "m-2", "m-2");
+    harness.processWatermark(new Watermark(T + DAY));
+    List<TrendRecord> out = published();
+    assertThat(out)
+        .filteredOn(r -> r.getDimension().equals("m-1"))
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.getSuppressed()).isFalse(); // one member, named on purpose
+              assertThat(r.getValue()).isEqualTo(5L);
+              assertThat(r.getCapacity()).isEqualTo(4L);
+              assertThat(r.getRatio()).isEqualTo(1.25);
+            });
+    assertThat(out)
+        .filteredOn(r -> r.getDimension().equals("m-2"))
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.getCapacity()).isNull();
+              assertThat(r.getRatio()).isNull();
+            });
+    assertThat(harness.numKeyedStateEntries()).isZero();
+  }
+
+  @Test
+  void membersOverCapacityCountsAmongMembersWithACapacityAndAppliesK() throws Exception {
+    withDirectory(
+        TrendFixtures.directory(
+            TrendFixtures.member("m-1", Sector.RAIL, 2),
+            TrendFixtures.member("m-2", Sector.RAIL, 2),
+            TrendFixtures.member("m-3", Sector.RAIL, 10),
+            TrendFixtures.member("m-4", Sector.AVIATION, 1)));
+    for (String m : new String[] {"m-1", "m-1", "m-1", "m-2", "m-2", "m-3"}) {
+      fact(TrendPeriod.DAY, null, TrendMetric.MEMBERS_OVER_CAPACITY, "", m);
+    }
+    fact(TrendPeriod.DAY, Sector.AVIATION, TrendMetric.MEMBERS_OVER_CAPACITY, "", "m-4");
+    fact(TrendPeriod.DAY, Sector.AVIATION, TrendMetric.MEMBERS_OVER_CAPACITY, "", "m-4");
+    harness.processWatermark(new Watermark(T + DAY));
+    List<TrendRecord> out = published();
+    assertThat(out)
+        .filteredOn(r -> r.getSector() == null)
+        .singleElement()
+        .satisfies(
+            r -> {
+              // m-1 has 3 records against 2; m-2 has exactly its capacity, which is not over.
+              assertThat(r.getValue()).isEqualTo(1L);
+              assertThat(r.getMembers()).isEqualTo(3);
+            });
+    assertThat(out)
+        .filteredOn(r -> r.getSector() == Sector.AVIATION)
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.getSuppressed()).isTrue(); // one member compared
+              assertThat(r.getValue()).isNull();
+            });
+    assertThat(harness.numKeyedStateEntries()).isZero();
+  }
+
+  @Test
+  void consumerOnlyIsTheDirectoryMinusItsContributorsAndFollowsTheirSuppression() throws Exception {
+    withDirectory(
+        TrendFixtures.directory(
+            TrendFixtures.member("r-1", Sector.RAIL, 0),
+            TrendFixtures.member("r-2", Sector.RAIL, 0),
+            TrendFixtures.member("r-3", Sector.RAIL, 0),
+            TrendFixtures.member("r-4", Sector.RAIL, 0),
+            TrendFixtures.member("a-1", Sector.AVIATION, 0),
+            TrendFixtures.member("a-2", Sector.AVIATION, 0),
+            TrendFixtures.member("l-1", Sector.LOGISTICS, 0)));
+    // r-1..r-3 and a-1 contributed; "outsider" is not in the directory.
+    for (String m : new String[] {"r-1", "r-2", "r-3", "r-3", "a-1", "outsider"}) {
+      fact(TrendPeriod.DAY, null, TrendMetric.PARTICIPATION, Contributions.CONTRIBUTORS, m);
+    }
+    harness.processWatermark(new Watermark(T + DAY));
+    List<TrendRecord> out = published();
+    assertThat(out)
+        .filteredOn(r -> r.getDimension().equals(Contributions.CONTRIBUTORS))
+        .singleElement()
+        .extracting(TrendRecord::getValue)
+        .isEqualTo(5L);
+    List<TrendRecord> consumers =
+        out.stream().filter(r -> r.getDimension().equals(Contributions.CONSUMER_ONLY)).toList();
+    assertThat(consumers)
+        .filteredOn(r -> r.getSector() == null)
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.getSuppressed()).isFalse();
+              assertThat(r.getValue()).isEqualTo(3L); // r-4, a-2, l-1
+              assertThat(r.getMembers()).isEqualTo(7);
+              assertThat(r.getMetric()).isEqualTo(TrendMetric.PARTICIPATION);
+              assertThat(r.getWindowStart()).isEqualTo(DAY1);
+            });
+    assertThat(consumers)
+        .filteredOn(r -> r.getSector() == Sector.RAIL)
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.getSuppressed()).isFalse();
+              assertThat(r.getValue()).isEqualTo(1L);
+            });
+    // One aviation contributor, none in logistics: publishing "1 of 2" or "1 of 1" would give
+    // the contributor count away.
+    assertThat(consumers)
+        .filteredOn(r -> r.getSector() == Sector.AVIATION || r.getSector() == Sector.LOGISTICS)
+        .hasSize(2)
+        .allSatisfy(
+            r -> {
+              assertThat(r.getSuppressed()).isTrue();
+              assertThat(r.getValue()).isNull();
+            });
+    assertThat(harness.numKeyedStateEntries()).isZero();
+    assertThat(harness.numEventTimeTimers()).isZero();
+  }
+
+  @Test
+  void withoutADirectoryThereIsNoConsumerOnlyFigure() throws Exception {
+    for (String m : new String[] {"r-1", "r-2", "r-3"}) {
+      fact(TrendPeriod.DAY, null, TrendMetric.PARTICIPATION, Contributions.CONTRIBUTORS, m);
+    }
+    harness.processWatermark(new Watermark(T + DAY));
+    assertThat(published())
+        .singleElement()
+        .extracting(TrendRecord::getDimension)
+        .isEqualTo(Contributions.CONTRIBUTORS);
   }
 }

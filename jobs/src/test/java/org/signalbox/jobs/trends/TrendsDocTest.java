@@ -16,7 +16,12 @@ class TrendsDocTest {
     for (ConfigOption<?> o : TrendsOptions.ALL) {
       assertThat(text)
           .as("TRENDS.md row for %s", o.key())
-          .contains("| `" + o.key() + "` | `" + o.defaultValue() + "` |");
+          .contains(
+              "| `"
+                  + o.key()
+                  + "` | "
+                  + (o.hasDefaultValue() ? "`" + o.defaultValue() + "`" : "(none)")
+                  + " |");
     }
   }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.signalbox.jobs.trends.TrendFixtures.DAY1;
 import static org.signalbox.jobs.trends.TrendFixtures.indicator;
 import static org.signalbox.jobs.trends.TrendFixtures.sighting;
+import static org.signalbox.jobs.trends.TrendFixtures.verdict;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -34,6 +35,8 @@ import org.signalbox.deploy.SignalboxTopics;
 import org.signalbox.jobs.correlate.CorrelateOptions;
 import org.signalbox.jobs.report.TrendsTopic;
 import org.signalbox.schema.DeadLetter;
+import org.signalbox.schema.Feedback;
+import org.signalbox.schema.FeedbackVerdict;
 import org.signalbox.schema.Sector;
 import org.signalbox.schema.Sighting;
 import org.signalbox.schema.TrendMetric;
@@ -42,8 +45,10 @@ import org.signalbox.schema.TrendRecord;
 import org.signalbox.schema.support.AvroCodec;
 
 /**
- * The trends job end to end through a real Kafka broker: sightings (and one undecodable record) in,
- * trend records out, then {@code signalbox report --kafka} builds the report from the topic.
+ * The trends job end to end through a real Kafka broker: sightings (and one undecodable record),
+ * members' verdicts on their own feedback topics (and one forged verdict) and the member directory
+ * in, trend records and dead letters out, then {@code signalbox report --kafka} builds the report
+ * from the topic.
  */
 class TrendsKafkaITCase {
 
@@ -64,6 +69,9 @@ class TrendsKafkaITCase {
     broker = LocalKafkaBroker.start(new LocalKafkaBroker.Options());
     List<NewTopic> topics = new ArrayList<>(SignalboxTopics.core(2));
     topics.add(new NewTopic("trends", 2, (short) 1));
+    for (int m = 1; m <= 3; m++) {
+      topics.add(new NewTopic(SignalboxTopics.feedbackTopic("m-rail-" + m), 1, (short) 1));
+    }
     SignalboxTopics.ensure(broker.bootstrapServers(), topics, Duration.ofSeconds(60));
   }
 
@@ -93,6 +101,36 @@ class TrendsKafkaITCase {
               new ProducerRecord<>(
                   "sightings", key("x"), "not avro".getBytes(StandardCharsets.UTF_8)))
           .get();
+      AvroCodec<Feedback> verdicts = AvroCodec.feedback();
+      Instant reported = DAY1.plus(Duration.ofHours(3));
+      for (int m = 1; m <= 3; m++) {
+        Feedback f =
+            verdict(
+                "indicator--a",
+                "m-rail-" + m,
+                FeedbackVerdict.FALSE_POSITIVE,
+                reported.plusSeconds(m));
+        producer
+            .send(
+                new ProducerRecord<>(
+                    SignalboxTopics.feedbackTopic(f.getMember()),
+                    key("indicator--a"),
+                    verdicts.encode(f)))
+            .get();
+      }
+      // m-rail-1 writes a verdict in m-rail-3's name: its topic gives it away.
+      producer
+          .send(
+              new ProducerRecord<>(
+                  SignalboxTopics.feedbackTopic("m-rail-1"),
+                  key("indicator--a"),
+                  verdicts.encode(
+                      verdict(
+                          "indicator--a",
+                          "m-rail-3",
+                          FeedbackVerdict.TRUE_POSITIVE,
+                          reported.plusSeconds(60)))))
+          .get();
       producer
           .send(
               new ProducerRecord<>(
@@ -102,9 +140,19 @@ class TrendsKafkaITCase {
           .get();
     }
 
+    // Four rail members with a capacity of one sighting a day each, and one that only consumes.
+    Path members = dir.resolve("members.yaml");
+    StringBuilder yaml = new StringBuilder("secretariat: isac\nmembers:\n");
+    for (int m = 1; m <= 4; m++) {
+      yaml.append("  - id: m-rail-").append(m).append("\n    sector: rail\n    dailyCapacity: 1\n");
+    }
+    yaml.append("  - id: m-air-9\n    sector: aviation\n");
+    Files.writeString(members, yaml);
+
     Configuration conf = new Configuration();
     conf.set(PipelineOptions.GENERIC_TYPES, false);
     conf.set(CorrelateOptions.BOOTSTRAP_SERVERS, broker.bootstrapServers());
+    conf.set(TrendsOptions.MEMBERS, members.toString());
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
     env.setParallelism(2);
     TrendsKafka.attach(env, conf, true);
@@ -145,6 +193,46 @@ class TrendsKafkaITCase {
               assertThat(r.getMetric()).isEqualTo(TrendMetric.INDICATORS_PUBLISHED);
               assertThat(r.getDimension()).isEqualTo("isac");
             });
+    assertThat(trends)
+        .filteredOn(
+            r ->
+                r.getPeriod() == TrendPeriod.DAY
+                    && r.getMetric() == TrendMetric.FEEDBACK_BY_SOURCE
+                    && r.getDimension().equals("isac"))
+        .singleElement()
+        .satisfies(
+            r -> {
+              // The forged true positive is not among them.
+              assertThat(r.getValue()).isEqualTo(3L);
+              assertThat(r.getFalsePositives()).isEqualTo(3L);
+              assertThat(r.getTruePositives()).isZero();
+              assertThat(r.getRatio()).isEqualTo(1.0);
+            });
+    assertThat(trends)
+        .filteredOn(
+            r ->
+                r.getPeriod() == TrendPeriod.DAY
+                    && r.getSector() == null
+                    && r.getMetric() == TrendMetric.PARTICIPATION
+                    && r.getDimension().equals(Contributions.CONSUMER_ONLY))
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.getValue()).isEqualTo(1L); // m-air-9
+              assertThat(r.getMembers()).isEqualTo(5);
+            });
+    assertThat(trends)
+        .filteredOn(
+            r ->
+                r.getPeriod() == TrendPeriod.DAY
+                    && r.getSector() == null
+                    && r.getMetric() == TrendMetric.MEMBERS_OVER_CAPACITY)
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.getValue()).isZero(); // one sighting each, capacity one
+              assertThat(r.getMembers()).isEqualTo(4);
+            });
 
     // The undecodable record is a dead letter with its origin, not lost.
     AvroCodec<DeadLetter> dl = AvroCodec.deadLetter();
@@ -168,11 +256,17 @@ class TrendsKafkaITCase {
       }
     }
     assertThat(dead)
-        .singleElement()
-        .satisfies(
+        .hasSize(2)
+        .anySatisfy(
             d -> {
               assertThat(d.getOriginTopic()).isEqualTo("sightings");
               assertThat(d.getReason()).isEqualTo("undecodable Sighting");
+            })
+        .anySatisfy(
+            d -> {
+              assertThat(d.getOriginTopic()).isEqualTo("feedback.m-rail-1");
+              assertThat(d.getReason()).isEqualTo("forged-member");
+              assertThat(d.getError()).contains("'m-rail-3'");
             });
 
     // The report from the topic.
@@ -188,10 +282,17 @@ class TrendsKafkaITCase {
                 "--out",
                 out.toString(),
                 "--kafka",
-                broker.bootstrapServers());
+                broker.bootstrapServers(),
+                "--members",
+                members.toString());
     assertThat(code).isZero();
     String html = Files.readString(out.resolve("index.html"));
     assertThat(html).contains("<svg id=\"sightings-by-sector\"", "Rail");
+    assertThat(html)
+        .contains("<svg id=\"false-positive-rates\"", "<td>isac</td>", "100.0 %")
+        .contains("<svg id=\"participation\"", "contributed nothing between", ": m-air-9.");
+    assertThat(Files.readString(out.resolve("false-positives.csv")))
+        .contains("isac,3,3,0,1.0000,1,0,TLP:AMBER");
     assertThat(Files.readString(out.resolve("sightings-per-day.csv")))
         .contains("2026-11-02,rail,4,4,false");
   }

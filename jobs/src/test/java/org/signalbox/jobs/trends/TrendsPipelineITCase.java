@@ -3,7 +3,9 @@ package org.signalbox.jobs.trends;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.signalbox.jobs.trends.TrendFixtures.DAY1;
 import static org.signalbox.jobs.trends.TrendFixtures.indicator;
+import static org.signalbox.jobs.trends.TrendFixtures.member;
 import static org.signalbox.jobs.trends.TrendFixtures.sighting;
+import static org.signalbox.jobs.trends.TrendFixtures.verdict;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -19,8 +21,11 @@ import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.flink.util.CloseableIterator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.signalbox.jobs.sharing.MemberDirectory;
 import org.signalbox.schema.CampaignAlert;
 import org.signalbox.schema.CampaignKeyKind;
+import org.signalbox.schema.Feedback;
+import org.signalbox.schema.FeedbackVerdict;
 import org.signalbox.schema.Indicator;
 import org.signalbox.schema.Sector;
 import org.signalbox.schema.Sighting;
@@ -107,13 +112,15 @@ class TrendsPipelineITCase {
         .hasValueSatisfying(r -> assertThat(r.getValue()).isEqualTo(4L));
     assertThat(find(trends, DAY1, Sector.AVIATION, TrendMetric.MEMBER_VOLUME, "m-air-1"))
         .hasValueSatisfying(r -> assertThat(r.getValue()).isEqualTo(1L));
-    // Day 2 has two members only: every member-based figure is suppressed, even for all sectors.
+    // Day 2 has two members only: every member-based figure is suppressed, even for all sectors
+    // (the per-member figures name their member by design, for the secretariat).
     assertThat(trends)
         .filteredOn(
             r ->
                 r.getWindowStart().equals(day2)
                     && r.getPeriod() == TrendPeriod.DAY
-                    && r.getMetric() != TrendMetric.MEMBER_VOLUME)
+                    && r.getMetric() != TrendMetric.MEMBER_VOLUME
+                    && r.getMetric() != TrendMetric.MEMBER_CONTRIBUTIONS)
         .isNotEmpty()
         .allSatisfy(r -> assertThat(r.getSuppressed()).isTrue());
     // Hours 01 and 02 of day 1 and 00 of day 2 hold two members each: all suppressed.
@@ -242,5 +249,151 @@ class TrendsPipelineITCase {
     assertThat(trends)
         .filteredOn(r -> r.getMetric().name().startsWith("CAMPAIGNS"))
         .allSatisfy(r -> assertThat(r.getSector()).isNull());
+  }
+
+  /** Rail members with capacities, an aviation member without, and two that only consume. */
+  static MemberDirectory directory() {
+    return TrendFixtures.directory(
+        member("m-rail-1", Sector.RAIL, 1),
+        member("m-rail-2", Sector.RAIL, 5),
+        member("m-rail-3", Sector.RAIL, 5),
+        member("m-air-1", Sector.AVIATION, 0),
+        member("m-air-2", Sector.AVIATION, 0),
+        member("m-log-1", Sector.LOGISTICS, 0));
+  }
+
+  static List<Feedback> feedback() {
+    Instant t = DAY1.plus(Duration.ofHours(6));
+    return List.of(
+        verdict("indicator--a", "m-rail-1", FeedbackVerdict.FALSE_POSITIVE, t),
+        verdict("indicator--a", "m-rail-2", FeedbackVerdict.FALSE_POSITIVE, t.plusSeconds(10)),
+        verdict("indicator--a", "m-air-1", FeedbackVerdict.TRUE_POSITIVE, t.plusSeconds(20)),
+        verdict("indicator--c", "m-rail-3", FeedbackVerdict.FALSE_POSITIVE, t.plusSeconds(30)),
+        verdict("indicator--ghost", "m-rail-2", FeedbackVerdict.FALSE_POSITIVE, t.plusSeconds(40)));
+  }
+
+  static List<Sighting> busierSightings() {
+    List<Sighting> s = new ArrayList<>(sightings());
+    // m-rail-1 gets a second sighting on day 1: two records against a capacity of one.
+    s.add(sighting("indicator--b", "m-rail-1", Sector.RAIL, DAY1.plusSeconds(10_000), PUBLISHED));
+    return s;
+  }
+
+  static List<Indicator> indicatorsWithAMemberSource() {
+    List<Indicator> i = new ArrayList<>(indicators());
+    i.add(indicator("indicator--d", DAY1.plus(Duration.ofHours(1)), "m-rail-1"));
+    return i;
+  }
+
+  void assertFeedbackParticipationAndLoad(List<TrendRecord> trends) {
+    assertThat(find(trends, DAY1, null, TrendMetric.FEEDBACK_BY_SOURCE, "isac"))
+        .hasValueSatisfying(
+            r -> {
+              assertThat(r.getSuppressed()).isFalse();
+              assertThat(r.getValue()).isEqualTo(3L);
+              assertThat(r.getMembers()).isEqualTo(3);
+              assertThat(r.getFalsePositives()).isEqualTo(2L);
+              assertThat(r.getTruePositives()).isEqualTo(1L);
+              assertThat(r.getRatio())
+                  .isCloseTo(2.0 / 3, org.assertj.core.data.Offset.offset(1e-9));
+            });
+    assertThat(find(trends, DAY1, null, TrendMetric.FEEDBACK_BY_SOURCE, "cert-transport"))
+        .hasValueSatisfying(r -> assertThat(r.getSuppressed()).isTrue());
+    assertThat(find(trends, DAY1, null, TrendMetric.FEEDBACK_UNKNOWN_INDICATOR, ""))
+        .hasValueSatisfying(r -> assertThat(r.getSuppressed()).isTrue());
+
+    assertThat(find(trends, DAY1, null, TrendMetric.PARTICIPATION, Contributions.TELEMETRY))
+        .hasValueSatisfying(r -> assertThat(r.getValue()).isEqualTo(4L));
+    assertThat(find(trends, DAY1, null, TrendMetric.PARTICIPATION, Contributions.FEEDBACK))
+        .hasValueSatisfying(r -> assertThat(r.getValue()).isEqualTo(4L));
+    assertThat(find(trends, DAY1, null, TrendMetric.PARTICIPATION, Contributions.INDICATORS))
+        .hasValueSatisfying(r -> assertThat(r.getSuppressed()).isTrue());
+    assertThat(find(trends, DAY1, null, TrendMetric.PARTICIPATION, Contributions.CONTRIBUTORS))
+        .hasValueSatisfying(r -> assertThat(r.getValue()).isEqualTo(4L));
+    assertThat(find(trends, DAY1, null, TrendMetric.PARTICIPATION, Contributions.CONSUMER_ONLY))
+        .hasValueSatisfying(
+            r -> {
+              assertThat(r.getValue()).isEqualTo(2L); // m-air-2 and m-log-1
+              assertThat(r.getMembers()).isEqualTo(6);
+            });
+    assertThat(
+            find(trends, DAY1, Sector.RAIL, TrendMetric.PARTICIPATION, Contributions.CONSUMER_ONLY))
+        .hasValueSatisfying(r -> assertThat(r.getValue()).isZero());
+    assertThat(
+            find(
+                trends,
+                DAY1,
+                Sector.LOGISTICS,
+                TrendMetric.PARTICIPATION,
+                Contributions.CONSUMER_ONLY))
+        .hasValueSatisfying(r -> assertThat(r.getSuppressed()).isTrue());
+    assertThat(
+            find(
+                trends,
+                DAY1,
+                null,
+                TrendMetric.MEMBER_CONTRIBUTIONS,
+                Contributions.memberKey(Contributions.INDICATORS, "m-rail-1")))
+        .hasValueSatisfying(r -> assertThat(r.getValue()).isEqualTo(1L));
+    assertThat(
+            find(
+                trends,
+                DAY1,
+                null,
+                TrendMetric.MEMBER_CONTRIBUTIONS,
+                Contributions.memberKey(Contributions.FEEDBACK, "m-rail-2")))
+        .hasValueSatisfying(r -> assertThat(r.getValue()).isEqualTo(2L));
+
+    assertThat(find(trends, DAY1, Sector.RAIL, TrendMetric.MEMBER_LOAD, "m-rail-1"))
+        .hasValueSatisfying(
+            r -> {
+              assertThat(r.getValue()).isEqualTo(2L);
+              assertThat(r.getCapacity()).isEqualTo(1L);
+              assertThat(r.getRatio()).isEqualTo(2.0);
+            });
+    assertThat(find(trends, DAY1, null, TrendMetric.MEMBERS_OVER_CAPACITY, ""))
+        .hasValueSatisfying(
+            r -> {
+              assertThat(r.getValue()).isEqualTo(1L);
+              assertThat(r.getMembers()).isEqualTo(3);
+            });
+    // Load and capacity are daily figures only.
+    assertThat(trends)
+        .filteredOn(
+            r ->
+                r.getMetric() == TrendMetric.MEMBER_LOAD
+                    || r.getMetric() == TrendMetric.MEMBERS_OVER_CAPACITY)
+        .allSatisfy(r -> assertThat(r.getPeriod()).isEqualTo(TrendPeriod.DAY));
+  }
+
+  @Test
+  void feedbackAndTheDirectoryGiveFalsePositiveRatesParticipationAndLoad() throws Exception {
+    BoundedTrends.Result batch =
+        BoundedTrends.compute(
+            busierSightings(),
+            indicatorsWithAMemberSource(),
+            List.of(),
+            feedback(),
+            directory(),
+            new Configuration());
+    assertFeedbackParticipationAndLoad(batch.trends());
+
+    Configuration conf = new Configuration();
+    conf.set(PipelineOptions.GENERIC_TYPES, false);
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+    env.setParallelism(2);
+    TrendsPipeline.Outputs out =
+        TrendsPipeline.build(
+            env.fromData(busierSightings(), TypeInformation.of(Sighting.class)),
+            env.fromData(indicatorsWithAMemberSource(), TypeInformation.of(Indicator.class)),
+            null,
+            env.fromData(feedback(), TypeInformation.of(Feedback.class)),
+            directory(),
+            conf);
+    CloseableIterator<TrendRecord> it = out.trends().collectAsync();
+    env.execute("trends streaming test with feedback");
+    List<TrendRecord> streamed = new ArrayList<>();
+    it.forEachRemaining(streamed::add);
+    assertThat(streamed).containsExactlyInAnyOrderElementsOf(batch.trends());
   }
 }

@@ -17,6 +17,7 @@ import org.signalbox.schema.CampaignAlert;
 import org.signalbox.schema.DeadLetter;
 import org.signalbox.schema.Feedback;
 import org.signalbox.schema.Indicator;
+import org.signalbox.schema.IndicatorAudit;
 import org.signalbox.schema.IndicatorScore;
 import org.signalbox.schema.Sighting;
 import org.signalbox.schema.TelemetryEvent;
@@ -93,6 +94,10 @@ public final class AvroCodec<T extends SpecificRecordBase> {
 
   public static AvroCodec<IndicatorScore> indicatorScore() {
     return new AvroCodec<>(IndicatorScore.class, IndicatorScore.getClassSchema(), "IndicatorScore");
+  }
+
+  public static AvroCodec<IndicatorAudit> indicatorAudit() {
+    return new AvroCodec<>(IndicatorAudit.class, IndicatorAudit.getClassSchema(), "IndicatorAudit");
   }
 
   public Class<T> type() {
