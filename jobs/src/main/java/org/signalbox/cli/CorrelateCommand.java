@@ -64,6 +64,7 @@ final class CorrelateCommand implements Callable<Integer> {
     }
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
     CorrelateJob.configure(env, conf);
+    CorrelateJob.reuseObjects(env, conf);
     CorrelateKafka.attach(env, conf, bounded);
     System.err.println(
         "correlate: reading from "

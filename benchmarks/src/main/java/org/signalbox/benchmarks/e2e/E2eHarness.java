@@ -221,7 +221,8 @@ public final class E2eHarness {
         -1,
         -1,
         sampler.peakHeapBytes(),
-        sampler.peakRssBytes());
+        sampler.peakRssBytes(),
+        sampler.cpuMillis());
   }
 
   private SystemResult correlate(String bootstrap, Path work) throws Exception {
@@ -234,6 +235,7 @@ public final class E2eHarness {
         CheckpointingOptions.CHECKPOINTS_DIRECTORY, work.resolve("checkpoints").toUri().toString());
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
     CorrelateJob.configure(env, conf);
+    CorrelateJob.reuseObjects(env, conf);
     CorrelateKafka.attach(env, conf, true);
     long wall;
     ResourceSampler sampler = new ResourceSampler();
@@ -292,7 +294,8 @@ public final class E2eHarness {
         exact,
         live,
         sampler.peakHeapBytes(),
-        sampler.peakRssBytes());
+        sampler.peakRssBytes(),
+        sampler.cpuMillis());
   }
 
   private SystemResult kafkaStreams(String bootstrap, Path work, Instant now) throws Exception {
@@ -375,7 +378,8 @@ public final class E2eHarness {
         exact.get(),
         all,
         sampler.peakHeapBytes(),
-        sampler.peakRssBytes());
+        sampler.peakRssBytes(),
+        sampler.cpuMillis());
   }
 
   private Configuration flinkConf() {

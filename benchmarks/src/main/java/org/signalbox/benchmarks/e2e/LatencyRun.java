@@ -122,6 +122,7 @@ public final class LatencyRun {
     flinkOptions.forEach(conf::setString);
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
     CorrelateJob.configure(env, conf);
+    CorrelateJob.reuseObjects(env, conf);
     CorrelateKafka.attach(env, conf, false);
     JobClient job = env.executeAsync("bench correlate latency");
     try {

@@ -8,8 +8,8 @@ import java.nio.file.Path;
 
 /**
  * Samples heap in use and the process's resident set every 100 ms while a system runs, and keeps
- * the peaks. Sampling misses short spikes between samples; a full GC before each run makes one
- * run's garbage not count against the next.
+ * the peaks; also the CPU time the process used from start to close. Sampling misses short spikes
+ * between samples; a full GC before each run makes one run's garbage not count against the next.
  */
 final class ResourceSampler implements AutoCloseable {
   private static final Path STATM = Path.of("/proc/self/statm");
@@ -20,9 +20,12 @@ final class ResourceSampler implements AutoCloseable {
   private volatile boolean running = true;
   private volatile long peakHeap;
   private volatile long peakRss;
+  private final long cpuAtStart;
+  private long cpuAtClose = -1;
 
   ResourceSampler() {
     System.gc();
+    cpuAtStart = processCpuNanos();
     thread = new Thread(this::loop, "bench-resource-sampler");
     thread.setDaemon(true);
     sample();
@@ -61,6 +64,23 @@ final class ResourceSampler implements AutoCloseable {
     }
   }
 
+  /**
+   * CPU time of this JVM (all threads: Flink tasks, Kafka clients, JIT, GC) in nanoseconds, or -1
+   * where the platform does not report it.
+   */
+  static long processCpuNanos() {
+    if (ManagementFactory.getOperatingSystemMXBean()
+        instanceof com.sun.management.OperatingSystemMXBean os) {
+      return os.getProcessCpuTime();
+    }
+    return -1;
+  }
+
+  /** CPU time used between construction and {@link #close}, ms; -1 when not available. */
+  long cpuMillis() {
+    return cpuAtStart < 0 || cpuAtClose < 0 ? -1 : (cpuAtClose - cpuAtStart) / 1_000_000;
+  }
+
   long peakHeapBytes() {
     return peakHeap;
   }
@@ -71,6 +91,7 @@ final class ResourceSampler implements AutoCloseable {
 
   @Override
   public void close() {
+    cpuAtClose = processCpuNanos();
     running = false;
     thread.interrupt();
     sample();

@@ -13,6 +13,9 @@ package org.signalbox.benchmarks.e2e;
  * @param peakHeapBytes peak heap in use in this JVM while it ran (sampled every 100 ms)
  * @param peakRssBytes peak resident set of this JVM while it ran (sampled; includes off-heap state
  *     such as RocksDB, excludes the broker, which is a separate process)
+ * @param cpuMillis CPU time this JVM used while it ran, all threads (-1 if not available); unlike
+ *     wall time it hardly moves when other processes compete for the cores, and it excludes the
+ *     broker
  */
 public record SystemResult(
     String system,
@@ -22,9 +25,15 @@ public record SystemResult(
     long exactSightings,
     long allSightings,
     long peakHeapBytes,
-    long peakRssBytes) {
+    long peakRssBytes,
+    long cpuMillis) {
 
   public double eventsPerSecond() {
     return wallMillis <= 0 ? 0 : events * 1000.0 / wallMillis;
+  }
+
+  /** Events per second of this JVM's CPU time; 0 when CPU time is not available. */
+  public double eventsPerCpuSecond() {
+    return cpuMillis <= 0 ? 0 : events * 1000.0 / cpuMillis;
   }
 }

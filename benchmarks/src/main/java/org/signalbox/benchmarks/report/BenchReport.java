@@ -90,11 +90,13 @@ public final class BenchReport {
     if (e2e != null) {
       sb.append(
           String.format(
-              "%-14s %10s %12s %12s %12s %10s %12s %12s%n",
+              "%-14s %10s %12s %12s %10s %12s %12s %10s %12s %12s%n",
               "system",
               "wall ms",
               "events/s",
               "ev/s/core",
+              "CPU ms",
+              "ev/CPU-s",
               "output",
               "exact",
               "peak heap",
@@ -103,11 +105,13 @@ public final class BenchReport {
       for (SystemResult r : e2e.results()) {
         sb.append(
             String.format(
-                "%-14s %,10d %,12.0f %,12.0f %,12d %10s %,10.0f M %,10.0f M%n",
+                "%-14s %,10d %,12.0f %,12.0f %,10d %,12.0f %,12d %10s %,10.0f M %,10.0f M%n",
                 r.system(),
                 r.wallMillis(),
                 r.eventsPerSecond(),
                 r.eventsPerSecond() / cores,
+                r.cpuMillis(),
+                r.eventsPerCpuSecond(),
                 r.outputRecords(),
                 r.exactSightings() < 0 ? "-" : String.format("%,d", r.exactSightings()),
                 r.peakHeapBytes() / MB,
@@ -131,6 +135,15 @@ public final class BenchReport {
     return this;
   }
 
+  private static final Map<String, String> LABELS =
+      Map.of(
+          "passthrough",
+          "pass-through",
+          "kafka-streams",
+          "Kafka Streams",
+          "flink-sql",
+          "Flink SQL");
+
   private Map<String, Double> ratios() {
     Map<String, Double> out = new LinkedHashMap<>();
     SystemResult c = find("correlate");
@@ -145,6 +158,15 @@ public final class BenchReport {
     SystemResult f = find("flink-sql");
     if (c != null && f != null) {
       out.put("correlate / Flink SQL throughput", c.eventsPerSecond() / f.eventsPerSecond());
+    }
+    // The same comparisons per CPU second of this JVM: steadier than wall time when other
+    // processes share the cores (the broker's CPU is in neither).
+    for (SystemResult o : new SystemResult[] {p, k, f}) {
+      if (c != null && o != null && c.cpuMillis() > 0 && o.cpuMillis() > 0) {
+        out.put(
+            "correlate / " + LABELS.get(o.system()) + " events per CPU second",
+            c.eventsPerCpuSecond() / o.eventsPerCpuSecond());
+      }
     }
     return out;
   }
@@ -221,6 +243,8 @@ public final class BenchReport {
         s.put("allSightings", r.allSightings());
         s.put("peakHeapBytes", r.peakHeapBytes());
         s.put("peakRssBytes", r.peakRssBytes());
+        s.put("cpuMillis", r.cpuMillis());
+        s.put("eventsPerCpuSecond", r.eventsPerCpuSecond());
         systems.add(s);
       }
       e.put("systems", systems);
@@ -277,17 +301,19 @@ public final class BenchReport {
               s.parallelism(),
               e2e.loadMillis()));
       sb.append(
-          "| system | wall ms | events/s | events/s per core | output records | exact sightings | peak heap MiB | peak RSS MiB |\n");
-      sb.append("|---|---:|---:|---:|---:|---:|---:|---:|\n");
+          "| system | wall ms | events/s | events/s per core | CPU ms | events per CPU-s | output records | exact sightings | peak heap MiB | peak RSS MiB |\n");
+      sb.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
       int cores = Runtime.getRuntime().availableProcessors();
       for (SystemResult r : e2e.results()) {
         sb.append(
             String.format(
-                "| %s | %,d | %,.0f | %,.0f | %,d | %s | %,.0f | %,.0f |%n",
+                "| %s | %,d | %,.0f | %,.0f | %,d | %,.0f | %,d | %s | %,.0f | %,.0f |%n",
                 r.system(),
                 r.wallMillis(),
                 r.eventsPerSecond(),
                 r.eventsPerSecond() / cores,
+                r.cpuMillis(),
+                r.eventsPerCpuSecond(),
                 r.outputRecords(),
                 r.exactSightings() < 0 ? "-" : String.format("%,d", r.exactSightings()),
                 r.peakHeapBytes() / MB,

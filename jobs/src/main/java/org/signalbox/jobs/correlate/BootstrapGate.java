@@ -7,21 +7,24 @@ import org.apache.flink.streaming.api.TimerService;
  * Holds telemetry back until the indicator index has loaded, so that a job (re)starting with a
  * backlog of telemetry does not miss indicators that simply had not been read yet.
  *
- * <p>The signal is the watermark. The indicator source emits no watermark until each of its
- * partitions has been read up to the end offset it had when the job started (see {@link
- * IndicatorBootstrapWatermarks}); a two-input operator's watermark is the minimum of its inputs, so
- * it stays at Long.MIN_VALUE until then. Probes that arrive earlier wait in keyed state behind an
- * event-time timer at {@link #OPEN}, which fires as soon as the watermark moves. In a bounded run
- * the final watermark fires it after all input of the key has been read.
+ * <p>The signal is the watermark. The indicators source emits none until each of its partitions has
+ * been read up to the end offset it had when the job started (see {@link
+ * IndicatorBootstrapWatermarks}), and the telemetry source never emits less than {@link #OPEN},
+ * even before its first record (see {@link TelemetryWatermarks}); a two-input operator's watermark
+ * is the minimum of its inputs, so it stays at Long.MIN_VALUE exactly while the index is loading.
+ * Probes that arrive earlier wait in keyed state behind an event-time timer at {@link #OPEN}, which
+ * fires as soon as the watermark moves. Once it has, the gate is a pass-through: one comparison per
+ * record, no state, no timer. In a bounded run the final watermark fires it after all input of the
+ * key has been read.
  */
 final class BootstrapGate {
   private BootstrapGate() {}
 
-  /** Timer timestamp that fires on the first watermark of any value. */
+  /** Timer timestamp, and lowest watermark, at which the gate is open. */
   static final long OPEN = Long.MIN_VALUE + 1;
 
   static boolean isOpen(long currentWatermark) {
-    return currentWatermark > Long.MIN_VALUE;
+    return currentWatermark >= OPEN;
   }
 
   /**

@@ -7,7 +7,6 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
-import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.configuration.ReadableConfig;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
@@ -69,18 +68,24 @@ public final class CorrelateKafka {
     DataStream<RawRecord> telemetryRecords =
         env.fromSource(
                 telemetry.build(),
-                WatermarkStrategy.<RawRecord>forBoundedOutOfOrderness(ooo)
-                    .withTimestampAssigner((r, ts) -> r.timestamp)
-                    .withIdleness(Duration.ofSeconds(30)),
+                TelemetryWatermarks.strategy(ooo, Duration.ofSeconds(30)),
                 "telemetry")
             .uid("telemetry-source");
+    Map<Integer, long[]> offsets = offsetRanges(bootstrap, indicatorsTopic);
+    Map<Integer, Long> ends = new HashMap<>();
+    offsets.forEach((partition, range) -> ends.put(partition, range[1]));
+    boolean nothingToLoad = offsets.values().stream().allMatch(range -> range[1] <= range[0]);
+    // One reader, so that the bootstrap watermark is the minimum over every partition that has
+    // records (see IndicatorBootstrapWatermarks). The decoder runs chained to it, on the same
+    // thread: indicators come in thousands per hour, and a cold start of a million decodes in
+    // seconds.
     DataStream<RawRecord> indicatorRecords =
         env.fromSource(
                 indicators.build(),
                 IndicatorBootstrapWatermarks.strategy(
-                    endOffsets(bootstrap, indicatorsTopic),
-                    conf.get(CorrelateOptions.INDICATOR_IDLE_TIMEOUT)),
+                    ends, nothingToLoad, conf.get(CorrelateOptions.INDICATOR_IDLE_TIMEOUT)),
                 "indicators")
+            .setParallelism(1)
             .uid("indicators-source");
 
     CorrelatePipeline.Outputs out =
@@ -115,24 +120,37 @@ public final class CorrelateKafka {
         .uid("indicator-audit-sink");
   }
 
-  /** End offset of every partition of {@code topic} now, for the bootstrap gate. */
-  static Map<Integer, Long> endOffsets(String bootstrap, String topic) {
+  /**
+   * First and end offset ({@code [first, end]}) of every partition of {@code topic} now, for the
+   * bootstrap gate.
+   */
+  static Map<Integer, long[]> offsetRanges(String bootstrap, String topic) {
     Properties props = new Properties();
     props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "30000");
     try (Admin admin = Admin.create(props)) {
       TopicDescription d =
           admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic);
-      Map<TopicPartition, OffsetSpec> request = new HashMap<>();
+      Map<TopicPartition, OffsetSpec> earliest = new HashMap<>();
+      Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
       d.partitions()
-          .forEach(p -> request.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
-      Map<Integer, Long> ends = new HashMap<>();
+          .forEach(
+              p -> {
+                earliest.put(new TopicPartition(topic, p.partition()), OffsetSpec.earliest());
+                latest.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest());
+              });
+      Map<Integer, long[]> ranges = new HashMap<>();
       admin
-          .listOffsets(request)
+          .listOffsets(earliest)
           .all()
           .get(30, TimeUnit.SECONDS)
-          .forEach((tp, info) -> ends.put(tp.partition(), info.offset()));
-      return ends;
+          .forEach((tp, info) -> ranges.put(tp.partition(), new long[] {info.offset(), 0}));
+      admin
+          .listOffsets(latest)
+          .all()
+          .get(30, TimeUnit.SECONDS)
+          .forEach((tp, info) -> ranges.get(tp.partition())[1] = info.offset());
+      return ranges;
     } catch (Exception e) {
       throw new IllegalStateException(
           "cannot read the end offsets of topic '"

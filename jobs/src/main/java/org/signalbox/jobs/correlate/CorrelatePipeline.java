@@ -1,5 +1,6 @@
 package org.signalbox.jobs.correlate;
 
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.configuration.ReadableConfig;
 import org.apache.flink.streaming.api.datastream.BroadcastStream;
@@ -20,7 +21,8 @@ import org.signalbox.schema.Sighting;
  *                                            \--keyBy(value)--> range index --+
  * indicator bytes -> decode/validate -keyBy(id)-> lifecycle -keyBy(value)-^   ^
  *                                                           \--broadcast------'
- * telemetry events --keyBy(event)--> pattern index (STIX patterns, broadcast) --> sightings
+ * telemetry events -> observables of each event --keyBy(event)--> pattern index (STIX patterns,
+ *                                                                  broadcast) --> sightings
  * every stage -> dead letters (counted by reason); lifecycle -> indicator audit (changes not made
  * by the owner)
  * </pre>
@@ -62,7 +64,8 @@ public final class CorrelatePipeline {
     // The decoder runs at the source's parallelism, so it is chained to it and the records of one
     // id (one Kafka partition, or one file) reach the lifecycle in the order they were written:
     // ownership goes to the first version, and "first" must mean first written. A rebalance here
-    // would let a later foreign record overtake the original.
+    // would let a later foreign record overtake the original, or an expired version overtake its
+    // predecessor, which then came back to life after the expiry.
     SingleOutputStreamOperator<IndicatorUpdate> updates =
         indicators
             .process(new IndicatorDecoder(limits, conf.get(CorrelateOptions.WARNINGLISTS)))
@@ -72,7 +75,7 @@ public final class CorrelatePipeline {
 
     SingleOutputStreamOperator<IndicatorChange> changes =
         updates
-            .keyBy(u -> u.id, Types.STRING)
+            .keyBy(u -> IndicatorKey.of(u.id), TypeInformation.of(IndicatorKey.class))
             .process(
                 new IndicatorLifecycle(
                     conf.get(CorrelateOptions.EXPIRY_GRACE),
@@ -129,7 +132,10 @@ public final class CorrelatePipeline {
 
     DataStream<Sighting> patterns =
         events
-            .keyBy(e -> e.event.getMember() + '|' + e.event.getEventId(), Types.STRING)
+            .map(PatternProbe::of)
+            .name("pattern probes")
+            .uid("pattern-probes")
+            .keyBy(PatternProbe::eventKey, Types.STRING)
             .connect(patternChanges)
             .process(new PatternIndicatorMatcher(gate))
             .name("pattern index")

@@ -2,21 +2,24 @@ package org.signalbox.jobs.correlate;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
-import org.apache.flink.api.common.state.MapState;
-import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.streaming.api.functions.co.KeyedCoProcessFunction;
 import org.apache.flink.util.Collector;
-import org.signalbox.schema.Indicator;
 import org.signalbox.schema.Sighting;
 
 /**
  * The exact-value index: keyed by canonical observable ({@code TYPE|value}), holding every
- * indicator id with that value. Keyed state spreads the index over all parallel subtasks and lets
- * RocksDB keep it off-heap, so it grows with parallelism rather than being copied into each task.
+ * indicator id with that value in one {@link ExactSlot}. Keyed state spreads the index over all
+ * parallel subtasks and lets RocksDB keep it off-heap, so it grows with parallelism rather than
+ * being copied into each task.
+ *
+ * <p>State layout (no compatibility with checkpoints taken before it: the state under {@code
+ * exact-index} used to be a map from id to the whole indicator, and restoring such a checkpoint
+ * fails rather than silently starting with an empty index).
  *
  * <p>Input 1: probes from telemetry. Input 2: changes from {@link IndicatorLifecycle}.
  */
@@ -25,7 +28,7 @@ public final class ExactIndicatorMatcher
   private static final long serialVersionUID = 1L;
 
   private final boolean bootstrapGate;
-  private transient MapState<String, IndexEntry> entries;
+  private transient ValueState<ExactSlot> slot;
   private transient ListState<ObservableProbe> waiting;
   private transient MatchMeter sightings;
 
@@ -35,9 +38,7 @@ public final class ExactIndicatorMatcher
 
   @Override
   public void open(OpenContext openContext) {
-    entries =
-        getRuntimeContext()
-            .getMapState(new MapStateDescriptor<>("exact-index", String.class, IndexEntry.class));
+    slot = getRuntimeContext().getState(new ValueStateDescriptor<>("exact-index", ExactSlot.class));
     waiting =
         getRuntimeContext()
             .getListState(new ListStateDescriptor<>("exact-waiting", ObservableProbe.class));
@@ -56,18 +57,15 @@ public final class ExactIndicatorMatcher
   @Override
   public void processElement2(IndicatorChange change, Context ctx, Collector<Sighting> out)
       throws Exception {
-    IndexEntry current = entries.get(change.indicatorId);
-    IndexEntry next = IndexEntry.merge(current, change);
-    if (next == current) {
+    ExactSlot current = slot.value();
+    ExactSlot next = current == null ? new ExactSlot() : current;
+    if (!next.apply(change)) {
       return;
     }
-    if (next == null) {
-      entries.remove(change.indicatorId);
-      if (entries.isEmpty()) {
-        entries.clear();
-      }
+    if (next.isEmpty()) {
+      slot.clear();
     } else {
-      entries.put(change.indicatorId, next);
+      slot.update(next);
     }
   }
 
@@ -82,19 +80,22 @@ public final class ExactIndicatorMatcher
   }
 
   private void match(ObservableProbe probe, long now, Collector<Sighting> out) throws Exception {
+    ExactSlot held = slot.value();
+    if (held == null) {
+      return;
+    }
     // Usually one indicator per value; a value from several feeds makes one merged sighting.
-    List<Indicator> matched = null;
-    for (Map.Entry<String, IndexEntry> e : entries.entries()) {
-      IndexEntry entry = e.getValue();
+    List<ExactEntry> matched = null;
+    for (ExactEntry entry : held.entries) {
       if (entry.matchesAt(probe.eventTime)) {
         if (matched == null) {
           matched = new ArrayList<>(1);
         }
-        matched.add(entry.indicator);
+        matched.add(entry);
       }
     }
     if (matched != null) {
-      Sightings.emit(probe, matched, now, s -> out.collect(sightings.emitted(s)));
+      Sightings.emitExact(probe, matched, now, s -> out.collect(sightings.emitted(s)));
     }
   }
 }

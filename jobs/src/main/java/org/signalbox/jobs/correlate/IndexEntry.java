@@ -22,29 +22,55 @@ public class IndexEntry {
     this.indicator = indicator;
   }
 
+  /** What a change does to the entry held for its indicator id. */
+  enum Outcome {
+    /** The change is older than what is held: keep it. */
+    KEEP,
+    /** Hold the change's version of the indicator. */
+    UPSERT,
+    /** Hold a withdrawal mark at the change's version. */
+    TOMBSTONE,
+    /** Forget the id. */
+    REMOVE
+  }
+
+  /**
+   * Last-writer-wins by version: what {@code change} does to an entry that holds {@code
+   * currentVersion} (null when nothing is held). Shared by every index, whatever it keeps per id.
+   */
+  static Outcome outcome(Long currentVersion, IndicatorChange change) {
+    switch (change.kind) {
+      case UPSERT:
+        return currentVersion != null && currentVersion >= change.version
+            ? Outcome.KEEP
+            : Outcome.UPSERT;
+      case TOMBSTONE:
+        return currentVersion != null && currentVersion > change.version
+            ? Outcome.KEEP
+            : Outcome.TOMBSTONE;
+      case REMOVE:
+        return currentVersion != null && currentVersion > change.version
+            ? Outcome.KEEP
+            : Outcome.REMOVE;
+      default:
+        throw new IllegalArgumentException("unknown change " + change.kind);
+    }
+  }
+
   /**
    * The entry after {@code change}: {@code current} itself when the change is older, a new entry,
    * or null when the entry is to be deleted.
    */
   static IndexEntry merge(IndexEntry current, IndicatorChange change) {
-    switch (change.kind) {
+    switch (outcome(current == null ? null : current.version, change)) {
+      case KEEP:
+        return current;
       case UPSERT:
-        if (current != null && current.version >= change.version) {
-          return current;
-        }
         return new IndexEntry(change.version, false, change.indicator);
       case TOMBSTONE:
-        if (current != null && current.version > change.version) {
-          return current;
-        }
         return new IndexEntry(change.version, true, null);
-      case REMOVE:
-        if (current != null && current.version > change.version) {
-          return current;
-        }
-        return null;
       default:
-        throw new IllegalArgumentException("unknown change " + change.kind);
+        return null;
     }
   }
 

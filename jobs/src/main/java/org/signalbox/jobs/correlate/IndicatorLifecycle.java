@@ -1,10 +1,20 @@
 package org.signalbox.jobs.correlate;
 
+import java.io.IOException;
+import java.lang.reflect.Type;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInfo;
+import org.apache.flink.api.common.typeinfo.TypeInfoFactory;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
+import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
+import org.apache.flink.core.memory.DataInputView;
+import org.apache.flink.core.memory.DataOutputView;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.runtime.state.FunctionInitializationContext;
 import org.apache.flink.runtime.state.FunctionSnapshotContext;
@@ -13,6 +23,9 @@ import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 import org.signalbox.connectors.kafka.RawRecord;
+import org.signalbox.jobs.correlate.serde.CompactEncoding;
+import org.signalbox.jobs.correlate.serde.CompactSerializer;
+import org.signalbox.jobs.correlate.serde.CompactTypeInfo;
 import org.signalbox.jobs.metrics.CorrelateMetrics;
 import org.signalbox.jobs.metrics.HeldCounts;
 import org.signalbox.schema.Indicator;
@@ -21,8 +34,8 @@ import org.signalbox.schema.IndicatorAuditAction;
 import org.signalbox.schema.MatchKind;
 
 /**
- * The one place that knows the current version of each indicator id (keyed by id). It turns the
- * indicators topic into index changes:
+ * The one place that knows the current version of each indicator id (keyed by id, as an {@link
+ * IndicatorKey}). It turns the indicators topic into index changes:
  *
  * <ul>
  *   <li>a newer version replaces the older one; an older version arriving late is ignored;
@@ -59,7 +72,7 @@ import org.signalbox.schema.MatchKind;
  * what it restored rather than starting from zero.
  */
 public final class IndicatorLifecycle
-    extends KeyedProcessFunction<String, IndicatorUpdate, IndicatorChange>
+    extends KeyedProcessFunction<IndicatorKey, IndicatorUpdate, IndicatorChange>
     implements CheckpointedFunction {
   private static final long serialVersionUID = 1L;
 
@@ -293,7 +306,12 @@ public final class IndicatorLifecycle
     }
     out.collect(
         IndicatorChange.of(
-            ChangeKind.REMOVE, known.key, ctx.getCurrentKey(), known.version, known.target, null));
+            ChangeKind.REMOVE,
+            known.key,
+            ctx.getCurrentKey().id(),
+            known.version,
+            known.target,
+            null));
     if (!known.revoked) {
       held.add(0, -1);
     }
@@ -324,6 +342,7 @@ public final class IndicatorLifecycle
   }
 
   /** Per-id state: small on purpose, the indicator itself lives in the index that matches it. */
+  @TypeInfo(LifecycleRecord.TypeFactory.class)
   public static class LifecycleRecord {
     public long version;
     public String key;
@@ -332,7 +351,9 @@ public final class IndicatorLifecycle
 
     /**
      * Source of the first version accepted: the only one, besides the secretariat, whose changes
-     * are applied. Null in state written by releases that did not record it.
+     * are applied. Always set for an accepted version; null would mean "no owner yet" (the next
+     * accepted version's source becomes the owner), which is what the lifecycle assumes of any
+     * record without one.
      */
     public String source;
 
@@ -340,5 +361,93 @@ public final class IndicatorLifecycle
     public long cleanupAt;
 
     public LifecycleRecord() {}
+
+    public static final class TypeFactory extends TypeInfoFactory<LifecycleRecord> {
+      @Override
+      public TypeInformation<LifecycleRecord> createTypeInfo(
+          Type t, Map<String, TypeInformation<?>> genericParameters) {
+        return new CompactTypeInfo<>(LifecycleRecord.class, Serializer::new);
+      }
+    }
+
+    /**
+     * A flags byte (target, revoked, whether there is a cleanup time), the version and the cleanup
+     * time as variable-length integers, the index key and the original source as UTF-8 (a null
+     * source as one byte): about a third of the reflective POJO serializer's bytes.
+     */
+    public static final class Serializer extends CompactSerializer<LifecycleRecord> {
+      private static final long serialVersionUID = 1L;
+      private static final IndexTarget[] TARGETS = IndexTarget.values();
+      private static final int REVOKED = 0x10;
+      private static final int CLEANUP = 0x20;
+      private static final int TARGET_MASK = 0x0F;
+
+      @Override
+      protected CompactSerializer<LifecycleRecord> fresh() {
+        return new Serializer();
+      }
+
+      @Override
+      public LifecycleRecord createInstance() {
+        return new LifecycleRecord();
+      }
+
+      @Override
+      public LifecycleRecord copy(LifecycleRecord from) {
+        LifecycleRecord r = new LifecycleRecord();
+        r.version = from.version;
+        r.key = from.key;
+        r.target = from.target;
+        r.revoked = from.revoked;
+        r.source = from.source;
+        r.cleanupAt = from.cleanupAt;
+        return r;
+      }
+
+      @Override
+      public void serialize(LifecycleRecord r, DataOutputView out) throws IOException {
+        int flags =
+            (r.target == null ? 0 : r.target.ordinal() + 1)
+                | (r.revoked ? REVOKED : 0)
+                | (r.cleanupAt != Long.MAX_VALUE ? CLEANUP : 0);
+        out.writeByte(flags);
+        CompactEncoding.writeVarLong(out, r.version);
+        if (r.cleanupAt != Long.MAX_VALUE) {
+          CompactEncoding.writeVarLong(out, r.cleanupAt);
+        }
+        CompactEncoding.writeString(out, r.key);
+        CompactEncoding.writeString(out, r.source);
+      }
+
+      @Override
+      public LifecycleRecord deserialize(DataInputView in) throws IOException {
+        LifecycleRecord r = new LifecycleRecord();
+        int flags = in.readUnsignedByte();
+        int target = flags & TARGET_MASK;
+        if (target > TARGETS.length) {
+          throw new IOException("index target " + (target - 1) + " unknown: corrupt state?");
+        }
+        r.target = target == 0 ? null : TARGETS[target - 1];
+        r.revoked = (flags & REVOKED) != 0;
+        r.version = CompactEncoding.readVarLong(in);
+        r.cleanupAt = (flags & CLEANUP) != 0 ? CompactEncoding.readVarLong(in) : Long.MAX_VALUE;
+        r.key = CompactEncoding.readString(in, scratch());
+        r.source = CompactEncoding.readString(in, scratch());
+        return r;
+      }
+
+      @Override
+      public TypeSerializerSnapshot<LifecycleRecord> snapshotConfiguration() {
+        return new SerializerSnapshot();
+      }
+    }
+
+    /** Version 1: the layout above. */
+    public static final class SerializerSnapshot
+        extends SimpleTypeSerializerSnapshot<LifecycleRecord> {
+      public SerializerSnapshot() {
+        super(Serializer::new);
+      }
+    }
   }
 }

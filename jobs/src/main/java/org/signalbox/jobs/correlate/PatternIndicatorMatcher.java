@@ -19,7 +19,6 @@ import org.signalbox.connectors.stix.pattern.StixPattern;
 import org.signalbox.jobs.metrics.CorrelateMetrics;
 import org.signalbox.schema.Observable;
 import org.signalbox.schema.Sighting;
-import org.signalbox.schema.TelemetryEvent;
 
 /**
  * STIX patterns that are more than one comparison (OR of values, LIKE, MATCHES, IN, NOT...),
@@ -35,14 +34,14 @@ import org.signalbox.schema.TelemetryEvent;
  * <p>Keyed by event only to give the bootstrap gate keyed state and timers.
  */
 public final class PatternIndicatorMatcher
-    extends KeyedBroadcastProcessFunction<String, DecodedTelemetry, IndicatorChange, Sighting> {
+    extends KeyedBroadcastProcessFunction<String, PatternProbe, IndicatorChange, Sighting> {
   private static final long serialVersionUID = 1L;
 
   public static final MapStateDescriptor<String, IndexEntry> PATTERNS =
       new MapStateDescriptor<>("pattern-index", String.class, IndexEntry.class);
 
   private final boolean bootstrapGate;
-  private transient ListState<DecodedTelemetry> waiting;
+  private transient ListState<PatternProbe> waiting;
   private transient MatchMeter sightings;
   private transient Counter unsupported;
 
@@ -57,14 +56,14 @@ public final class PatternIndicatorMatcher
   public void open(OpenContext openContext) {
     waiting =
         getRuntimeContext()
-            .getListState(new ListStateDescriptor<>("pattern-waiting", DecodedTelemetry.class));
+            .getListState(new ListStateDescriptor<>("pattern-waiting", PatternProbe.class));
     var metrics = getRuntimeContext().getMetricGroup().addGroup(CorrelateMetrics.GROUP);
     sightings = MatchMeter.register(getRuntimeContext().getMetricGroup());
     unsupported = metrics.counter(CorrelateMetrics.INDICATOR_PATTERNS_UNSUPPORTED);
   }
 
   @Override
-  public void processElement(DecodedTelemetry event, ReadOnlyContext ctx, Collector<Sighting> out)
+  public void processElement(PatternProbe event, ReadOnlyContext ctx, Collector<Sighting> out)
       throws Exception {
     if (BootstrapGate.holdBack(bootstrapGate, ctx.timerService(), waiting, event)) {
       return;
@@ -76,7 +75,7 @@ public final class PatternIndicatorMatcher
   public void onTimer(long timestamp, OnTimerContext ctx, Collector<Sighting> out)
       throws Exception {
     long now = ctx.timerService().currentProcessingTime();
-    for (DecodedTelemetry event : waiting.get()) {
+    for (PatternProbe event : waiting.get()) {
       match(event, ctx.getBroadcastState(PATTERNS), now, out);
     }
     waiting.clear();
@@ -104,28 +103,21 @@ public final class PatternIndicatorMatcher
   }
 
   private void match(
-      DecodedTelemetry decoded,
+      PatternProbe event,
       ReadOnlyBroadcastState<String, IndexEntry> patterns,
       long now,
       Collector<Sighting> out)
       throws Exception {
     ensureCompiled(patterns);
-    TelemetryEvent event = decoded.event;
-    long eventTime = event.getEventTime().toEpochMilli();
     for (Map.Entry<String, PatternMatcher> m : compiled.entrySet()) {
       IndexEntry entry = patterns.get(m.getKey());
-      if (entry == null || !entry.matchesAt(eventTime)) {
+      if (entry == null || !entry.matchesAt(event.eventTime)) {
         continue;
       }
-      List<Observable> witnesses = m.getValue().witnesses(event.getObservables());
+      List<Observable> witnesses = m.getValue().witnesses(event.observables);
       for (Observable w : witnesses) {
         out.collect(
-            sightings.emitted(
-                Sightings.of(
-                    ObservableProbe.of(
-                        event, w.getType(), w.getValue(), w.getRole(), decoded.ingestTime),
-                    entry.indicator,
-                    now)));
+            sightings.emitted(Sightings.of(ObservableProbe.of(event, w), entry.indicator, now)));
       }
     }
   }

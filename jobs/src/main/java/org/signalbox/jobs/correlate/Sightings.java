@@ -14,16 +14,66 @@ import java.util.UUID;
 import java.util.function.Consumer;
 import org.signalbox.schema.Indicator;
 import org.signalbox.schema.IndicatorContext;
+import org.signalbox.schema.MatchKind;
 import org.signalbox.schema.Sighting;
+import org.signalbox.schema.Tlp;
 import org.signalbox.schema.support.Tlps;
 
 /** Building a sighting from a probe and the indicators it matched. */
 final class Sightings {
   private Sightings() {}
 
+  /**
+   * What a sighting takes from an indicator it matched, whether the index holds the whole {@link
+   * Indicator} (range and pattern indices) or only an {@link ExactEntry} (the exact index).
+   *
+   * @param value what makes two indicators report the same thing: match kind and normalized value
+   */
+  private record Matched(
+      String id,
+      Instant version,
+      MatchKind matchKind,
+      String value,
+      Tlp tlp,
+      int confidence,
+      String source,
+      List<String> labels,
+      IndicatorContext context) {
+
+    static Matched of(Indicator ind) {
+      return new Matched(
+          ind.getId(),
+          ind.getVersion(),
+          ind.getMatchKind(),
+          ind.getMatchKind() + "|" + ind.getValue(),
+          ind.getTlp(),
+          ind.getConfidence(),
+          ind.getSource(),
+          ind.getLabels(),
+          ind.getContext());
+    }
+
+    /**
+     * @param valueKey the exact index's key: every entry of one slot has that value (the lifecycle
+     *     keys an exact indicator by its normalized type and value), so it stands for the value
+     */
+    static Matched of(ExactEntry e, String valueKey) {
+      return new Matched(
+          e.indicatorId,
+          Instant.ofEpochMilli(e.version),
+          e.matchKind,
+          e.matchKind + "|" + valueKey,
+          e.tlp,
+          e.confidence,
+          e.source,
+          e.labels,
+          e.context);
+    }
+  }
+
   /** Orders candidates for the primary of a merged sighting: highest confidence, then lowest id. */
-  private static final Comparator<Indicator> PRIMARY_FIRST =
-      Comparator.comparingInt(Indicator::getConfidence).reversed().thenComparing(Indicator::getId);
+  private static final Comparator<Matched> PRIMARY_FIRST =
+      Comparator.comparingInt(Matched::confidence).reversed().thenComparing(Matched::id);
 
   /**
    * The sightings of one probe that matched {@code matches}: "already reported" merging. Indicators
@@ -40,17 +90,38 @@ final class Sightings {
       out.accept(of(probe, matches.get(0), now));
       return;
     }
-    Map<String, List<Indicator>> groups = new TreeMap<>();
+    List<Matched> all = new ArrayList<>(matches.size());
     for (Indicator ind : matches) {
-      String group =
-          ind.getMatchKind()
-              + "|"
-              + ind.getValue()
-              + "|"
-              + Tlps.mostRestrictive(probe.tlp, ind.getTlp());
-      groups.computeIfAbsent(group, g -> new ArrayList<>(2)).add(ind);
+      all.add(Matched.of(ind));
     }
-    for (List<Indicator> group : groups.values()) {
+    emitMerged(probe, all, now, out);
+  }
+
+  /**
+   * As {@link #emit}, for the entries of one exact-index slot that matched {@code probe} (whose key
+   * is the slot's).
+   */
+  static void emitExact(
+      ObservableProbe probe, List<ExactEntry> matches, long now, Consumer<Sighting> out) {
+    if (matches.size() == 1) {
+      out.accept(of(probe, matches.get(0), now));
+      return;
+    }
+    List<Matched> all = new ArrayList<>(matches.size());
+    for (ExactEntry e : matches) {
+      all.add(Matched.of(e, probe.key));
+    }
+    emitMerged(probe, all, now, out);
+  }
+
+  private static void emitMerged(
+      ObservableProbe probe, List<Matched> matches, long now, Consumer<Sighting> out) {
+    Map<String, List<Matched>> groups = new TreeMap<>();
+    for (Matched m : matches) {
+      String group = m.value() + "|" + Tlps.mostRestrictive(probe.tlp, m.tlp());
+      groups.computeIfAbsent(group, g -> new ArrayList<>(2)).add(m);
+    }
+    for (List<Matched> group : groups.values()) {
       group.sort(PRIMARY_FIRST);
       Sighting s = of(probe, group.get(0), now);
       if (group.size() > 1) {
@@ -60,19 +131,19 @@ final class Sightings {
     }
   }
 
-  private static void merge(Sighting s, List<Indicator> group) {
-    Indicator primary = group.get(0);
+  private static void merge(Sighting s, List<Matched> group) {
+    Matched primary = group.get(0);
     Set<String> sources = new TreeSet<>();
     Set<String> ids = new TreeSet<>();
-    Set<String> labels = new LinkedHashSet<>(primary.getLabels());
-    IndicatorContext ctx = IndicatorContext.newBuilder(primary.getContext()).build();
-    for (Indicator other : group.subList(1, group.size())) {
-      if (!other.getSource().equals(primary.getSource())) {
-        sources.add(other.getSource());
+    Set<String> labels = new LinkedHashSet<>(primary.labels());
+    IndicatorContext ctx = IndicatorContext.newBuilder(primary.context()).build();
+    for (Matched other : group.subList(1, group.size())) {
+      if (!other.source().equals(primary.source())) {
+        sources.add(other.source());
       }
-      ids.add(other.getId());
-      labels.addAll(other.getLabels());
-      IndicatorContext o = other.getContext();
+      ids.add(other.id());
+      labels.addAll(other.labels());
+      IndicatorContext o = other.context();
       ctx.setThreatActors(union(ctx.getThreatActors(), o.getThreatActors()));
       ctx.setCampaigns(union(ctx.getCampaigns(), o.getCampaigns()));
       ctx.setMalware(union(ctx.getMalware(), o.getMalware()));
@@ -96,11 +167,64 @@ final class Sightings {
   }
 
   static Sighting of(ObservableProbe probe, Indicator ind, long now) {
+    return of(
+        probe,
+        ind.getId(),
+        ind.getVersion(),
+        ind.getMatchKind(),
+        ind.getTlp(),
+        ind.getConfidence(),
+        ind.getSource(),
+        ind.getLabels(),
+        ind.getContext(),
+        now);
+  }
+
+  /** From what the exact index keeps: the same sighting as from the whole indicator. */
+  static Sighting of(ObservableProbe probe, ExactEntry e, long now) {
+    return of(
+        probe,
+        e.indicatorId,
+        Instant.ofEpochMilli(e.version),
+        e.matchKind,
+        e.tlp,
+        e.confidence,
+        e.source,
+        e.labels,
+        e.context,
+        now);
+  }
+
+  private static Sighting of(ObservableProbe probe, Matched m, long now) {
+    return of(
+        probe,
+        m.id(),
+        m.version(),
+        m.matchKind(),
+        m.tlp(),
+        m.confidence(),
+        m.source(),
+        m.labels(),
+        m.context(),
+        now);
+  }
+
+  private static Sighting of(
+      ObservableProbe probe,
+      String indicatorId,
+      Instant indicatorVersion,
+      MatchKind matchKind,
+      Tlp indicatorTlp,
+      int confidence,
+      String source,
+      List<String> labels,
+      IndicatorContext context,
+      long now) {
     return Sighting.newBuilder()
-        .setSightingId(idOf(probe, ind))
-        .setIndicatorId(ind.getId())
-        .setIndicatorVersion(ind.getVersion())
-        .setMatchKind(ind.getMatchKind())
+        .setSightingId(idOf(probe, indicatorId))
+        .setIndicatorId(indicatorId)
+        .setIndicatorVersion(indicatorVersion)
+        .setMatchKind(matchKind)
         .setMember(probe.member)
         .setSector(probe.sector)
         .setSourceType(probe.sourceType)
@@ -110,11 +234,11 @@ final class Sightings {
         .setMatchedValue(probe.value)
         .setRole(probe.role)
         .setCount(1)
-        .setTlp(Tlps.mostRestrictive(probe.tlp, ind.getTlp()))
-        .setConfidence(ind.getConfidence())
-        .setIndicatorSource(ind.getSource())
-        .setLabels(ind.getLabels())
-        .setEnrichment(ind.getContext())
+        .setTlp(Tlps.mostRestrictive(probe.tlp, indicatorTlp))
+        .setConfidence(confidence)
+        .setIndicatorSource(source)
+        .setLabels(labels)
+        .setEnrichment(context)
         .setTelemetryIngestTime(Instant.ofEpochMilli(probe.ingestTime))
         .setDetectedAt(Instant.ofEpochMilli(now))
         .build();
@@ -124,13 +248,13 @@ final class Sightings {
    * Deterministic: the same event matching the same indicator in the same role always gets the same
    * id, so a replay after a failure (at-least-once delivery) can be deduplicated downstream.
    */
-  static String idOf(ObservableProbe probe, Indicator ind) {
+  static String idOf(ObservableProbe probe, String indicatorId) {
     String name =
         probe.member
             + '\n'
             + probe.eventId
             + '\n'
-            + ind.getId()
+            + indicatorId
             + '\n'
             + probe.role
             + '\n'

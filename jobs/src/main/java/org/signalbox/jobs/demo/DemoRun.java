@@ -205,6 +205,7 @@ public final class DemoRun {
         InProcessMetrics.register(conf);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         CorrelateJob.configure(env, conf);
+        CorrelateJob.reuseObjects(env, conf);
         CorrelateKafka.attach(env, conf, false);
         CampaignKafka.attach(env, conf, false);
         out.println(

@@ -235,6 +235,7 @@ class CorrelateKafkaITCase {
     conf.set(CorrelateOptions.GROUP_ID, "correlate-itcase");
     env.configure(conf);
     env.setParallelism(2);
+    CorrelateJob.reuseObjects(env, conf);
     CorrelateKafka.attach(env, conf, true);
     String job = "correlate kafka itcase";
     env.execute(job);
@@ -350,18 +351,22 @@ class CorrelateKafkaITCase {
       String held = CorrelateMetrics.prometheusName(CorrelateMetrics.INDICATORS_HELD);
       String latencyCount =
           CorrelateMetrics.prometheusName(CorrelateMetrics.MATCH_LATENCY) + "_count";
+      String sightingsOut = CorrelateMetrics.prometheusName(CorrelateMetrics.SIGHTINGS_OUT);
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
       List<String> lines;
+      // One scrape reads each series at its own instant, so a scrape taken while the sightings are
+      // emitted can show the histogram's count already and the counter not yet: wait for both.
       do {
         Thread.sleep(500);
         lines = scrape().stream().filter(l -> l.contains(thisJob)).toList();
-      } while ((sum(lines, latencyCount) < 2 || sum(lines, held) != 4)
+      } while ((sum(lines, latencyCount) < 2
+              || sum(lines, sightingsOut) < 2
+              || sum(lines, held) != 4)
           && System.nanoTime() < deadline);
 
       // a2 matched the CIDR range, a4 the domain suffix.
       assertThat(sum(lines, latencyCount)).isEqualTo(2);
-      assertThat(sum(lines, CorrelateMetrics.prometheusName(CorrelateMetrics.SIGHTINGS_OUT)))
-          .isEqualTo(2);
+      assertThat(sum(lines, sightingsOut)).isEqualTo(2);
       for (String m : CorrelateMetrics.ALL) {
         assertThat(lines)
             .as("series of %s", m)

@@ -395,7 +395,7 @@ class CorrelatePipelineITCase {
 
   /**
    * Runs the pipeline over the records published and sent so far, on the MiniCluster with
-   * parallelism 2 and generic types disabled (a Kryo fallback fails loudly).
+   * parallelism 2, object reuse on and generic types disabled (a Kryo fallback fails loudly).
    */
   Run run(Configuration conf) throws Exception {
     return run(conf, "correlate pipeline test");
@@ -407,6 +407,9 @@ class CorrelatePipelineITCase {
     Configuration strict = new Configuration();
     strict.set(PipelineOptions.GENERIC_TYPES, false);
     env.configure(strict);
+    // As in production; with the heap state backend of this test, a function that kept or changed
+    // a record it should not would corrupt state here first.
+    CorrelateJob.reuseObjects(env, strict);
     env.setParallelism(2);
     CorrelatePipeline.Outputs out =
         CorrelatePipeline.build(

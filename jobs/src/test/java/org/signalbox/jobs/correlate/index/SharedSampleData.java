@@ -20,10 +20,10 @@ import java.util.zip.GZIPInputStream;
  * or the {@code signalbox.shared.data} system property); tests that need it are skipped with a
  * message when it is absent.
  */
-final class SharedSampleData {
+public final class SharedSampleData {
   private SharedSampleData() {}
 
-  static Path root() {
+  public static Path root() {
     String property = System.getProperty("signalbox.shared.data");
     List<Path> candidates = new ArrayList<>();
     if (property != null && !property.isBlank()) {

@@ -1,0 +1,126 @@
+package org.signalbox.jobs.correlate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.api.common.eventtime.Watermark;
+import org.apache.flink.api.common.eventtime.WatermarkOutput;
+import org.apache.flink.util.clock.RelativeClock;
+import org.junit.jupiter.api.Test;
+import org.signalbox.connectors.kafka.RawRecord;
+
+/** The watermarks the bootstrap gate reads: what each source emits before and after loading. */
+class GateWatermarksTest {
+
+  /** Collects what a generator emits; fails the test if anything marks itself idle. */
+  static final class Emitted implements WatermarkOutput {
+    final List<Long> values = new ArrayList<>();
+
+    @Override
+    public void emitWatermark(Watermark watermark) {
+      values.add(watermark.getTimestamp());
+    }
+
+    @Override
+    public void markIdle() {
+      throw new AssertionError("a generator marked itself idle");
+    }
+
+    @Override
+    public void markActive() {}
+
+    long last() {
+      return values.get(values.size() - 1);
+    }
+  }
+
+  static RawRecord record(int partition, long offset, long timestamp) {
+    return new RawRecord("t", partition, offset, timestamp, null, new byte[0]);
+  }
+
+  /** A relative clock the test moves by hand. */
+  static final class ManualClock implements RelativeClock {
+    long now;
+
+    @Override
+    public long relativeTimeMillis() {
+      return now;
+    }
+
+    @Override
+    public long relativeTimeNanos() {
+      return now * 1_000_000;
+    }
+  }
+
+  @Test
+  void indicatorPartitionSaysNothingUntilItsEndOffsetThenWallClock() {
+    ManualClock clock = new ManualClock();
+    var gen = new IndicatorBootstrapWatermarks.Generator(Map.of(0, 3L), false, 5_000, clock);
+    Emitted out = new Emitted();
+
+    gen.onPeriodicEmit(out);
+    gen.onEvent(record(0, 0, 5), 5, out);
+    gen.onEvent(record(0, 1, 6), 6, out);
+    clock.now = 4_999; // silent, but not for long enough to count as a compacted-away tail
+    gen.onPeriodicEmit(out);
+    assertThat(out.values).isEmpty();
+
+    long before = System.currentTimeMillis();
+    gen.onEvent(record(0, 2, 7), 7, out);
+    gen.onPeriodicEmit(out);
+    assertThat(out.last()).isGreaterThanOrEqualTo(before);
+    assertThat(BootstrapGate.isOpen(out.last())).isTrue();
+  }
+
+  @Test
+  void aPartitionThatStopsShortOfItsEndOffsetCountsAsLoadedAfterTheTimeout() {
+    ManualClock clock = new ManualClock();
+    var gen = new IndicatorBootstrapWatermarks.Generator(Map.of(0, 100L), false, 5_000, clock);
+    Emitted out = new Emitted();
+    gen.onEvent(record(0, 41, 5), 5, out); // the last record; offsets 42..99 were compacted away
+    clock.now = 5_000;
+    gen.onPeriodicEmit(out);
+    assertThat(BootstrapGate.isOpen(out.last())).isTrue();
+  }
+
+  @Test
+  void theReaderWideGeneratorNeverSpeaksUnlessTheTopicWasEmpty() {
+    // The Kafka source hands records to per-partition generators only; its reader-wide one sees
+    // none, and must neither open the gate early nor hold it (it is combined by maximum).
+    ManualClock clock = new ManualClock();
+    var readerWide = new IndicatorBootstrapWatermarks.Generator(Map.of(0, 3L), false, 5_000, clock);
+    Emitted out = new Emitted();
+    clock.now = 3_600_000;
+    readerWide.onPeriodicEmit(out);
+    assertThat(out.values).isEmpty();
+
+    var empty = new IndicatorBootstrapWatermarks.Generator(Map.of(0, 0L), true, 5_000, clock);
+    empty.onPeriodicEmit(out);
+    assertThat(BootstrapGate.isOpen(out.last())).isTrue();
+  }
+
+  @Test
+  void telemetryNeverHoldsTheGate() {
+    var gen = new TelemetryWatermarks.Generator(5_000);
+    Emitted out = new Emitted();
+
+    gen.onPeriodicEmit(out); // no record yet: still at least OPEN
+    assertThat(out.last()).isEqualTo(BootstrapGate.OPEN);
+    assertThat(BootstrapGate.isOpen(out.last())).isTrue();
+
+    gen.onEvent(record(0, 0, 100_000), 100_000, out);
+    gen.onEvent(record(0, 1, 90_000), 90_000, out);
+    gen.onPeriodicEmit(out);
+    assertThat(out.last()).isEqualTo(100_000 - 5_000 - 1);
+  }
+
+  @Test
+  void gateIsShutWhileTheIndicatorsSideHasNoWatermark() {
+    // A two-input operator sees the minimum of its inputs.
+    assertThat(BootstrapGate.isOpen(Math.min(BootstrapGate.OPEN, Long.MIN_VALUE))).isFalse();
+    assertThat(BootstrapGate.isOpen(Math.min(BootstrapGate.OPEN, 1_000L))).isTrue();
+  }
+}
