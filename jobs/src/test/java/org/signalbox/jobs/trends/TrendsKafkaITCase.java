@@ -197,6 +197,7 @@ class TrendsKafkaITCase {
         .filteredOn(
             r ->
                 r.getPeriod() == TrendPeriod.DAY
+                    && r.getSector() == null
                     && r.getMetric() == TrendMetric.FEEDBACK_BY_SOURCE
                     && r.getDimension().equals("isac"))
         .singleElement()
@@ -208,6 +209,16 @@ class TrendsKafkaITCase {
               assertThat(r.getTruePositives()).isZero();
               assertThat(r.getRatio()).isEqualTo(1.0);
             });
+    // The three voters are rail members: the same figure for their sector.
+    assertThat(trends)
+        .filteredOn(
+            r ->
+                r.getPeriod() == TrendPeriod.DAY
+                    && r.getSector() == Sector.RAIL
+                    && r.getMetric() == TrendMetric.FEEDBACK_BY_SOURCE
+                    && r.getDimension().equals("isac"))
+        .singleElement()
+        .satisfies(r -> assertThat(r.getFalsePositives()).isEqualTo(3L));
     assertThat(trends)
         .filteredOn(
             r ->
