@@ -1,10 +1,17 @@
 package org.signalbox.connectors.stix.match;
 
+import java.io.IOException;
+import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import org.apache.lucene.analysis.TokenStream;
+import org.apache.lucene.analysis.tokenattributes.CharTermAttribute;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.document.Field;
-import org.apache.lucene.document.StringField;
+import org.apache.lucene.document.FieldType;
+import org.apache.lucene.index.IndexOptions;
 import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.util.UnicodeUtil;
 import org.signalbox.schema.Observable;
@@ -100,10 +107,21 @@ public final class EventDocument {
 
   /**
    * The document of an event's observables; empty if none has a type a pattern can name (then no
-   * pattern can match the event).
+   * pattern can match the event). Single use: its fields are token streams, read once by the index
+   * they are added to.
    */
   public static Document of(List<Observable> observables, NetworkPrefixes networks) {
     Document doc = new Document();
+    // One field per name holding all its terms: a Lucene field per value would cost a token
+    // stream and its attributes per value, the bulk of building a small event's index.
+    terms(observables, networks)
+        .forEach((field, values) -> doc.add(new Field(field, new Keywords(values), KEYWORDS)));
+    return doc;
+  }
+
+  /** The terms of {@link #of}, by field, in the order of the observables. */
+  static Map<String, List<String>> terms(List<Observable> observables, NetworkPrefixes networks) {
+    Map<String, List<String>> terms = new LinkedHashMap<>();
     EnumSet<ObservableType> present = EnumSet.noneOf(ObservableType.class);
     for (Observable o : observables) {
       ObservableType type = o.getType();
@@ -113,25 +131,68 @@ public final class EventDocument {
         continue;
       }
       if (present.add(type)) {
-        doc.add(new StringField(PATH_FIELD, field, Field.Store.NO));
+        add(terms, PATH_FIELD, field);
       }
       // A value too long to be a term cannot equal any pattern term (those are bounded the same
       // way); LIKE and MATCHES still see it through the path term.
       if (fitsInTerm(value)) {
-        doc.add(new StringField(field, value, Field.Store.NO));
+        add(terms, field, value);
       }
       if (type == ObservableType.DOMAIN) {
         for (int i = value.indexOf('.'); i >= 0; i = value.indexOf('.', i + 1)) {
           String parent = value.substring(i + 1);
           if (fitsInTerm(parent)) {
-            doc.add(new StringField(PARENT_DOMAIN_FIELD, parent, Field.Store.NO));
+            add(terms, PARENT_DOMAIN_FIELD, parent);
           }
         }
       } else if (type == ObservableType.IPV4 || type == ObservableType.IPV6) {
-        networks.addTerms(type, value, field + NETWORK_SUFFIX, doc);
+        networks.addTerms(
+            type, value, terms.computeIfAbsent(field + NETWORK_SUFFIX, f -> new ArrayList<>()));
       }
     }
-    return doc;
+    terms.values().removeIf(List::isEmpty);
+    return terms;
+  }
+
+  private static void add(Map<String, List<String>> terms, String field, String value) {
+    terms.computeIfAbsent(field, f -> new ArrayList<>()).add(value);
+  }
+
+  /** Untokenized terms given as a list: indexed for matching only (no norms, no positions). */
+  private static final FieldType KEYWORDS = new FieldType();
+
+  static {
+    KEYWORDS.setTokenized(true); // the stream is the tokenization: one token per value
+    KEYWORDS.setIndexOptions(IndexOptions.DOCS);
+    KEYWORDS.setOmitNorms(true);
+    KEYWORDS.freeze();
+  }
+
+  /** The values of one field, one token each. */
+  private static final class Keywords extends TokenStream {
+    private final CharTermAttribute term = addAttribute(CharTermAttribute.class);
+    private final List<String> values;
+    private int next;
+
+    Keywords(List<String> values) {
+      this.values = values;
+    }
+
+    @Override
+    public boolean incrementToken() {
+      if (next >= values.size()) {
+        return false;
+      }
+      clearAttributes();
+      term.setEmpty().append(values.get(next++));
+      return true;
+    }
+
+    @Override
+    public void reset() throws IOException {
+      super.reset();
+      next = 0;
+    }
   }
 
   /** True if {@code s} is short enough, in UTF-8, to be one Lucene term. */

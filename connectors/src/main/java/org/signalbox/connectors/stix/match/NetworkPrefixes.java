@@ -1,9 +1,7 @@
 package org.signalbox.connectors.stix.match;
 
 import java.util.BitSet;
-import org.apache.lucene.document.Document;
-import org.apache.lucene.document.Field;
-import org.apache.lucene.document.StringField;
+import java.util.List;
 import org.signalbox.observable.InvalidObservableException;
 import org.signalbox.observable.IpNetwork;
 import org.signalbox.schema.ObservableType;
@@ -36,11 +34,11 @@ public final class NetworkPrefixes {
   }
 
   /**
-   * Adds to {@code doc}, in {@code field}, the network {@code address} lies in at every prefix
-   * length in use for {@code type}. An address that does not parse gets none: no network contains
+   * Adds to {@code out} the network {@code address} lies in at every prefix length in use for
+   * {@code type}, in canonical text. An address that does not parse gets none: no network contains
    * it (the matcher itself would refuse to compare it).
    */
-  void addTerms(ObservableType type, String address, String field, Document doc) {
+  void addTerms(ObservableType type, String address, List<String> out) {
     BitSet lengths = bits(type);
     if (lengths.isEmpty()) {
       return;
@@ -58,7 +56,7 @@ public final class NetworkPrefixes {
         int bitsInByte = Math.max(0, Math.min(8, p - i * 8));
         masked[i] = (byte) (bytes[i] & (0xff << (8 - bitsInByte)));
       }
-      doc.add(new StringField(field, IpNetwork.canonicalAddress(masked) + "/" + p, Field.Store.NO));
+      out.add(IpNetwork.canonicalAddress(masked) + "/" + p);
     }
   }
 

@@ -5,8 +5,7 @@ import static org.signalbox.connectors.stix.match.RandomPatterns.obs;
 
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.lucene.document.Document;
-import org.apache.lucene.index.IndexableField;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.signalbox.connectors.stix.pattern.ComparisonExpression;
 import org.signalbox.connectors.stix.pattern.ObservationExpression;
@@ -44,8 +43,8 @@ class EventDocumentTest {
     networks.add(ObservableType.IPV4, 24);
     networks.add(ObservableType.IPV4, 8);
     networks.add(ObservableType.IPV6, 32);
-    Document doc =
-        EventDocument.of(
+    Map<String, List<String>> byField =
+        EventDocument.terms(
             List.of(
                 obs(ObservableType.IPV4, "198.51.100.7"),
                 obs(ObservableType.IPV4, "10.1.2.3"),
@@ -54,9 +53,7 @@ class EventDocumentTest {
                 obs(ObservableType.JA3, "ignored")),
             networks);
     List<String> terms = new ArrayList<>();
-    for (IndexableField f : doc.getFields()) {
-      terms.add(f.name() + "=" + f.stringValue());
-    }
+    byField.forEach((field, values) -> values.forEach(v -> terms.add(field + "=" + v)));
     assertThat(terms)
         .containsExactlyInAnyOrder(
             "_path=ipv4-addr:value",
