@@ -52,7 +52,7 @@ class PatternIndexPropertiesTest {
     return out;
   }
 
-  @Property(tries = 40)
+  @Property(tries = 25)
   void indexGivesExactlyTheBruteForceResults(@ForAll long seed) throws Exception {
     RandomPatterns gen = new RandomPatterns(seed);
     Map<String, PatternMatcher> patterns = new LinkedHashMap<>();
@@ -76,7 +76,7 @@ class PatternIndexPropertiesTest {
     }
   }
 
-  @Property(tries = 20)
+  @Property(tries = 15)
   void putsReplacementsAndRemovalsBetweenEventsKeepTheIndexExact(@ForAll long seed)
       throws Exception {
     RandomPatterns gen = new RandomPatterns(seed);
@@ -105,7 +105,7 @@ class PatternIndexPropertiesTest {
    * The translation on its own, with the automata of LIKE and MATCHES run by Lucene: wherever the
    * pattern has witnesses, its query matches the event's document.
    */
-  @Property(tries = 30)
+  @Property(tries = 20)
   void everyQueryMatchesEveryEventItsPatternMatches(@ForAll long seed) throws Exception {
     RandomPatterns gen = new RandomPatterns(seed);
     List<PatternMatcher> matchers = new ArrayList<>();
