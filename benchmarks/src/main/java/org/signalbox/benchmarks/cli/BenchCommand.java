@@ -17,6 +17,7 @@ import org.openjdk.jmh.runner.options.TimeValue;
 import org.signalbox.benchmarks.e2e.E2eHarness;
 import org.signalbox.benchmarks.e2e.E2eSettings;
 import org.signalbox.benchmarks.memory.HashMapFootprint;
+import org.signalbox.benchmarks.micro.PatternIndexBenchmark;
 import org.signalbox.benchmarks.report.BenchReport;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -27,7 +28,7 @@ import picocli.CommandLine.Option;
     name = "bench",
     mixinStandardHelpOptions = true,
     description = {
-      "Runs the JMH micro-benchmarks and the end-to-end harness (pass-through ceiling, correlate,"
+      "Runs the JMH micro-benchmarks, the STIX pattern benchmark and the end-to-end harness (pass-through ceiling, correlate,"
           + " Kafka Streams join, Flink SQL join, correlate latency at a fixed rate) on a local"
           + " broker, prints a table and writes"
           + " benchmarks/results/<date>.json and benchmarks/RESULTS.md."
@@ -76,6 +77,19 @@ public final class BenchCommand implements Callable<Integer> {
 
   @Option(names = "--skip-micro", description = "Do not run the JMH micro-benchmarks.")
   boolean skipMicro;
+
+  @Option(
+      names = "--skip-patterns",
+      description = "Do not run the STIX pattern benchmark (brute force vs PatternIndex).")
+  boolean skipPatterns;
+
+  @Option(
+      names = "--pattern-counts",
+      split = ",",
+      description =
+          "Pattern counts of the STIX pattern benchmark (default: 100,1000,10000,100000 quick;"
+              + " and 1000000 full).")
+  int[] patternCounts;
 
   @Option(names = "--skip-e2e", description = "Do not run the end-to-end harness.")
   boolean skipE2e;
@@ -138,6 +152,21 @@ public final class BenchCommand implements Callable<Integer> {
       out.println("Micro-benchmarks (JMH) ...");
       micro = new Runner(jmhOptions().build()).run();
     }
+    List<PatternIndexBenchmark.Row> patterns = List.of();
+    if (!skipPatterns) {
+      int[] counts =
+          patternCounts != null
+              ? patternCounts
+              : suite == Suite.quick
+                  ? new int[] {100, 1_000, 10_000, 100_000}
+                  : new int[] {100, 1_000, 10_000, 100_000, 1_000_000};
+      Duration warmup = Duration.ofSeconds(suite == Suite.quick ? 1 : 2);
+      Duration measure = Duration.ofSeconds(suite == Suite.quick ? 2 : 5);
+      out.printf(
+          "STIX patterns, brute force vs PatternIndex (%s s warm-up, %s s measured each) ...%n",
+          warmup.toSeconds(), measure.toSeconds());
+      patterns = PatternIndexBenchmark.run(counts, warmup, measure, out);
+    }
     E2eHarness.Outcome e2e = null;
     if (!skipE2e) {
       out.printf(
@@ -156,7 +185,7 @@ public final class BenchCommand implements Callable<Integer> {
       }
       e2e = harness.run();
     }
-    BenchReport report = new BenchReport(suite.name(), micro, e2e);
+    BenchReport report = new BenchReport(suite.name(), micro, e2e).withPatternIndex(patterns);
     int fp = footprintIndicators != null ? footprintIndicators : 1_000_000;
     if (fp > 0) {
       out.printf("Heap per indicator of the HashMap stand-in (%,d entries) ...%n", fp);

@@ -30,12 +30,14 @@ public final class UntrustedRegex {
   public static final int DETERMINIZE_WORK_LIMIT = Operations.DEFAULT_DETERMINIZE_WORK_LIMIT;
 
   private final String source;
+  private final Automaton deterministic;
   private final CharacterRunAutomaton automaton;
 
   private UntrustedRegex(String source, Automaton a) throws InvalidRegexException {
     this.source = source;
     try {
       Automaton d = Operations.determinize(a, DETERMINIZE_WORK_LIMIT);
+      this.deterministic = d;
       this.automaton = new CharacterRunAutomaton(d, DETERMINIZE_WORK_LIMIT);
     } catch (TooComplexToDeterminizeException e) {
       throw new InvalidRegexException(
@@ -48,6 +50,15 @@ public final class UntrustedRegex {
   /** The pattern as given. */
   public String source() {
     return source;
+  }
+
+  /**
+   * The deterministic automaton over Unicode code points that {@link #matches} runs, for Lucene
+   * queries on the same language (e.g. an {@code AutomatonQuery}). Shared, not copied: callers must
+   * not modify it.
+   */
+  public Automaton automaton() {
+    return deterministic;
   }
 
   /** True if the pattern matches {@code text} (a search for regexes, whole-string for LIKE). */

@@ -1,7 +1,5 @@
 package org.signalbox.jobs.correlate;
 
-import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.BroadcastState;
@@ -12,7 +10,7 @@ import org.apache.flink.api.common.state.ReadOnlyBroadcastState;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
 import org.apache.flink.util.Collector;
-import org.signalbox.connectors.stix.match.PatternMatcher;
+import org.signalbox.connectors.stix.match.PatternIndex;
 import org.signalbox.connectors.stix.match.UnsupportedPatternException;
 import org.signalbox.connectors.stix.pattern.InvalidPatternException;
 import org.signalbox.connectors.stix.pattern.StixPattern;
@@ -26,8 +24,9 @@ import org.signalbox.schema.Sighting;
  * (see UntrustedRegex), never on backtracking regular expressions, so a hostile pattern from a feed
  * cannot stall the job.
  *
- * <p>Every event is tested against every compiled pattern: fine for the thousands of patterns a
- * sector feed carries, not for millions (a Lucene Monitor pre-filter would be the next step).
+ * <p>The patterns live in a {@link PatternIndex}: an event is tested only against the patterns
+ * whose values, networks or parent domains it carries (a Lucene Monitor pre-filter), plus the text
+ * patterns (MATCHES, LIKE) of its observable types, with the same results as testing them all.
  * Patterns the matcher cannot run yet (several observations, WITHIN, REPEATS, START/STOP) are kept
  * in state, so revocation works, and counted in {@code indicatorPatternsUnsupported}.
  *
@@ -46,7 +45,7 @@ public final class PatternIndicatorMatcher
   private transient Counter unsupported;
 
   // Derived from PATTERNS; rebuilt after a restore.
-  private transient Map<String, PatternMatcher> compiled;
+  private transient PatternIndex index;
 
   public PatternIndicatorMatcher(boolean bootstrapGate) {
     this.bootstrapGate = bootstrapGate;
@@ -85,13 +84,13 @@ public final class PatternIndicatorMatcher
   public void processBroadcastElement(IndicatorChange change, Context ctx, Collector<Sighting> out)
       throws Exception {
     BroadcastState<String, IndexEntry> patterns = ctx.getBroadcastState(PATTERNS);
-    ensureCompiled(patterns);
+    ensureIndexed(patterns);
     IndexEntry current = patterns.get(change.indicatorId);
     IndexEntry next = IndexEntry.merge(current, change);
     if (next == current) {
       return;
     }
-    compiled.remove(change.indicatorId);
+    index.remove(change.indicatorId);
     if (next == null) {
       patterns.remove(change.indicatorId);
       return;
@@ -108,26 +107,24 @@ public final class PatternIndicatorMatcher
       long now,
       Collector<Sighting> out)
       throws Exception {
-    ensureCompiled(patterns);
-    for (Map.Entry<String, PatternMatcher> m : compiled.entrySet()) {
-      IndexEntry entry = patterns.get(m.getKey());
+    ensureIndexed(patterns);
+    for (PatternIndex.Match m : index.witnesses(event.observables)) {
+      IndexEntry entry = patterns.get(m.indicatorId());
       if (entry == null || !entry.matchesAt(event.eventTime)) {
         continue;
       }
-      List<Observable> witnesses = m.getValue().witnesses(event.observables);
-      for (Observable w : witnesses) {
+      for (Observable w : m.witnesses()) {
         out.collect(
             sightings.emitted(Sightings.of(ObservableProbe.of(event, w), entry.indicator, now)));
       }
     }
   }
 
-  private void ensureCompiled(ReadOnlyBroadcastState<String, IndexEntry> patterns)
-      throws Exception {
-    if (compiled != null) {
+  private void ensureIndexed(ReadOnlyBroadcastState<String, IndexEntry> patterns) throws Exception {
+    if (index != null) {
       return;
     }
-    compiled = new HashMap<>();
+    index = new PatternIndex();
     for (Map.Entry<String, IndexEntry> e : patterns.immutableEntries()) {
       if (e.getValue().indicator != null) {
         compile(e.getKey(), e.getValue());
@@ -137,10 +134,20 @@ public final class PatternIndicatorMatcher
 
   private void compile(String id, IndexEntry entry) {
     try {
-      compiled.put(id, PatternMatcher.compile(StixPattern.parse(entry.indicator.getPattern())));
+      index.put(id, StixPattern.parse(entry.indicator.getPattern()));
     } catch (UnsupportedPatternException | InvalidPatternException e) {
       // Invalid patterns were dead-lettered by the decoder; unsupported ones wait for a matcher.
       unsupported.inc();
     }
+  }
+
+  @Override
+  public void close() throws Exception {
+    // The index's Lucene Monitor runs a thread of its own.
+    if (index != null) {
+      index.close();
+      index = null;
+    }
+    super.close();
   }
 }

@@ -314,6 +314,69 @@ class CorrelatePipelineITCase {
   }
 
   /**
+   * Past {@link org.signalbox.connectors.stix.match.PatternIndex#DEFAULT_BRUTE_FORCE_BELOW}
+   * patterns the job's pattern index pre-filters with a Lucene Monitor: the same matches, revoked
+   * and replaced patterns included, and the job still finishes (the Monitor's thread is closed).
+   */
+  @Test
+  @Timeout(value = 5, unit = TimeUnit.MINUTES)
+  void aThousandPatternsGoThroughTheMonitorWithTheSameResults() throws Exception {
+    int n = 1_000;
+    for (int i = 0; i < n; i++) {
+      publish(
+          indicator("indicator--p" + i, null, null)
+              .setMatchKind(MatchKind.PATTERN)
+              .setPattern(
+                  "[ipv4-addr:value = '10.1."
+                      + (i / 250)
+                      + "."
+                      + (i % 250)
+                      + "' OR domain-name:value = 'host-"
+                      + i
+                      + ".example']")
+              .build());
+    }
+    publish(
+        indicator("indicator--url-like", null, null)
+            .setMatchKind(MatchKind.PATTERN)
+            .setPattern("[url:value LIKE 'http://%.example/drop-%']")
+            .build());
+    // p7 is revoked; p8 moves to another value (its old one must no longer match).
+    publish(
+        indicator("indicator--p7", null, null)
+            .setMatchKind(MatchKind.PATTERN)
+            .setPattern("[ipv4-addr:value = '10.1.0.7']")
+            .setVersion(T0.plusSeconds(60))
+            .setRevoked(true)
+            .build());
+    publish(
+        indicator("indicator--p8", null, null)
+            .setMatchKind(MatchKind.PATTERN)
+            .setPattern("[ipv4-addr:value = '10.9.9.9']")
+            .setVersion(T0.plusSeconds(60))
+            .build());
+
+    send(seen("t-first", ObservableType.IPV4, "10.1.0.0"));
+    send(seen("t-last", ObservableType.DOMAIN, "Host-999.Example."));
+    send(seen("t-middle", ObservableType.IPV4, "10.1.2.17"));
+    send(seen("t-revoked", ObservableType.IPV4, "10.1.0.7"));
+    send(seen("t-moved-old", ObservableType.DOMAIN, "host-8.example"));
+    send(seen("t-moved-new", ObservableType.IPV4, "10.9.9.9"));
+    send(seen("t-like", ObservableType.URL, "http://cdn.example/drop-x.bin"));
+    send(seen("t-miss", ObservableType.IPV4, "10.1.4.0"));
+
+    Run run = run(new Configuration());
+    assertThat(matches(run.sightings()))
+        .containsExactlyInAnyOrder(
+            "t-first -> indicator--p0",
+            "t-last -> indicator--p999",
+            "t-middle -> indicator--p517",
+            "t-moved-new -> indicator--p8",
+            "t-like -> indicator--url-like");
+    assertThat(run.deadLetters()).isEmpty();
+  }
+
+  /**
    * MISP warninglists in the job, on the real lists: 8.8.8.8 and the empty-file hashes never
    * produce a sighting, whether the indicator names them (not indexed) or covers them (a CIDR
    * range, an OR pattern: the sighting is dropped and reported), while other values still match.

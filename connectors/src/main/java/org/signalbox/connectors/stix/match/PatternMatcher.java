@@ -215,7 +215,12 @@ public final class PatternMatcher {
     }
   }
 
-  private static String canonical(ObservableType type, Literal l) {
+  /**
+   * The canonical form of a pattern constant as the comparisons compare it, or null if it is no
+   * valid value of {@code type} (then it equals nothing). The pre-filter of {@link PatternIndex}
+   * builds its terms with this too, so both sides agree on every value by construction.
+   */
+  static String canonical(ObservableType type, Literal l) {
     if (!(l instanceof Literal.StringValue s)) {
       return null;
     }
