@@ -96,13 +96,7 @@ final class GatewayCommand implements Callable<Integer> {
         System.err.println("gateway: --members " + members + ": " + e.getMessage());
         return 2;
       }
-      Set<String> attributed = new TreeSet<>(conf.attributedMembers);
-      for (MemberDirectory.Member m : directory.members()) {
-        if (m.attribution()) {
-          attributed.add(m.id());
-        }
-      }
-      conf.attributedMembers = new ArrayList<>(attributed);
+      addAttributed(conf, directory);
     }
     CountDownLatch stop = new CountDownLatch(1);
     try (Gateway g = Gateway.start(conf, bootstrap, bind, port, metricsPort)) {
@@ -116,6 +110,17 @@ final class GatewayCommand implements Callable<Integer> {
       stop.await();
     }
     return 0;
+  }
+
+  /** Adds the directory's members that opted in to attribution to the config's, sorted. */
+  static void addAttributed(GatewayConfig conf, MemberDirectory directory) {
+    Set<String> attributed = new TreeSet<>(conf.attributedMembers);
+    for (MemberDirectory.Member m : directory.members()) {
+      if (m.attribution()) {
+        attributed.add(m.id());
+      }
+    }
+    conf.attributedMembers = new ArrayList<>(attributed);
   }
 
   @Command(

@@ -1,0 +1,72 @@
+package org.signalbox.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.signalbox.connectors.gateway.GatewayConfig;
+import org.signalbox.connectors.gateway.PasswordHash;
+import org.signalbox.jobs.sharing.MemberDirectory;
+import org.signalbox.schema.Sector;
+import picocli.CommandLine;
+
+class GatewayCommandTest {
+
+  @Test
+  void theDirectorysOptedInMembersJoinTheConfigsAttributedOnes() {
+    GatewayConfig conf = new GatewayConfig();
+    conf.attributedMembers = List.of("by-hand");
+    MemberDirectory directory =
+        new MemberDirectory(
+            "isac",
+            Set.of(),
+            List.of(
+                new MemberDirectory.Member("rail-named", Sector.RAIL, Set.of("rail"), true, 0),
+                new MemberDirectory.Member("rail-quiet", Sector.RAIL, Set.of("rail"), false, 0),
+                new MemberDirectory.Member("air-named", Sector.AVIATION, Set.of(), true, 0)));
+    GatewayCommand.addAttributed(conf, directory);
+    assertThat(conf.attributedMembers).containsExactly("air-named", "by-hand", "rail-named");
+  }
+
+  @Test
+  void aMissingOrBrokenDirectoryStopsTheGatewayWithThePlaceOfTheFault(@TempDir Path dir)
+      throws Exception {
+    Path config = dir.resolve("gateway.yaml");
+    Files.writeString(
+        config,
+        "collections:\n  - audience: community\nmembers:\n  - name: m1\n    passwordHash: "
+            + PasswordHash.hash("pw".toCharArray(), 10_000)
+            + "\n    audiences: [community]\n");
+    CommandLine cli = new CommandLine(new SignalboxCommand());
+    // The command reports on System.err, as every signalbox command does.
+    ByteArrayOutputStream stderr = new ByteArrayOutputStream();
+    PrintStream old = System.err;
+    System.setErr(new PrintStream(stderr, true, StandardCharsets.UTF_8));
+    try {
+      assertThat(
+              cli.execute(
+                  "gateway",
+                  "--config",
+                  config.toString(),
+                  "--members",
+                  dir.resolve("no.yaml").toString()))
+          .isEqualTo(2);
+      Path broken = dir.resolve("members.yaml");
+      Files.writeString(broken, "secretariat: isac\nmembers:\n  - id: m1\n    sector: NOWHERE\n");
+      assertThat(
+              cli.execute("gateway", "--config", config.toString(), "--members", broken.toString()))
+          .isEqualTo(2);
+    } finally {
+      System.setErr(old);
+    }
+    String text = stderr.toString(StandardCharsets.UTF_8);
+    assertThat(text).contains("--members: no such file").contains("members[0].sector");
+  }
+}
