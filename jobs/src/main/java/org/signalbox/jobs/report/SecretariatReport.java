@@ -9,6 +9,7 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
@@ -214,6 +215,24 @@ public final class SecretariatReport {
       received += r.getValue() == null ? 0 : r.getValue();
       falsePositives += r.getFalsePositives() == null ? 0 : r.getFalsePositives();
       truePositives += r.getTruePositives() == null ? 0 : r.getTruePositives();
+    }
+
+    /**
+     * CSV fields: the key columns, then verdicts, votes, rate, days published and suppressed, TLP.
+     */
+    String[] csvFields(String... key) {
+      String[] figures = {
+        String.valueOf(received),
+        String.valueOf(falsePositives),
+        String.valueOf(truePositives),
+        Double.isNaN(rate()) ? "" : String.format(java.util.Locale.ROOT, "%.4f", rate()),
+        String.valueOf(days),
+        String.valueOf(suppressed),
+        Tlps.label(tlp)
+      };
+      String[] out = Arrays.copyOf(key, key.length + figures.length);
+      System.arraycopy(figures, 0, out, key.length, figures.length);
+      return out;
     }
 
     /** False-positive votes over all votes, or NaN without votes. */
@@ -516,19 +535,7 @@ public final class SecretariatReport {
           new StringBuilder(
               "source,verdicts,false_positives,true_positives,false_positive_rate,days_published,days_suppressed,tlp\n");
       for (var e : verdictRows()) {
-        Verdicts v = e.getValue();
-        b.append(
-            row(
-                e.getKey(),
-                String.valueOf(v.received),
-                String.valueOf(v.falsePositives),
-                String.valueOf(v.truePositives),
-                Double.isNaN(v.rate())
-                    ? ""
-                    : String.format(java.util.Locale.ROOT, "%.4f", v.rate()),
-                String.valueOf(v.days),
-                String.valueOf(v.suppressed),
-                Tlps.label(v.tlp)));
+        b.append(row(e.getValue().csvFields(e.getKey())));
       }
       files.add(write(dir, "false-positives.csv", b));
       b =
@@ -536,20 +543,12 @@ public final class SecretariatReport {
               "sector,source,verdicts,false_positives,true_positives,false_positive_rate,days_published,days_suppressed,tlp\n");
       for (var bySector : sectorVerdicts.entrySet()) {
         for (var e : bySector.getValue().entrySet()) {
-          Verdicts v = e.getValue();
           b.append(
               row(
-                  bySector.getKey().name().toLowerCase(java.util.Locale.ROOT),
-                  e.getKey(),
-                  String.valueOf(v.received),
-                  String.valueOf(v.falsePositives),
-                  String.valueOf(v.truePositives),
-                  Double.isNaN(v.rate())
-                      ? ""
-                      : String.format(java.util.Locale.ROOT, "%.4f", v.rate()),
-                  String.valueOf(v.days),
-                  String.valueOf(v.suppressed),
-                  Tlps.label(v.tlp)));
+                  e.getValue()
+                      .csvFields(
+                          bySector.getKey().name().toLowerCase(java.util.Locale.ROOT),
+                          e.getKey())));
         }
       }
       files.add(write(dir, "false-positives-by-sector.csv", b));
