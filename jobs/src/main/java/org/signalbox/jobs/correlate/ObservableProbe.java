@@ -20,9 +20,7 @@ import org.signalbox.jobs.correlate.serde.CompactTypeInfo;
 import org.signalbox.schema.Observable;
 import org.signalbox.schema.ObservableRole;
 import org.signalbox.schema.ObservableType;
-import org.signalbox.schema.Sector;
 import org.signalbox.schema.TelemetryEvent;
-import org.signalbox.schema.Tlp;
 
 /**
  * One observable of a telemetry event, with just enough of the event to build a sighting. Events
@@ -32,25 +30,13 @@ import org.signalbox.schema.Tlp;
  * own {@link Serializer} rather than Flink's reflective POJO serializer.
  */
 @TypeInfo(ObservableProbe.TypeFactory.class)
-public class ObservableProbe {
+public class ObservableProbe extends ProbeEvent {
   /** Index key: {@code TYPE|canonical value}, e.g. {@code DOMAIN|evil.example}. */
   public String key;
 
   public ObservableType type;
   public String value;
   public ObservableRole role;
-  public String eventId;
-  public String member;
-  public Sector sector;
-  public String sourceType;
-
-  /** Event time at the member, epoch ms. */
-  public long eventTime;
-
-  public Tlp tlp;
-
-  /** Kafka timestamp of the telemetry record, epoch ms (0 for file input). */
-  public long ingestTime;
 
   public ObservableProbe() {}
 
@@ -65,13 +51,7 @@ public class ObservableProbe {
     p.type = type;
     p.value = value;
     p.role = role;
-    p.eventId = event.getEventId();
-    p.member = event.getMember();
-    p.sector = event.getSector();
-    p.sourceType = event.getSourceType();
-    p.eventTime = event.getEventTime().toEpochMilli();
-    p.tlp = event.getTlp();
-    p.ingestTime = ingest;
+    p.setEvent(event, ingest);
     return p;
   }
 
@@ -82,13 +62,7 @@ public class ObservableProbe {
     p.type = o.getType();
     p.value = o.getValue();
     p.role = o.getRole();
-    p.eventId = event.eventId;
-    p.member = event.member;
-    p.sector = event.sector;
-    p.sourceType = event.sourceType;
-    p.eventTime = event.eventTime;
-    p.tlp = event.tlp;
-    p.ingestTime = event.ingestTime;
+    p.setEvent(event);
     return p;
   }
 
@@ -114,8 +88,6 @@ public class ObservableProbe {
     private static final long serialVersionUID = 1L;
     private static final ObservableType[] TYPES = ObservableType.values();
     private static final ObservableRole[] ROLES = ObservableRole.values();
-    private static final Sector[] SECTORS = Sector.values();
-    private static final Tlp[] TLPS = Tlp.values();
 
     @Override
     protected CompactSerializer<ObservableProbe> fresh() {
@@ -134,13 +106,7 @@ public class ObservableProbe {
       p.type = from.type;
       p.value = from.value;
       p.role = from.role;
-      p.eventId = from.eventId;
-      p.member = from.member;
-      p.sector = from.sector;
-      p.sourceType = from.sourceType;
-      p.eventTime = from.eventTime;
-      p.tlp = from.tlp;
-      p.ingestTime = from.ingestTime;
+      p.setEvent(from);
       return p;
     }
 
@@ -164,13 +130,7 @@ public class ObservableProbe {
         writeString(out, p.value);
       }
       writeEnum(out, p.role);
-      writeString(out, p.eventId);
-      writeString(out, p.member);
-      writeEnum(out, p.sector);
-      writeString(out, p.sourceType);
-      out.writeLong(p.eventTime);
-      writeEnum(out, p.tlp);
-      out.writeLong(p.ingestTime);
+      writeEvent(out, p);
     }
 
     @Override
@@ -181,13 +141,7 @@ public class ObservableProbe {
       p.type = readEnum(in, TYPES);
       p.value = derived ? p.key.substring(p.type.name().length() + 1) : readString(in, scratch());
       p.role = readEnum(in, ROLES);
-      p.eventId = readString(in, scratch());
-      p.member = readString(in, scratch());
-      p.sector = readEnum(in, SECTORS);
-      p.sourceType = readString(in, scratch());
-      p.eventTime = in.readLong();
-      p.tlp = readEnum(in, TLPS);
-      p.ingestTime = in.readLong();
+      readEvent(in, p, scratch());
       return p;
     }
 

@@ -24,9 +24,7 @@ import org.signalbox.jobs.correlate.serde.CompactTypeInfo;
 import org.signalbox.schema.Observable;
 import org.signalbox.schema.ObservableRole;
 import org.signalbox.schema.ObservableType;
-import org.signalbox.schema.Sector;
 import org.signalbox.schema.TelemetryEvent;
-import org.signalbox.schema.Tlp;
 
 /**
  * A telemetry event as the pattern index needs it: all its observables (a STIX pattern compares
@@ -34,20 +32,7 @@ import org.signalbox.schema.Tlp;
  * behind, so the record that crosses the network to the pattern index is a fraction of the event.
  */
 @TypeInfo(PatternProbe.TypeFactory.class)
-public class PatternProbe {
-  public String eventId;
-  public String member;
-  public Sector sector;
-  public String sourceType;
-
-  /** Event time at the member, epoch ms. */
-  public long eventTime;
-
-  public Tlp tlp;
-
-  /** Kafka timestamp of the telemetry record, epoch ms (0 for file input). */
-  public long ingestTime;
-
+public class PatternProbe extends ProbeEvent {
   /** In canonical form, as {@link TelemetryDecoder} left them. */
   public List<Observable> observables;
 
@@ -56,13 +41,7 @@ public class PatternProbe {
   static PatternProbe of(DecodedTelemetry decoded) {
     TelemetryEvent e = decoded.event;
     PatternProbe p = new PatternProbe();
-    p.eventId = e.getEventId();
-    p.member = e.getMember();
-    p.sector = e.getSector();
-    p.sourceType = e.getSourceType();
-    p.eventTime = e.getEventTime().toEpochMilli();
-    p.tlp = e.getTlp();
-    p.ingestTime = decoded.ingestTime;
+    p.setEvent(e, decoded.ingestTime);
     p.observables = e.getObservables();
     return p;
   }
@@ -90,8 +69,6 @@ public class PatternProbe {
     private static final long serialVersionUID = 1L;
     private static final ObservableType[] TYPES = ObservableType.values();
     private static final ObservableRole[] ROLES = ObservableRole.values();
-    private static final Sector[] SECTORS = Sector.values();
-    private static final Tlp[] TLPS = Tlp.values();
 
     @Override
     protected CompactSerializer<PatternProbe> fresh() {
@@ -106,13 +83,7 @@ public class PatternProbe {
     @Override
     public PatternProbe copy(PatternProbe from) {
       PatternProbe p = new PatternProbe();
-      p.eventId = from.eventId;
-      p.member = from.member;
-      p.sector = from.sector;
-      p.sourceType = from.sourceType;
-      p.eventTime = from.eventTime;
-      p.tlp = from.tlp;
-      p.ingestTime = from.ingestTime;
+      p.setEvent(from);
       if (from.observables != null) {
         p.observables = new ArrayList<>(from.observables.size());
         for (Observable o : from.observables) {
@@ -124,13 +95,7 @@ public class PatternProbe {
 
     @Override
     public void serialize(PatternProbe p, DataOutputView out) throws IOException {
-      writeString(out, p.eventId);
-      writeString(out, p.member);
-      writeEnum(out, p.sector);
-      writeString(out, p.sourceType);
-      out.writeLong(p.eventTime);
-      writeEnum(out, p.tlp);
-      out.writeLong(p.ingestTime);
+      writeEvent(out, p);
       if (p.observables == null) {
         writeVarInt(out, 0);
         return;
@@ -146,13 +111,7 @@ public class PatternProbe {
     @Override
     public PatternProbe deserialize(DataInputView in) throws IOException {
       PatternProbe p = new PatternProbe();
-      p.eventId = readString(in, scratch());
-      p.member = readString(in, scratch());
-      p.sector = readEnum(in, SECTORS);
-      p.sourceType = readString(in, scratch());
-      p.eventTime = in.readLong();
-      p.tlp = readEnum(in, TLPS);
-      p.ingestTime = in.readLong();
+      readEvent(in, p, scratch());
       int n = readVarInt(in) - 1;
       if (n >= 0) {
         p.observables = new ArrayList<>(n);
