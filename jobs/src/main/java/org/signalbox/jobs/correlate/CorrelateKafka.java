@@ -72,9 +72,6 @@ public final class CorrelateKafka {
                 "telemetry")
             .uid("telemetry-source");
     Map<Integer, long[]> offsets = offsetRanges(bootstrap, indicatorsTopic);
-    Map<Integer, Long> ends = new HashMap<>();
-    offsets.forEach((partition, range) -> ends.put(partition, range[1]));
-    boolean nothingToLoad = offsets.values().stream().allMatch(range -> range[1] <= range[0]);
     // One reader, so that the bootstrap watermark is the minimum over every partition that has
     // records (see IndicatorBootstrapWatermarks). The decoder runs chained to it, on the same
     // thread: indicators come in thousands per hour, and a cold start of a million decodes in
@@ -83,7 +80,7 @@ public final class CorrelateKafka {
         env.fromSource(
                 indicators.build(),
                 IndicatorBootstrapWatermarks.strategy(
-                    ends, nothingToLoad, conf.get(CorrelateOptions.INDICATOR_IDLE_TIMEOUT)),
+                    offsets, conf.get(CorrelateOptions.INDICATOR_IDLE_TIMEOUT)),
                 "indicators")
             .setParallelism(1)
             .uid("indicators-source");

@@ -66,10 +66,20 @@ public final class CorrelatePipeline {
     // ownership goes to the first version, and "first" must mean first written. A rebalance here
     // would let a later foreign record overtake the original, or an expired version overtake its
     // predecessor, which then came back to life after the expiry.
-    SingleOutputStreamOperator<IndicatorUpdate> updates =
+    // Right after the source, chained to it: remembers across restores that the gate had opened.
+    DataStream<RawRecord> latched =
         indicators
-            .process(new IndicatorDecoder(limits, conf.get(CorrelateOptions.WARNINGLISTS)))
+            .transform(
+                "bootstrap latch",
+                indicators.getType(),
+                new BootstrapLatch(conf.get(CorrelateOptions.INDICATOR_IDLE_TIMEOUT).toMillis()))
             .setParallelism(indicators.getParallelism())
+            .uid("indicators-bootstrap-latch");
+
+    SingleOutputStreamOperator<IndicatorUpdate> updates =
+        latched
+            .process(new IndicatorDecoder(limits, conf.get(CorrelateOptions.WARNINGLISTS)))
+            .setParallelism(latched.getParallelism())
             .name("decode indicators")
             .uid("decode-indicators");
 

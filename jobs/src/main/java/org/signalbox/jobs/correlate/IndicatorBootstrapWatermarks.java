@@ -2,7 +2,9 @@ package org.signalbox.jobs.correlate;
 
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import org.apache.flink.api.common.eventtime.TimestampAssigner;
 import org.apache.flink.api.common.eventtime.TimestampAssignerSupplier;
 import org.apache.flink.api.common.eventtime.Watermark;
@@ -14,10 +16,17 @@ import org.apache.flink.util.clock.RelativeClock;
 import org.signalbox.connectors.kafka.RawRecord;
 
 /**
- * Watermarks of the indicators source that say "loaded": none until a partition has been read up to
- * the end offset it had when the job started, wall-clock time after that. See {@link
- * BootstrapGate}. The Kafka source runs one generator per partition that has delivered records and
- * emits their minimum, so the source's watermark moves only when every such partition has loaded.
+ * Watermarks of the indicators source that say "loaded": none until every partition that held
+ * records at start-up has been read up to the end offset it had then, wall-clock time after that.
+ * See {@link BootstrapGate}.
+ *
+ * <p>Flink's source operator creates one generator per assigned partition (on assignment, not on
+ * the partition's first record) and emits their minimum. A generator of a partition that was empty
+ * at start-up sees no record and so cannot tell "nothing to load" from "not fetched yet"; were it
+ * to decide alone it would hold the gate shut for ever. So every generator of one reader shares a
+ * {@link LoadTracker}: the set of partitions that still have records to load. Each generator
+ * reports the partitions it reads, and all of them (the reader-wide one and those of empty
+ * partitions too) emit wall-clock time once the set is empty.
  *
  * <p>Three rules keep the signal honest, each learnt the hard way:
  *
@@ -26,74 +35,114 @@ import org.signalbox.connectors.kafka.RawRecord;
  *       watermark, and Flink counts a source as idle while it has not yet fetched anything; the
  *       gate then opened on the telemetry watermark alone, before the index had loaded, whenever
  *       the first fetch or the whole load took longer than the idle timeout.
- *   <li>A partition that delivers nothing is never waited for: the Kafka source creates a
- *       partition's generator with its first record. A partition that delivered records but then
- *       none for {@code idleTimeout} before its end offset (its tail was compacted away, or the end
- *       offset is a transaction marker) counts as loaded; the timeout runs on the source's input
- *       activity clock, which stands still while the source is back-pressured.
- *   <li>One reader ({@link CorrelateKafka} runs this source with parallelism 1): a reader that has
- *       no partition, or has not been given its partitions yet, cannot tell "nothing to load" from
- *       "not started", and would either hold the gate forever or let it open early.
+ *   <li>A partition that was empty at start-up is never waited for (it is not in the tracker). A
+ *       partition that delivered records but then none for {@code idleTimeout} before its end
+ *       offset (its tail was compacted away, or the end offset is a transaction marker) counts as
+ *       loaded; the timeout runs on the source's input activity clock, which stands still while the
+ *       source is back-pressured.
+ *   <li>One reader ({@link CorrelateKafka} runs this source with parallelism 1), so that one
+ *       tracker sees every partition.
  * </ul>
  *
- * When the topic held nothing at all at start-up, there is nothing to wait for and the source's
- * reader-wide generator (which never sees records) reports wall-clock time from the start.
+ * A job restored from a checkpoint resumes each partition at its checkpointed offset; partitions
+ * that had loaded before the checkpoint deliver nothing more, so this signal alone would stay
+ * silent: {@link BootstrapLatch} carries the gate's open state across restores.
  */
 public final class IndicatorBootstrapWatermarks {
   private IndicatorBootstrapWatermarks() {}
 
   /**
-   * @param endOffsetsAtStart end offset of each partition when the job started
-   * @param nothingToLoad true when every partition was empty at start-up (end offset = first
-   *     offset)
+   * @param offsetsAtStart first and end offset ({@code [first, end]}) of each partition when the
+   *     job started
    * @param idleTimeout how long a partition that has delivered records may stay silent before its
    *     end offset and still count as loaded
    */
   public static WatermarkStrategy<RawRecord> strategy(
-      Map<Integer, Long> endOffsetsAtStart, boolean nothingToLoad, Duration idleTimeout) {
-    HashMap<Integer, Long> ends = new HashMap<>(endOffsetsAtStart);
-    long idleMillis = idleTimeout.toMillis();
-    WatermarkGeneratorSupplier<RawRecord> generators =
-        ctx -> new Generator(ends, nothingToLoad, idleMillis, ctx.getInputActivityClock());
-    TimestampAssignerSupplier<RawRecord> timestamps =
-        ctx -> (TimestampAssigner<RawRecord>) (r, previous) -> r.timestamp;
-    return WatermarkStrategy.forGenerator(generators).withTimestampAssigner(timestamps);
+      Map<Integer, long[]> offsetsAtStart, Duration idleTimeout) {
+    return WatermarkStrategy.forGenerator(new Generators(offsetsAtStart, idleTimeout.toMillis()))
+        .withTimestampAssigner(
+            (TimestampAssignerSupplier<RawRecord>)
+                ctx -> (TimestampAssigner<RawRecord>) (r, previous) -> r.timestamp);
+  }
+
+  /** Makes the generators of one reader, all sharing one tracker. */
+  static final class Generators implements WatermarkGeneratorSupplier<RawRecord> {
+    private static final long serialVersionUID = 1L;
+    private final HashMap<Integer, long[]> offsets;
+    private final long idleMillis;
+    // Made in the task, after deserialization: one per reader, shared by its generators.
+    private transient LoadTracker tracker;
+
+    Generators(Map<Integer, long[]> offsets, long idleMillis) {
+      this.offsets = new HashMap<>(offsets);
+      this.idleMillis = idleMillis;
+    }
+
+    @Override
+    public WatermarkGenerator<RawRecord> createWatermarkGenerator(Context ctx) {
+      if (tracker == null) {
+        tracker = new LoadTracker(offsets);
+      }
+      return new Generator(tracker, idleMillis, ctx.getInputActivityClock());
+    }
+  }
+
+  /** The partitions of one reader that still have records to load. */
+  static final class LoadTracker {
+    private final Map<Integer, Long> endOffsets = new HashMap<>();
+    private final Set<Integer> pending = new HashSet<>();
+
+    LoadTracker(Map<Integer, long[]> offsetsAtStart) {
+      offsetsAtStart.forEach(
+          (partition, range) -> {
+            endOffsets.put(partition, range[1]);
+            if (range[1] > range[0]) {
+              pending.add(partition);
+            }
+          });
+    }
+
+    synchronized void read(int partition, long offset) {
+      if (offset + 1 >= endOffsets.getOrDefault(partition, 0L)) {
+        pending.remove(partition);
+      }
+    }
+
+    synchronized void loaded(Set<Integer> partitions) {
+      pending.removeAll(partitions);
+    }
+
+    synchronized boolean done() {
+      return pending.isEmpty();
+    }
   }
 
   static final class Generator implements WatermarkGenerator<RawRecord> {
-    private final Map<Integer, Long> endOffsets;
+    private final LoadTracker tracker;
     private final long idleMillis;
     private final RelativeClock activity;
-    private boolean seenRecords;
+    private final Set<Integer> partitionsSeen = new HashSet<>();
     private long lastRecordAt;
-    private boolean loaded;
 
-    Generator(
-        Map<Integer, Long> endOffsets,
-        boolean nothingToLoad,
-        long idleMillis,
-        RelativeClock activity) {
-      this.endOffsets = endOffsets;
+    Generator(LoadTracker tracker, long idleMillis, RelativeClock activity) {
+      this.tracker = tracker;
       this.idleMillis = idleMillis;
       this.activity = activity;
-      this.loaded = nothingToLoad;
     }
 
     @Override
     public void onEvent(RawRecord record, long timestamp, WatermarkOutput output) {
-      seenRecords = true;
       lastRecordAt = activity.relativeTimeMillis();
-      if (!loaded && record.offset + 1 >= endOffsets.getOrDefault(record.partition, 0L)) {
-        loaded = true;
-      }
+      partitionsSeen.add(record.partition);
+      tracker.read(record.partition, record.offset);
     }
 
     @Override
     public void onPeriodicEmit(WatermarkOutput output) {
-      if (!loaded && seenRecords && activity.relativeTimeMillis() - lastRecordAt >= idleMillis) {
-        loaded = true;
+      if (!partitionsSeen.isEmpty() && activity.relativeTimeMillis() - lastRecordAt >= idleMillis) {
+        tracker.loaded(partitionsSeen);
       }
-      if (loaded) {
+      if (tracker.done()) {
         output.emitWatermark(new Watermark(System.currentTimeMillis()));
       }
     }

@@ -55,10 +55,18 @@ class GateWatermarksTest {
     }
   }
 
+  static IndicatorBootstrapWatermarks.LoadTracker tracker(long[]... ranges) {
+    Map<Integer, long[]> offsets = new java.util.HashMap<>();
+    for (int p = 0; p < ranges.length; p++) {
+      offsets.put(p, ranges[p]);
+    }
+    return new IndicatorBootstrapWatermarks.LoadTracker(offsets);
+  }
+
   @Test
   void indicatorPartitionSaysNothingUntilItsEndOffsetThenWallClock() {
     ManualClock clock = new ManualClock();
-    var gen = new IndicatorBootstrapWatermarks.Generator(Map.of(0, 3L), false, 5_000, clock);
+    var gen = new IndicatorBootstrapWatermarks.Generator(tracker(new long[] {0, 3}), 5_000, clock);
     Emitted out = new Emitted();
 
     gen.onPeriodicEmit(out);
@@ -78,7 +86,8 @@ class GateWatermarksTest {
   @Test
   void aPartitionThatStopsShortOfItsEndOffsetCountsAsLoadedAfterTheTimeout() {
     ManualClock clock = new ManualClock();
-    var gen = new IndicatorBootstrapWatermarks.Generator(Map.of(0, 100L), false, 5_000, clock);
+    var gen =
+        new IndicatorBootstrapWatermarks.Generator(tracker(new long[] {0, 100}), 5_000, clock);
     Emitted out = new Emitted();
     gen.onEvent(record(0, 41, 5), 5, out); // the last record; offsets 42..99 were compacted away
     clock.now = 5_000;
@@ -87,18 +96,50 @@ class GateWatermarksTest {
   }
 
   @Test
-  void theReaderWideGeneratorNeverSpeaksUnlessTheTopicWasEmpty() {
-    // The Kafka source hands records to per-partition generators only; its reader-wide one sees
-    // none, and must neither open the gate early nor hold it (it is combined by maximum).
+  void generatorsWithoutRecordsFollowTheReadersLoadAndNeverOpenItEarly() {
+    // Flink creates a generator per assigned partition, and the source emits their minimum: the
+    // generators of partitions that were empty at start-up, and the reader-wide one, see no
+    // record and must neither hold the gate nor open it before the others have loaded.
     ManualClock clock = new ManualClock();
-    var readerWide = new IndicatorBootstrapWatermarks.Generator(Map.of(0, 3L), false, 5_000, clock);
-    Emitted out = new Emitted();
-    clock.now = 3_600_000;
-    readerWide.onPeriodicEmit(out);
-    assertThat(out.values).isEmpty();
+    var shared =
+        tracker(new long[] {0, 0}, new long[] {5, 5}, new long[] {0, 2}, new long[] {0, 1});
+    var empty0 = new IndicatorBootstrapWatermarks.Generator(shared, 5_000, clock);
+    var empty1 = new IndicatorBootstrapWatermarks.Generator(shared, 5_000, clock);
+    var p2 = new IndicatorBootstrapWatermarks.Generator(shared, 5_000, clock);
+    var p3 = new IndicatorBootstrapWatermarks.Generator(shared, 5_000, clock);
+    Emitted out0 = new Emitted();
+    Emitted out1 = new Emitted();
+    Emitted out2 = new Emitted();
+    Emitted out3 = new Emitted();
 
-    var empty = new IndicatorBootstrapWatermarks.Generator(Map.of(0, 0L), true, 5_000, clock);
-    empty.onPeriodicEmit(out);
+    clock.now = 3_600_000; // an hour of silence opens nothing while partitions 2 and 3 load
+    empty0.onPeriodicEmit(out0);
+    empty1.onPeriodicEmit(out1);
+    p2.onEvent(record(2, 0, 5), 5, out2);
+    p2.onPeriodicEmit(out2);
+    p3.onPeriodicEmit(out3);
+    assertThat(out0.values).isEmpty();
+    assertThat(out1.values).isEmpty();
+    assertThat(out2.values).isEmpty();
+    assertThat(out3.values).isEmpty();
+
+    p2.onEvent(record(2, 1, 6), 6, out2);
+    p3.onEvent(record(3, 0, 7), 7, out3);
+    for (var g : List.of(empty0, empty1, p2, p3)) {
+      Emitted out = new Emitted();
+      g.onPeriodicEmit(out);
+      assertThat(BootstrapGate.isOpen(out.last())).isTrue();
+    }
+  }
+
+  @Test
+  void anEmptyTopicHasNothingToWaitFor() {
+    ManualClock clock = new ManualClock();
+    var gen =
+        new IndicatorBootstrapWatermarks.Generator(
+            tracker(new long[] {0, 0}, new long[] {7, 7}), 5_000, clock);
+    Emitted out = new Emitted();
+    gen.onPeriodicEmit(out);
     assertThat(BootstrapGate.isOpen(out.last())).isTrue();
   }
 
