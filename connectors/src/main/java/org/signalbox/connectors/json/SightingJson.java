@@ -48,6 +48,9 @@ public final class SightingJson {
     IndicatorJson.putAll(e.putArray("vulnerabilities"), c.getVulnerabilities());
     IndicatorJson.putAll(o.putArray("alsoReportedBy"), s.getAlsoReportedBy());
     IndicatorJson.putAll(o.putArray("mergedIndicatorIds"), s.getMergedIndicatorIds());
+    if (s.getMergedIndicatorsOmitted() > 0) {
+      o.put("mergedIndicatorsOmitted", s.getMergedIndicatorsOmitted());
+    }
     o.put("telemetryIngestTime", s.getTelemetryIngestTime().toString());
     o.put("detectedAt", s.getDetectedAt().toString());
     return o.toString();
@@ -103,6 +106,10 @@ public final class SightingJson {
                   .build())
           .setAlsoReportedBy(JsonFields.strings(o, "alsoReportedBy"))
           .setMergedIndicatorIds(JsonFields.strings(o, "mergedIndicatorIds"))
+          .setMergedIndicatorsOmitted(
+              o.path("mergedIndicatorsOmitted").canConvertToInt()
+                  ? Math.max(0, o.path("mergedIndicatorsOmitted").intValue())
+                  : 0)
           .setTelemetryIngestTime(ingest == null ? Instant.EPOCH : ingest)
           .setDetectedAt(detectedAt == null ? eventTime : detectedAt)
           .build();

@@ -19,10 +19,25 @@ public final class AvroKafkaSinks {
       String topic,
       AvroCodec.Factory<T> codec,
       SerializableFunction<T, String> key) {
+    return of(bootstrapServers, topic, codec, key, null);
+  }
+
+  /**
+   * @param deadLetterTopic where a record too large to write goes instead of failing the job (see
+   *     {@link AvroRecordSerializer}); null for the dead-letter sink itself
+   */
+  public static <T extends SpecificRecordBase> KafkaSink<T> of(
+      String bootstrapServers,
+      String topic,
+      AvroCodec.Factory<T> codec,
+      SerializableFunction<T, String> key,
+      String deadLetterTopic) {
     return KafkaSink.<T>builder()
         .setBootstrapServers(bootstrapServers)
         .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
-        .setRecordSerializer(new AvroRecordSerializer<>(topic, codec, key))
+        .setRecordSerializer(
+            new AvroRecordSerializer<>(
+                topic, codec, key, deadLetterTopic, AvroRecordSerializer.DEFAULT_MAX_RECORD_BYTES))
         .build();
   }
 }

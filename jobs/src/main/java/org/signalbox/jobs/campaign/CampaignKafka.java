@@ -101,7 +101,8 @@ public final class CampaignKafka {
                 bootstrap,
                 conf.get(FeedbackOptions.SCORES_TOPIC),
                 AvroCodec::indicatorScore,
-                IndicatorScore::getIndicatorId))
+                IndicatorScore::getIndicatorId,
+                conf.get(CorrelateOptions.DEAD_LETTER_TOPIC)))
         .name("indicator scores")
         .uid("indicator-scores-sink");
     alerts
@@ -110,7 +111,8 @@ public final class CampaignKafka {
                 bootstrap,
                 conf.get(CampaignOptions.ALERTS_TOPIC),
                 AvroCodec::campaignAlert,
-                CampaignAlert::getAlertId))
+                CampaignAlert::getAlertId,
+                conf.get(CorrelateOptions.DEAD_LETTER_TOPIC)))
         .name("campaign alerts")
         .uid("campaign-alerts-sink");
     DataStream<RoutedRecord> feeds = CampaignPipeline.share(alerts, directory, conf);

@@ -94,7 +94,8 @@ public final class CorrelateKafka {
                 bootstrap,
                 conf.get(CorrelateOptions.SIGHTINGS_TOPIC),
                 AvroCodec::sighting,
-                Sighting::getIndicatorId))
+                Sighting::getIndicatorId,
+                conf.get(CorrelateOptions.DEAD_LETTER_TOPIC)))
         .name("sightings")
         .uid("sightings-sink");
     out.deadLetters()
@@ -112,7 +113,8 @@ public final class CorrelateKafka {
                 bootstrap,
                 conf.get(CorrelateOptions.INDICATOR_AUDIT_TOPIC),
                 AvroCodec::indicatorAudit,
-                IndicatorAudit::getIndicatorId))
+                IndicatorAudit::getIndicatorId,
+                conf.get(CorrelateOptions.DEAD_LETTER_TOPIC)))
         .name("indicator audit")
         .uid("indicator-audit-sink");
   }

@@ -1,9 +1,9 @@
 package org.signalbox.jobs.correlate;
 
-import java.nio.ByteBuffer;
 import java.time.Instant;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.util.OutputTag;
+import org.signalbox.connectors.kafka.DeadLetterRecords;
 import org.signalbox.connectors.kafka.RawRecord;
 import org.signalbox.schema.DeadLetter;
 
@@ -12,9 +12,6 @@ public final class DeadLetters {
   private DeadLetters() {}
 
   public static final OutputTag<DeadLetter> TAG = new OutputTag<>("dead-letters") {};
-
-  /** Longest error text kept; the raw bytes are the evidence, the text is for people. */
-  private static final int MAX_ERROR_CHARS = 2000;
 
   /**
    * The dead letters of a job, counted by reason ({@link DeadLetterCounter}) on their way to the
@@ -25,20 +22,16 @@ public final class DeadLetters {
   }
 
   public static DeadLetter of(RawRecord raw, String stage, String reason, String error) {
-    String text = error == null ? reason : error;
-    if (text.length() > MAX_ERROR_CHARS) {
-      text = text.substring(0, MAX_ERROR_CHARS) + "...";
-    }
-    return DeadLetter.newBuilder()
-        .setOriginTopic(raw.topic == null ? "unknown" : raw.topic)
-        .setPartition(raw.partition)
-        .setOffset(raw.offset)
-        .setStage(stage)
-        .setReason(reason)
-        .setError(text)
-        .setRawKey(raw.key == null ? null : ByteBuffer.wrap(raw.key))
-        .setRaw(raw.value == null ? null : ByteBuffer.wrap(raw.value))
-        .setFailedAt(Instant.now())
-        .build();
+    DeadLetter.Builder letter =
+        DeadLetter.newBuilder()
+            .setOriginTopic(raw.topic == null ? "unknown" : raw.topic)
+            .setPartition(raw.partition)
+            .setOffset(raw.offset)
+            .setStage(stage)
+            .setReason(reason)
+            .setError(DeadLetterRecords.errorText(error == null ? reason : error))
+            .setFailedAt(Instant.now());
+    // Cut to a bound: a record near the broker's size limit must not make a dead letter above it.
+    return DeadLetterRecords.withRaw(letter, raw.key, raw.value).build();
   }
 }

@@ -3,6 +3,7 @@ package org.signalbox.jobs.correlate;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -131,6 +132,15 @@ final class Sightings {
     }
   }
 
+  /**
+   * Most merged indicator ids, and most entries of each merged list (sources, labels, context), one
+   * sighting carries. A value carried by tens of thousands of indicators (a hot key: a shared
+   * sinkhole, a feed that republishes everything) would otherwise make a sighting of megabytes,
+   * above the broker's record limit; what is left out is counted in {@code
+   * mergedIndicatorsOmitted}, and the primary indicator is always kept.
+   */
+  static final int MAX_MERGED = 100;
+
   private static void merge(Sighting s, List<Matched> group) {
     Matched primary = group.get(0);
     Set<String> sources = new TreeSet<>();
@@ -151,19 +161,35 @@ final class Sightings {
       ctx.setKillChainPhases(union(ctx.getKillChainPhases(), o.getKillChainPhases()));
       ctx.setVulnerabilities(union(ctx.getVulnerabilities(), o.getVulnerabilities()));
     }
-    s.setAlsoReportedBy(new ArrayList<>(sources));
-    s.setMergedIndicatorIds(new ArrayList<>(ids));
-    s.setLabels(new ArrayList<>(labels));
+    s.setMergedIndicatorsOmitted(Math.max(0, ids.size() - MAX_MERGED));
+    s.setAlsoReportedBy(bounded(sources));
+    s.setMergedIndicatorIds(bounded(ids));
+    s.setLabels(bounded(labels));
     s.setEnrichment(ctx);
+  }
+
+  /** The first {@link #MAX_MERGED} of {@code values}, in their order. */
+  private static List<String> bounded(Collection<String> values) {
+    List<String> out = new ArrayList<>(Math.min(values.size(), MAX_MERGED));
+    for (String v : values) {
+      if (out.size() == MAX_MERGED) {
+        break;
+      }
+      out.add(v);
+    }
+    return out;
   }
 
   private static List<String> union(List<String> a, List<String> b) {
     if (b.isEmpty()) {
       return a;
     }
+    if (a.size() >= MAX_MERGED) {
+      return a;
+    }
     Set<String> all = new LinkedHashSet<>(a);
     all.addAll(b);
-    return new ArrayList<>(all);
+    return bounded(all);
   }
 
   static Sighting of(ObservableProbe probe, Indicator ind, long now) {

@@ -132,7 +132,8 @@ public final class TrendsKafka {
                 bootstrap,
                 conf.get(TrendsOptions.TRENDS_TOPIC),
                 AvroCodec::trendRecord,
-                TrendsKafka::keyOf))
+                TrendsKafka::keyOf,
+                conf.get(TrendsOptions.DEAD_LETTER_TOPIC)))
         .name("trends")
         .uid("trends-sink");
     DeadLetters.counted(
