@@ -1,17 +1,13 @@
 package org.signalbox.connectors.kafka;
 
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
 import org.apache.avro.specific.SpecificRecordBase;
 import org.apache.flink.api.common.serialization.SerializationSchema;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.util.function.SerializableFunction;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.signalbox.schema.DeadLetter;
 import org.signalbox.schema.support.AvroCodec;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Writes Avro records in the project's wire format ({@link AvroCodec}) to one topic, keyed by a
@@ -28,7 +24,6 @@ import org.slf4j.LoggerFactory;
 public final class AvroRecordSerializer<T extends SpecificRecordBase>
     implements KafkaRecordSerializationSchema<T> {
   private static final long serialVersionUID = 1L;
-  private static final Logger LOG = LoggerFactory.getLogger(AvroRecordSerializer.class);
 
   /**
    * Largest key plus value written: below the producer's default {@code max.request.size} (1 MiB)
@@ -42,7 +37,6 @@ public final class AvroRecordSerializer<T extends SpecificRecordBase>
   private final String deadLetterTopic;
   private final int maxRecordBytes;
   private transient AvroCodec<T> codec;
-  private transient AvroCodec<DeadLetter> deadLetterCodec;
   private transient Counter tooLarge;
   private transient Counter dropped;
 
@@ -84,53 +78,10 @@ public final class AvroRecordSerializer<T extends SpecificRecordBase>
     String k = key.apply(element);
     byte[] keyBytes = k == null ? null : k.getBytes(StandardCharsets.UTF_8);
     byte[] value = codec.encode(element);
-    long size = value.length + (keyBytes == null ? 0 : keyBytes.length);
-    if (size > maxRecordBytes) {
-      return tooLarge(keyBytes, value, size);
-    }
     // The producer stamps the record with the time it is written. The stream timestamp is not
     // usable here: records released by a timer carry the timer's time, which can be far in the
     // past (Long.MIN_VALUE + 1 for the bootstrap gate), and consumers measure latency by it.
-    return new ProducerRecord<>(topic, null, null, keyBytes, value);
-  }
-
-  private ProducerRecord<byte[], byte[]> tooLarge(byte[] keyBytes, byte[] value, long size) {
-    if (tooLarge != null) {
-      tooLarge.inc();
-    }
-    String error =
-        "a record of "
-            + size
-            + " bytes for topic "
-            + topic
-            + " exceeds the limit of "
-            + maxRecordBytes
-            + " bytes; its first bytes are kept here";
-    if (deadLetterTopic == null) {
-      if (dropped != null) {
-        dropped.inc();
-      }
-      LOG.error("dropped {}: {}", topic, error);
-      return null;
-    }
-    if (deadLetterCodec == null) {
-      deadLetterCodec = AvroCodec.deadLetter();
-    }
-    DeadLetter.Builder letter =
-        DeadLetter.newBuilder()
-            .setOriginTopic(topic)
-            .setPartition(-1)
-            .setOffset(-1)
-            .setStage("sink")
-            .setReason("output-too-large")
-            .setError(error)
-            .setFailedAt(Instant.now());
-    DeadLetterRecords.withRaw(letter, keyBytes, value);
-    return new ProducerRecord<>(
-        deadLetterTopic,
-        null,
-        null,
-        topic.getBytes(StandardCharsets.UTF_8),
-        deadLetterCodec.encode(letter.build()));
+    return SinkRecords.bounded(
+        topic, keyBytes, value, deadLetterTopic, maxRecordBytes, tooLarge, dropped);
   }
 }

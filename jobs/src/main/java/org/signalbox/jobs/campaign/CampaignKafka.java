@@ -142,7 +142,8 @@ public final class CampaignKafka {
             KafkaSink.<RoutedRecord>builder()
                 .setBootstrapServers(bootstrap)
                 .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
-                .setRecordSerializer(new RoutedRecordSerializer())
+                .setRecordSerializer(
+                    new RoutedRecordSerializer(conf.get(CorrelateOptions.DEAD_LETTER_TOPIC)))
                 .build())
         .name("feeds")
         .uid("campaign-feeds-sink");
