@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.configuration.ReadableConfig;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
@@ -36,6 +37,11 @@ public final class CorrelateKafka {
    *
    * @param bounded read each topic up to its end offsets at start-up, then finish (tests, replays)
    */
+  static final String BOOTSTRAP_ALIGNMENT_GROUP = "signalbox-indicator-bootstrap";
+
+  static final Duration BOOTSTRAP_MAX_DRIFT = Duration.ofDays(365L * 1000);
+  static final Duration BOOTSTRAP_ALIGNMENT_UPDATE = Duration.ofMillis(200);
+
   public static void attach(StreamExecutionEnvironment env, ReadableConfig conf, boolean bounded) {
     String bootstrap = conf.get(CorrelateOptions.BOOTSTRAP_SERVERS);
     String indicatorsTopic = conf.get(CorrelateOptions.INDICATORS_TOPIC);
@@ -65,23 +71,39 @@ public final class CorrelateKafka {
     }
 
     Duration ooo = conf.get(CorrelateOptions.OUT_OF_ORDERNESS);
-    DataStream<RawRecord> telemetryRecords =
-        env.fromSource(
-                telemetry.build(),
-                TelemetryWatermarks.strategy(ooo, Duration.ofSeconds(30)),
-                "telemetry")
-            .uid("telemetry-source");
+    WatermarkStrategy<RawRecord> telemetryWatermarks =
+        TelemetryWatermarks.strategy(ooo, Duration.ofSeconds(30));
     Map<Integer, long[]> offsets = offsetRanges(bootstrap, indicatorsTopic);
+    WatermarkStrategy<RawRecord> indicatorWatermarks =
+        IndicatorBootstrapWatermarks.strategy(
+            offsets,
+            conf.get(CorrelateOptions.INDICATOR_IDLE_TIMEOUT),
+            conf.get(CorrelateOptions.INDICATOR_SILENCE_TIMEOUT));
+    if (bounded && conf.get(CorrelateOptions.BOOTSTRAP_GATE)) {
+      // Telemetry is not read while the indicators load. The indicators source's watermark is
+      // Long.MIN_VALUE until they have, and wall-clock time after; in one alignment group with a
+      // drift of a thousand years, Flink pauses the telemetry splits exactly while it is
+      // MIN_VALUE (any real time is more than that ahead of it) and never after (no telemetry
+      // time is that far from now). Without this, a backlog was read during the load and every
+      // probe of it went through the gate's keyed state and timers: at a million indicators and
+      // a million events that was three quarters of the run. The gate itself still decides.
+      // Bounded runs only, for now: unbounded, CorrelateKafkaITCase's scraped job produced no
+      // sighting within 90 s with alignment on (not understood yet), so it stays off there.
+      telemetryWatermarks =
+          telemetryWatermarks.withWatermarkAlignment(
+              BOOTSTRAP_ALIGNMENT_GROUP, BOOTSTRAP_MAX_DRIFT, BOOTSTRAP_ALIGNMENT_UPDATE);
+      indicatorWatermarks =
+          indicatorWatermarks.withWatermarkAlignment(
+              BOOTSTRAP_ALIGNMENT_GROUP, BOOTSTRAP_MAX_DRIFT, BOOTSTRAP_ALIGNMENT_UPDATE);
+    }
+    DataStream<RawRecord> telemetryRecords =
+        env.fromSource(telemetry.build(), telemetryWatermarks, "telemetry").uid("telemetry-source");
     // One reader, so that the bootstrap watermark is the minimum over every partition that has
     // records (see IndicatorBootstrapWatermarks). The decoder runs chained to it, on the same
     // thread: indicators come in thousands per hour, and a cold start of a million decodes in
     // seconds.
     DataStream<RawRecord> indicatorRecords =
-        env.fromSource(
-                indicators.build(),
-                IndicatorBootstrapWatermarks.strategy(
-                    offsets, conf.get(CorrelateOptions.INDICATOR_IDLE_TIMEOUT)),
-                "indicators")
+        env.fromSource(indicators.build(), indicatorWatermarks, "indicators")
             .setParallelism(1)
             .uid("indicators-source");
 

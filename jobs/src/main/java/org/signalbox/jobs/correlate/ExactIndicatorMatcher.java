@@ -73,17 +73,26 @@ public final class ExactIndicatorMatcher
   public void onTimer(long timestamp, OnTimerContext ctx, Collector<Sighting> out)
       throws Exception {
     long now = ctx.timerService().currentProcessingTime();
-    for (ObservableProbe probe : waiting.get()) {
-      match(probe, now, out);
+    // Every probe waiting under this key meets the same slot: read it once, and when the key holds
+    // no indicator (most keys: a popular site queried by thousands of events) drop the waiting
+    // probes without reading them at all.
+    ExactSlot held = slot.value();
+    if (held != null) {
+      for (ObservableProbe probe : waiting.get()) {
+        match(probe, held, now, out);
+      }
     }
     waiting.clear();
   }
 
   private void match(ObservableProbe probe, long now, Collector<Sighting> out) throws Exception {
     ExactSlot held = slot.value();
-    if (held == null) {
-      return;
+    if (held != null) {
+      match(probe, held, now, out);
     }
+  }
+
+  private void match(ObservableProbe probe, ExactSlot held, long now, Collector<Sighting> out) {
     // Usually one indicator per value; a value from several feeds makes one merged sighting.
     List<ExactEntry> matched = null;
     for (ExactEntry entry : held.entries) {

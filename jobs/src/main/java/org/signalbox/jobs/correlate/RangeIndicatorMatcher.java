@@ -72,8 +72,16 @@ public final class RangeIndicatorMatcher
       throws Exception {
     long now = ctx.timerService().currentProcessingTime();
     ReadOnlyBroadcastState<String, IndexEntry> ranges = ctx.getBroadcastState(RANGES);
-    for (ObservableProbe probe : waiting.get()) {
-      match(probe, ranges, now, out);
+    // Every probe waiting under this key has the key's value: when no range contains it (most
+    // keys) the waiting probes are dropped without being read.
+    String key = ctx.getCurrentKey();
+    int bar = key.indexOf('|');
+    ensureTries(ranges);
+    if (!rangesOf(ObservableType.valueOf(key.substring(0, bar)), key.substring(bar + 1))
+        .isEmpty()) {
+      for (ObservableProbe probe : waiting.get()) {
+        match(probe, ranges, now, out);
+      }
     }
     waiting.clear();
   }
@@ -108,12 +116,7 @@ public final class RangeIndicatorMatcher
       Collector<Sighting> out)
       throws Exception {
     ensureTries(ranges);
-    List<String> ids = new ArrayList<>(2);
-    if (probe.type == ObservableType.IPV4 || probe.type == ObservableType.IPV6) {
-      networks.forEachMatch(probe.value, ids::add);
-    } else if (probe.type == ObservableType.DOMAIN) {
-      parents.forEachMatch(probe.value, ids::add);
-    }
+    List<String> ids = rangesOf(probe.type, probe.value);
     if (ids.isEmpty()) {
       return;
     }
@@ -127,6 +130,17 @@ public final class RangeIndicatorMatcher
     if (!matched.isEmpty()) {
       Sightings.emit(probe, matched, now, s -> out.collect(sightings.emitted(s)));
     }
+  }
+
+  /** Ids of the ranges (networks, parent domains) that contain {@code value}. */
+  private List<String> rangesOf(ObservableType type, String value) throws Exception {
+    List<String> ids = new ArrayList<>(2);
+    if (type == ObservableType.IPV4 || type == ObservableType.IPV6) {
+      networks.forEachMatch(value, ids::add);
+    } else if (type == ObservableType.DOMAIN) {
+      parents.forEachMatch(value, ids::add);
+    }
+    return ids;
   }
 
   private void ensureTries(ReadOnlyBroadcastState<String, IndexEntry> ranges) throws Exception {
