@@ -76,9 +76,7 @@ public final class CorrelateKafka {
     Map<Integer, long[]> offsets = offsetRanges(bootstrap, indicatorsTopic);
     WatermarkStrategy<RawRecord> indicatorWatermarks =
         IndicatorBootstrapWatermarks.strategy(
-            offsets,
-            conf.get(CorrelateOptions.INDICATOR_IDLE_TIMEOUT),
-            conf.get(CorrelateOptions.INDICATOR_SILENCE_TIMEOUT));
+            offsets, conf.get(CorrelateOptions.INDICATOR_IDLE_TIMEOUT));
     if (bounded && conf.get(CorrelateOptions.BOOTSTRAP_GATE)) {
       // Telemetry is not read while the indicators load. The indicators source's watermark is
       // Long.MIN_VALUE until they have, and wall-clock time after; in one alignment group with a
@@ -87,8 +85,10 @@ public final class CorrelateKafka {
       // time is that far from now). Without this, a backlog was read during the load and every
       // probe of it went through the gate's keyed state and timers: at a million indicators and
       // a million events that was three quarters of the run. The gate itself still decides.
-      // Bounded runs only, for now: unbounded, CorrelateKafkaITCase's scraped job produced no
-      // sighting within 90 s with alignment on (not understood yet), so it stays off there.
+      // Bounded runs only: there the indicators source ends (and its watermark with it) whatever
+      // it read. Unbounded, a job restored after the load reads no indicator record, its source's
+      // watermark stays at Long.MIN_VALUE (BootstrapLatch opens the gate downstream, but
+      // alignment looks at the source), and telemetry would never be read again.
       telemetryWatermarks =
           telemetryWatermarks.withWatermarkAlignment(
               BOOTSTRAP_ALIGNMENT_GROUP, BOOTSTRAP_MAX_DRIFT, BOOTSTRAP_ALIGNMENT_UPDATE);

@@ -119,17 +119,6 @@ public final class CorrelateOptions {
               "An indicator partition with no records for this long counts as loaded (covers empty"
                   + " partitions and compacted-away tails).");
 
-  public static final ConfigOption<Duration> INDICATOR_SILENCE_TIMEOUT =
-      ConfigOptions.key("correlate.indicator-silence-timeout")
-          .durationType()
-          .defaultValue(Duration.ofSeconds(30))
-          .withDescription(
-              "When the indicators source has delivered no record at all for this long (its input"
-                  + " activity clock, which stands still under back-pressure), every partition"
-                  + " counts as loaded: the case of a job restored from a checkpoint whose"
-                  + " indicator partitions had all been read. Until then telemetry is not read"
-                  + " (see correlate.bootstrap-gate).");
-
   public static final ConfigOption<Boolean> BOOTSTRAP_GATE =
       ConfigOptions.key("correlate.bootstrap-gate")
           .booleanType()
@@ -177,7 +166,6 @@ public final class CorrelateOptions {
           MAX_FUTURE_SKEW,
           OUT_OF_ORDERNESS,
           INDICATOR_IDLE_TIMEOUT,
-          INDICATOR_SILENCE_TIMEOUT,
           BOOTSTRAP_GATE,
           WARNINGLISTS,
           CHECKPOINT_INTERVAL);

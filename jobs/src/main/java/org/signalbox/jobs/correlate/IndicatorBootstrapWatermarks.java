@@ -58,9 +58,8 @@ public final class IndicatorBootstrapWatermarks {
    *     end offset and still count as loaded
    */
   public static WatermarkStrategy<RawRecord> strategy(
-      Map<Integer, long[]> offsetsAtStart, Duration idleTimeout, Duration silenceTimeout) {
-    return WatermarkStrategy.forGenerator(
-            new Generators(offsetsAtStart, idleTimeout.toMillis(), silenceTimeout.toMillis()))
+      Map<Integer, long[]> offsetsAtStart, Duration idleTimeout) {
+    return WatermarkStrategy.forGenerator(new Generators(offsetsAtStart, idleTimeout.toMillis()))
         .withTimestampAssigner(
             (TimestampAssignerSupplier<RawRecord>)
                 ctx -> (TimestampAssigner<RawRecord>) (r, previous) -> r.timestamp);
@@ -71,14 +70,12 @@ public final class IndicatorBootstrapWatermarks {
     private static final long serialVersionUID = 1L;
     private final HashMap<Integer, long[]> offsets;
     private final long idleMillis;
-    private final long silenceMillis;
     // Made in the task, after deserialization: one per reader, shared by its generators.
     private transient LoadTracker tracker;
 
-    Generators(Map<Integer, long[]> offsets, long idleMillis, long silenceMillis) {
+    Generators(Map<Integer, long[]> offsets, long idleMillis) {
       this.offsets = new HashMap<>(offsets);
       this.idleMillis = idleMillis;
-      this.silenceMillis = silenceMillis;
     }
 
     @Override
@@ -86,7 +83,7 @@ public final class IndicatorBootstrapWatermarks {
       if (tracker == null) {
         tracker = new LoadTracker(offsets);
       }
-      return new Generator(tracker, idleMillis, silenceMillis, ctx.getInputActivityClock());
+      return new Generator(tracker, idleMillis, ctx.getInputActivityClock());
     }
   }
 
@@ -94,7 +91,6 @@ public final class IndicatorBootstrapWatermarks {
   static final class LoadTracker {
     private final Map<Integer, Long> endOffsets = new HashMap<>();
     private final Set<Integer> pending = new HashSet<>();
-    private boolean anyRead;
 
     LoadTracker(Map<Integer, long[]> offsetsAtStart) {
       offsetsAtStart.forEach(
@@ -107,7 +103,6 @@ public final class IndicatorBootstrapWatermarks {
     }
 
     synchronized void read(int partition, long offset) {
-      anyRead = true;
       if (offset + 1 >= endOffsets.getOrDefault(partition, 0L)) {
         pending.remove(partition);
       }
@@ -120,30 +115,19 @@ public final class IndicatorBootstrapWatermarks {
     synchronized boolean done() {
       return pending.isEmpty();
     }
-
-    /** Nothing was read at all: every partition counts as loaded (see the silence timeout). */
-    synchronized void silent() {
-      if (!anyRead) {
-        pending.clear();
-      }
-    }
   }
 
   static final class Generator implements WatermarkGenerator<RawRecord> {
     private final LoadTracker tracker;
     private final long idleMillis;
-    private final long silenceMillis;
     private final RelativeClock activity;
-    private final long createdAt;
     private final Set<Integer> partitionsSeen = new HashSet<>();
     private long lastRecordAt;
 
-    Generator(LoadTracker tracker, long idleMillis, long silenceMillis, RelativeClock activity) {
+    Generator(LoadTracker tracker, long idleMillis, RelativeClock activity) {
       this.tracker = tracker;
       this.idleMillis = idleMillis;
-      this.silenceMillis = silenceMillis;
       this.activity = activity;
-      this.createdAt = activity.relativeTimeMillis();
     }
 
     @Override
@@ -157,9 +141,6 @@ public final class IndicatorBootstrapWatermarks {
     public void onPeriodicEmit(WatermarkOutput output) {
       if (!partitionsSeen.isEmpty() && activity.relativeTimeMillis() - lastRecordAt >= idleMillis) {
         tracker.loaded(partitionsSeen);
-      }
-      if (activity.relativeTimeMillis() - createdAt >= silenceMillis) {
-        tracker.silent();
       }
       if (tracker.done()) {
         output.emitWatermark(new Watermark(System.currentTimeMillis()));

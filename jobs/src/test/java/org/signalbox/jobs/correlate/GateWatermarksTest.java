@@ -66,9 +66,7 @@ class GateWatermarksTest {
   @Test
   void indicatorPartitionSaysNothingUntilItsEndOffsetThenWallClock() {
     ManualClock clock = new ManualClock();
-    var gen =
-        new IndicatorBootstrapWatermarks.Generator(
-            tracker(new long[] {0, 3}), 5_000, 60_000, clock);
+    var gen = new IndicatorBootstrapWatermarks.Generator(tracker(new long[] {0, 3}), 5_000, clock);
     Emitted out = new Emitted();
 
     gen.onPeriodicEmit(out);
@@ -89,8 +87,7 @@ class GateWatermarksTest {
   void aPartitionThatStopsShortOfItsEndOffsetCountsAsLoadedAfterTheTimeout() {
     ManualClock clock = new ManualClock();
     var gen =
-        new IndicatorBootstrapWatermarks.Generator(
-            tracker(new long[] {0, 100}), 5_000, 60_000, clock);
+        new IndicatorBootstrapWatermarks.Generator(tracker(new long[] {0, 100}), 5_000, clock);
     Emitted out = new Emitted();
     gen.onEvent(record(0, 41, 5), 5, out); // the last record; offsets 42..99 were compacted away
     clock.now = 5_000;
@@ -106,16 +103,16 @@ class GateWatermarksTest {
     ManualClock clock = new ManualClock();
     var shared =
         tracker(new long[] {0, 0}, new long[] {5, 5}, new long[] {0, 2}, new long[] {0, 1});
-    var empty0 = new IndicatorBootstrapWatermarks.Generator(shared, 5_000, 60_000, clock);
-    var empty1 = new IndicatorBootstrapWatermarks.Generator(shared, 5_000, 60_000, clock);
-    var p2 = new IndicatorBootstrapWatermarks.Generator(shared, 5_000, 60_000, clock);
-    var p3 = new IndicatorBootstrapWatermarks.Generator(shared, 5_000, 60_000, clock);
+    var empty0 = new IndicatorBootstrapWatermarks.Generator(shared, 5_000, clock);
+    var empty1 = new IndicatorBootstrapWatermarks.Generator(shared, 5_000, clock);
+    var p2 = new IndicatorBootstrapWatermarks.Generator(shared, 5_000, clock);
+    var p3 = new IndicatorBootstrapWatermarks.Generator(shared, 5_000, clock);
     Emitted out0 = new Emitted();
     Emitted out1 = new Emitted();
     Emitted out2 = new Emitted();
     Emitted out3 = new Emitted();
 
-    clock.now = 59_000; // silence short of the silence timeout opens nothing while 2 and 3 load
+    clock.now = 3_600_000; // an hour of silence opens nothing while partitions 2 and 3 load
     empty0.onPeriodicEmit(out0);
     empty1.onPeriodicEmit(out1);
     p2.onEvent(record(2, 0, 5), 5, out2);
@@ -136,43 +133,11 @@ class GateWatermarksTest {
   }
 
   @Test
-  void aSourceThatReadsNothingAtAllCountsAsLoadedAfterTheSilenceTimeout() {
-    // A job restored from a checkpoint taken after the load: its partitions resume at their end
-    // and deliver nothing, so without this the source's watermark stayed at Long.MIN_VALUE, and
-    // with watermark alignment telemetry would never be read again.
-    ManualClock clock = new ManualClock();
-    var gen =
-        new IndicatorBootstrapWatermarks.Generator(
-            tracker(new long[] {0, 10}, new long[] {0, 4}), 5_000, 60_000, clock);
-    Emitted out = new Emitted();
-    clock.now = 59_999;
-    gen.onPeriodicEmit(out);
-    assertThat(out.values).isEmpty();
-    clock.now = 60_000;
-    gen.onPeriodicEmit(out);
-    assertThat(BootstrapGate.isOpen(out.last())).isTrue();
-  }
-
-  @Test
-  void silenceAfterSomeRecordsDoesNotOpenPartitionsThatDeliveredNothing() {
-    ManualClock clock = new ManualClock();
-    var shared = tracker(new long[] {0, 10}, new long[] {0, 4});
-    var p0 = new IndicatorBootstrapWatermarks.Generator(shared, 5_000, 60_000, clock);
-    var p1 = new IndicatorBootstrapWatermarks.Generator(shared, 5_000, 60_000, clock);
-    Emitted out0 = new Emitted();
-    Emitted out1 = new Emitted();
-    p0.onEvent(record(0, 0, 5), 5, out0);
-    clock.now = 120_000; // p0 is loading (it read something): partition 1 is not given up
-    p1.onPeriodicEmit(out1);
-    assertThat(out1.values).isEmpty();
-  }
-
-  @Test
   void anEmptyTopicHasNothingToWaitFor() {
     ManualClock clock = new ManualClock();
     var gen =
         new IndicatorBootstrapWatermarks.Generator(
-            tracker(new long[] {0, 0}, new long[] {7, 7}), 5_000, 60_000, clock);
+            tracker(new long[] {0, 0}, new long[] {7, 7}), 5_000, clock);
     Emitted out = new Emitted();
     gen.onPeriodicEmit(out);
     assertThat(BootstrapGate.isOpen(out.last())).isTrue();
