@@ -154,7 +154,8 @@ class CorrelateKafkaITCase {
                   .setMatchKind(MatchKind.CIDR)
                   .setTlp(Tlp.AMBER)
                   .setVersion(T0.plusSeconds(90))
-                  .setValidUntil(SEEN.plus(Duration.ofDays(30)))
+                  // Expiry runs on the wall clock: valid well past any day this test runs.
+                  .setValidUntil(SEEN.plus(Duration.ofDays(36500)))
                   .setSource("secretariat")
                   .build());
       for (Indicator i : inds) {
@@ -365,8 +366,9 @@ class CorrelateKafkaITCase {
           && System.nanoTime() < deadline);
 
       // a2 matched the CIDR range, a4 the domain suffix.
-      assertThat(sum(lines, latencyCount)).isEqualTo(2);
-      assertThat(sum(lines, sightingsOut)).isEqualTo(2);
+      String scraped = String.join("\n", lines);
+      assertThat(sum(lines, latencyCount)).as(scraped).isEqualTo(2);
+      assertThat(sum(lines, sightingsOut)).as(scraped).isEqualTo(2);
       for (String m : CorrelateMetrics.ALL) {
         assertThat(lines)
             .as("series of %s", m)
