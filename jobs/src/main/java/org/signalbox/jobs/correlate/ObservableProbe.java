@@ -44,6 +44,16 @@ public class ObservableProbe extends ProbeEvent {
     return type.name() + '|' + canonicalValue;
   }
 
+  /** The type of a key made by {@link #keyOf}. */
+  static ObservableType typeOfKey(String key) {
+    return ObservableType.valueOf(key.substring(0, key.indexOf('|')));
+  }
+
+  /** The canonical value of a key made by {@link #keyOf}. */
+  static String valueOfKey(String key) {
+    return key.substring(key.indexOf('|') + 1);
+  }
+
   static ObservableProbe of(
       TelemetryEvent event, ObservableType type, String value, ObservableRole role, long ingest) {
     ObservableProbe p = new ObservableProbe();

@@ -64,7 +64,11 @@ public final class RangeIndicatorMatcher
     if (BootstrapGate.holdBack(bootstrapGate, ctx.timerService(), waiting, probe)) {
       return;
     }
-    match(probe, ctx.getBroadcastState(RANGES), ctx.timerService().currentProcessingTime(), out);
+    ReadOnlyBroadcastState<String, IndexEntry> ranges = ctx.getBroadcastState(RANGES);
+    List<String> ids = rangesOf(ranges, probe.type, probe.value);
+    if (!ids.isEmpty()) {
+      match(probe, ids, ranges, ctx.timerService().currentProcessingTime(), out);
+    }
   }
 
   @Override
@@ -72,15 +76,15 @@ public final class RangeIndicatorMatcher
       throws Exception {
     long now = ctx.timerService().currentProcessingTime();
     ReadOnlyBroadcastState<String, IndexEntry> ranges = ctx.getBroadcastState(RANGES);
-    // Every probe waiting under this key has the key's value: when no range contains it (most
-    // keys) the waiting probes are dropped without being read.
+    // Every probe waiting under this key has the key's value, so they all fall in the same
+    // ranges: look them up once, and when there are none (most keys) drop the waiting probes
+    // without reading them.
     String key = ctx.getCurrentKey();
-    int bar = key.indexOf('|');
-    ensureTries(ranges);
-    if (!rangesOf(ObservableType.valueOf(key.substring(0, bar)), key.substring(bar + 1))
-        .isEmpty()) {
+    List<String> ids =
+        rangesOf(ranges, ObservableProbe.typeOfKey(key), ObservableProbe.valueOfKey(key));
+    if (!ids.isEmpty()) {
       for (ObservableProbe probe : waiting.get()) {
-        match(probe, ranges, now, out);
+        match(probe, ids, ranges, now, out);
       }
     }
     waiting.clear();
@@ -109,17 +113,14 @@ public final class RangeIndicatorMatcher
     }
   }
 
+  /** The sightings of {@code probe} among the ranges {@code ids} that contain its value. */
   private void match(
       ObservableProbe probe,
+      List<String> ids,
       ReadOnlyBroadcastState<String, IndexEntry> ranges,
       long now,
       Collector<Sighting> out)
       throws Exception {
-    ensureTries(ranges);
-    List<String> ids = rangesOf(probe.type, probe.value);
-    if (ids.isEmpty()) {
-      return;
-    }
     List<Indicator> matched = new ArrayList<>(ids.size());
     for (String id : ids) {
       IndexEntry entry = ranges.get(id);
@@ -133,7 +134,10 @@ public final class RangeIndicatorMatcher
   }
 
   /** Ids of the ranges (networks, parent domains) that contain {@code value}. */
-  private List<String> rangesOf(ObservableType type, String value) throws Exception {
+  private List<String> rangesOf(
+      ReadOnlyBroadcastState<String, IndexEntry> ranges, ObservableType type, String value)
+      throws Exception {
+    ensureTries(ranges);
     List<String> ids = new ArrayList<>(2);
     if (type == ObservableType.IPV4 || type == ObservableType.IPV6) {
       networks.forEachMatch(value, ids::add);

@@ -15,13 +15,9 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.AfterAll;
@@ -48,17 +44,12 @@ import org.signalbox.schema.support.AvroCodec;
  */
 class CorrelateHostileInputITCase {
 
-  @RegisterExtension
-  static final MiniClusterExtension FLINK =
-      new MiniClusterExtension(
-          new MiniClusterResourceConfiguration.Builder()
-              .setNumberTaskManagers(1)
-              .setNumberSlotsPerTaskManager(2)
-              .build());
+  @RegisterExtension static final MiniClusterExtension FLINK = CorrelateItSupport.miniCluster();
 
-  static final String INDICATORS = "indicators-hostile";
-  static final String SIGHTINGS = "sightings-hostile";
-  static final String DEAD_LETTERS = "deadletter-hostile";
+  static final String SUFFIX = "hostile";
+  static final String INDICATORS = CorrelateItSupport.indicatorsTopic(SUFFIX);
+  static final String SIGHTINGS = CorrelateItSupport.sightingsTopic(SUFFIX);
+  static final String DEAD_LETTERS = CorrelateItSupport.deadLetterTopic(SUFFIX);
   static final String MEMBER = "rail-h";
   static final int HOT_INDICATORS = 30_000;
   static final String PLAIN = "indicator--7a1c8a4e-2d1b-4c3a-9e5f-0a1b2c3d4e01";
@@ -70,15 +61,10 @@ class CorrelateHostileInputITCase {
     broker = LocalKafkaBroker.start(new LocalKafkaBroker.Options());
     SignalboxTopics.ensure(
         broker.bootstrapServers(),
-        List.of(
-            new NewTopic(INDICATORS, 2, (short) 1),
-            new NewTopic(SIGHTINGS, 1, (short) 1),
-            new NewTopic(DEAD_LETTERS, 1, (short) 1),
-            new NewTopic("indicator-audit-hostile", 1, (short) 1),
-            SignalboxTopics.telemetry(MEMBER, 1)),
+        CorrelateItSupport.topics(SUFFIX, 2, MEMBER),
         Duration.ofSeconds(60));
     AvroCodec<Indicator> ic = AvroCodec.indicator();
-    try (KafkaProducer<byte[], byte[]> p = KafkaTestClients.producer(broker.bootstrapServers())) {
+    try (KafkaProducer<byte[], byte[]> p = CorrelateItSupport.producer(broker.bootstrapServers())) {
       send(p, ic, indicator(PLAIN, ObservableType.IPV4, "198.51.100.77").build());
       for (int i = 0; i < HOT_INDICATORS; i++) {
         String id = "indicator--" + UUID.nameUUIDFromBytes(("hot-" + i).getBytes());
@@ -108,28 +94,16 @@ class CorrelateHostileInputITCase {
 
   @Test
   void aRecordAtTheSizeLimitAndAHotValueLeaveTheJobRunning() throws Exception {
-    Configuration conf = new Configuration();
-    conf.set(PipelineOptions.GENERIC_TYPES, false);
+    Configuration conf = CorrelateItSupport.jobConf(broker.bootstrapServers(), SUFFIX, MEMBER);
     conf.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
-    conf.set(CorrelateOptions.BOOTSTRAP_SERVERS, broker.bootstrapServers());
-    conf.set(CorrelateOptions.GROUP_ID, "correlate-hostile");
-    conf.set(CorrelateOptions.INDICATORS_TOPIC, INDICATORS);
-    conf.set(CorrelateOptions.SIGHTINGS_TOPIC, SIGHTINGS);
-    conf.set(CorrelateOptions.DEAD_LETTER_TOPIC, DEAD_LETTERS);
-    conf.set(CorrelateOptions.INDICATOR_AUDIT_TOPIC, "indicator-audit-hostile");
-    conf.set(CorrelateOptions.TELEMETRY_TOPICS, "telemetry\\." + MEMBER);
-    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-    env.configure(conf);
-    env.setParallelism(1);
-    CorrelateJob.reuseObjects(env, conf);
-    CorrelateKafka.attach(env, conf, false);
-    JobClient job = env.executeAsync("correlate-hostile");
+    JobClient job = CorrelateItSupport.submit(conf, "correlate-hostile");
     try {
       byte[] key = new byte[400];
       byte[] value = new byte[1_048_000];
       new Random(1).nextBytes(key);
       new Random(2).nextBytes(value);
-      try (KafkaProducer<byte[], byte[]> p = KafkaTestClients.producer(broker.bootstrapServers())) {
+      try (KafkaProducer<byte[], byte[]> p =
+          CorrelateItSupport.producer(broker.bootstrapServers())) {
         String topic = SignalboxTopics.telemetryTopic(MEMBER);
         p.send(new ProducerRecord<>(topic, key, value)).get();
         p.send(new ProducerRecord<>(topic, null, telemetry("e-hot", "sinkhole.hostile.example")))
@@ -148,7 +122,7 @@ class CorrelateHostileInputITCase {
           .isEqualTo(HOT_INDICATORS - 1 - Sightings.MAX_MERGED);
 
       List<DeadLetter> letters = new ArrayList<>();
-      for (byte[] v : KafkaTestClients.readAll(broker.bootstrapServers(), DEAD_LETTERS)) {
+      for (byte[] v : CorrelateItSupport.readAll(broker.bootstrapServers(), DEAD_LETTERS)) {
         letters.add(AvroCodec.deadLetter().decode(v));
       }
       assertThat(letters)
@@ -190,7 +164,7 @@ class CorrelateHostileInputITCase {
 
   static List<Sighting> read() throws Exception {
     List<Sighting> out = new ArrayList<>();
-    for (byte[] v : KafkaTestClients.readAll(broker.bootstrapServers(), SIGHTINGS)) {
+    for (byte[] v : CorrelateItSupport.readAll(broker.bootstrapServers(), SIGHTINGS)) {
       out.add(AvroCodec.sighting().decode(v));
     }
     return out;

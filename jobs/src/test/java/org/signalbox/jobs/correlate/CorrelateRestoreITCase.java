@@ -20,13 +20,9 @@ import java.util.stream.Stream;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.ExternalizedCheckpointRetention;
-import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.AfterAll;
@@ -56,16 +52,11 @@ import org.signalbox.schema.support.AvroCodec;
  */
 class CorrelateRestoreITCase {
 
-  @RegisterExtension
-  static final MiniClusterExtension FLINK =
-      new MiniClusterExtension(
-          new MiniClusterResourceConfiguration.Builder()
-              .setNumberTaskManagers(1)
-              .setNumberSlotsPerTaskManager(2)
-              .build());
+  @RegisterExtension static final MiniClusterExtension FLINK = CorrelateItSupport.miniCluster();
 
-  static final String INDICATORS = "indicators-restore";
-  static final String SIGHTINGS = "sightings-restore";
+  static final String SUFFIX = "restore";
+  static final String INDICATORS = CorrelateItSupport.indicatorsTopic(SUFFIX);
+  static final String SIGHTINGS = CorrelateItSupport.sightingsTopic(SUFFIX);
   static final String MEMBER = "rail-r";
   static final String A = "indicator--6f0c8a4e-2d1b-4c3a-9e5f-0a1b2c3d4e01";
   static final String B = "indicator--6f0c8a4e-2d1b-4c3a-9e5f-0a1b2c3d4e02";
@@ -80,12 +71,7 @@ class CorrelateRestoreITCase {
     broker = LocalKafkaBroker.start(new LocalKafkaBroker.Options());
     SignalboxTopics.ensure(
         broker.bootstrapServers(),
-        List.of(
-            new NewTopic(INDICATORS, 4, (short) 1),
-            new NewTopic(SIGHTINGS, 1, (short) 1),
-            new NewTopic("deadletter-restore", 1, (short) 1),
-            new NewTopic("indicator-audit-restore", 1, (short) 1),
-            SignalboxTopics.telemetry(MEMBER, 1)),
+        CorrelateItSupport.topics(SUFFIX, 4, MEMBER),
         Duration.ofSeconds(60));
     AvroCodec<Indicator> ic = AvroCodec.indicator();
     try (KafkaProducer<byte[], byte[]> p = producer()) {
@@ -114,15 +100,7 @@ class CorrelateRestoreITCase {
   }
 
   Configuration conf() {
-    Configuration conf = new Configuration();
-    conf.set(PipelineOptions.GENERIC_TYPES, false);
-    conf.set(CorrelateOptions.BOOTSTRAP_SERVERS, broker.bootstrapServers());
-    conf.set(CorrelateOptions.GROUP_ID, "correlate-restore");
-    conf.set(CorrelateOptions.INDICATORS_TOPIC, INDICATORS);
-    conf.set(CorrelateOptions.SIGHTINGS_TOPIC, SIGHTINGS);
-    conf.set(CorrelateOptions.DEAD_LETTER_TOPIC, "deadletter-restore");
-    conf.set(CorrelateOptions.INDICATOR_AUDIT_TOPIC, "indicator-audit-restore");
-    conf.set(CorrelateOptions.TELEMETRY_TOPICS, "telemetry\\." + MEMBER);
+    Configuration conf = CorrelateItSupport.jobConf(broker.bootstrapServers(), SUFFIX, MEMBER);
     conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, Duration.ofMillis(500));
     conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpoints.toUri().toString());
     conf.set(
@@ -132,12 +110,7 @@ class CorrelateRestoreITCase {
   }
 
   JobClient submit(Configuration conf) throws Exception {
-    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-    env.configure(conf);
-    env.setParallelism(1);
-    CorrelateJob.reuseObjects(env, conf);
-    CorrelateKafka.attach(env, conf, false);
-    return env.executeAsync("correlate-restore");
+    return CorrelateItSupport.submit(conf, "correlate-restore");
   }
 
   @Test
@@ -215,7 +188,7 @@ class CorrelateRestoreITCase {
   static List<String> sightings() throws IOException {
     AvroCodec<Sighting> sc = AvroCodec.sighting();
     List<String> out = new ArrayList<>();
-    for (byte[] value : KafkaTestClients.readAll(broker.bootstrapServers(), SIGHTINGS)) {
+    for (byte[] value : CorrelateItSupport.readAll(broker.bootstrapServers(), SIGHTINGS)) {
       Sighting s = sc.decode(value);
       out.add(s.getEventId() + " -> " + s.getIndicatorId());
     }
@@ -223,6 +196,6 @@ class CorrelateRestoreITCase {
   }
 
   static KafkaProducer<byte[], byte[]> producer() {
-    return KafkaTestClients.producer(broker.bootstrapServers());
+    return CorrelateItSupport.producer(broker.bootstrapServers());
   }
 }
