@@ -27,61 +27,115 @@ import org.signalbox.schema.ObservableRole;
 public final class CefParser implements LineParser {
   private record Meaning(FieldKind kind, ObservableRole role) {}
 
+  /** Lower-cased key name (short and long form) to its canonical (short) name. */
+  private static final Map<String, String> CANONICAL = new HashMap<>();
+
+  /** Canonical key name to what it holds. */
   private static final Map<String, Meaning> KEYS = new HashMap<>();
 
   static {
-    k("src", FieldKind.IP, SOURCE);
-    k("dst", FieldKind.IP, DESTINATION);
-    k("c6a2", FieldKind.IP, SOURCE);
-    k("c6a3", FieldKind.IP, DESTINATION);
-    k("sourceTranslatedAddress", FieldKind.IP, SOURCE);
-    k("destinationTranslatedAddress", FieldKind.IP, DESTINATION);
-    k("dvc", FieldKind.IP, OTHER);
-    k("shost", FieldKind.HOST, SOURCE);
-    k("dhost", FieldKind.HOST, DESTINATION);
-    k("dvchost", FieldKind.INTERNAL_HOST, null);
-    k("sntdom", FieldKind.INTERNAL_HOST, null);
-    k("dntdom", FieldKind.INTERNAL_HOST, null);
-    k("suser", FieldKind.USER, null);
-    k("duser", FieldKind.USER, null);
-    k("suid", FieldKind.IDENTIFIER, null);
-    k("duid", FieldKind.IDENTIFIER, null);
-    k("smac", FieldKind.IDENTIFIER, null);
-    k("dmac", FieldKind.IDENTIFIER, null);
-    k("dvcmac", FieldKind.IDENTIFIER, null);
-    k("request", FieldKind.URL, ObservableRole.URL);
-    k("requestClientApplication", FieldKind.USER_AGENT, USER_AGENT);
-    k("fileHash", FieldKind.HASH, FILE_HASH);
-    k("oldFileHash", FieldKind.HASH, FILE_HASH);
-    k("fname", FieldKind.FILE_NAME, null);
-    k("filePath", FieldKind.TEXT, null);
-    k("msg", FieldKind.TEXT, null);
-    for (String t :
-        List.of(
-            "spt",
-            "dpt",
-            "proto",
-            "act",
-            "app",
-            "cnt",
-            "in",
-            "out",
-            "outcome",
-            "cat",
-            "deviceDirection",
-            "externalId",
-            "cn1",
-            "cn2",
-            "cn3",
-            "rt",
-            "start",
-            "end")) {
-      k(t, FieldKind.TOKEN, null);
+    // ArcSight CEF: key names are case-insensitive, and most have a short and a full name.
+    // All spellings map to one canonical key (the short one when there is one), so that policy
+    // entries and meanings cannot be dodged with "sourceUserName" or "SUSER".
+    k("src", "sourceAddress", FieldKind.IP, SOURCE);
+    k("dst", "destinationAddress", FieldKind.IP, DESTINATION);
+    k("c6a1", "deviceCustomIPv6Address1", FieldKind.IP, OTHER);
+    k("c6a2", "deviceCustomIPv6Address2", FieldKind.IP, SOURCE);
+    k("c6a3", "deviceCustomIPv6Address3", FieldKind.IP, DESTINATION);
+    k("c6a4", "deviceCustomIPv6Address4", FieldKind.IP, OTHER);
+    k("sourceTranslatedAddress", null, FieldKind.IP, SOURCE);
+    k("destinationTranslatedAddress", null, FieldKind.IP, DESTINATION);
+    k("deviceTranslatedAddress", null, FieldKind.IP, OTHER);
+    k("dvc", "deviceAddress", FieldKind.IP, OTHER);
+    k("agt", "agentAddress", FieldKind.IP, OTHER);
+    k("shost", "sourceHostName", FieldKind.HOST, SOURCE);
+    k("dhost", "destinationHostName", FieldKind.HOST, DESTINATION);
+    k("sourceDnsDomain", null, FieldKind.HOST, null);
+    k("destinationDnsDomain", null, FieldKind.HOST, null);
+    k("dvchost", "deviceHostName", FieldKind.INTERNAL_HOST, null);
+    k("ahost", "agentHostName", FieldKind.INTERNAL_HOST, null);
+    k("deviceDnsDomain", null, FieldKind.INTERNAL_HOST, null);
+    k("deviceNtDomain", null, FieldKind.INTERNAL_HOST, null);
+    k("sntdom", "sourceNtDomain", FieldKind.INTERNAL_HOST, null);
+    k("dntdom", "destinationNtDomain", FieldKind.INTERNAL_HOST, null);
+    k("suser", "sourceUserName", FieldKind.USER, null);
+    k("duser", "destinationUserName", FieldKind.USER, null);
+    k("suid", "sourceUserId", FieldKind.IDENTIFIER, null);
+    k("duid", "destinationUserId", FieldKind.IDENTIFIER, null);
+    k("spriv", "sourceUserPrivileges", FieldKind.IDENTIFIER, null);
+    k("dpriv", "destinationUserPrivileges", FieldKind.IDENTIFIER, null);
+    k("smac", "sourceMacAddress", FieldKind.IDENTIFIER, null);
+    k("dmac", "destinationMacAddress", FieldKind.IDENTIFIER, null);
+    k("dvcmac", "deviceMacAddress", FieldKind.IDENTIFIER, null);
+    k("amac", "agentMacAddress", FieldKind.IDENTIFIER, null);
+    k("aid", "agentId", FieldKind.IDENTIFIER, null);
+    k("deviceExternalId", null, FieldKind.IDENTIFIER, null);
+    k("spid", "sourceProcessId", FieldKind.TOKEN, null);
+    k("dpid", "destinationProcessId", FieldKind.TOKEN, null);
+    k("dvcpid", "deviceProcessId", FieldKind.TOKEN, null);
+    k("sproc", "sourceProcessName", FieldKind.TEXT, null);
+    k("dproc", "destinationProcessName", FieldKind.TEXT, null);
+    k("request", "requestUrl", FieldKind.URL, ObservableRole.URL);
+    k("requestContext", null, FieldKind.URL, ObservableRole.REFERRER);
+    k("requestCookies", null, FieldKind.SECRET, null);
+    k("requestClientApplication", null, FieldKind.USER_AGENT, USER_AGENT);
+    k("requestMethod", null, FieldKind.TOKEN, null);
+    k("fileHash", null, FieldKind.HASH, FILE_HASH);
+    k("oldFileHash", null, FieldKind.HASH, FILE_HASH);
+    k("fname", "fileName", FieldKind.FILE_NAME, null);
+    k("oldFileName", null, FieldKind.FILE_NAME, null);
+    k("filePath", null, FieldKind.TEXT, null);
+    k("oldFilePath", null, FieldKind.TEXT, null);
+    k("msg", "message", FieldKind.TEXT, null);
+    k("spt", "sourcePort", FieldKind.TOKEN, null);
+    k("dpt", "destinationPort", FieldKind.TOKEN, null);
+    k("proto", "transportProtocol", FieldKind.TOKEN, null);
+    k("act", "deviceAction", FieldKind.TOKEN, null);
+    k("app", "applicationProtocol", FieldKind.TOKEN, null);
+    k("cnt", "baseEventCount", FieldKind.TOKEN, null);
+    k("in", "bytesIn", FieldKind.TOKEN, null);
+    k("out", "bytesOut", FieldKind.TOKEN, null);
+    k("outcome", "eventOutcome", FieldKind.TOKEN, null);
+    k("cat", "deviceEventCategory", FieldKind.TOKEN, null);
+    k("fsize", "fileSize", FieldKind.TOKEN, null);
+    k("rt", "receiptTime", FieldKind.TOKEN, null);
+    k("start", "startTime", FieldKind.TOKEN, null);
+    k("end", "endTime", FieldKind.TOKEN, null);
+    k("dtz", "deviceTimeZone", FieldKind.TOKEN, null);
+    for (String t : List.of("deviceDirection", "externalId")) {
+      k(t, null, FieldKind.TOKEN, null);
+    }
+    for (int n = 1; n <= 6; n++) {
+      k("cs" + n, "deviceCustomString" + n, FieldKind.TEXT, null);
+      k("cs" + n + "Label", "deviceCustomString" + n + "Label", FieldKind.TOKEN, null);
+    }
+    for (int n = 1; n <= 4; n++) {
+      k("cn" + n, "deviceCustomNumber" + n, FieldKind.TOKEN, null);
+      k("cn" + n + "Label", "deviceCustomNumber" + n + "Label", FieldKind.TOKEN, null);
+      k("cfp" + n, "deviceCustomFloatingPoint" + n, FieldKind.TOKEN, null);
+      k("cfp" + n + "Label", "deviceCustomFloatingPoint" + n + "Label", FieldKind.TOKEN, null);
+      k("c6a" + n + "Label", "deviceCustomIPv6Address" + n + "Label", FieldKind.TOKEN, null);
+    }
+    k("flexString1", null, FieldKind.TEXT, null);
+    k("flexString2", null, FieldKind.TEXT, null);
+  }
+
+  private static void k(String key, String longName, FieldKind kind, ObservableRole role) {
+    KEYS.put(key, new Meaning(kind, role));
+    CANONICAL.put(key.toLowerCase(Locale.ROOT), key);
+    if (longName != null) {
+      CANONICAL.put(longName.toLowerCase(Locale.ROOT), key);
     }
   }
 
-  private static void k(String key, FieldKind kind, ObservableRole role) {
-    KEYS.put(key, new Meaning(kind, role));
+  /**
+   * The canonical spelling of a CEF extension key: the short name for any spelling of a known key
+   * ({@code sourceUserName}, {@code SUSER}, {@code sUser} are all {@code suser}); an unknown key as
+   * written.
+   */
+  public static String canonicalKey(String key) {
+    String c = CANONICAL.get(key.toLowerCase(Locale.ROOT));
+    return c != null ? c : key;
   }
 
   private static final DateTimeFormatter[] CEF_DATES = {
@@ -155,19 +209,30 @@ public final class CefParser implements LineParser {
       }
     }
     Map<String, String> ext = parseExtension(line.substring(i));
+    Map<String, String> canonical = new java.util.LinkedHashMap<>();
     for (Map.Entry<String, String> e : ext.entrySet()) {
-      String key = e.getKey();
+      String key = canonicalKey(e.getKey());
       if (e.getValue().isEmpty()) {
         continue;
       }
+      // Two spellings of one key in one record: keep both values under the one name.
+      canonical.merge(key, e.getValue(), (a, b) -> a + "\u0000" + b);
+    }
+    for (Map.Entry<String, String> e : canonical.entrySet()) {
+      String key = e.getKey();
       Meaning m = KEYS.get(key);
       if (m == null) {
         m = new Meaning(key.endsWith("Label") ? FieldKind.TOKEN : FieldKind.TEXT, null);
       }
-      fields.add(ParsedField.of("cef." + key, m.kind(), m.role(), e.getValue()));
+      fields.add(
+          new ParsedField(
+              "cef." + key, m.kind(), m.role(), List.of(e.getValue().split("\u0000", -1))));
     }
     for (String tk : List.of("rt", "end", "start")) {
-      String v = ext.get(tk);
+      String v = canonical.get(tk);
+      if (v != null && v.indexOf('\u0000') >= 0) {
+        v = v.substring(0, v.indexOf('\u0000'));
+      }
       if (v != null && !v.isEmpty()) {
         time = parseCefTime(v);
         break;

@@ -21,6 +21,14 @@ public final class EdgeCounters {
   public final Map<String, Long> notAllowlisted = new TreeMap<>();
   public final Map<String, Long> eventsBySourceType = new TreeMap<>();
 
+  /** Names learned as internal because a DNS answer resolved them to an internal address. */
+  public long namesLearnedInternal;
+
+  /** The first of them, for the member to review (the summary stays at the member). */
+  public final java.util.List<String> namesLearnedExamples = new java.util.ArrayList<>();
+
+  private static final int LEARNED_EXAMPLES = 20;
+
   public void rejected(String reason) {
     linesRejected++;
     rejectReasons.merge(shorten(reason), 1L, Long::sum);
@@ -34,6 +42,13 @@ public final class EdgeCounters {
   public void notAllowlisted(String field) {
     fieldsNotAllowlisted++;
     notAllowlisted.merge(field, 1L, Long::sum);
+  }
+
+  public void learnedInternal(String name) {
+    namesLearnedInternal++;
+    if (namesLearnedExamples.size() < LEARNED_EXAMPLES) {
+      namesLearnedExamples.add(name);
+    }
   }
 
   /** Reasons carry quoted values; the summary groups by the reason's wording before any quote. */
@@ -64,6 +79,18 @@ public final class EdgeCounters {
         .append(" (")
         .append(notAllowlisted.size())
         .append(" distinct)\n");
+    sb.append("names learned as internal from DNS answers: ")
+        .append(namesLearnedInternal)
+        .append(namesLearnedInternal > 0 ? " (pseudonymized from then on; review them)" : "")
+        .append('\n');
+    for (String n : namesLearnedExamples) {
+      sb.append("  ").append(n).append('\n');
+    }
+    if (namesLearnedInternal > namesLearnedExamples.size()) {
+      sb.append("  ... and ")
+          .append(namesLearnedInternal - namesLearnedExamples.size())
+          .append(" more\n");
+    }
     return sb.toString();
   }
 }

@@ -1,6 +1,5 @@
 package org.signalbox.connectors.edge.sanitize;
 
-import java.text.Normalizer;
 import java.util.EnumSet;
 import java.util.Set;
 import java.util.function.UnaryOperator;
@@ -12,8 +11,13 @@ import org.signalbox.connectors.edge.anonymize.IpAddresses;
  * Finds personal data in free text and replaces it: e-mail addresses, card numbers (13-19 digits
  * passing the Luhn check, so order numbers and timestamps survive), phone numbers (international
  * {@code +} form, North American, and Japanese domestic forms such as {@code 03-1234-5678}, {@code
- * 090-1234-5678}, {@code 0120-123-456}, also written in full-width digits), IP addresses, and
- * internal host names.
+ * 090-1234-5678}, {@code 0120-123-456}, also written in full-width digits), IP addresses (in every
+ * literal form a resolver accepts: {@code 010.001.002.003}, {@code 0x0a.0x01.0x02.0x03}, {@code
+ * 167772161}, IPv6 with an embedded IPv4), and internal host names.
+ *
+ * <p>The text is folded first ({@link Folding}: NFKC, default-ignorable code points removed,
+ * ideographic full stops as '.'), and the folded text is what is scanned and returned, so a name
+ * hidden by a soft hyphen or full-width letters is found and cannot reappear later.
  *
  * <p>These patterns are ours, fixed and linear in practice (possessive quantifiers, bounded
  * repetition); untrusted patterns from feeds never get here.
@@ -28,13 +32,29 @@ public final class PiiRedactor {
     HOST
   }
 
+  /** Single-label domains too: {@code alice@fileserver} names a person and an internal host. */
   private static final Pattern EMAIL =
-      Pattern.compile("[A-Za-z0-9._%+-]{1,64}+@[A-Za-z0-9-]{1,63}+(?:\\.[A-Za-z0-9-]{1,63}+)++");
+      Pattern.compile("[A-Za-z0-9._%+-]{1,64}+@[A-Za-z0-9-]{1,63}+(?:\\.[A-Za-z0-9-]{1,63}+)*+");
+
+  private static final String INET_PART = "(?:0[xX][0-9A-Fa-f]{1,8}+|[0-9]{1,12}+)";
+
+  /** Four parts, each decimal, octal or hex: 10.1.2.3, 010.001.002.003, 0x0a.0x01.0x02.0x03. */
   private static final Pattern IPV4 =
-      Pattern.compile("(?<![0-9.])(?:[0-9]{1,3}\\.){3}[0-9]{1,3}(?![0-9]|\\.[0-9])");
+      Pattern.compile("(?<![0-9.])(?:" + INET_PART + "\\.){3}" + INET_PART + "(?![0-9]|\\.[0-9])");
+
+  /** One to three parts (167772161, 10.66051, 0x0a.1.515): addresses only when internal. */
+  private static final Pattern IPV4_SHORT =
+      Pattern.compile(
+          "(?<![0-9A-Za-z.])(?:"
+              + INET_PART
+              + "\\.){0,2}"
+              + INET_PART
+              + "(?![0-9A-Za-z]|\\.[0-9A-Za-z])");
+
+  // The dotted tail is tried first, so ::ffff:10.1.2.3 is one literal, not "::ffff:10" and text.
   private static final Pattern IPV6 =
       Pattern.compile(
-          "(?<![0-9A-Za-z:])(?:[0-9A-Fa-f]{0,4}:){2,7}(?:[0-9A-Fa-f]{1,4}|(?:[0-9]{1,3}\\.){3}[0-9]{1,3})?(?![0-9A-Za-z:])");
+          "(?<![0-9A-Za-z:])(?:[0-9A-Fa-f]{0,4}:){2,7}(?:(?:[0-9]{1,3}\\.){3}[0-9]{1,3}|[0-9A-Fa-f]{1,4})?(?![0-9A-Za-z:]|\\.[0-9])");
   private static final Pattern CARD =
       Pattern.compile("(?<![0-9])[0-9](?:[ -]?[0-9]){12,18}(?![0-9])");
   private static final Pattern PHONE =
@@ -48,13 +68,21 @@ public final class PiiRedactor {
               // North American: (415) 555-0100, 415-555-0100, 415.555.0100
               + "|\\(?[0-9]{3}\\)?[ .-][0-9]{3}[ .-][0-9]{4}"
               + ")(?![0-9])");
+  // Also after '@': with e-mail redaction off, the domain of an address is still a host name.
   private static final Pattern DOTTED_NAME =
       Pattern.compile(
-          "(?<![A-Za-z0-9.@-])[A-Za-z0-9][A-Za-z0-9-]{0,62}+(?:\\.[A-Za-z0-9][A-Za-z0-9-]{0,62}+)++");
+          "(?<![A-Za-z0-9.-])[A-Za-z0-9][A-Za-z0-9-]{0,62}+(?:\\.[A-Za-z0-9][A-Za-z0-9-]{0,62}+)++");
 
   private final SanitizationPolicy.Pii pii;
-  private final UnaryOperator<String> ipReplacement;
+  private final IpReplacement ipReplacement;
   private final UnaryOperator<String> hostReplacement;
+
+  /** Replacement for an address literal; {@code strong} for full literals, see the patterns. */
+  @FunctionalInterface
+  public interface IpReplacement {
+    /** The replacement, or null to leave the literal as it is. */
+    String replace(String literal, boolean strong);
+  }
 
   /**
    * @param ipReplacement maps an address literal to its replacement
@@ -62,7 +90,7 @@ public final class PiiRedactor {
    */
   public PiiRedactor(
       SanitizationPolicy.Pii pii,
-      UnaryOperator<String> ipReplacement,
+      IpReplacement ipReplacement,
       UnaryOperator<String> hostReplacement) {
     this.pii = pii;
     this.ipReplacement = ipReplacement;
@@ -71,11 +99,8 @@ public final class PiiRedactor {
 
   /** Redacts {@code text}; {@code found} collects what was found. */
   public String redact(String text, Set<Found> found) {
-    String s = text;
-    if (hasFullWidth(s)) {
-      // Full-width digits and hyphens are common in Japanese text; NFKC makes them ASCII.
-      s = Normalizer.normalize(s, Normalizer.Form.NFKC);
-    }
+    // Full-width digits and hyphens are common in Japanese text; NFKC makes them ASCII.
+    String s = Folding.fold(text);
     if (pii.emails && s.indexOf('@') >= 0) {
       s = replace(EMAIL, s, m -> "[EMAIL]", found, Found.EMAIL);
     }
@@ -86,17 +111,20 @@ public final class PiiRedactor {
               s,
               m ->
                   IpAddresses.parse(m) != null && m.indexOf(':') != m.lastIndexOf(':')
-                      ? ipReplacement.apply(m)
+                      ? ipReplacement.replace(m, true)
                       : null,
               found,
               Found.IP);
     }
     if (s.indexOf('.') >= 0) {
+      s = replace(IPV4, s, m -> ipReplacement.replace(m, true), found, Found.IP);
+    }
+    if (hasDigit(s)) {
       s =
           replace(
-              IPV4,
+              IPV4_SHORT,
               s,
-              m -> IpAddresses.parseIpv4(m) != null ? ipReplacement.apply(m) : null,
+              m -> weakAddressForm(m) ? ipReplacement.replace(m, false) : null,
               found,
               Found.IP);
     }
@@ -112,10 +140,40 @@ public final class PiiRedactor {
     return s;
   }
 
-  /** True when {@link #redact} would change {@code text}. */
+  /** True when {@link #redact} finds something in {@code text} (folding alone does not count). */
   public boolean containsPii(String text) {
     EnumSet<Found> found = EnumSet.noneOf(Found.class);
-    return !redact(text, found).equals(text) || !found.isEmpty();
+    redact(text, found);
+    return !found.isEmpty();
+  }
+
+  /**
+   * Short inet_aton forms worth a look: hex or zero-led parts, or one integer of eight digits or
+   * more. Plain "10.15" or "10.0.19045" stay, since in text they are version numbers far more often
+   * than addresses (in host positions the sanitizer reads every form).
+   */
+  private static boolean weakAddressForm(String m) {
+    if (m.indexOf('x') >= 0 || m.indexOf('X') >= 0) {
+      return true;
+    }
+    if (m.indexOf('.') < 0) {
+      return m.length() >= 8;
+    }
+    for (String part : m.split("\\.")) {
+      if (part.length() > 1 && part.charAt(0) == '0') {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static boolean hasDigit(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      if (s.charAt(i) >= '0' && s.charAt(i) <= '9') {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static String replace(
@@ -172,15 +230,5 @@ public final class PiiRedactor {
       digits++;
     }
     return digits >= 13 && digits <= 19 && sum % 10 == 0;
-  }
-
-  private static boolean hasFullWidth(String s) {
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      if (c >= '\uFF01' && c <= '\uFF5E') {
-        return true;
-      }
-    }
-    return false;
   }
 }

@@ -56,7 +56,10 @@ public final class SanitizationPolicy {
   }
 
   public static final class Urls {
-    /** Query parameter names removed (case-insensitive). */
+    /**
+     * Query parameter names removed (compared without case and separators), in addition to the
+     * built-in credential and identifier patterns, which always apply (see UrlScrubber).
+     */
     public List<String> dropQueryParameters =
         new ArrayList<>(
             List.of(
@@ -225,6 +228,11 @@ public final class SanitizationPolicy {
       }
     }
     return best;
+  }
+
+  /** True when the allowlist names {@code field} itself, not through a glob. */
+  public boolean namesExactly(String field) {
+    return attributes.containsKey(field);
   }
 
   static boolean validGlob(String g) {

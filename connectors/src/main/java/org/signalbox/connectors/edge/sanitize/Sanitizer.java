@@ -75,11 +75,16 @@ public final class Sanitizer {
     this.counters = counters;
     this.internalNetworks = CidrRanges.parse(policy.internal.networks);
     for (String d : policy.internal.domains) {
-      String s = d.toLowerCase(Locale.ROOT);
+      String s = Folding.host(d);
       while (s.startsWith(".") || s.startsWith("*.")) {
         s = s.substring(s.indexOf('.') + 1);
       }
-      internalSuffixes.add(s.endsWith(".") ? s.substring(0, s.length() - 1) : s);
+      // The suffixes are compared with canonical names, so they are canonical themselves.
+      try {
+        internalSuffixes.add(ObservableNormalizer.normalize(ObservableType.DOMAIN, s).value());
+      } catch (InvalidObservableException e) {
+        internalSuffixes.add(s);
+      }
     }
     this.cryptoPan = keys.newCryptoPan();
     this.pseudonyms = keys.newPseudonymizer();
@@ -150,13 +155,9 @@ public final class Sanitizer {
   /** Sanitizes one record; never returns anything that has not passed a rule. */
   public TelemetryEvent sanitize(ParsedRecord r) {
     Draft event = new Draft();
-    boolean answeredInternally =
-        policy.internal.namesResolvingInternally && hasInternal(r, FieldKind.DNS_ANSWER, null);
-    // A TLS server name or HTTP host on a connection to an internal address names an internal
-    // server. Through an internal proxy this also hides external names: the safe direction.
-    boolean servedInternally =
-        policy.internal.namesResolvingInternally
-            && hasInternal(r, FieldKind.IP, ObservableRole.DESTINATION);
+    if (policy.internal.namesResolvingInternally) {
+      learnFromDnsAnswers(r);
+    }
     for (ParsedField f : r.fields()) {
       Draft d = new Draft(f.name(), event);
       if (f.kind() == FieldKind.SECRET) {
@@ -173,11 +174,6 @@ public final class Sanitizer {
               && !SanitizationPolicy.globMatches(policy.observables.excludeFields, f.name());
       if (asObservable) {
         for (String v : f.values()) {
-          if (f.kind() == FieldKind.HOST
-              && ((answeredInternally && f.role() == ObservableRole.QUERY)
-                  || (servedInternally && f.role() == ObservableRole.SERVER_NAME))) {
-            learnedInternalNames.add(hostKey(v));
-          }
           observableField(d, f.kind(), f.role(), v);
         }
         continue;
@@ -187,8 +183,16 @@ public final class Sanitizer {
         counters.notAllowlisted(f.name());
         continue;
       }
+      FieldKind kind = f.kind();
+      if (!policy.namesExactly(f.name())
+          && IdentifierNames.looksLikeIdentifier(f.name())
+          && (kind == FieldKind.TEXT || kind == FieldKind.TOKEN || kind == FieldKind.FILE_NAME)) {
+        // A wildcard ("cef.*: auto") was written for context fields; it must not pass a field
+        // whose name says it identifies a person or a machine, whatever kind its parser gave it.
+        kind = FieldKind.IDENTIFIER;
+      }
       for (String v : f.values()) {
-        attributeField(d, f.kind(), action, v);
+        attributeField(d, kind, action, v);
       }
     }
     if (r.eventTimeFromClock()) {
@@ -230,9 +234,7 @@ public final class Sanitizer {
       case IP -> ip(d, v, role, true);
       case HOST -> host(d, v, role, true);
       case DNS_ANSWER -> {
-        if (IpAddresses.parse(v) != null) {
-          ip(d, v, role, true);
-        } else if (looksLikeName(v)) {
+        if (canonicalHost(v) != null) {
           host(d, v, role, true);
         } else {
           d.drop("DNS answer is neither an address nor a name");
@@ -269,7 +271,7 @@ public final class Sanitizer {
         // Session ids and tokens sit in the query whatever the policy calls the field.
         if (action != FieldAction.PSEUDONYM) {
           int[] dropped = new int[1];
-          String scrubbed = urls.scrubPathQueryFragment(v, dropped);
+          String scrubbed = redactUrlPart(d, urls.scrubPathQueryFragment(v, dropped));
           if (dropped[0] > 0) {
             d.did("url-scrubbed");
           }
@@ -288,9 +290,7 @@ public final class Sanitizer {
         case IP -> ip(d, v, null, false);
         case HOST -> host(d, v, null, false);
         case DNS_ANSWER -> {
-          if (IpAddresses.parse(v) != null) {
-            ip(d, v, null, false);
-          } else if (looksLikeName(v)) {
+          if (canonicalHost(v) != null) {
             host(d, v, null, false);
           } else {
             String t = text(d, v);
@@ -330,14 +330,67 @@ public final class Sanitizer {
 
   // ---- value rules -------------------------------------------------------------------------
 
+  /**
+   * A host-position value in its canonical form: an address (any literal form, see {@link
+   * IpAddresses#readings}) or a domain name as {@link ObservableNormalizer} writes it. Every
+   * decision about a host is taken on this form, and this form is what leaves.
+   */
+  private record HostForm(InetAddress address, String name) {}
+
+  /** The canonical form of {@code raw}, or null when it is neither an address nor a name. */
+  private HostForm canonicalHost(String raw) {
+    String s = Folding.host(raw);
+    if (s.startsWith("[") && s.endsWith("]")) {
+      s = s.substring(1, s.length() - 1);
+    }
+    if (s.isEmpty()) {
+      return null;
+    }
+    List<InetAddress> readings = IpAddresses.readings(s);
+    if (!readings.isEmpty()) {
+      for (InetAddress a : readings) {
+        if (internalOf(a) != null) {
+          return new HostForm(a, null);
+        }
+      }
+      return new HostForm(readings.get(0), null);
+    }
+    try {
+      return new HostForm(null, ObservableNormalizer.normalize(ObservableType.DOMAIN, s).value());
+    } catch (InvalidObservableException e) {
+      return null;
+    }
+  }
+
+  /**
+   * The internal address {@code a} denotes: itself, or an IPv4 address it embeds (mapped,
+   * compatible, NAT64, 6to4, Teredo, ISATAP); null when it denotes none.
+   */
+  private InetAddress internalOf(InetAddress a) {
+    if (internalNetworks.contains(a)) {
+      return a;
+    }
+    for (InetAddress e : IpAddresses.embeddedIpv4(a)) {
+      if (internalNetworks.contains(e)) {
+        return e;
+      }
+    }
+    return null;
+  }
+
   private void ip(Draft d, String v, ObservableRole role, boolean asObservable) {
-    InetAddress a = IpAddresses.parse(v.trim());
-    if (a == null) {
+    HostForm h = canonicalHost(v);
+    if (h == null || h.address() == null) {
       d.drop("not an IP address");
       return;
     }
-    if (internalNetworks.contains(a)) {
-      d.attribute(anonymize(a));
+    address(d, h.address(), role, asObservable);
+  }
+
+  private void address(Draft d, InetAddress a, ObservableRole role, boolean asObservable) {
+    InetAddress internal = internalOf(a);
+    if (internal != null) {
+      d.attribute(anonymize(internal));
       d.did("cryptopan");
       return;
     }
@@ -352,29 +405,31 @@ public final class Sanitizer {
   }
 
   private void host(Draft d, String v, ObservableRole role, boolean asObservable) {
-    String name = hostKey(v);
-    if (IpAddresses.parse(name) != null) {
-      ip(d, name, role, asObservable);
+    HostForm h = canonicalHost(v);
+    if (h == null) {
+      d.drop("not a host name");
       return;
     }
+    if (h.address() != null) {
+      address(d, h.address(), role, asObservable);
+      return;
+    }
+    String name = h.name();
     if (name.endsWith(".in-addr.arpa") || name.endsWith(".ip6.arpa")) {
       InetAddress a = reverseName(name);
       if (a == null) {
         d.drop("malformed reverse-DNS name");
         return;
       }
-      if (internalNetworks.contains(a)) {
-        d.attribute(reverseNameOf(cryptoPan.anonymize(a)));
+      InetAddress internal = internalOf(a);
+      if (internal != null) {
+        d.attribute(reverseNameOf(cryptoPan.anonymize(internal)));
         d.did("cryptopan");
         return;
       }
     } else if (isInternalName(name)) {
       d.attribute(hostPseudonym(name));
       d.did("pseudonym");
-      return;
-    }
-    if (!looksLikeName(name)) {
-      d.drop("not a host name");
       return;
     }
     if (asObservable) {
@@ -390,41 +445,40 @@ public final class Sanitizer {
       d.drop("not an absolute URL");
       return;
     }
-    String hostName = hostKey(p.host());
-    boolean internal = false;
-    String host;
-    InetAddress a = IpAddresses.parse(hostName);
-    if (a != null) {
-      internal = internalNetworks.contains(a);
-      host = internal ? anonymize(a) : IpAddresses.format(a);
-      if (a.getAddress().length == 16) {
-        host = "[" + host + "]";
-      }
-    } else if (isInternalName(hostName)) {
-      internal = true;
-      host = hostPseudonym(hostName);
-    } else if (looksLikeName(hostName)) {
-      host = hostName;
-    } else {
+    HostForm h = canonicalHost(UrlScrubber.decode(p.host()));
+    if (h == null) {
       d.drop("URL host is not a host name");
       return;
     }
+    boolean internal;
+    String host;
+    if (h.address() != null) {
+      InetAddress in = internalOf(h.address());
+      internal = in != null;
+      InetAddress shown = internal ? cryptoPan.anonymize(in) : h.address();
+      host = IpAddresses.format(shown);
+      if (shown.getAddress().length == 16) {
+        host = "[" + host + "]";
+      }
+    } else {
+      internal = isInternalName(h.name());
+      host = internal ? hostPseudonym(h.name()) : h.name();
+    }
     if (internal) {
-      d.did(a != null ? "cryptopan" : "pseudonym");
+      d.did(h.address() != null ? "cryptopan" : "pseudonym");
+    }
+    String port = p.port() == null ? "" : p.port();
+    if (!port.isEmpty() && (port.length() > 5 || !port.chars().allMatch(Character::isDigit))) {
+      d.drop("URL port is not a number");
+      return;
     }
     int[] dropped = new int[1];
     String rest = urls.scrubPathQueryFragment(p.pathQueryFragment(), dropped);
     if (dropped[0] > 0) {
       d.did("url-scrubbed");
     }
-    EnumSet<PiiRedactor.Found> found = EnumSet.noneOf(PiiRedactor.Found.class);
-    String redacted = redactor.redact(rest, found);
-    if (!found.isEmpty()) {
-      redacted = redacted.replace("[", "%5B").replace("]", "%5D");
-      d.did("redacted");
-    }
-    String port = p.port() == null || p.port().isEmpty() ? "" : ":" + p.port();
-    String out = p.scheme() + "://" + host + port + redacted;
+    String redacted = redactUrlPart(d, rest);
+    String out = p.scheme() + "://" + host + (port.isEmpty() ? "" : ":" + port) + redacted;
     if (asObservable && !internal) {
       d.observable(ObservableType.URL, out, role);
     } else {
@@ -432,12 +486,31 @@ public final class Sanitizer {
     }
   }
 
+  /**
+   * Path, query and fragment with personal data and internal names and addresses replaced. The scan
+   * runs on the fully percent-decoded and folded text (a server decodes before it acts, and the
+   * normalizer decodes unreserved characters, so {@code %31%30%2e...} is an address); when it finds
+   * something, the redacted decoded text is re-encoded and leaves, else {@code rest} does.
+   */
+  private String redactUrlPart(Draft d, String rest) {
+    EnumSet<PiiRedactor.Found> found = EnumSet.noneOf(PiiRedactor.Found.class);
+    String redacted = redactor.redact(UrlScrubber.decode(rest), found);
+    if (found.isEmpty()) {
+      return rest;
+    }
+    d.did("redacted");
+    return UrlScrubber.encode(redacted);
+  }
+
   private void email(Draft d, String v, ObservableRole role, boolean asObservable) {
-    String s = v.trim();
+    String s = Folding.fold(v).strip();
     int lt = s.lastIndexOf('<');
     int gt = s.lastIndexOf('>');
     if (lt >= 0 && gt > lt) {
-      s = s.substring(lt + 1, gt).trim();
+      s = s.substring(lt + 1, gt).strip();
+    }
+    if (s.regionMatches(true, 0, "mailto:", 0, 7)) {
+      s = s.substring(7);
     }
     int at = s.lastIndexOf('@');
     if (at <= 0 || at == s.length() - 1 || s.indexOf(' ') >= 0) {
@@ -445,16 +518,24 @@ public final class Sanitizer {
       return;
     }
     String local = s.substring(0, at).toLowerCase(Locale.ROOT);
-    String domain = hostKey(s.substring(at + 1));
-    boolean internal = isInternalName(domain);
-    if (!internal && !looksLikeName(domain)) {
+    HostForm h = canonicalHost(s.substring(at + 1));
+    if (h == null) {
       d.drop("e-mail domain is not a host name");
       return;
     }
-    String out =
-        pseudonyms.pseudonym("email", local) + "@" + (internal ? hostPseudonym(domain) : domain);
+    boolean internal;
+    String domain;
+    if (h.address() != null) {
+      InetAddress in = internalOf(h.address());
+      internal = in != null;
+      domain = "[" + (internal ? anonymize(in) : IpAddresses.format(h.address())) + "]";
+    } else {
+      internal = isInternalName(h.name());
+      domain = internal ? hostPseudonym(h.name()) : h.name();
+    }
+    String out = pseudonyms.pseudonym("email", local) + "@" + domain;
     d.did("pseudonym");
-    if (asObservable && !internal) {
+    if (asObservable && !internal && h.address() == null) {
       d.observable(ObservableType.EMAIL, out, role);
     } else {
       d.attribute(out);
@@ -541,7 +622,10 @@ public final class Sanitizer {
     d.did("pseudonym");
     return switch (kind) {
       case USER -> pseudonyms.pseudonym("user", v.trim().toLowerCase(Locale.ROOT));
-      case INTERNAL_HOST -> hostPseudonym(hostKey(v));
+      case INTERNAL_HOST -> {
+        HostForm h = canonicalHost(v);
+        yield h != null && h.name() != null ? hostPseudonym(h.name()) : hostPseudonym(hostKey(v));
+      }
       default -> pseudonyms.pseudonym("id", v.trim());
     };
   }
@@ -567,22 +651,72 @@ public final class Sanitizer {
     return r;
   }
 
-  /** Replacement for an address found in free text. */
-  private String textIp(String literal) {
-    InetAddress a = IpAddresses.parse(literal);
-    if (a == null) {
+  /**
+   * Replacement for an address literal found in free text, or null to leave it. A weak literal (an
+   * inet_aton form of fewer than four parts, such as {@code 167772161}) is replaced only when it
+   * denotes an internal address; text is full of numbers that are no address.
+   */
+  private String textIp(String literal, boolean strong) {
+    List<InetAddress> readings = IpAddresses.readings(literal);
+    if (readings.isEmpty()) {
+      return null;
+    }
+    InetAddress internal = null;
+    for (int i = 0; i < readings.size() && internal == null; i++) {
+      internal = internalOf(readings.get(i));
+    }
+    if (!strong && internal == null) {
       return null;
     }
     if (!anonymizeTextIps) {
       return "[IP]";
     }
-    return internalNetworks.contains(a) ? anonymize(a) : literal;
+    return internal != null ? anonymize(internal) : literal;
   }
 
-  /** Replacement for a name found in free text: its pseudonym if internal, else unchanged. */
+  /** Replacement for a name found in free text: its pseudonym if internal, else null. */
   private String textHost(String name) {
-    String key = hostKey(name);
-    return isInternalName(key) ? hostPseudonym(key) : null;
+    HostForm h = canonicalHost(name);
+    if (h == null || h.name() == null) {
+      return null;
+    }
+    return isInternalName(h.name()) ? hostPseudonym(h.name()) : null;
+  }
+
+  /**
+   * Learns the names a DNS record resolves to an internal address (the query and the names in its
+   * answer section), so that later records naming them are pseudonymized. Only a DNS answer teaches
+   * this: the direction of a flow or alert does not (an alert in the response direction has an
+   * internal destination and would teach the attacker's domain).
+   */
+  private void learnFromDnsAnswers(ParsedRecord r) {
+    if (!r.sourceType().endsWith(".dns")) {
+      return;
+    }
+    boolean internalAnswer = false;
+    for (ParsedField f : r.fields()) {
+      if (f.kind() == FieldKind.DNS_ANSWER) {
+        for (String v : f.values()) {
+          HostForm h = canonicalHost(v);
+          internalAnswer |= h != null && h.address() != null && internalOf(h.address()) != null;
+        }
+      }
+    }
+    if (!internalAnswer) {
+      return;
+    }
+    for (ParsedField f : r.fields()) {
+      boolean query = f.kind() == FieldKind.HOST && f.role() == ObservableRole.QUERY;
+      if (query || f.kind() == FieldKind.DNS_ANSWER) {
+        for (String v : f.values()) {
+          HostForm h = canonicalHost(v);
+          if (h != null && h.name() != null && !isInternalName(h.name())) {
+            learnedInternalNames.add(h.name());
+            counters.learnedInternal(h.name());
+          }
+        }
+      }
+    }
   }
 
   boolean isInternalName(String name) {
@@ -600,20 +734,6 @@ public final class Sanitizer {
       }
     }
     return learnedInternalNames.contains(name);
-  }
-
-  private boolean hasInternal(ParsedRecord r, FieldKind kind, ObservableRole role) {
-    for (ParsedField f : r.fields()) {
-      if (f.kind() == kind && (role == null || f.role() == role)) {
-        for (String v : f.values()) {
-          InetAddress a = IpAddresses.parse(v);
-          if (a != null && internalNetworks.contains(a)) {
-            return true;
-          }
-        }
-      }
-    }
-    return false;
   }
 
   private String sanitizeOrigin(String origin) {
