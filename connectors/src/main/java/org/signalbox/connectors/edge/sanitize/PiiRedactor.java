@@ -51,6 +51,12 @@ public final class PiiRedactor {
               + INET_PART
               + "(?![0-9A-Za-z]|\\.[0-9A-Za-z])");
 
+  /** The host of a URL written in text; there every literal form is an address. */
+  private static final Pattern URL_HOST =
+      Pattern.compile(
+          "(?<![A-Za-z0-9+.-])[A-Za-z][A-Za-z0-9+.-]{0,15}+://(?:[^\\s/?#@\\[\\]]{0,256}+@)?"
+              + "([0-9][0-9A-Za-z.]{0,63}+)(?=[/?#:\\s]|$)");
+
   // The dotted tail is tried first, so ::ffff:10.1.2.3 is one literal, not "::ffff:10" and text.
   private static final Pattern IPV6 =
       Pattern.compile(
@@ -103,6 +109,9 @@ public final class PiiRedactor {
     String s = Folding.fold(text);
     if (pii.emails && s.indexOf('@') >= 0) {
       s = replace(EMAIL, s, m -> "[EMAIL]", found, Found.EMAIL);
+    }
+    if (s.indexOf("://") >= 0) {
+      s = replaceUrlHosts(s, found);
     }
     if (s.indexOf(':') >= 0) {
       s =
@@ -197,6 +206,26 @@ public final class PiiRedactor {
       return s;
     }
     return out.append(s, last, s.length()).toString();
+  }
+
+  private String replaceUrlHosts(String s, Set<Found> found) {
+    Matcher m = URL_HOST.matcher(s);
+    StringBuilder out = null;
+    int last = 0;
+    while (m.find()) {
+      String host = m.group(1);
+      String r = IpAddresses.readings(host).isEmpty() ? null : ipReplacement.replace(host, true);
+      if (r == null || r.equals(host)) {
+        continue;
+      }
+      if (out == null) {
+        out = new StringBuilder(s.length());
+      }
+      out.append(s, last, m.start(1)).append(r);
+      last = m.end(1);
+      found.add(Found.IP);
+    }
+    return out == null ? s : out.append(s, last, s.length()).toString();
   }
 
   private static int digitCount(String s) {
