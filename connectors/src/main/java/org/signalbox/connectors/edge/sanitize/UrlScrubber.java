@@ -218,8 +218,24 @@ final class UrlScrubber {
         return true;
       }
     }
+    for (String suffix : CREDENTIAL_SUFFIXES) {
+      if (n.endsWith(suffix)) {
+        return true;
+      }
+    }
+    // A short name as one word of a longer one: "x_code", "authState", "my-pin".
+    for (String word : Folding.fold(decode(rawName)).split("[_\\-.\\[\\] ]+|(?<=[a-z])(?=[A-Z])")) {
+      if (CREDENTIAL_NAMES.contains(word.toLowerCase(Locale.ROOT))) {
+        return true;
+      }
+    }
     return false;
   }
+
+  /**
+   * Endings that make any name an identifier: {@code xsid}, {@code deviceuid}, {@code userguid}.
+   */
+  static final List<String> CREDENTIAL_SUFFIXES = List.of("sid", "uid", "ssn");
 
   /** Decoded, folded, lower-case, without separators: the form names are compared in. */
   static String normalizeName(String raw) {
