@@ -58,13 +58,15 @@ final class UrlScrubber {
           "oauth",
           "cert");
 
-  /** Short names that are identifiers on their own but too common inside other words. */
+  /**
+   * Short names that are identifiers on their own but too common inside other words. A bare {@code
+   * id} is not here: it names the resource far more often than a person.
+   */
   static final Set<String> CREDENTIAL_NAMES =
       Set.of(
           "sid",
           "uid",
           "guid",
-          "id",
           "code",
           "state",
           "sig",
@@ -78,7 +80,6 @@ final class UrlScrubber {
           "dob",
           "member",
           "customer",
-          "client",
           "clientid",
           "uname",
           "nick",
