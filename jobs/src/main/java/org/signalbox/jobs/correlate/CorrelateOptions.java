@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
+import org.signalbox.schema.support.EventTimeBounds;
 
 /**
  * Configuration of the correlate job. The command line's help and the README's table are generated
@@ -101,7 +102,7 @@ public final class CorrelateOptions {
   public static final ConfigOption<Duration> MAX_FUTURE_SKEW =
       ConfigOptions.key("correlate.max-future-skew")
           .durationType()
-          .defaultValue(Duration.ofDays(1))
+          .defaultValue(EventTimeBounds.DEFAULT_MAX_FUTURE_SKEW)
           .withDescription(
               "Event times and indicator versions further than this in the future are dead letters.");
 

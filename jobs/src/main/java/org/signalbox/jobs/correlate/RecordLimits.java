@@ -2,7 +2,7 @@ package org.signalbox.jobs.correlate;
 
 import java.io.Serializable;
 import java.time.Duration;
-import java.time.Instant;
+import org.signalbox.schema.support.EventTimeBounds;
 
 /**
  * What counts as a plausible timestamp. Records outside are dead letters: a year-50000 event time
@@ -11,8 +11,8 @@ import java.time.Instant;
 public final class RecordLimits implements Serializable {
   private static final long serialVersionUID = 1L;
 
-  /** Nothing in this field predates 2000; older times are clock or parser faults. */
-  static final long OLDEST_PLAUSIBLE = Instant.parse("2000-01-01T00:00:00Z").toEpochMilli();
+  /** Nothing in this field predates 2000; the edge rejects the same range (EventTimeBounds). */
+  static final long OLDEST_PLAUSIBLE = EventTimeBounds.OLDEST_PLAUSIBLE_MILLIS;
 
   private final long maxFutureSkewMillis;
 
@@ -21,11 +21,10 @@ public final class RecordLimits implements Serializable {
   }
 
   boolean plausibleEventTime(long epochMillis) {
-    return epochMillis >= OLDEST_PLAUSIBLE
-        && epochMillis <= System.currentTimeMillis() + maxFutureSkewMillis;
+    return EventTimeBounds.plausible(epochMillis, System.currentTimeMillis(), maxFutureSkewMillis);
   }
 
   String describeEventTimeRange() {
-    return "2000-01-01 .. now + " + Duration.ofMillis(maxFutureSkewMillis);
+    return EventTimeBounds.describe(maxFutureSkewMillis);
   }
 }

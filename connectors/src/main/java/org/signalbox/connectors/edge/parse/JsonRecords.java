@@ -2,8 +2,10 @@ package org.signalbox.connectors.edge.parse;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -15,6 +17,11 @@ final class JsonRecords {
   static final ObjectMapper MAPPER = new ObjectMapper();
 
   static {
+    // Floats are kept as the BigDecimal of their token text, trailing zeros and all: Zeek's
+    // epoch-second ts (1521911720.865716) must not pass through a double, and a value's text
+    // should leave as it came, not as 1.521911720865716E9.
+    MAPPER.enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
+    MAPPER.configure(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES, false);
     MAPPER
         .getFactory()
         .setStreamReadConstraints(

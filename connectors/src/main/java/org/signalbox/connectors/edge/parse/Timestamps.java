@@ -1,8 +1,12 @@
 package org.signalbox.connectors.edge.parse;
 
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.time.DateTimeException;
+import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
+import org.signalbox.schema.support.EventTimeBounds;
 
 /** The timestamp forms the supported logs use, parsed without regular expressions. */
 public final class Timestamps {
@@ -68,31 +72,86 @@ public final class Timestamps {
             "timestamp '" + clip(s) + "' has unexpected text at position " + i);
       }
     }
+    long millis;
     try {
       LocalDateTime t = LocalDateTime.of(year, month, day, hour, minute, second);
-      return t.toEpochSecond(ZoneOffset.ofTotalSeconds(offsetSeconds)) * 1000 + nanos / 1_000_000;
+      millis = t.toEpochSecond(ZoneOffset.ofTotalSeconds(offsetSeconds)) * 1000 + nanos / 1_000_000;
     } catch (DateTimeException e) {
       throw new MalformedRecordException("timestamp '" + clip(s) + "': " + e.getMessage());
     }
+    return plausible(millis, s);
   }
 
-  /** Epoch seconds with an optional fraction, as Zeek writes {@code ts}. */
+  /**
+   * Epoch seconds with an optional fraction, as Zeek writes {@code ts}: read exactly from the text
+   * (never through a double, which rounds microsecond timestamps and prints large ones in
+   * scientific notation), truncated to the millisecond. An exponent ({@code 1.7E9}) is accepted.
+   */
   public static long parseEpochSeconds(String s) throws MalformedRecordException {
+    BigDecimal d;
     try {
-      double d = Double.parseDouble(s);
-      if (!Double.isFinite(d)) {
-        throw new NumberFormatException();
-      }
-      int dot = s.indexOf('.');
-      if (dot < 0) {
-        return Long.parseLong(s) * 1000;
-      }
-      // Integer arithmetic on the digits keeps microsecond timestamps exact to the millisecond.
-      long secs = dot == 0 ? 0 : Long.parseLong(s.substring(0, dot));
-      String frac = (s.substring(dot + 1) + "000").substring(0, 3);
-      return secs * 1000 + (s.startsWith("-") ? -1 : 1) * Integer.parseInt(frac);
+      d = new BigDecimal(s.strip());
     } catch (NumberFormatException e) {
       throw new MalformedRecordException("time '" + clip(s) + "' is not epoch seconds");
+    }
+    return plausible(epochSecondsToMillis(d, s), s);
+  }
+
+  /** As {@link #parseEpochSeconds(String)}, for a number a JSON parser read exactly. */
+  public static long parseEpochSeconds(BigDecimal d) throws MalformedRecordException {
+    return plausible(epochSecondsToMillis(d, null), null);
+  }
+
+  /** Epoch seconds to microseconds, exact from the text; for callers that keep microseconds. */
+  public static long epochSecondsToMicros(BigDecimal d) throws MalformedRecordException {
+    return scaled(d, 6, null);
+  }
+
+  private static long epochSecondsToMillis(BigDecimal d, String text)
+      throws MalformedRecordException {
+    return scaled(d, 3, text);
+  }
+
+  private static long scaled(BigDecimal d, int digits, String text)
+      throws MalformedRecordException {
+    String shown = clip(text == null ? d.toString() : text);
+    // precision - scale is the number of integer digits. Checked before any arithmetic, so an
+    // exponent such as 1E999999999 costs nothing; 10^12 seconds is year ~33658, well past any
+    // bound, and leaves the millisecond and microsecond values inside a long.
+    int integerDigits = d.precision() - d.scale();
+    if (integerDigits > 12) {
+      throw new MalformedRecordException("time '" + shown + "' is out of range");
+    }
+    if (integerDigits < -digits) {
+      return d.signum() < 0 ? -1 : 0;
+    }
+    return d.movePointRight(digits).setScale(0, RoundingMode.FLOOR).longValueExact();
+  }
+
+  /**
+   * The edge rejects event times outside {@link EventTimeBounds}, the range the correlate job
+   * accepts: a year-0000 or year-540678 time is a parser or clock fault, and it would be a dead
+   * letter downstream anyway.
+   */
+  static long plausible(long millis, String text) throws MalformedRecordException {
+    long skew = EventTimeBounds.DEFAULT_MAX_FUTURE_SKEW.toMillis();
+    if (!EventTimeBounds.plausible(millis, System.currentTimeMillis(), skew)) {
+      throw new MalformedRecordException(
+          "event time "
+              + (text == null ? "" : "'" + clip(text) + "' ")
+              + "("
+              + describeInstant(millis)
+              + ") is outside "
+              + EventTimeBounds.describe(skew));
+    }
+    return millis;
+  }
+
+  private static String describeInstant(long millis) {
+    try {
+      return Instant.ofEpochMilli(millis).toString();
+    } catch (DateTimeException e) {
+      return millis + " ms";
     }
   }
 

@@ -30,10 +30,17 @@ public final class ZeekJsonParser implements LineParser {
     if (ts == null || ts.isNull()) {
       throw new MalformedRecordException("no ts value");
     }
-    long time =
-        ts.isNumber()
-            ? Timestamps.parseEpochSeconds(ts.asText())
-            : Timestamps.parseIso(ts.asText());
+    long time;
+    if (ts.isNumber()) {
+      // JsonRecords reads floats as BigDecimal from the token text, so this is exact.
+      time = Timestamps.parseEpochSeconds(ts.decimalValue());
+    } else if (ts.isTextual() && looksIso(ts.asText())) {
+      time = Timestamps.parseIso(ts.asText()); // json.timestamps=JSON::TS_ISO8601
+    } else if (ts.isTextual()) {
+      time = Timestamps.parseEpochSeconds(ts.asText());
+    } else {
+      throw new MalformedRecordException("ts is neither a number nor a string");
+    }
     String path = node.hasNonNull("_path") ? node.get("_path").asText() : fallbackPath;
     Map<String, List<String>> flat = JsonRecords.flatten(node);
     List<ParsedField> out = new ArrayList<>(flat.size());
@@ -59,5 +66,9 @@ public final class ZeekJsonParser implements LineParser {
     ZeekFields.addDerived(path, flat, out);
     return List.of(
         new ParsedRecord("zeek-json", "zeek." + path, time, false, origin, lineNumber, line, out));
+  }
+
+  private static boolean looksIso(String s) {
+    return s.length() > 4 && s.charAt(4) == '-';
   }
 }
