@@ -62,42 +62,64 @@ final class MatchCommand implements Callable<Integer> {
         return 2;
       }
     }
-    BoundedMatch.Result result = BoundedMatch.run(indicators, telemetry, parallelism, System.err);
+    BoundedMatch.Counts result;
     try (PrintStream sink =
         out == null
-            ? new PrintStream(System.out, true, StandardCharsets.UTF_8)
-            : new PrintStream(Files.newOutputStream(out), true, StandardCharsets.UTF_8)) {
-      for (Sighting s : result.sightings()) {
-        sink.println(SightingJson.write(s));
-      }
-    }
-    for (DeadLetter d : result.deadLetters()) {
-      System.err.println(
-          d.getOriginTopic() + ":" + d.getOffset() + ": " + d.getReason() + ": " + d.getError());
-    }
-    for (IndicatorAudit a : result.audits()) {
-      System.err.println(
-          a.getOriginTopic()
-              + ":"
-              + a.getOffset()
-              + ": audit: "
-              + a.getActor()
-              + " "
-              + a.getAction()
-              + " "
-              + a.getIndicatorId()
-              + " (original source "
-              + a.getOriginalSource()
-              + ")");
+            ? new PrintStream(System.out, false, StandardCharsets.UTF_8)
+            : new PrintStream(Files.newOutputStream(out), false, StandardCharsets.UTF_8)) {
+      PrintStream err = System.err;
+      // Streamed as the job produces them: a large result is never held whole.
+      result =
+          BoundedMatch.run(
+              indicators,
+              telemetry,
+              parallelism,
+              err,
+              new BoundedMatch.Listener() {
+                @Override
+                public void sighting(Sighting s) {
+                  sink.println(SightingJson.write(s));
+                }
+
+                @Override
+                public void deadLetter(DeadLetter d) {
+                  err.println(
+                      d.getOriginTopic()
+                          + ":"
+                          + d.getOffset()
+                          + ": "
+                          + d.getReason()
+                          + ": "
+                          + d.getError());
+                }
+
+                @Override
+                public void audit(IndicatorAudit a) {
+                  err.println(
+                      a.getOriginTopic()
+                          + ":"
+                          + a.getOffset()
+                          + ": audit: "
+                          + a.getActor()
+                          + " "
+                          + a.getAction()
+                          + " "
+                          + a.getIndicatorId()
+                          + " (original source "
+                          + a.getOriginalSource()
+                          + ")");
+                }
+              });
+      sink.flush();
     }
     System.err.printf(
         "%d indicators, %d events read; %d sightings; %d dead letters; %d audited indicator"
             + " changes; %d unreadable lines%n",
         result.indicators(),
         result.events(),
-        result.sightings().size(),
-        result.deadLetters().size(),
-        result.audits().size(),
+        result.sightings(),
+        result.deadLetters(),
+        result.audits(),
         result.badLines());
     return 0;
   }

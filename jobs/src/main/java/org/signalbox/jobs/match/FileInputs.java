@@ -2,14 +2,16 @@ package org.signalbox.jobs.match;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.signalbox.connectors.edge.EdgePipeline;
+import org.signalbox.connectors.edge.LineReader;
 import org.signalbox.connectors.indicators.stix.StixBundleReader;
 import org.signalbox.connectors.json.IndicatorJson;
 import org.signalbox.connectors.json.JsonLineException;
@@ -74,17 +76,31 @@ final class FileInputs {
     void accept(long lineNo, String line) throws JsonLineException;
   }
 
+  /**
+   * Longest line read; longer ones are skipped to their end and reported, never buffered whole.
+   * Four times the edge's line limit, so any record the edge writes (and the broker accepts) fits.
+   */
+  static final int MAX_LINE_BYTES = 4 * EdgePipeline.DEFAULT_MAX_LINE_BYTES;
+
   private void readLines(Path file, LineHandler handler) throws IOException {
-    try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-      String line;
-      long lineNo = 0;
-      while ((line = in.readLine()) != null) {
-        lineNo++;
+    String name = file.getFileName().toString();
+    // LineReader, not a BufferedReader: one line of invalid UTF-8 (or NUL bytes, or a line of a
+    // gigabyte) is a reported line, not an exception that ends the run.
+    try (InputStream in = Files.newInputStream(file)) {
+      LineReader lines = new LineReader(in, MAX_LINE_BYTES);
+      LineReader.Line l;
+      while ((l = lines.next()) != null) {
+        if (l.problem() != null) {
+          errors.println(name + ":" + l.number() + ": " + l.problem());
+          badLines++;
+          continue;
+        }
+        String line = l.text();
         if (line.isBlank() || line.startsWith("#")) {
           continue;
         }
         try {
-          handler.accept(lineNo, line);
+          handler.accept(l.number(), line);
         } catch (JsonLineException e) {
           errors.println(e.getMessage());
           badLines++;
@@ -94,11 +110,13 @@ final class FileInputs {
   }
 
   static boolean isStixBundle(Path file) throws IOException {
-    try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-      char[] head = new char[4096];
-      int n = in.read(head);
-      String start = n <= 0 ? "" : new String(head, 0, n).stripLeading();
-      if (!start.startsWith("{")) {
+    // Bytes, not a decoder: invalid UTF-8 at the start of a telemetry file must not end the run.
+    try (InputStream in = Files.newInputStream(file)) {
+      int b;
+      do {
+        b = in.read();
+      } while (b == ' ' || b == '\t' || b == '\r' || b == '\n');
+      if (b != '{') {
         return false;
       }
     }
