@@ -107,6 +107,11 @@ final class SanitizeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if (maxLineBytes < 1) {
+      System.err.println(
+          "error: --max-line-bytes must be a positive number of bytes (got " + maxLineBytes + ")");
+      return 2;
+    }
     if (out != null && kafka != null) {
       System.err.println("error: give --out or --kafka, not both");
       return 2;

@@ -108,4 +108,30 @@ class EdgeCommandsTest {
     assertThat(Files.readString(keys)).contains("cryptopan");
     assertThat(e.getObservables()).noneMatch(o -> o.getType() == ObservableType.IPV4);
   }
+
+  @Test
+  void aNegativeMaxLineBytesIsAnOptionErrorNotAStackTrace(@TempDir Path dir) throws Exception {
+    Path log = Files.writeString(dir.resolve("app.log"), "x\n");
+    Result r =
+        run(
+            "",
+            "sanitize",
+            "--format",
+            "syslog",
+            "--member",
+            "m-rail-01",
+            "--sector",
+            "rail",
+            "--in",
+            log.toString(),
+            "--out",
+            dir.resolve("out.jsonl").toString(),
+            "--key-file",
+            dir.resolve("keys.yaml").toString(),
+            "--max-line-bytes=-1");
+    assertThat(r.exit()).isEqualTo(2);
+    assertThat(r.err())
+        .contains("--max-line-bytes must be a positive number of bytes (got -1)")
+        .doesNotContain("Exception");
+  }
 }

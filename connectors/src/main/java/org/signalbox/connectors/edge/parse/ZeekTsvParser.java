@@ -103,13 +103,20 @@ public final class ZeekTsvParser implements LineParser {
 
   private void header(String line) throws MalformedRecordException {
     if (line.startsWith("#separator")) {
-      // "#separator \x09": the separator itself is written escaped, after one space.
-      String arg = line.length() > 11 ? line.substring(11) : "";
-      String sep = unescape(arg);
-      if (sep.isEmpty()) {
-        throw new MalformedRecordException("#separator without a value");
+      // "#separator \x09": the separator itself is written escaped, after one space. Anything
+      // else is reported: a misread separator would make every following line a reject.
+      if (line.length() <= 11 || line.charAt(10) != ' ') {
+        throw new MalformedRecordException(
+            "bad #separator line '" + Timestamps.clip(line) + "' (expected '#separator \\xHH')");
       }
-      separator = sep;
+      String arg = line.substring(11);
+      if (!escapedBytes(arg)) {
+        throw new MalformedRecordException(
+            "bad #separator value '"
+                + Timestamps.clip(arg)
+                + "' (expected \\xHH escapes, as Zeek writes it)");
+      }
+      separator = unescape(arg);
       return;
     }
     int cut = line.indexOf(separator);
@@ -145,9 +152,11 @@ public final class ZeekTsvParser implements LineParser {
         }
         String[] t = split(rest, separator);
         if (t.length != fields.length) {
+          int named = fields.length;
+          // Without types that match, no line of this header can be read: each is reported.
           fields = null;
           throw new MalformedRecordException(
-              "#types names " + t.length + " types for " + fields.length + " fields");
+              "#types names " + t.length + " types for the " + named + " fields of #fields");
         }
         types = t;
         completeHeader();
@@ -225,6 +234,22 @@ public final class ZeekTsvParser implements LineParser {
       }
     }
     return bytes.toString(StandardCharsets.UTF_8);
+  }
+
+  /** True when {@code s} is one or more {@code \\xHH} escapes and nothing else. */
+  private static boolean escapedBytes(String s) {
+    if (s.isEmpty() || s.length() % 4 != 0) {
+      return false;
+    }
+    for (int i = 0; i < s.length(); i += 4) {
+      if (s.charAt(i) != '\\'
+          || s.charAt(i + 1) != 'x'
+          || hex((byte) s.charAt(i + 2)) < 0
+          || hex((byte) s.charAt(i + 3)) < 0) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static int hex(byte b) {
