@@ -135,6 +135,12 @@ public final class EdgePipeline {
           return;
         }
         counters.linesRead++;
+        if (el.problem() != null) {
+          // One bad element is one reject; the elements after it are still read.
+          reject(origin, el.line(), el.problem());
+          onLine.run();
+          continue;
+        }
         try {
           counters.recordsParsed++;
           ParsedRecord r = parser.parse(el.node(), el.line(), el.node().toString());
