@@ -60,7 +60,12 @@ public final class Gateway implements AutoCloseable {
               store));
     }
     metrics.objectsHeld(stores, CollectionStore::size);
-    server = new TaxiiServer(config, served, new MemberAuthenticator(config.members), metrics);
+    server =
+        new TaxiiServer(
+            config,
+            served,
+            new MemberAuthenticator(config.members, config.limits(), Clock.systemUTC()),
+            metrics);
   }
 
   /**

@@ -48,6 +48,13 @@ public final class GatewayConfig {
   @JsonProperty public List<Collection> collections = new ArrayList<>();
   @JsonProperty public List<Member> members = new ArrayList<>();
 
+  /** Bounds on what strangers can make the gateway spend; defaults when absent. */
+  @JsonProperty public GatewayLimits limits;
+
+  public GatewayLimits limits() {
+    return limits != null ? limits : new GatewayLimits();
+  }
+
   /**
    * Member ids (as sightings name them) that opted in to attribution: their sightings point at a
    * named {@code identity} in every collection instead of a per-audience pseudonym. {@code
@@ -164,6 +171,7 @@ public final class GatewayConfig {
           pseudonymKey.matches("[0-9a-fA-F]{32,}") && pseudonymKey.length() % 2 == 0,
           "pseudonymKey must be at least 32 hex digits");
     }
+    limits().validate();
     require(!collections.isEmpty(), "no collections are configured");
     Set<String> audiences = new HashSet<>();
     Set<String> ids = new HashSet<>();

@@ -4,11 +4,23 @@ package org.signalbox.connectors.gateway;
 public final class TaxiiException extends Exception {
   private final int status;
   private final String title;
+  private final java.util.Map<String, String> headers;
 
   public TaxiiException(int status, String title, String description) {
+    this(status, title, description, java.util.Map.of());
+  }
+
+  public TaxiiException(
+      int status, String title, String description, java.util.Map<String, String> headers) {
     super(description);
     this.status = status;
     this.title = title;
+    this.headers = java.util.Map.copyOf(headers);
+  }
+
+  /** Headers the error answer carries, e.g. {@code Retry-After}. */
+  public java.util.Map<String, String> headers() {
+    return headers;
   }
 
   public int status() {

@@ -16,9 +16,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.UUID;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import org.signalbox.connectors.gateway.MemberAuthenticator.Member;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The TAXII 2.1 HTTP interface over the collection stores (read only). Every request is
@@ -26,6 +30,8 @@ import org.signalbox.connectors.gateway.MemberAuthenticator.Member;
  * see answers exactly like one that does not exist (404), so its existence does not leak either.
  */
 public final class TaxiiServer implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(TaxiiServer.class);
 
   public static final String TAXII_MEDIA_TYPE = "application/taxii+json;version=2.1";
   static final String DISCOVERY = "/taxii2/";
@@ -38,31 +44,70 @@ public final class TaxiiServer implements AutoCloseable {
   private final Map<String, ServedCollection> byId;
   private final MemberAuthenticator authenticator;
   private final GatewayMetrics metrics;
+  private final GatewayLimits limits;
   private HttpServer server;
-  private ExecutorService executor;
+  private ThreadPoolExecutor executor;
 
   public TaxiiServer(
       GatewayConfig config,
       List<ServedCollection> collections,
       MemberAuthenticator authenticator,
       GatewayMetrics metrics) {
+    this(config, collections, authenticator, metrics, config.limits());
+  }
+
+  public TaxiiServer(
+      GatewayConfig config,
+      List<ServedCollection> collections,
+      MemberAuthenticator authenticator,
+      GatewayMetrics metrics,
+      GatewayLimits limits) {
     this.config = config;
+    this.limits = limits;
     this.byId = new LinkedHashMap<>();
     collections.forEach(c -> byId.put(c.id(), c));
     this.authenticator = authenticator;
     this.metrics = metrics;
   }
 
+  /**
+   * The JDK server's timeouts and header limit are system properties read once, when the first
+   * {@code HttpServer} of the JVM is made; so they are set here, before it, unless the operator set
+   * them ({@code -Dsun.net.httpserver.maxReqTime=...} wins). In a JVM that made an {@code
+   * HttpServer} earlier (e.g. a test JVM), the values already read stay in force.
+   */
+  static void applyJdkServerLimits(GatewayLimits limits) {
+    setIfAbsent("sun.net.httpserver.maxReqTime", limits.headerTimeoutSeconds);
+    setIfAbsent("sun.net.httpserver.maxRspTime", limits.responseTimeoutSeconds);
+    setIfAbsent("sun.net.httpserver.idleInterval", limits.idleTimeoutSeconds);
+    setIfAbsent("sun.net.httpserver.maxIdleConnections", limits.maxIdleConnections);
+    setIfAbsent("sun.net.httpserver.maxReqHeaders", limits.maxRequestHeaders);
+  }
+
+  private static void setIfAbsent(String property, int value) {
+    if (System.getProperty(property) == null) {
+      System.setProperty(property, Integer.toString(value));
+    }
+  }
+
   public void start(String host, int port) throws IOException {
+    applyJdkServerLimits(limits);
     server = HttpServer.create(new InetSocketAddress(host, port), 64);
+    // Bounded both ways: a fixed number of threads, a bounded queue, and past it the JDK
+    // dispatcher resets the new connection (AbortPolicy) instead of queueing without end.
     executor =
-        Executors.newFixedThreadPool(
-            4,
+        new ThreadPoolExecutor(
+            limits.httpThreads,
+            limits.httpThreads,
+            0,
+            TimeUnit.SECONDS,
+            new ArrayBlockingQueue<>(limits.httpQueue),
             r -> {
               Thread t = new Thread(r, "taxii-http");
               t.setDaemon(true);
               return t;
-            });
+            },
+            new ThreadPoolExecutor.AbortPolicy());
     server.setExecutor(executor);
     server.createContext("/", this::handle);
     server.start();
@@ -78,6 +123,7 @@ public final class TaxiiServer implements AutoCloseable {
       server.stop(0);
       executor.shutdownNow();
     }
+    authenticator.close();
   }
 
   /** A response body and the headers that go with it. */
@@ -92,13 +138,24 @@ public final class TaxiiServer implements AutoCloseable {
     String endpoint = "unknown";
     Response response;
     try {
-      Optional<Member> member =
-          authenticator.authenticate(ex.getRequestHeaders().getFirst("Authorization"));
-      if (member.isEmpty()) {
+      MemberAuthenticator.Outcome outcome =
+          authenticator.authenticate(
+              ex.getRequestHeaders().getFirst("Authorization"),
+              ex.getRemoteAddress().getAddress().getHostAddress());
+      if (outcome instanceof MemberAuthenticator.Throttled t) {
+        metrics.authFailure();
+        throw new TaxiiException(
+            429,
+            "Too many requests",
+            "too many failed logins; try again after " + t.retryAfterSeconds() + " s",
+            Map.of("Retry-After", Long.toString(t.retryAfterSeconds())));
+      }
+      if (!(outcome instanceof MemberAuthenticator.Accepted accepted)) {
         metrics.authFailure();
         throw new TaxiiException(
             401, "Unauthorized", "this server needs HTTP basic credentials of a member");
       }
+      Optional<Member> member = Optional.of(accepted.member());
       URI uri = ex.getRequestURI();
       endpoint = endpointOf(uri.getRawPath());
       response =
@@ -111,8 +168,16 @@ public final class TaxiiServer implements AutoCloseable {
     } catch (TaxiiException e) {
       response = error(e);
     } catch (RuntimeException e) {
+      // The exception's text stays in the log: it may name internals (paths, topics, records)
+      // that a member must not read. The incident id ties the answer to the log line.
+      String incident = UUID.randomUUID().toString();
+      LOG.error("request {} failed (incident {})", ex.getRequestURI().getRawPath(), incident, e);
       response =
-          error(new TaxiiException(500, "Internal error", "the server failed to answer: " + e));
+          error(
+              new TaxiiException(
+                  500,
+                  "Internal error",
+                  "the server failed to answer (incident " + incident + ")"));
     }
     send(ex, response);
     metrics.request(endpoint, response.status(), System.nanoTime() - start);
@@ -341,10 +406,10 @@ public final class TaxiiServer implements AutoCloseable {
     body.put("title", e.title());
     body.put("description", e.getMessage());
     body.put("http_status", Integer.toString(e.status()));
-    Map<String, String> headers =
-        e.status() == 401
-            ? Map.of("WWW-Authenticate", "Basic realm=\"signalbox\", charset=\"UTF-8\"")
-            : Map.of();
+    Map<String, String> headers = new LinkedHashMap<>(e.headers());
+    if (e.status() == 401) {
+      headers.put("WWW-Authenticate", "Basic realm=\"signalbox\", charset=\"UTF-8\"");
+    }
     return new Response(e.status(), body, headers);
   }
 
