@@ -3,7 +3,10 @@ package org.signalbox.connectors.gateway;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import org.signalbox.connectors.indicators.IndicatorOwnership;
 import org.signalbox.schema.AlertDigest;
 import org.signalbox.schema.CampaignAlert;
 import org.signalbox.schema.Indicator;
@@ -24,6 +27,8 @@ final class FeedRecordConverter {
   enum Outcome {
     CONVERTED,
     WITHHELD_TLP,
+    /** An indicator change from another source than the id's original one (the job refuses it). */
+    NOT_ORIGINAL_SOURCE,
     UNDECODABLE,
     TOMBSTONE
   }
@@ -45,10 +50,23 @@ final class FeedRecordConverter {
   private final AvroCodec<AlertDigest> digests = AvroCodec.alertDigest();
   private final StixObjects stix;
   private final Tlp maxTlp;
+  private final String secretariatSource;
+
+  /**
+   * Per indicator id, its original source ({@link IndicatorOwnership}). Held as long as the
+   * collection's objects are (all in memory); unlike the job, the gateway never frees an id, so an
+   * id republished by another source after the job forgot it stays refused here until a restart.
+   */
+  private final Map<String, String> owners = new ConcurrentHashMap<>();
 
   FeedRecordConverter(StixObjects stix, Tlp maxTlp) {
+    this(stix, maxTlp, IndicatorOwnership.DEFAULT_SECRETARIAT_SOURCE);
+  }
+
+  FeedRecordConverter(StixObjects stix, Tlp maxTlp, String secretariatSource) {
     this.stix = stix;
     this.maxTlp = maxTlp;
+    this.secretariatSource = secretariatSource;
   }
 
   Result convert(byte[] value) {
@@ -71,6 +89,16 @@ final class FeedRecordConverter {
     String indicatorError;
     try {
       Indicator i = indicators.decode(value);
+      // Ownership before TLP: a withheld first version still makes its source the owner.
+      String original = owners.get(i.getId());
+      if (IndicatorOwnership.judge(original, i.getSource(), secretariatSource)
+          == IndicatorOwnership.Verdict.REFUSED) {
+        return new Result(
+            Outcome.NOT_ORIGINAL_SOURCE,
+            List.of(),
+            IndicatorOwnership.refusal(i.getId(), i.getSource(), original, secretariatSource));
+      }
+      owners.putIfAbsent(i.getId(), IndicatorOwnership.ownerAfter(original, i.getSource()));
       return withinTlp(i.getTlp()) ? converted(stix.indicator(i)) : withheld(i.getTlp());
     } catch (IOException e) {
       indicatorError = e.getMessage();

@@ -48,7 +48,8 @@ public final class Gateway implements AutoCloseable {
       FeedRecordConverter converter =
           new FeedRecordConverter(
               new StixObjects(c.audience, pseudonyms, Set.copyOf(config.attributedMembers)),
-              c.maxTlp());
+              c.maxTlp(),
+              config.secretariatSource);
       feeds.add(
           new KafkaCollectionFeed(bootstrapServers, c.audience, c.topics(), converter, metrics));
       served.add(

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Pattern;
+import org.signalbox.connectors.indicators.IndicatorOwnership;
 import org.signalbox.deploy.SignalboxTopics;
 import org.signalbox.schema.Tlp;
 
@@ -47,6 +48,13 @@ public final class GatewayConfig {
 
   @JsonProperty public List<Collection> collections = new ArrayList<>();
   @JsonProperty public List<Member> members = new ArrayList<>();
+
+  /**
+   * Indicator source name of the secretariat, the one source that may change another source's
+   * indicator (as the correlate job's {@code correlate.secretariat-source}); any other change from
+   * a source other than the indicator's original one is not served.
+   */
+  @JsonProperty public String secretariatSource = IndicatorOwnership.DEFAULT_SECRETARIAT_SOURCE;
 
   /** Bounds on what strangers can make the gateway spend; defaults when absent. */
   @JsonProperty public GatewayLimits limits;

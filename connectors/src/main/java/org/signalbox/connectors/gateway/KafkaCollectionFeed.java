@@ -16,6 +16,7 @@ import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.signalbox.connectors.indicators.IndicatorOwnership;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -128,6 +129,16 @@ public final class KafkaCollectionFeed implements CollectionFeed {
         break;
       case WITHHELD_TLP:
         metrics.record(audience, "withheld_tlp");
+        break;
+      case NOT_ORIGINAL_SOURCE:
+        LOG.warn(
+            "collection {}: not served {}-{}@{}: {}",
+            audience,
+            r.topic(),
+            r.partition(),
+            r.offset(),
+            result.reason());
+        metrics.record(audience, IndicatorOwnership.REFUSED_REASON.replace('-', '_'));
         break;
       default:
         metrics.record(audience, "tombstone");

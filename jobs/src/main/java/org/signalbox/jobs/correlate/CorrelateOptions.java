@@ -58,7 +58,8 @@ public final class CorrelateOptions {
   public static final ConfigOption<String> SECRETARIAT_SOURCE =
       ConfigOptions.key("correlate.secretariat-source")
           .stringType()
-          .defaultValue("secretariat")
+          .defaultValue(
+              org.signalbox.connectors.indicators.IndicatorOwnership.DEFAULT_SECRETARIAT_SOURCE)
           .withDescription(
               "Indicator source name of the secretariat (the member directory's 'secretariat'),"
                   + " the one source allowed to update, revoke or re-validate another source's"

@@ -22,6 +22,7 @@ import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
+import org.signalbox.connectors.indicators.IndicatorOwnership;
 import org.signalbox.connectors.kafka.RawRecord;
 import org.signalbox.jobs.correlate.serde.CompactEncoding;
 import org.signalbox.jobs.correlate.serde.CompactSerializer;
@@ -157,8 +158,12 @@ public final class IndicatorLifecycle
     // State written before sources were remembered has none: the next accepted version's source
     // becomes the owner, as it would for a new id.
     String original = known == null ? null : known.source;
-    boolean foreign = original != null && !original.equals(claimed);
-    if (foreign && !claimed.equals(secretariatSource)) {
+    // The rule is shared with the TAXII gateway (IndicatorOwnership), so that it never serves a
+    // version refused here.
+    IndicatorOwnership.Verdict verdict =
+        IndicatorOwnership.judge(original, claimed, secretariatSource);
+    boolean foreign = verdict == IndicatorOwnership.Verdict.SECRETARIAT;
+    if (verdict == IndicatorOwnership.Verdict.REFUSED) {
       // Checked before the version: the version is whatever the sender wrote, so an old one says
       // nothing about intent, and the attempt is worth reporting either way.
       foreignRejected.inc();
@@ -167,16 +172,9 @@ public final class IndicatorLifecycle
           DeadLetters.of(
               originOf(update),
               "lifecycle",
-              "not-original-source",
-              "source '"
-                  + claimed
-                  + "' may not change "
-                  + update.id
-                  + ": its original source is '"
-                  + original
-                  + "' (only the original source and the secretariat '"
-                  + secretariatSource
-                  + "' may); version "
+              IndicatorOwnership.REFUSED_REASON,
+              IndicatorOwnership.refusal(update.id, claimed, original, secretariatSource)
+                  + "; version "
                   + known.version
                   + " stays in force"));
       return;
@@ -211,7 +209,7 @@ public final class IndicatorLifecycle
     next.version = version;
     next.key = key;
     next.target = target;
-    next.source = original == null ? claimed : original;
+    next.source = IndicatorOwnership.ownerAfter(original, claimed);
     if (ind.getRevoked()) {
       next.revoked = true;
       out.collect(IndicatorChange.of(ChangeKind.TOMBSTONE, key, update.id, version, target, null));
