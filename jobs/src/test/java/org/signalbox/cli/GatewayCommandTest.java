@@ -69,4 +69,48 @@ class GatewayCommandTest {
     String text = stderr.toString(StandardCharsets.UTF_8);
     assertThat(text).contains("--members: no such file").contains("members[0].sector");
   }
+
+  @Test
+  void aConfigGrantingAMemberARawJobTopicIsRefusedAtStartWithTheReason(@TempDir Path dir)
+      throws Exception {
+    String hash = PasswordHash.hash("pw".toCharArray(), 10_000);
+    // The README's former example: an ISAC-wide collection on the job's raw topics, for members.
+    Path config = dir.resolve("gateway.yaml");
+    Files.writeString(
+        config,
+        "collections:\n"
+            + "  - audience: community\n"
+            + "  - audience: isac\n"
+            + "    topics: [sightings, indicators]\n"
+            + "members:\n"
+            + "  - name: rail-op\n"
+            + "    passwordHash: "
+            + hash
+            + "\n    audiences: [community, isac]\n");
+    CommandLine cli = new CommandLine(new SignalboxCommand());
+    ByteArrayOutputStream stderr = new ByteArrayOutputStream();
+    PrintStream old = System.err;
+    System.setErr(new PrintStream(stderr, true, StandardCharsets.UTF_8));
+    try {
+      assertThat(cli.execute("gateway", "--config", config.toString())).isEqualTo(2);
+    } finally {
+      System.setErr(old);
+    }
+    assertThat(stderr.toString(StandardCharsets.UTF_8))
+        .contains("members[0] (rail-op): audience isac reads the raw job topic 'sightings'")
+        .contains("feed.* topics")
+        .contains("secretariat: true");
+
+    // The same collection for a secretariat account is accepted.
+    Files.writeString(
+        dir.resolve("ok.yaml"),
+        Files.readString(config).replace("    audiences: [community, isac]\n", "")
+            + "    audiences: [community]\n"
+            + "  - name: office\n"
+            + "    secretariat: true\n"
+            + "    passwordHash: "
+            + hash
+            + "\n    audiences: [isac]\n");
+    assertThat(GatewayConfig.read(dir.resolve("ok.yaml")).members).hasSize(2);
+  }
 }

@@ -139,6 +139,35 @@ public final class GatewayConfig {
     @JsonProperty public String passwordHash;
 
     @JsonProperty public List<String> audiences = new ArrayList<>();
+
+    /**
+     * An account of the secretariat (the ISAC office), which may also read collections on raw job
+     * topics ({@link #rawTopicOf}); members may not.
+     */
+    @JsonProperty public boolean secretariat;
+  }
+
+  /**
+   * The first topic of a collection that a member may not read, or null if it serves only what a
+   * member may see. Members are served what the sharing router routed to their audiences (the
+   * {@code feed.*} topics), and the community's indicators up to TLP:GREEN ({@value
+   * SignalboxTopics#INDICATORS} names no audience, so nothing above GREEN in it is meant for every
+   * member). Every other topic ({@code sightings}, {@code campaign-alerts}, {@code deadletter},
+   * {@code indicator-audit}, telemetry, feedback, ...) is a raw job topic: it holds members' own
+   * records before routing (their ids, individual sightings that are not attributed), for the
+   * secretariat's accounts only.
+   */
+  static String rawTopicOf(Collection c) {
+    for (String t : c.topics()) {
+      if (t.startsWith(SignalboxTopics.FEED_PREFIX)) {
+        continue;
+      }
+      if (t.equals(SignalboxTopics.INDICATORS) && c.maxTlp().ordinal() <= Tlp.GREEN.ordinal()) {
+        continue;
+      }
+      return t;
+    }
+    return null;
   }
 
   public static GatewayConfig read(Path file) throws IOException {
@@ -229,6 +258,28 @@ public final class GatewayConfig {
       }
       for (String a : m.audiences) {
         require(audiences.contains(a), where + ": audience " + a + " has no collection");
+        if (m.secretariat) {
+          continue;
+        }
+        Collection col = collections.stream().filter(x -> x.audience.equals(a)).findFirst().get();
+        String raw = rawTopicOf(col);
+        if (raw != null) {
+          throw new IllegalArgumentException(
+              where
+                  + " ("
+                  + m.name
+                  + "): audience "
+                  + a
+                  + (raw.equals(SignalboxTopics.INDICATORS)
+                      ? " reads the indicators topic with maxTlp "
+                          + col.maxTlp().name().toLowerCase(java.util.Locale.ROOT)
+                          + "; it names no audience, so members may read it only up to green"
+                      : " reads the raw job topic '"
+                          + raw
+                          + "'; members are served only what the sharing router routed to their"
+                          + " audiences (feed.* topics)")
+                  + ". Raw topics are for the secretariat's own accounts (secretariat: true)");
+        }
       }
     }
   }

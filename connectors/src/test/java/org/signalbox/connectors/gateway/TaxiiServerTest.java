@@ -208,4 +208,29 @@ class TaxiiServerTest {
     c.members.get(0).passwordHash = "plain";
     assertThatThrownBy(c::validate).hasMessageContaining("members[0].passwordHash");
   }
+
+  @Test
+  void membersAreServedOnlyRoutedFeedsAndGreenIndicatorsRawTopicsOnlyTheSecretariat() {
+    GatewayConfig c = GatewayFixtures.config(new String[][] {{"a", "rail"}}, "rail");
+    GatewayConfig.Collection isac = new GatewayConfig.Collection();
+    isac.audience = "isac";
+    isac.topics = List.of("feed.community", "indicators");
+    isac.maxTlp = org.signalbox.schema.Tlp.GREEN;
+    c.collections.add(isac);
+    c.members.get(0).audiences = List.of("rail", "isac");
+    c.validate(); // routed feeds and the green indicator pool: fine for a member
+    isac.maxTlp = org.signalbox.schema.Tlp.AMBER;
+    assertThatThrownBy(c::validate)
+        .hasMessageContaining("members[0] (a): audience isac reads the indicators topic")
+        .hasMessageContaining("only up to green");
+    for (String raw : List.of("sightings", "campaign-alerts", "indicator-audit", "deadletter")) {
+      isac.maxTlp = org.signalbox.schema.Tlp.GREEN;
+      isac.topics = List.of("feed.community", raw);
+      assertThatThrownBy(c::validate)
+          .hasMessageContaining("reads the raw job topic '" + raw + "'")
+          .hasMessageContaining("secretariat: true");
+    }
+    c.members.get(0).secretariat = true;
+    c.validate();
+  }
 }
