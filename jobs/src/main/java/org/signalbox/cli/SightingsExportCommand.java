@@ -27,8 +27,9 @@ import picocli.CommandLine.Option;
     name = "export",
     mixinStandardHelpOptions = true,
     description = {
-      "Exports sightings as one STIX 2.1 bundle of sighting objects, with the pseudonymous member"
-          + " identities and the TLP 2.0 marking definitions they reference.",
+      "Exports sightings as one STIX 2.1 bundle of sighting objects, with the member identities"
+          + " (the audience's pseudonyms, or the names of members that opted in, as the gateway"
+          + " serves them) and the TLP 2.0 marking definitions they reference.",
       "Without --kafka it reads sightings as JSON lines on standard input (the output of"
           + " 'signalbox match'). With --kafka it reads the sightings topic from the beginning up"
           + " to the end offsets it finds at start, so it ends even while the correlate job keeps"
@@ -78,13 +79,22 @@ public final class SightingsExportCommand implements Callable<Integer> {
       description = "STIX bundle to write; '-' is standard output (default).")
   String out;
 
+  @CommandLine.Mixin StixAudienceOptions audience = new StixAudienceOptions();
+
   @Override
   public Integer call() {
     if (kafka == null) {
-      return StixExportSightingsCommand.exportJsonLines(spec, "-", out);
+      return StixExportSightingsCommand.exportJsonLines(spec, audience, "-", out);
     }
     PrintWriter err = spec.commandLine().getErr();
-    StixSightingExport export = new StixSightingExport(err);
+    StixSightingExport export;
+    try {
+      export = new StixSightingExport(err, audience.writer(err));
+    } catch (IOException | IllegalArgumentException e) {
+      err.println("ERROR: " + e.getMessage());
+      err.flush();
+      return 2;
+    }
     try {
       readTopic(export);
     } catch (IOException | KafkaException e) {

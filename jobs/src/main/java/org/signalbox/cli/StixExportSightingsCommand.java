@@ -13,7 +13,8 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = {
       "Converts sightings (JSON lines, as 'signalbox match' writes them) into one STIX 2.1 bundle"
-          + " of sighting objects, with the pseudonymous member identities and the TLP 2.0"
+          + " of sighting objects, with the member identities (the audience's pseudonyms, or the"
+          + " names of members that opted in, as the gateway serves them) and the TLP 2.0"
           + " marking definitions they reference. 'signalbox sightings export --stix' does the"
           + " same and can also read the sightings topic.",
       "Bad lines and sightings that cannot be STIX (e.g. an indicator id that is not"
@@ -39,15 +40,25 @@ public final class StixExportSightingsCommand implements Callable<Integer> {
       description = "STIX bundle to write; '-' is standard output (default).")
   String out;
 
+  @CommandLine.Mixin StixAudienceOptions audience = new StixAudienceOptions();
+
   @Override
   public Integer call() {
-    return exportJsonLines(spec, in, out);
+    return exportJsonLines(spec, audience, in, out);
   }
 
   /** JSON lines from {@code in} to a bundle at {@code out}; both accept {@code "-"}. */
-  static int exportJsonLines(CommandLine.Model.CommandSpec spec, String in, String out) {
+  static int exportJsonLines(
+      CommandLine.Model.CommandSpec spec, StixAudienceOptions audience, String in, String out) {
     PrintWriter err = spec.commandLine().getErr();
-    StixSightingExport export = new StixSightingExport(err);
+    StixSightingExport export;
+    try {
+      export = new StixSightingExport(err, audience.writer(err));
+    } catch (IOException | IllegalArgumentException e) {
+      err.println("ERROR: " + e.getMessage());
+      err.flush();
+      return 2;
+    }
     try {
       export.readJsonLines(in);
     } catch (IOException e) {

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Locale;
+import org.signalbox.connectors.gateway.StixObjects;
 import org.signalbox.connectors.json.JsonLineException;
 import org.signalbox.connectors.json.SightingJson;
 import org.signalbox.connectors.stix.export.StixSightingBundle;
@@ -23,13 +24,14 @@ import org.signalbox.schema.Sighting;
  */
 final class StixSightingExport {
 
-  private final StixSightingBundle bundle = new StixSightingBundle();
+  private final StixSightingBundle bundle;
   private final PrintWriter err;
   private long read;
   private int rejected;
 
-  StixSightingExport(PrintWriter err) {
+  StixSightingExport(PrintWriter err, StixObjects writer) {
     this.err = err;
+    this.bundle = new StixSightingBundle(writer);
   }
 
   /** Reads sightings as JSON lines ({@code signalbox match} output); {@code "-"} is stdin. */

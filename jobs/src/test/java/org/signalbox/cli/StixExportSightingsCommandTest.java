@@ -86,12 +86,9 @@ class StixExportSightingsCommandTest {
         bundle.path("objects").findValues("type").stream().map(JsonNode::asText).toList();
     assertThat(types)
         .containsExactly(
-            "marking-definition",
-            "marking-definition",
-            "identity",
-            "identity",
-            "sighting",
-            "sighting");
+            "marking-definition", "marking-definition", "identity", "sighting", "sighting");
+    // One member, one identity (whatever the TLP of its sightings), and it does not name it.
+    assertThat(bundle.toString()).doesNotContain("m-3b9e");
     assertThat(bundle.path("objects").findValuesAsText("id"))
         .contains(TlpMarkingDefinitions.TLP2_GREEN, TlpMarkingDefinitions.TLP2_RED)
         .contains("sighting--6f1a2b3c-0000-3000-8000-00000000000a");

@@ -99,20 +99,49 @@ public final class StixObjects {
         || identityCreated.putIfAbsent(s.getMember(), s.getDetectedAt()) != null) {
       return Optional.empty();
     }
-    String created = StixTime.format(s.getDetectedAt());
+    return Optional.of(identity(s, s.getDetectedAt()));
+  }
+
+  /**
+   * The {@code where_sighted_refs} entry of a member's sighting here: its named identity if it is
+   * {@link #names named} in this audience, else its keyed pseudonym of this audience.
+   */
+  public String whereSightedRef(String member) {
+    return names(member) ? namedIdentityId(member) : pseudonyms.identityId(audience, member);
+  }
+
+  /**
+   * The {@code identity} that {@link #whereSightedRef} of the sighting's member points at, with
+   * 'created' and 'modified' at {@code created}. A named member carries its id as {@code name}, its
+   * sector and {@code x_signalbox_sector}. A pseudonymous one carries nothing about the member: not
+   * its id, not its sector (in a small sector that alone could single it out); it is only there so
+   * that a bundle resolves its references.
+   */
+  public ObjectNode identity(Sighting s, Instant created) {
+    String member = s.getMember();
+    String time = StixTime.format(created);
     ObjectNode o = JSON.createObjectNode();
     o.put("type", "identity");
     o.put("spec_version", "2.1");
-    o.put("id", namedIdentityId(s.getMember()));
-    o.put("created", created);
-    o.put("modified", created);
-    o.put("name", s.getMember());
-    o.put("identity_class", "organization");
-    // STIX's industry-sector vocabulary has 'aviation', 'transportation' and 'technology',
-    // nothing finer.
-    o.putArray("sectors").add(stixSector(s.getSector()));
-    o.put("x_signalbox_sector", s.getSector().name().toLowerCase(Locale.ROOT));
-    return Optional.of(o);
+    o.put("id", whereSightedRef(member));
+    o.put("created", time);
+    o.put("modified", time);
+    if (names(member)) {
+      o.put("name", member);
+      o.put("identity_class", "organization");
+      // STIX's industry-sector vocabulary has 'aviation', 'transportation' and 'technology',
+      // nothing finer.
+      o.putArray("sectors").add(stixSector(s.getSector()));
+      o.put("x_signalbox_sector", s.getSector().name().toLowerCase(Locale.ROOT));
+    } else {
+      o.put("name", "Pseudonymous ISAC member");
+      o.put(
+          "description",
+          "A member of the ISAC under a keyed pseudonym of the audience " + audience + ".");
+      o.put("identity_class", "organization");
+      o.put("x_signalbox_pseudonymous", true);
+    }
+    return o;
   }
 
   private static String stixSector(Sector sector) {
@@ -136,11 +165,7 @@ public final class StixObjects {
     o.put("last_seen", seen);
     o.put("count", s.getCount());
     o.put("sighting_of_ref", s.getIndicatorId());
-    o.putArray("where_sighted_refs")
-        .add(
-            names(s.getMember())
-                ? namedIdentityId(s.getMember())
-                : pseudonyms.identityId(audience, s.getMember()));
+    o.putArray("where_sighted_refs").add(whereSightedRef(s.getMember()));
     o.put("confidence", s.getConfidence());
     addStrings(o, "labels", s.getLabels());
     o.putArray("object_marking_refs").add(TlpMarkingDefinitions.tlp2Id(s.getTlp()));

@@ -6,12 +6,14 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import org.signalbox.connectors.gateway.StixObjects;
 import org.signalbox.connectors.indicators.stix.TlpMarkingDefinitions;
 import org.signalbox.schema.Sighting;
 import org.signalbox.schema.Tlp;
@@ -20,8 +22,13 @@ import org.signalbox.schema.Tlp;
  * A STIX 2.1 bundle of sightings with the identities and TLP 2.0 marking definitions they
  * reference, so a consumer needs nothing outside the bundle to resolve them.
  *
+ * <p>The objects come from the gateway's writer ({@link StixObjects}) for one audience, so an
+ * export and the TAXII collection of that audience give the same sighting the same id and the same
+ * member the same identity: a keyed pseudonym of the audience, or the member's name only if it
+ * opted in to attribution. No object of the bundle names a member that did not.
+ *
  * <pre>{@code
- * StixSightingBundle bundle = new StixSightingBundle();
+ * StixSightingBundle bundle = new StixSightingBundle(new StixObjects(audience, pseudonyms, optedIn));
  * sightings.forEach(s -> bundle.add(s));   // returns false and records why for unusable ones
  * bundle.write(out);
  * }</pre>
@@ -37,26 +44,52 @@ public final class StixSightingBundle {
   public static final String TLP2_EXTENSION =
       "extension-definition--60a3c5c5-0d10-413e-aab3-9e08dde9e88d";
 
-  private final StixSightingWriter writer = new StixSightingWriter();
+  private final StixObjects writer;
   private final Map<String, ObjectNode> sightings = new TreeMap<>();
   private final Map<String, ObjectNode> identities = new TreeMap<>();
+  private final Map<String, Instant> identityCreated = new TreeMap<>();
   private final Map<String, Tlp> markings = new TreeMap<>();
   private final List<String> rejected = new ArrayList<>();
 
+  public StixSightingBundle(StixObjects writer) {
+    this.writer = writer;
+  }
+
   /** Adds a sighting; false (with the reason in {@link #rejected()}) if it cannot be written. */
   public boolean add(Sighting s) {
-    ObjectNode o;
-    try {
-      o = writer.sighting(s);
-    } catch (StixSightingWriter.RejectedSighting e) {
-      rejected.add(e.getMessage());
+    String reason = unwritable(s);
+    if (reason != null) {
+      rejected.add(s.getSightingId() + ": " + reason);
       return false;
     }
+    ObjectNode o = writer.sighting(s);
     sightings.put(o.get("id").asText(), o);
-    ObjectNode identity = writer.identity(s.getMember(), s.getSector(), s.getTlp());
-    identities.putIfAbsent(identity.get("id").asText(), identity);
+    // One version per identity whatever the order of the input: created at the earliest
+    // detection of the member's sightings in the bundle, so re-exports are identical.
+    String identityId = writer.whereSightedRef(s.getMember());
+    Instant known = identityCreated.get(identityId);
+    if (known == null || s.getDetectedAt().isBefore(known)) {
+      identityCreated.put(identityId, s.getDetectedAt());
+      identities.put(identityId, writer.identity(s, s.getDetectedAt()));
+    }
     markings.put(TlpMarkingDefinitions.tlp2Id(s.getTlp()), s.getTlp());
     return true;
+  }
+
+  /**
+   * Why a sighting cannot be part of a valid bundle, or null: a dangling or malformed indicator
+   * reference or a count outside STIX's range would make the whole bundle invalid.
+   */
+  static String unwritable(Sighting s) {
+    if (!StixIds.isIdOf("indicator", s.getIndicatorId())) {
+      return "indicator id '"
+          + s.getIndicatorId()
+          + "' is not a STIX indicator id (indicator--<uuid>)";
+    }
+    if (s.getCount() < 0 || s.getCount() > 999_999_999) {
+      return "count " + s.getCount() + " is outside STIX's 0..999999999";
+    }
+    return null;
   }
 
   /** Reasons of the sightings {@link #add} refused, in order. */

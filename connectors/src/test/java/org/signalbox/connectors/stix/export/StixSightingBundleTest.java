@@ -14,6 +14,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.signalbox.connectors.gateway.AudiencePseudonyms;
+import org.signalbox.connectors.gateway.StixObjects;
 import org.signalbox.connectors.indicators.stix.StixBundleReader;
 import org.signalbox.connectors.indicators.stix.TlpMarkingDefinitions;
 import org.signalbox.connectors.json.SightingJson;
@@ -86,8 +88,15 @@ class StixSightingBundleTest {
         sighting("internal-43", IND_A, "m-0001", Sector.VENDOR, Tlp.AMBER_STRICT));
   }
 
+  static final byte[] KEY = new byte[32];
+
+  /** m-19c0 opted in to attribution; m-7f3a and m-0001 did not. */
+  static StixObjects writer() {
+    return new StixObjects("community", new AudiencePseudonyms(KEY), Set.of("m-19c0"));
+  }
+
   private static JsonNode export(List<Sighting> sightings) throws Exception {
-    StixSightingBundle bundle = new StixSightingBundle();
+    StixSightingBundle bundle = new StixSightingBundle(writer());
     sightings.forEach(bundle::add);
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     bundle.write(out);
@@ -107,9 +116,13 @@ class StixSightingBundleTest {
         .isEqualTo(TlpMarkingDefinitions.TLP2_AMBER);
     JsonNode where = byId(bundle, s.path("where_sighted_refs").get(0).asText());
     assertThat(where.path("type").asText()).isEqualTo("identity");
-    assertThat(where.path("name").asText()).isEqualTo("m-7f3a");
+    assertThat(where.path("name").asText()).isEqualTo("Pseudonymous ISAC member");
     assertThat(where.path("identity_class").asText()).isEqualTo("organization");
-    assertThat(where.path("sectors").toString()).isEqualTo("[\"transportation\",\"rail\"]");
+    assertThat(where.has("sectors")).as("a pseudonym's sector could single it out").isFalse();
+    JsonNode named =
+        byId(bundle, writer().sighting(sample().get(1)).path("where_sighted_refs").get(0).asText());
+    assertThat(named.path("name").asText()).isEqualTo("m-19c0");
+    assertThat(named.path("sectors").toString()).isEqualTo("[\"aviation\"]");
     JsonNode amberStrict = byId(bundle, TlpMarkingDefinitions.TLP2_AMBER_STRICT);
     assertThat(amberStrict.path("name").asText()).isEqualTo("TLP:AMBER+STRICT");
     assertThat(
@@ -180,13 +193,9 @@ class StixSightingBundleTest {
     assertThat(export(twice)).isEqualTo(first);
     assertThat(export(List.of(sample().get(3), sample().get(0), sample().get(1), sample().get(2))))
         .isEqualTo(first);
-    JsonNode derived = ofType(first, "sighting").get(0);
-    assertThat(StixSightingWriter.sightingId("internal-42"))
-        .isEqualTo(StixSightingWriter.sightingId("internal-42"))
-        .matches(StixIds.IDENTIFIER)
-        .matches("sighting--[0-9a-f]{8}-[0-9a-f]{4}-5.*")
-        .isNotEqualTo(StixSightingWriter.sightingId("internal-43"));
-    assertThat(derived.path("id").asText()).matches(StixIds.IDENTIFIER);
+    for (JsonNode derived : ofType(first, "sighting")) {
+      assertThat(derived.path("id").asText()).matches(StixIds.IDENTIFIER);
+    }
   }
 
   @Test
@@ -198,14 +207,39 @@ class StixSightingBundleTest {
 
   @Test
   void sightingWithANonStixIndicatorIdIsRejectedWithItsReason() throws Exception {
-    StixSightingBundle bundle = new StixSightingBundle();
+    StixSightingBundle bundle = new StixSightingBundle(writer());
     assertThat(bundle.add(sighting("s-1", "feed:42", "m-1", Sector.RAIL, Tlp.RED))).isFalse();
     assertThat(bundle.add(sample().get(0))).isTrue();
     assertThat(bundle.rejected())
         .containsExactly(
             "s-1: indicator id 'feed:42' is not a STIX indicator id (indicator--<uuid>)");
     assertThat(bundle.size()).isEqualTo(1);
-    assertThat(new StixSightingBundle().toJson().has("objects")).isFalse();
+    assertThat(new StixSightingBundle(writer()).toJson().has("objects")).isFalse();
+  }
+
+  @Test
+  void noExportedObjectNamesAMemberThatDidNotOptInAndIdsAreTheGateways() throws Exception {
+    JsonNode bundle = export(sample());
+    String text = bundle.toString();
+    assertThat(text).doesNotContain("m-7f3a").doesNotContain("m-0001").contains("m-19c0");
+    // The gateway's collection of the same audience, with the same key, gives the same ids.
+    StixObjects gateway =
+        new StixObjects("community", new AudiencePseudonyms(KEY), Set.of("m-19c0"));
+    for (Sighting s : sample()) {
+      JsonNode exported = byId(bundle, gateway.sighting(s).path("id").asText());
+      assertThat(exported.path("where_sighted_refs"))
+          .isEqualTo(gateway.sighting(s).path("where_sighted_refs"));
+    }
+    assertThat(byId(bundle, StixObjects.namedIdentityId("m-19c0")).path("name").asText())
+        .isEqualTo("m-19c0");
+    // Another audience gets other pseudonyms, so two audiences' exports cannot be joined.
+    StixSightingBundle other =
+        new StixSightingBundle(new StixObjects("group:rail", new AudiencePseudonyms(KEY)));
+    sample().forEach(other::add);
+    assertThat(ofType(other.toJson(), "identity"))
+        .extracting(o -> o.path("id").asText())
+        .doesNotContainAnyElementsOf(
+            ofType(bundle, "identity").stream().map(o -> o.path("id").asText()).toList());
   }
 
   @Test
