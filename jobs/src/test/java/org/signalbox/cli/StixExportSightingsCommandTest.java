@@ -117,4 +117,73 @@ class StixExportSightingsCommandTest {
     assertThat(err.toString()).contains("ERROR reading").contains("absent.jsonl");
     assertThat(out).doesNotExist();
   }
+
+  @Test
+  void theExportNamesMembersAsTheGatewaysCollectionOfTheAudienceDoes(@TempDir Path tmp)
+      throws Exception {
+    Path in = tmp.resolve("sightings.jsonl");
+    Files.write(
+        in,
+        List.of(
+            SightingJson.write(
+                sighting(
+                    "sighting--6f1a2b3c-0000-3000-8000-00000000000b",
+                    "indicator--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f",
+                    Tlp.GREEN))));
+    String key = "00112233445566778899aabbccddeeff";
+    Path gateway = tmp.resolve("gateway.yaml");
+    Files.writeString(
+        gateway,
+        "pseudonymKey: "
+            + key
+            + "\ncollections:\n  - audience: group:rail\nmembers:\n  - name: m1\n"
+            + "    passwordHash: "
+            + org.signalbox.connectors.gateway.PasswordHash.hash("pw".toCharArray(), 10_000)
+            + "\n    audiences: [group:rail]\n");
+    Path out = tmp.resolve("bundle.json");
+    CommandLine cli = SignalboxCommand.newCommandLine();
+    cli.setErr(new PrintWriter(new StringWriter()));
+    assertThat(
+            cli.execute(
+                "stix",
+                "export-sightings",
+                "--in",
+                in.toString(),
+                "--out",
+                out.toString(),
+                "--audience",
+                "group:rail",
+                "--gateway-config",
+                gateway.toString()))
+        .isZero();
+    String pseudonym =
+        new org.signalbox.connectors.gateway.AudiencePseudonyms(
+                java.util.HexFormat.of().parseHex(key))
+            .identityId("group:rail", "m-3b9e");
+    JsonNode bundle = new ObjectMapper().readTree(out.toFile());
+    assertThat(bundle.path("objects").findValuesAsText("id")).contains(pseudonym);
+    assertThat(bundle.toString()).doesNotContain("m-3b9e");
+
+    // Opted in (member directory): named, with the gateway's named identity id.
+    Path members = tmp.resolve("members.yaml");
+    Files.writeString(
+        members,
+        "secretariat: isac\nmembers:\n  - id: m-3b9e\n    sector: airport\n"
+            + "    groups: [rail]\n    attribution: true\n");
+    assertThat(
+            cli.execute(
+                "stix",
+                "export-sightings",
+                "--in",
+                in.toString(),
+                "--out",
+                out.toString(),
+                "--members",
+                members.toString()))
+        .isZero();
+    JsonNode named = new ObjectMapper().readTree(out.toFile());
+    assertThat(named.path("objects").findValuesAsText("id"))
+        .contains(org.signalbox.connectors.gateway.StixObjects.namedIdentityId("m-3b9e"));
+    assertThat(named.path("objects").findValuesAsText("name")).contains("m-3b9e");
+  }
 }
