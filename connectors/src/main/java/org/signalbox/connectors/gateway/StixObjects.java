@@ -170,6 +170,10 @@ public final class StixObjects {
     addStrings(o, "labels", s.getLabels());
     o.putArray("object_marking_refs").add(TlpMarkingDefinitions.tlp2Id(s.getTlp()));
     o.put("x_signalbox_match_kind", s.getMatchKind().name().toLowerCase());
+    // What matched: for an exact match the indicator's own value; for a CIDR, suffix or pattern
+    // match the observed value inside it (sanitized at the member's edge before it left).
+    o.put("x_signalbox_matched_type", s.getMatchedType().name().toLowerCase(Locale.ROOT));
+    o.put("x_signalbox_matched_value", s.getMatchedValue());
     // Indicators of other feeds with the same value, merged into this one sighting. Their
     // sources are not named here: a source may be a member, and the feed carries no pseudonym
     // for sources.

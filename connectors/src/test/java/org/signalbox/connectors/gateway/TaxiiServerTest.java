@@ -163,6 +163,9 @@ class TaxiiServerTest {
                 .get(0)
                 .asText());
     assertThat(s.toString()).doesNotContain("rail-member-7", "kill_chain_phases");
+    // What matched travels with the sighting.
+    assertThat(s.get("x_signalbox_matched_type").asText()).isEqualTo("domain");
+    assertThat(s.get("x_signalbox_matched_value").asText()).isEqualTo("c2.evil.example");
     assertThat(
             StixObjects.patternOf(
                 indicator("indicator--n", ObservableType.IPV4, "198.51.100.0/24")
