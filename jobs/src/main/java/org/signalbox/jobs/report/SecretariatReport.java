@@ -492,9 +492,11 @@ public final class SecretariatReport {
       files.add(write(dir, "observable-types.csv", sums("observable_type", types)));
       files.add(write(dir, "indicators-published.csv", sums("source", sources)));
       files.add(write(dir, "top-campaigns.csv", sums("campaign_key", campaignKeys)));
+      // Signed hours (negative: first seen before publication), whole ISO weeks as published.
       b =
           new StringBuilder(
-              "week_starting,indicators_first_seen,median_hours,p90_hours,suppressed\n");
+              "week_starting,indicators_first_seen,median_hours,p90_hours,suppressed,"
+                  + "week_ending,days_in_range,median,p90\n");
       for (var e : ttfsWeek.entrySet()) {
         TrendRecord r = e.getValue();
         b.append(
@@ -503,7 +505,11 @@ public final class SecretariatReport {
                 num(r.getValue()),
                 hoursText(r.getMedianMillis()),
                 hoursText(r.getP90Millis()),
-                String.valueOf(r.getSuppressed())));
+                String.valueOf(r.getSuppressed()),
+                e.getKey().plusDays(6).toString(),
+                String.valueOf(daysInRange(e.getKey())),
+                sinceText(r.getMedianMillis()),
+                sinceText(r.getP90Millis())));
       }
       files.add(write(dir, "time-to-first-sighting.csv", b));
       b = new StringBuilder("day,sector,kind,members,suppressed\n");
@@ -569,9 +575,13 @@ public final class SecretariatReport {
       files.add(write(dir, "member-contributions.csv", b));
       b =
           new StringBuilder(
-              "day,member,sector,records_delivered,daily_capacity,load_ratio,over_capacity\n");
+              "day,member,sector,records_delivered,daily_capacity,load_ratio,over_capacity,"
+                  + "telemetry\n");
       for (var e : load.entrySet()) {
+        // No telemetry in the range: no ratio (as in the page), the deliveries still listed.
+        boolean telemetry = sentTelemetry(e.getKey());
         for (TrendRecord r : e.getValue()) {
+          Double ratio = telemetry ? r.getRatio() : null;
           b.append(
               row(
                   LocalDate.ofInstant(r.getWindowStart(), ZoneOffset.UTC).toString(),
@@ -579,10 +589,9 @@ public final class SecretariatReport {
                   sectorName(e.getKey()),
                   num(r.getValue()),
                   num(r.getCapacity()),
-                  r.getRatio() == null
-                      ? ""
-                      : String.format(java.util.Locale.ROOT, "%.4f", r.getRatio()),
-                  r.getRatio() == null ? "" : String.valueOf(r.getRatio() > 1)));
+                  ratio == null ? "" : String.format(java.util.Locale.ROOT, "%.4f", ratio),
+                  ratio == null ? "" : String.valueOf(ratio > 1),
+                  String.valueOf(telemetry)));
         }
       }
       files.add(write(dir, "member-load.csv", b));
@@ -828,7 +837,29 @@ public final class SecretariatReport {
           "peak members / day",
           peak == 0 ? "suppressed" : String.valueOf(peak),
           "members whose telemetry matched");
-      tile(b, "indicators first seen", SvgChart.fmt(firstSeen), "in published weekly figures");
+      tile(
+          b,
+          "indicators first seen",
+          SvgChart.fmt(firstSeen),
+          "in published figures of the whole weeks that overlap the range");
+      TrendRecord earliest = null;
+      for (TrendRecord r : ttfsWeek.values()) {
+        if (!r.getSuppressed()
+            && r.getMedianMillis() != null
+            && (earliest == null || r.getMedianMillis() < earliest.getMedianMillis())) {
+          earliest = r;
+        }
+      }
+      if (earliest != null && earliest.getMedianMillis() < 0) {
+        tile(
+            b,
+            "unseen before publication",
+            durationText(-earliest.getMedianMillis()),
+            "median of the week of "
+                + LocalDate.ofInstant(earliest.getWindowStart(), ZoneOffset.UTC)
+                + ": first "
+                + sinceText(earliest.getMedianMillis()));
+      }
       if (directory != null) {
         long consumers = contributionMembers().stream().filter(this::consumerOnly).count();
         tile(
@@ -880,18 +911,27 @@ public final class SecretariatReport {
           .append("</span></div>");
     }
 
-    List<String> dayLabels() {
-      return dates.stream().map(d -> d.format(DateTimeFormatter.ofPattern("MM-dd"))).toList();
+    /** The bars of the charts over the range: days, weeks, months or years. */
+    ChartBuckets buckets() {
+      return ChartBuckets.of(from, to);
+    }
+
+    /** "per day", "per week", ...: what one bar of a chart over the range holds. */
+    String perBucket() {
+      return switch (buckets().unit()) {
+        case DAY -> "per day";
+        case WEEK -> "per week";
+        case MONTH -> "per month";
+        case YEAR -> "per year";
+      };
     }
 
     void sightingsChart(StringBuilder b, int k) {
+      ChartBuckets buckets = buckets();
       List<Series> series = new ArrayList<>();
       for (var e : sectorDay.entrySet()) {
-        double[] v = new double[dates.size()];
-        for (int i = 0; i < dates.size(); i++) {
-          TrendRecord r = e.getValue().get(dates.get(i));
-          v[i] = r == null || r.getSuppressed() ? Double.NaN : r.getValue();
-        }
+        Map<LocalDate, TrendRecord> byDay = e.getValue();
+        double[] v = buckets.combine(d -> published(byDay.get(d)), ChartBuckets.Combine.SUM);
         boolean published = false;
         for (double x : v) {
           published |= !Double.isNaN(x);
@@ -901,22 +941,19 @@ public final class SecretariatReport {
           series.add(new Series(label(e.getKey()), COLORS.get(e.getKey()), v));
         }
       }
-      double[] totals = new double[dates.size()];
-      for (int i = 0; i < dates.size(); i++) {
-        TrendRecord t = totalDay.get(dates.get(i));
-        totals[i] = t == null || t.getSuppressed() ? Double.NaN : t.getValue();
-      }
-      b.append("<h2>Sightings per day by sector</h2>");
+      double[] totals = buckets.combine(d -> published(totalDay.get(d)), ChartBuckets.Combine.SUM);
+      b.append("<h2>Sightings ").append(perBucket()).append(" by sector</h2>");
       b.append(
           SvgChart.stacked(
               "sightings-by-sector",
-              "Sightings per day by sector",
-              dayLabels(),
+              "Sightings " + perBucket() + " by sector",
+              buckets.labels(),
               series,
               totals,
               "sectors with fewer than " + k + " members (suppressed)",
-              "day (UTC, " + from.getYear() + ")",
-              "sightings per day"));
+              buckets.axisLabel(),
+              "sightings " + perBucket()));
+      busiestDay(b, buckets);
       long hidden = totalDay.values().stream().filter(TrendRecord::getSuppressed).count();
       if (hidden > 0) {
         b.append("<p class=\"note\">")
@@ -925,6 +962,44 @@ public final class SecretariatReport {
             .append(k)
             .append(" members in all sectors together; those days show no bar.</p>");
       }
+    }
+
+    /**
+     * In a long, sparse range one busy day is most of the story: name it, and say that the bars are
+     * sums over several days.
+     */
+    void busiestDay(StringBuilder b, ChartBuckets buckets) {
+      TrendRecord busiest = null;
+      int daysWithSightings = 0;
+      for (TrendRecord r : totalDay.values()) {
+        if (r.getSuppressed() || r.getValue() == null) {
+          continue;
+        }
+        daysWithSightings++;
+        if (busiest == null || r.getValue() > busiest.getValue()) {
+          busiest = r;
+        }
+      }
+      b.append("<p class=\"note\" id=\"sightings-buckets\">");
+      if (buckets.unit() != ChartBuckets.Unit.DAY) {
+        b.append("The range is ")
+            .append(dates.size())
+            .append(" days, so each bar adds up the published daily figures of one ")
+            .append(buckets.unit().label)
+            .append(" (the first and last bar hold only the days inside the range). ");
+      }
+      if (busiest != null) {
+        b.append("Sightings on ")
+            .append(daysWithSightings)
+            .append(" of ")
+            .append(dates.size())
+            .append(" days; busiest day ")
+            .append(LocalDate.ofInstant(busiest.getWindowStart(), ZoneOffset.UTC))
+            .append(" (")
+            .append(SvgChart.fmt(busiest.getValue()))
+            .append(" sightings).");
+      }
+      b.append("</p>");
     }
 
     void actorsAndTechniques(StringBuilder b) {
@@ -976,34 +1051,151 @@ public final class SecretariatReport {
       double[] median = new double[records.size()];
       double[] p90 = new double[records.size()];
       boolean any = false;
+      long largest = 0;
+      for (TrendRecord r : records) {
+        if (!r.getSuppressed()) {
+          largest = Math.max(largest, abs(r.getMedianMillis()));
+          largest = Math.max(largest, abs(r.getP90Millis()));
+        }
+      }
+      TimeUnitForChart unit = TimeUnitForChart.fitting(largest);
       for (int i = 0; i < records.size(); i++) {
         TrendRecord r = records.get(i);
         weeks.add(
             LocalDate.ofInstant(r.getWindowStart(), ZoneOffset.UTC).format(DAY)
                 + (r.getSuppressed() ? " (suppressed)" : ""));
-        median[i] = r.getSuppressed() ? Double.NaN : hours(r.getMedianMillis());
-        p90[i] = r.getSuppressed() ? Double.NaN : hours(r.getP90Millis());
+        median[i] = r.getSuppressed() ? Double.NaN : unit.of(r.getMedianMillis());
+        p90[i] = r.getSuppressed() ? Double.NaN : unit.of(r.getP90Millis());
         any |= !Double.isNaN(median[i]);
       }
       if (!any) {
         b.append(
-            "<p class=\"note\">No published figure: in every week the first sightings came from fewer than k members.</p>");
+                "<p class=\"note\">No published figure: in every week that overlaps the range the first"
+                    + " sightings came from fewer than k members.")
+            .append(records.isEmpty() ? "" : " " + partialWeeksNote())
+            .append("</p>");
         return;
       }
       b.append(
           SvgChart.grouped(
               "time-to-first-sighting",
-              "Hours from indicator publication to its first sighting, by week of the first sighting",
+              unit.title
+                  + " from indicator publication to its first sighting, by week of the first"
+                  + " sighting (below zero: seen before publication)",
               weeks,
               List.of(
                   new Series("median", "#2ca02c", median),
                   new Series("90th percentile", "#ff7f0e", p90)),
               "week of the first sighting, starting Monday (UTC)",
-              "hours"));
+              unit.name + " (negative: before publication)"));
       b.append(
-          "<p class=\"note\">Publication is the indicator's earliest version seen; when only sightings are"
-              + " available, the version the sighting matched. Counted per week because a day rarely has first"
-              + " sightings from k members.</p>");
+          "<table id=\"time-to-first-sighting-weeks\"><tr><th>week (Monday to Sunday, UTC)</th>"
+              + "<th>days in the range</th><th>indicators first seen</th><th>median</th>"
+              + "<th>90th percentile</th></tr>");
+      for (TrendRecord r : records) {
+        LocalDate monday = LocalDate.ofInstant(r.getWindowStart(), ZoneOffset.UTC);
+        b.append("<tr><td>")
+            .append(monday)
+            .append(" to ")
+            .append(monday.plusDays(6))
+            .append("</td><td class=\"n\">")
+            .append(daysInRange(monday))
+            .append(" of 7</td><td class=\"n\">")
+            .append(r.getSuppressed() ? "suppressed" : SvgChart.fmt(r.getValue()))
+            .append("</td><td>")
+            .append(r.getSuppressed() ? "suppressed" : Markup.html(sinceText(r.getMedianMillis())))
+            .append("</td><td>")
+            .append(r.getSuppressed() ? "suppressed" : Markup.html(sinceText(r.getP90Millis())))
+            .append("</td></tr>");
+      }
+      b.append("</table>");
+      b.append(
+              "<p class=\"note\">Publication is the indicator's earliest version seen; when only sightings are"
+                  + " available, the version the sighting matched. A negative time is telemetry older than"
+                  + " the indicator (found by a retro-hunt): the attack went unseen that long before anyone"
+                  + " published the indicator. Counted per week because a day rarely has first"
+                  + " sightings from k members. ")
+          .append(partialWeeksNote())
+          .append("</p>");
+    }
+
+    /** The weekly figures are the trends job's, over whole weeks, whatever the report's range. */
+    String partialWeeksNote() {
+      return "Each figure is for a whole ISO week (Monday to Sunday, UTC) as the trends job"
+          + " published it, including the days of a week outside the range, so the same week gives"
+          + " the same figure in every report that contains any of its days.";
+    }
+
+    int daysInRange(LocalDate monday) {
+      int n = 0;
+      for (LocalDate d = monday; d.isBefore(monday.plusDays(7)); d = d.plusDays(1)) {
+        if (!d.isBefore(from) && !d.isAfter(to)) {
+          n++;
+        }
+      }
+      return n;
+    }
+
+    static long abs(Long millis) {
+      return millis == null ? 0 : Math.abs(millis);
+    }
+
+    /**
+     * A signed time from publication to first sighting in words: "seen 7.7 years before the
+     * indicator was published", "seen 3.5 hours after the indicator was published".
+     */
+    static String sinceText(Long millis) {
+      if (millis == null) {
+        return "";
+      }
+      if (millis == 0) {
+        return "seen when the indicator was published";
+      }
+      return "seen "
+          + durationText(Math.abs(millis))
+          + (millis < 0 ? " before" : " after")
+          + " the indicator was published";
+    }
+
+    /** A positive duration in the largest unit that keeps it above 1: hours, days or years. */
+    static String durationText(long millis) {
+      TimeUnitForChart unit = TimeUnitForChart.fitting(millis);
+      return String.format(java.util.Locale.ROOT, "%.1f %s", unit.of(millis), unit.name);
+    }
+
+    /** The unit of the time-to-first-sighting chart, chosen by the largest value shown. */
+    enum TimeUnitForChart {
+      MINUTES("minutes", "Minutes", 60_000.0),
+      HOURS("hours", "Hours", 3_600_000.0),
+      DAYS("days", "Days", 86_400_000.0),
+      YEARS("years", "Years", 365.25 * 86_400_000.0);
+
+      final String name;
+      final String title;
+      final double millis;
+
+      TimeUnitForChart(String name, String title, double millis) {
+        this.name = name;
+        this.title = title;
+        this.millis = millis;
+      }
+
+      double of(Long v) {
+        return v == null ? Double.NaN : v / millis;
+      }
+
+      static TimeUnitForChart fitting(long largestMillis) {
+        if (largestMillis < HOURS.millis) {
+          return largestMillis == 0 ? HOURS : MINUTES;
+        }
+        if (largestMillis < 2 * DAYS.millis) {
+          return HOURS;
+        }
+        if (largestMillis < YEARS.millis) {
+          return DAYS;
+        }
+        return YEARS;
+      }
     }
 
     void sectorTable(StringBuilder b) {
@@ -1165,12 +1357,12 @@ public final class SecretariatReport {
           participation.getOrDefault(Contributions.CONTRIBUTORS, Map.of());
       Map<LocalDate, TrendRecord> consumers =
           participation.getOrDefault(Contributions.CONSUMER_ONLY, Map.of());
-      double[] c = new double[dates.size()];
-      double[] o = new double[dates.size()];
+      ChartBuckets buckets = buckets();
+      // Members are a head count per day: a bar over several days is its busiest day.
+      double[] c = buckets.combine(d -> published(contributors.get(d)), ChartBuckets.Combine.PEAK);
+      double[] o = buckets.combine(d -> published(consumers.get(d)), ChartBuckets.Combine.PEAK);
       boolean any = false;
-      for (int i = 0; i < dates.size(); i++) {
-        c[i] = published(contributors.get(dates.get(i)));
-        o[i] = published(consumers.get(dates.get(i)));
+      for (int i = 0; i < c.length; i++) {
         any |= !Double.isNaN(c[i]) || !Double.isNaN(o[i]);
       }
       if (any) {
@@ -1183,12 +1375,16 @@ public final class SecretariatReport {
         b.append(
             SvgChart.stacked(
                 "participation",
-                "Members per day: contributors and members that only consumed (all sectors)",
-                dayLabels(),
+                buckets.unit() == ChartBuckets.Unit.DAY
+                    ? "Members per day: contributors and members that only consumed (all sectors)"
+                    : "Members per day, busiest day of each "
+                        + buckets.unit().label
+                        + ": contributors and members that only consumed (all sectors)",
+                buckets.labels(),
                 series,
                 null,
                 null,
-                "day (UTC, " + from.getYear() + ")",
+                buckets.axisLabel(),
                 "members per day"));
       } else {
         b.append(
@@ -1414,25 +1610,36 @@ public final class SecretariatReport {
                 + " (signalbox report --members FILE, trends job option sharing.members).</p>");
         return;
       }
-      double[] over = new double[dates.size()];
-      double[] compared = new double[dates.size()];
+      ChartBuckets buckets = buckets();
+      double[] over =
+          buckets.combine(d -> published(overCapacityDay.get(d)), ChartBuckets.Combine.PEAK);
+      double[] compared =
+          buckets.combine(
+              d -> {
+                TrendRecord r = overCapacityDay.get(d);
+                return r == null || r.getSuppressed() || r.getMembers() == null
+                    ? Double.NaN
+                    : r.getMembers();
+              },
+              ChartBuckets.Combine.PEAK);
       boolean any = false;
-      for (int i = 0; i < dates.size(); i++) {
-        TrendRecord r = overCapacityDay.get(dates.get(i));
-        over[i] = published(r);
-        compared[i] = r == null || r.getSuppressed() ? Double.NaN : r.getMembers();
-        any |= !Double.isNaN(compared[i]);
+      for (double x : compared) {
+        any |= !Double.isNaN(x);
       }
       if (any) {
         b.append(
             SvgChart.grouped(
                 "members-over-capacity",
-                "Members over their daily capacity, per day (all sectors)",
-                dayLabels(),
+                buckets.unit() == ChartBuckets.Unit.DAY
+                    ? "Members over their daily capacity, per day (all sectors)"
+                    : "Members over their daily capacity, busiest day of each "
+                        + buckets.unit().label
+                        + " (all sectors)",
+                buckets.labels(),
                 List.of(
                     new Series("members with a capacity and sightings", "#9e9e9e", compared),
                     new Series("of them over capacity", "#d62728", over)),
-                "day (UTC, " + from.getYear() + ")",
+                buckets.axisLabel(),
                 "members"));
       } else {
         b.append("<p class=\"note\">No published count: on every day fewer than ")
@@ -1449,9 +1656,13 @@ public final class SecretariatReport {
           load.entrySet().stream()
               .sorted(
                   Comparator.<Map.Entry<String, List<TrendRecord>>>comparingDouble(
-                          e -> -peakRatio(e.getValue()))
+                          e -> {
+                            double r = loadRatio(e.getKey(), e.getValue());
+                            return Double.isNaN(r) ? 1 : -r;
+                          })
                       .thenComparing(Map.Entry::getKey))
               .toList();
+      int withoutTelemetry = 0;
       for (var e : members) {
         long peak = 0;
         int overDays = 0;
@@ -1463,7 +1674,9 @@ public final class SecretariatReport {
             overDays++;
           }
         }
-        double ratio = peakRatio(e.getValue());
+        boolean telemetry = sentTelemetry(e.getKey());
+        withoutTelemetry += telemetry ? 0 : 1;
+        double ratio = loadRatio(e.getKey(), e.getValue());
         if (!Double.isNaN(ratio)) {
           peaks.add(new Bar(e.getKey(), 100 * ratio));
         }
@@ -1477,14 +1690,16 @@ public final class SecretariatReport {
             .append("</td><td class=\"n\">")
             .append(e.getValue().size())
             .append("</td><td class=\"n\">")
-            .append(cap == null ? "" : String.valueOf(overDays))
+            .append(cap == null ? "" : telemetry ? String.valueOf(overDays) : "no telemetry")
             .append("</td><td class=\"n\">")
             .append(SvgChart.fmt(peak))
             .append("</td><td class=\"n\">")
             .append(
-                Double.isNaN(ratio)
-                    ? ""
-                    : String.format(java.util.Locale.ROOT, "%.0f %%", 100 * ratio))
+                !telemetry
+                    ? "no telemetry"
+                    : Double.isNaN(ratio)
+                        ? ""
+                        : String.format(java.util.Locale.ROOT, "%.0f %%", 100 * ratio))
             .append("</td></tr>");
       }
       if (!peaks.isEmpty()) {
@@ -1504,7 +1719,28 @@ public final class SecretariatReport {
                   + " counts once), compared with the dailyCapacity of the member directory. The daily"
                   + " count of members over capacity is suppressed when fewer than ")
           .append(k)
-          .append(" members with a declared capacity had deliveries that day.</p>");
+          .append(" members with a declared capacity had deliveries that day.");
+      if (withoutTelemetry > 0) {
+        b.append(" ")
+            .append(withoutTelemetry)
+            .append(
+                " member(s) sent no telemetry that produced a sighting in the range: they show the"
+                    + " records other members' shared sightings brought them, and \"no telemetry\""
+                    + " instead of a ratio, because a load against capacity says how far a member's"
+                    + " own detection keeps its team busy, and they have none to measure.");
+      }
+      b.append("</p>");
+    }
+
+    /** Whether a member's telemetry produced at least one sighting in the range. */
+    boolean sentTelemetry(String member) {
+      long[] c = contributions.get(member);
+      return memberVolume.containsKey(member) || (c != null && c[0] > 0);
+    }
+
+    /** The member's busiest day as a share of its capacity; NaN without telemetry or capacity. */
+    double loadRatio(String member, List<TrendRecord> days) {
+      return sentTelemetry(member) ? peakRatio(days) : Double.NaN;
     }
 
     static double peakRatio(List<TrendRecord> days) {

@@ -55,7 +55,8 @@ final class SvgChart {
             + "<line x1=\"0\" y1=\"0\" x2=\"0\" y2=\"6\" stroke=\"#9e9e9e\" stroke-width=\"2\"/>"
             + "</pattern></defs>");
     double slot = f.plotWidth() / Math.max(1, n);
-    double barWidth = Math.max(1, slot * 0.7);
+    // At least 3 px (or the whole slot when slots are narrower), so a lone bar is never a hairline.
+    double barWidth = Math.min(slot, Math.max(3, slot * 0.7));
     for (int i = 0; i < n; i++) {
       double x = f.left + i * slot + (slot - barWidth) / 2;
       double base = 0;
@@ -110,12 +111,15 @@ final class SvgChart {
       String yLabel) {
     int n = categories.size();
     double max = 0;
+    double min = 0;
     for (Series s : series) {
       for (double v : s.values()) {
         max = Math.max(max, value(v));
+        min = Math.min(min, value(v));
       }
     }
-    Frame f = new Frame(WIDTH, 320, 70, 20, 40, 70, max);
+    // Negative values (a first sighting before publication) hang below the zero line.
+    Frame f = new Frame(WIDTH, 320, 70, 20, 40, 70, min, max);
     StringBuilder b = f.open(id, title, xLabel, yLabel);
     double slot = f.plotWidth() / Math.max(1, n);
     double groupWidth = Math.max(1, slot * 0.8);
@@ -125,7 +129,7 @@ final class SvgChart {
       for (int k = 0; k < series.size(); k++) {
         Series s = series.get(k);
         double v = s.values()[i];
-        if (!Double.isNaN(v) && v > 0) {
+        if (!Double.isNaN(v) && v != 0) {
           b.append(
               f.vbar(
                   "bar",
@@ -259,15 +263,26 @@ final class SvgChart {
     final double step;
     final double niceMax;
 
+    /** 0, or a round negative number when some values are below zero. */
+    final double niceMin;
+
     Frame(int width, int height, int left, int right, int top, int bottom, double max) {
+      this(width, height, left, right, top, bottom, 0, max);
+    }
+
+    Frame(int width, int height, int left, int right, int top, int bottom, double min, double max) {
       this.width = width;
       this.height = height;
       this.left = left;
       this.right = right;
       this.top = top;
       this.bottom = bottom;
-      this.step = niceStep(max <= 0 ? 1 : max / 5);
-      this.niceMax = Math.max(step, Math.ceil((max <= 0 ? 1 : max) / step) * step);
+      double lo = Math.min(0, min);
+      double span = Math.max(0, max) - lo;
+      this.step = niceStep(span <= 0 ? 1 : span / 5);
+      this.niceMin = lo < 0 ? Math.floor(lo / step) * step : 0;
+      this.niceMax =
+          lo < 0 && max <= 0 ? 0 : Math.max(step, Math.ceil((max <= 0 ? 1 : max) / step) * step);
     }
 
     double plotWidth() {
@@ -279,7 +294,7 @@ final class SvgChart {
     }
 
     double y(double v) {
-      return top + plotHeight() - v / niceMax * plotHeight();
+      return top + plotHeight() - (v - niceMin) / (niceMax - niceMin) * plotHeight();
     }
 
     String svgOpen(String id, String title) {
@@ -300,7 +315,7 @@ final class SvgChart {
 
     StringBuilder open(String id, String title, String xLabel, String yLabel) {
       StringBuilder b = new StringBuilder(svgOpen(id, title));
-      for (double t = 0; t <= niceMax + 1e-9; t += step) {
+      for (double t = niceMin; t <= niceMax + 1e-9; t += step) {
         double y = y(t);
         b.append(
             String.format(
@@ -335,8 +350,8 @@ final class SvgChart {
     }
 
     String vbar(String cls, double x, double w, double base, double v, String fill, String tip) {
-      double y1 = y(base + v);
-      double h = y(base) - y1;
+      double y1 = Math.min(y(base + v), y(base));
+      double h = Math.abs(y(base) - y(base + v));
       return String.format(
           Locale.ROOT,
           "<rect class=\"%s\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%s\"><title>%s</title></rect>",
@@ -344,7 +359,8 @@ final class SvgChart {
           x,
           y1,
           w,
-          Math.max(0.5, h),
+          // A bar of one sighting beside one of ten thousand still shows.
+          Math.max(1.5, h),
           fill,
           Markup.html(tip));
     }
@@ -374,15 +390,16 @@ final class SvgChart {
           Markup.html(label));
     }
 
+    /** The x axis runs along zero, so bars below it read as negative. */
     String close() {
       return String.format(
           Locale.ROOT,
           "<line class=\"axis\" x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"#333\"/>"
               + "<line class=\"axis\" x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%.1f\" stroke=\"#333\"/></svg>",
           left,
-          top + plotHeight(),
+          y(0),
           width - right,
-          top + plotHeight(),
+          y(0),
           left,
           top,
           left,

@@ -19,8 +19,9 @@ import org.signalbox.schema.support.AvroCodec;
 
 /**
  * Reads the trends topic from its start up to the end offsets at the time of the call, without a
- * consumer group (a report must not move anyone's committed offsets). Records that do not decode
- * are reported with partition and offset and skipped.
+ * consumer group (a report must not move anyone's committed offsets), keeping the records whose
+ * window overlaps {@code [from, to)}. Records that do not decode are reported with partition and
+ * offset and skipped.
  */
 public final class TrendsTopic {
   private TrendsTopic() {}
@@ -70,7 +71,7 @@ public final class TrendsTopic {
           }
           try {
             TrendRecord t = codec.decode(r.value());
-            if (!t.getWindowStart().isBefore(from) && t.getWindowStart().isBefore(to)) {
+            if (overlaps(t, from, to)) {
               out.add(t);
             }
           } catch (IOException e) {
@@ -88,6 +89,15 @@ public final class TrendsTopic {
       }
     }
     return new Result(out, bad);
+  }
+
+  /**
+   * Whether a record's window overlaps {@code [from, to)}. Not "starts in it": a weekly figure
+   * starts on the Monday before a range that begins mid-week and must still be read, whole, so that
+   * the same week gives the same figure whatever range contains it.
+   */
+  static boolean overlaps(TrendRecord t, Instant from, Instant to) {
+    return t.getWindowEnd().isAfter(from) && t.getWindowStart().isBefore(to);
   }
 
   private static boolean reached(KafkaConsumer<?, ?> c, Map<TopicPartition, Long> end) {

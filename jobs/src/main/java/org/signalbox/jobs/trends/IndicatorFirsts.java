@@ -108,8 +108,10 @@ public final class IndicatorFirsts
       Long published = publishedAt.value();
       long from =
           published == null ? first.indicatorVersion : Math.min(published, first.indicatorVersion);
-      // Telemetry older than the indicator (a retro-hunt) was seen "at once": 0, not negative.
-      long latency = Math.max(0, first.eventTime - from);
+      // Signed: telemetry older than the indicator (a retro-hunt) gives a negative time, how long
+      // the attack went unseen before the indicator was published. Clamping it to 0 would hide
+      // exactly the figure the secretariat needs most.
+      long latency = first.eventTime - from;
       for (TrendPeriod p : TrendWindows.PERIODS) {
         for (Sector scope : new Sector[] {first.sector, null}) {
           TrendFact f =

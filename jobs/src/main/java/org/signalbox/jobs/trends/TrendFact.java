@@ -25,8 +25,15 @@ public class TrendFact {
 
   public long count;
 
-  /** Time from publication to first sighting, TIME_TO_FIRST_SIGHTING only; otherwise -1. */
-  public long latencyMillis = -1;
+  /** {@link #latencyMillis} of a fact that is not a first sighting. */
+  public static final long NO_LATENCY = Long.MIN_VALUE;
+
+  /**
+   * Time from publication to first sighting, TIME_TO_FIRST_SIGHTING only; otherwise {@link
+   * #NO_LATENCY}. Negative when the telemetry is older than the indicator (a retro-hunt): the
+   * attack went unseen that long before anyone published the indicator.
+   */
+  public long latencyMillis = NO_LATENCY;
 
   /** FEEDBACK_* only: false-positive votes this fact casts (0 or 1). */
   public long falsePositives;

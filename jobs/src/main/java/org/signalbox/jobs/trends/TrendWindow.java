@@ -133,7 +133,7 @@ public final class TrendWindow extends KeyedProcessFunction<String, TrendFact, T
     } else if (f.member != null) {
       members.put(f.member, Boolean.TRUE);
     }
-    if (f.latencyMillis >= 0) {
+    if (f.latencyMillis != TrendFact.NO_LATENCY) {
       latencies.add(f.latencyMillis);
     }
   }

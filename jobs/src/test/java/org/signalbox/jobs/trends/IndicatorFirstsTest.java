@@ -105,15 +105,16 @@ class IndicatorFirstsTest {
   }
 
   @Test
-  void withoutTheIndicatorTheMatchedVersionStandsInAndTelemetryOlderThanItCountsAsZero()
+  void withoutTheIndicatorTheMatchedVersionStandsInAndTelemetryOlderThanItIsNegative()
       throws Exception {
+    // The matched version is PUBLISHED + 2 h; the telemetry is an hour older than that.
     see("m-1", PUBLISHED.plus(Duration.ofHours(1)));
     harness.processBothWatermarks(
         new Watermark(DAY1.plus(RETENTION).plus(Duration.ofDays(1)).toEpochMilli()));
     assertThat(facts())
         .filteredOn(f -> f.metric == TrendMetric.TIME_TO_FIRST_SIGHTING)
         .hasSize(6)
-        .allSatisfy(f -> assertThat(f.latencyMillis).isZero());
+        .allSatisfy(f -> assertThat(f.latencyMillis).isEqualTo(-Duration.ofHours(1).toMillis()));
     assertThat(harness.numKeyedStateEntries()).isZero();
     assertThat(harness.numEventTimeTimers()).isZero();
   }

@@ -165,6 +165,37 @@ class TrendWindowTest {
   }
 
   @Test
+  void firstSightingsInTelemetryOlderThanTheIndicatorKeepTheirNegativeTime() throws Exception {
+    // Real shape: 2018 telemetry matched by indicators published about 7.7 years later.
+    long years77 = Duration.ofDays(2812).toMillis();
+    long[] latencies = {-years77, -years77 + DAY, -years77 + 2 * DAY, 0};
+    for (int i = 0; i < latencies.length; i++) {
+      TrendFact f =
+          TrendFact.of(
+              TrendPeriod.DAY,
+              T,
+              null,
+              TrendMetric.TIME_TO_FIRST_SIGHTING,
+              "",
+              "m-" + i,
+              1,
+              Tlp.GREEN);
+      f.latencyMillis = latencies[i];
+      harness.processElement(new StreamRecord<>(f, T));
+    }
+    harness.processWatermark(new Watermark(T + DAY));
+    assertThat(published())
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.getValue()).isEqualTo(4L);
+              assertThat(r.getMedianMillis()).isEqualTo(-years77 + DAY);
+              assertThat(r.getP90Millis()).isZero();
+            });
+    assertThat(harness.numKeyedStateEntries()).isZero();
+  }
+
+  @Test
   void aFactForAnAlreadyPublishedWindowIsLateNotASecondFigure() throws Exception {
     fact(TrendMetric.SIGHTINGS, "m-1", 1, T, Tlp.GREEN);
     harness.processWatermark(new Watermark(T + DAY));
