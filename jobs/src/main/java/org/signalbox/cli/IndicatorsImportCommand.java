@@ -56,7 +56,9 @@ import picocli.CommandLine.Parameters;
           + " 'indicators', key = indicator id, value = Avro single-object encoding).",
       "Prints a summary of imported, updated (same id met again with a newer version in this run),"
           + " unchanged and rejected indicators, with each rejection's position and reason on"
-          + " standard error. Exit status 0, or 1 if an input could not be read at all."
+          + " standard error. Exit status 0; 1 if an input could not be read at all or Kafka could"
+          + " not be written; 2 for a bad option; 3 with --fail-on-rejected when anything was"
+          + " rejected (the usable indicators are still written)."
     })
 public final class IndicatorsImportCommand implements Callable<Integer> {
 
@@ -96,6 +98,13 @@ public final class IndicatorsImportCommand implements Callable<Integer> {
       names = "--dry-run",
       description = "Print the normalized indicators as JSON lines instead of writing Kafka.")
   boolean dryRun;
+
+  @Option(
+      names = "--fail-on-rejected",
+      description =
+          "Exit with status 3 when any indicator, attribute, row or event was rejected (the usable"
+              + " ones are still written), so a scheduled import notices a broken feed.")
+  boolean failOnRejected;
 
   @Option(
       names = "--default-tlp",
@@ -248,6 +257,9 @@ public final class IndicatorsImportCommand implements Callable<Integer> {
             : kafka == null ? ", nothing written: no --kafka" : ", written to " + topic);
     summary.flush();
     err.flush();
+    if (status == 0 && failOnRejected && rejected > 0) {
+      return 3;
+    }
     return status;
   }
 
@@ -259,8 +271,7 @@ public final class IndicatorsImportCommand implements Callable<Integer> {
         try (InputStream in = open(input)) {
           StixBundleReader.Result r = new StixBundleReader(tlp, name, confidence).read(in);
           List<IndicatorBatch.Rejection> rej = new ArrayList<>();
-          r.rejected()
-              .forEach(x -> rej.add(new IndicatorBatch.Rejection(x.objectId(), x.reason())));
+          r.rejected().forEach(x -> rej.add(new IndicatorBatch.Rejection(x.place(), x.reason())));
           return new IndicatorBatch(r.indicators(), rej);
         }
       case misp:
@@ -329,7 +340,7 @@ public final class IndicatorsImportCommand implements Callable<Integer> {
     poll.dateAddedLast().ifPresent(last -> pendingTaxiiState.put(key, last));
     StixBundleReader.Result r = new StixBundleReader(tlp, name, confidence).read(poll.envelope());
     List<IndicatorBatch.Rejection> rej = new ArrayList<>();
-    r.rejected().forEach(x -> rej.add(new IndicatorBatch.Rejection(x.objectId(), x.reason())));
+    r.rejected().forEach(x -> rej.add(new IndicatorBatch.Rejection(x.place(), x.reason())));
     return new IndicatorBatch(r.indicators(), rej);
   }
 

@@ -46,7 +46,7 @@ class IndicatorsImportCommandTest {
     Path bad = tmp.resolve("bad.json");
     Files.writeString(
         bad,
-        "{\"type\":\"bundle\",\"objects\":[{\"type\":\"indicator\",\"id\":\"indicator--1\","
+        "{\"type\":\"bundle\",\"objects\":[{\"type\":\"indicator\",\"id\":\"indicator--31000000-0000-4000-8000-000000000000\","
             + "\"created\":\"2024-01-01T00:00:00Z\",\"pattern_type\":\"stix\","
             + "\"pattern\":\"[ipv4-addr:value = '1.2.3.4'\"}]}");
     Path csv = tmp.resolve("feed.csv");
@@ -72,7 +72,7 @@ class IndicatorsImportCommandTest {
     assertThat(lines)
         .anySatisfy(n -> assertThat(n.path("campaigns").toString()).contains("admin@338"));
     assertThat(r.err())
-        .contains("REJECTED " + bad + " indicator--1: ")
+        .contains("REJECTED " + bad + " indicator--31000000-0000-4000-8000-000000000000 (line 1, ")
         .contains("invalid pattern: column 29: expected ']'")
         .contains("REJECTED " + csv + " " + csv + ":3: ")
         .contains("imported 26, updated 0, unchanged 0, rejected 2 (26 indicators read, dry run)");
@@ -83,7 +83,7 @@ class IndicatorsImportCommandTest {
     Path ok = tmp.resolve("ok.json");
     Files.writeString(
         ok,
-        "{\"type\":\"indicator\",\"id\":\"indicator--2\",\"created\":\"2024-01-01T00:00:00Z\","
+        "{\"type\":\"indicator\",\"id\":\"indicator--32000000-0000-4000-8000-000000000000\",\"created\":\"2024-01-01T00:00:00Z\","
             + "\"pattern\":\"[domain-name:value = 'evil.example']\"}");
     Run r = run("indicators", "import", tmp.resolve("missing.json").toString(), ok.toString());
     assertThat(r.exitCode()).isEqualTo(1);

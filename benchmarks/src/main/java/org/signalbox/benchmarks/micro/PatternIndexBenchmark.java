@@ -177,7 +177,7 @@ public final class PatternIndexBenchmark {
       ids = new String[n];
       matchers = new PatternMatcher[n];
       for (int i = 0; i < n; i++) {
-        ids[i] = "indicator--" + new java.util.UUID(r.nextLong(), r.nextLong());
+        ids[i] = org.signalbox.schema.support.IndicatorIds.random(r.nextLong(), r.nextLong());
         matchers[i] = PatternMatcher.compile(StixPattern.parse(pattern(r)));
       }
       for (int e = 0; e < EVENTS; e++) {

@@ -35,7 +35,9 @@ class NamedMembersStixTest {
     FeedRecordConverter.Result first =
         community.convert(
             codec.encode(
-                sighting("sighting--a1", "indicator--i", NAMED).setSector(Sector.AIRPORT).build()));
+                sighting("sighting--a1", "indicator--69000000-0000-4000-8000-000000000000", NAMED)
+                    .setSector(Sector.AIRPORT)
+                    .build()));
     assertThat(first.objects())
         .extracting(o -> o.get("type").asText())
         .containsExactly("identity", "sighting");
@@ -52,14 +54,20 @@ class NamedMembersStixTest {
         .isEqualTo(StixObjects.namedIdentityId(NAMED));
 
     FeedRecordConverter.Result second =
-        community.convert(codec.encode(sighting("sighting--a2", "indicator--i", NAMED).build()));
+        community.convert(
+            codec.encode(
+                sighting("sighting--a2", "indicator--69000000-0000-4000-8000-000000000000", NAMED)
+                    .build()));
     assertThat(second.objects())
         .as("the identity is served once per collection")
         .extracting(o -> o.get("type").asText())
         .containsExactly("sighting");
 
     FeedRecordConverter.Result inRail =
-        rail.convert(codec.encode(sighting("sighting--a3", "indicator--i", NAMED).build()));
+        rail.convert(
+            codec.encode(
+                sighting("sighting--a3", "indicator--69000000-0000-4000-8000-000000000000", NAMED)
+                    .build()));
     assertThat(inRail.objects().get(0).get("id").asText())
         .as("the same identity id in another audience: a named member is meant to be recognised")
         .isEqualTo(identity.get("id").asText());
@@ -72,14 +80,22 @@ class NamedMembersStixTest {
     FeedRecordConverter converter = new FeedRecordConverter(community, Tlp.GREEN);
 
     FeedRecordConverter.Result r =
-        converter.convert(codec.encode(sighting("sighting--q1", "indicator--i", QUIET).build()));
+        converter.convert(
+            codec.encode(
+                sighting("sighting--q1", "indicator--69000000-0000-4000-8000-000000000000", QUIET)
+                    .build()));
     assertThat(r.objects()).extracting(o -> o.get("type").asText()).containsExactly("sighting");
     String ref = r.object().orElseThrow().get("where_sighted_refs").get(0).asText();
     assertThat(ref)
         .isEqualTo(key.identityId("community", QUIET))
         .isNotEqualTo(StixObjects.namedIdentityId(QUIET))
         .isNotEqualTo(
-            rail.sighting(sighting("sighting--q1", "indicator--i", QUIET).build())
+            rail.sighting(
+                    sighting(
+                            "sighting--q1",
+                            "indicator--69000000-0000-4000-8000-000000000000",
+                            QUIET)
+                        .build())
                 .get("where_sighted_refs")
                 .get(0)
                 .asText());
@@ -94,7 +110,10 @@ class NamedMembersStixTest {
     StixObjects own = new StixObjects("member:" + QUIET, key, Set.of());
     assertThat(own.names(QUIET)).isTrue();
     assertThat(own.names("rail-other")).isFalse();
-    ObjectNode s = own.sighting(sighting("sighting--o1", "indicator--i", QUIET).build());
+    ObjectNode s =
+        own.sighting(
+            sighting("sighting--o1", "indicator--69000000-0000-4000-8000-000000000000", QUIET)
+                .build());
     assertThat(s.get("where_sighted_refs").get(0).asText())
         .isEqualTo(StixObjects.namedIdentityId(QUIET));
     // A prefix of another member's id is not that member.

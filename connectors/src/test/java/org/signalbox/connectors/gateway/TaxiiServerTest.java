@@ -14,6 +14,7 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.signalbox.schema.MatchKind;
 import org.signalbox.schema.ObservableType;
+import org.signalbox.schema.support.IndicatorIds;
 
 /** The TAXII handler logic without HTTP: routing, audiences, filters, paging and errors. */
 class TaxiiServerTest {
@@ -43,7 +44,12 @@ class TaxiiServerTest {
   @Test
   void listsOnlyTheMembersCollectionsAndHidesOthersAs404() throws Exception {
     aviation.add(
-        stix.indicator(indicator("indicator--x", ObservableType.DOMAIN, "a.example").build()));
+        stix.indicator(
+            indicator(
+                    "indicator--78000000-0000-4000-8000-000000000000",
+                    ObservableType.DOMAIN,
+                    "a.example")
+                .build()));
     assertThat(get("/isac/collections/", Map.of()).body().get("collections"))
         .extracting(n -> n.get("id").asText())
         .containsExactly("c-rail");
@@ -58,7 +64,11 @@ class TaxiiServerTest {
     for (int i = 0; i < 5; i++) {
       rail.add(
           stix.indicator(
-              indicator("indicator--" + i, ObservableType.DOMAIN, i + ".example").build()));
+              indicator(
+                      IndicatorIds.spelled(String.valueOf(i)),
+                      ObservableType.DOMAIN,
+                      i + ".example")
+                  .build()));
     }
     TaxiiServer.Response page1 =
         get("/isac/collections/c-rail/objects/", Map.of("limit", List.of("2")));
@@ -74,21 +84,28 @@ class TaxiiServerTest {
     assertThat(page2.body().get("more").asBoolean()).isFalse();
     assertThat(page2.body().get("objects"))
         .extracting(n -> n.get("id").asText())
-        .containsExactly("indicator--2", "indicator--3", "indicator--4");
+        .containsExactly(
+            "indicator--32000000-0000-4000-8000-000000000000",
+            "indicator--33000000-0000-4000-8000-000000000000",
+            "indicator--34000000-0000-4000-8000-000000000000");
     TaxiiServer.Response after =
         get(
             "/isac/collections/c-rail/manifest/",
             Map.of("added_after", List.of("2026-11-02T00:00:00.000003Z")));
     assertThat(after.body().get("objects"))
         .extracting(n -> n.get("id").asText())
-        .containsExactly("indicator--4");
+        .containsExactly("indicator--34000000-0000-4000-8000-000000000000");
   }
 
   @Test
   void replayedRecordsAreNotAddedTwiceAndVersionsAreKept() throws Exception {
-    var v1 = indicator("indicator--v", ObservableType.IPV4, "192.0.2.1").build();
+    var v1 =
+        indicator(
+                "indicator--76000000-0000-4000-8000-000000000000", ObservableType.IPV4, "192.0.2.1")
+            .build();
     var v2 =
-        indicator("indicator--v", ObservableType.IPV4, "192.0.2.1")
+        indicator(
+                "indicator--76000000-0000-4000-8000-000000000000", ObservableType.IPV4, "192.0.2.1")
             .setVersion(GatewayFixtures.T0.plusSeconds(5))
             .build();
     assertThat(rail.add(stix.indicator(v1))).isTrue();
@@ -104,7 +121,9 @@ class TaxiiServerTest {
                 .asText())
         .isEqualTo("2026-11-01T00:00:00.000Z");
     assertThat(
-            get("/isac/collections/c-rail/objects/indicator--v/versions/", Map.of())
+            get(
+                    "/isac/collections/c-rail/objects/indicator--76000000-0000-4000-8000-000000000000/versions/",
+                    Map.of())
                 .body()
                 .get("versions"))
         .hasSize(2);
@@ -150,7 +169,13 @@ class TaxiiServerTest {
 
   @Test
   void stixConversionOfSightingsAndPatterns() {
-    var s = stix.sighting(sighting("sighting--s1", "indicator--i", "rail-member-7").build());
+    var s =
+        stix.sighting(
+            sighting(
+                    "sighting--s1",
+                    "indicator--69000000-0000-4000-8000-000000000000",
+                    "rail-member-7")
+                .build());
     assertThat(s.get("type").asText()).isEqualTo("sighting");
     assertThat(s.get("count").asInt()).isEqualTo(1);
     assertThat(s.get("first_seen").asText()).isEqualTo("2026-11-01T01:00:00.000Z");
@@ -158,7 +183,12 @@ class TaxiiServerTest {
         .matches("identity--[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}")
         .isNotEqualTo(
             new StixObjects("aviation", new AudiencePseudonyms(new byte[16]))
-                .sighting(sighting("sighting--s1", "indicator--i", "rail-member-7").build())
+                .sighting(
+                    sighting(
+                            "sighting--s1",
+                            "indicator--69000000-0000-4000-8000-000000000000",
+                            "rail-member-7")
+                        .build())
                 .get("where_sighted_refs")
                 .get(0)
                 .asText());
@@ -168,19 +198,29 @@ class TaxiiServerTest {
     assertThat(s.get("x_signalbox_matched_value").asText()).isEqualTo("c2.evil.example");
     assertThat(
             StixObjects.patternOf(
-                indicator("indicator--n", ObservableType.IPV4, "198.51.100.0/24")
+                indicator(
+                        "indicator--6e000000-0000-4000-8000-000000000000",
+                        ObservableType.IPV4,
+                        "198.51.100.0/24")
                     .setMatchKind(MatchKind.CIDR)
                     .build()))
         .isEqualTo("[ipv4-addr:value ISSUBSET '198.51.100.0/24']");
     assertThat(
             StixObjects.patternOf(
-                indicator("indicator--d", ObservableType.DOMAIN, "*.evil.example")
+                indicator(
+                        "indicator--64000000-0000-4000-8000-000000000000",
+                        ObservableType.DOMAIN,
+                        "*.evil.example")
                     .setMatchKind(MatchKind.DOMAIN_SUFFIX)
                     .build()))
         .isEqualTo("[domain-name:value LIKE '%.evil.example']");
     assertThat(
             StixObjects.patternOf(
-                indicator("indicator--q", ObservableType.URL, "http://x.example/it's").build()))
+                indicator(
+                        "indicator--71000000-0000-4000-8000-000000000000",
+                        ObservableType.URL,
+                        "http://x.example/it's")
+                    .build()))
         .isEqualTo("[url:value = 'http://x.example/it\\'s']");
   }
 

@@ -16,7 +16,7 @@ class FeedbackJsonTest {
     Feedback f =
         Feedback.newBuilder()
             .setMember("rail-operator-a")
-            .setIndicatorId("indicator--a")
+            .setIndicatorId("indicator--61000000-0000-4000-8000-000000000000")
             .setVerdict(FeedbackVerdict.FALSE_POSITIVE)
             .setReportedAt(T)
             .setComment("our CDN, \"not\" evil")

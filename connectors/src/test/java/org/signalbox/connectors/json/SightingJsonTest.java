@@ -20,7 +20,7 @@ class SightingJsonTest {
   static Sighting sighting() {
     return Sighting.newBuilder()
         .setSightingId("s-1")
-        .setIndicatorId("indicator--a")
+        .setIndicatorId("indicator--61000000-0000-4000-8000-000000000000")
         .setIndicatorVersion(T.minusSeconds(3600))
         .setMatchKind(MatchKind.DOMAIN_SUFFIX)
         .setMember("m-rail-01")

@@ -3,6 +3,7 @@ package org.signalbox.jobs.correlate;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Optional;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
@@ -19,6 +20,7 @@ import org.signalbox.schema.Indicator;
 import org.signalbox.schema.MatchKind;
 import org.signalbox.schema.ObservableType;
 import org.signalbox.schema.support.AvroCodec;
+import org.signalbox.schema.support.IndicatorIds;
 
 /**
  * Decodes, validates and canonicalizes records of the indicators topic. A record that cannot be
@@ -72,6 +74,15 @@ public final class IndicatorDecoder extends ProcessFunction<RawRecord, Indicator
             "decode",
             "tombstone-without-key",
             "a tombstone needs the indicator id as its key");
+      } else if (IndicatorIds.problem(key).isPresent()) {
+        // A tombstone under a key no importer can write deletes nothing real; passing it on would
+        // make state and an audit record for a key that is not an indicator.
+        reject(
+            ctx,
+            raw,
+            "validate",
+            "invalid-id",
+            "tombstone key: " + IndicatorIds.problem(key).get());
       } else {
         out.collect(IndicatorUpdate.deletion(key, raw));
       }
@@ -132,8 +143,9 @@ public final class IndicatorDecoder extends ProcessFunction<RawRecord, Indicator
 
   /** Validates {@code ind} and rewrites its value into canonical form, in place. */
   void canonicalize(Indicator ind) throws InvalidIndicatorException {
-    if (ind.getId().isBlank() || ind.getId().length() > 256) {
-      throw new InvalidIndicatorException("invalid-id", "indicator id must be 1 to 256 characters");
+    Optional<String> badId = IndicatorIds.problem(ind.getId());
+    if (badId.isPresent()) {
+      throw new InvalidIndicatorException("invalid-id", badId.get());
     }
     if (ind.getConfidence() < 0 || ind.getConfidence() > 100) {
       throw new InvalidIndicatorException(

@@ -20,6 +20,7 @@ import org.signalbox.schema.Provenance;
 import org.signalbox.schema.Sector;
 import org.signalbox.schema.TelemetryEvent;
 import org.signalbox.schema.Tlp;
+import org.signalbox.schema.support.IndicatorIds;
 
 /**
  * Generated indicators and Zeek-like telemetry (DNS, TLS, connections) for four members in four
@@ -240,7 +241,7 @@ public final class DemoData {
     int a = random.nextInt(ACTORS.length);
     Tlp tlp = random.nextInt(10) < 7 ? Tlp.GREEN : random.nextInt(3) == 0 ? Tlp.CLEAR : Tlp.AMBER;
     return Indicator.newBuilder()
-        .setId("indicator--" + new java.util.UUID(random.nextLong(), random.nextLong()))
+        .setId(IndicatorIds.random(random.nextLong(), random.nextLong()))
         .setVersion(now.minus(Duration.ofDays(2)))
         .setObservableType(type)
         .setValue(value)

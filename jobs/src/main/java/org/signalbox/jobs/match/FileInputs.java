@@ -41,12 +41,14 @@ final class FileInputs {
     if (isStixBundle(file)) {
       StixBundleReader.Result result = new StixBundleReader().read(file);
       for (StixBundleReader.Rejection r : result.rejected()) {
-        errors.println(name + ": " + r.objectId() + ": " + r.reason());
+        errors.println(name + ": " + r.place() + ": " + r.reason());
         badLines++;
       }
-      long n = 0;
-      for (Indicator ind : result.indicators()) {
-        out.add(record(name, ++n, ind.getId(), codec.encode(ind)));
+      // The offset of a bundle's indicator is the line its object starts on, as for JSON lines,
+      // so a dead letter points into the file (in a one-line bundle, all share line 1).
+      for (int i = 0; i < result.indicators().size(); i++) {
+        Indicator ind = result.indicators().get(i);
+        out.add(record(name, result.lines().get(i), ind.getId(), codec.encode(ind)));
       }
       return out;
     }

@@ -25,6 +25,7 @@ import org.signalbox.schema.CampaignAlert;
 import org.signalbox.schema.CampaignKeyKind;
 import org.signalbox.schema.Sector;
 import org.signalbox.schema.Tlp;
+import org.signalbox.schema.support.IndicatorIds;
 
 class CampaignDetectorTest {
   static final Instant T0 = Instant.parse("2026-11-01T00:00:00Z");
@@ -58,7 +59,13 @@ class CampaignDetectorTest {
   }
 
   static CampaignObservation seen(String member, Sector sector, long offsetMillis) {
-    return seen(member, sector, offsetMillis, "indicator--a", Tlp.GREEN, 70);
+    return seen(
+        member,
+        sector,
+        offsetMillis,
+        "indicator--61000000-0000-4000-8000-000000000000",
+        Tlp.GREEN,
+        70);
   }
 
   static CampaignObservation seen(
@@ -374,8 +381,22 @@ class CampaignDetectorTest {
 
   @Test
   void tlpIsTheMostRestrictiveOfTheEpisodeAndNeverRelaxes() throws Exception {
-    send(seen("m-rail-01", Sector.RAIL, 0, "indicator--a", Tlp.AMBER, 50));
-    send(seen("m-rail-02", Sector.RAIL, H, "indicator--a", Tlp.GREEN, 50));
+    send(
+        seen(
+            "m-rail-01",
+            Sector.RAIL,
+            0,
+            "indicator--61000000-0000-4000-8000-000000000000",
+            Tlp.AMBER,
+            50));
+    send(
+        seen(
+            "m-rail-02",
+            Sector.RAIL,
+            H,
+            "indicator--61000000-0000-4000-8000-000000000000",
+            Tlp.GREEN,
+            50));
     assertThat(drain()).singleElement().satisfies(a -> assertThat(a.getTlp()).isEqualTo(Tlp.AMBER));
 
     // m-rail-01 (the AMBER one) leaves; its marking still binds what was learnt from it.
@@ -385,7 +406,7 @@ class CampaignDetectorTest {
             "m-rail-03",
             Sector.RAIL,
             WINDOW.toMillis() + 30 * 60_000L,
-            "indicator--a",
+            "indicator--61000000-0000-4000-8000-000000000000",
             Tlp.CLEAR,
             50));
     send(
@@ -393,7 +414,7 @@ class CampaignDetectorTest {
             "m-air-01",
             Sector.AVIATION,
             WINDOW.toMillis() + 30 * 60_000L,
-            "indicator--a",
+            "indicator--61000000-0000-4000-8000-000000000000",
             Tlp.CLEAR,
             50));
     assertThat(drain())
@@ -408,16 +429,41 @@ class CampaignDetectorTest {
   @Test
   void contributingIndicatorsAreListedUpToTheBoundAndCountedBeyond() throws Exception {
     for (int i = 0; i < 6; i++) {
-      send(seen("m-rail-01", Sector.RAIL, i * H, "indicator--" + i, Tlp.GREEN, 40 + i));
+      send(
+          seen(
+              "m-rail-01",
+              Sector.RAIL,
+              i * H,
+              IndicatorIds.spelled(String.valueOf(i)),
+              Tlp.GREEN,
+              40 + i));
     }
-    send(seen("m-rail-01", Sector.RAIL, 7 * H, "indicator--0", Tlp.GREEN, 40));
-    send(seen("m-air-01", Sector.AVIATION, 8 * H, "indicator--6", Tlp.GREEN, 90));
+    send(
+        seen(
+            "m-rail-01",
+            Sector.RAIL,
+            7 * H,
+            "indicator--30000000-0000-4000-8000-000000000000",
+            Tlp.GREEN,
+            40));
+    send(
+        seen(
+            "m-air-01",
+            Sector.AVIATION,
+            8 * H,
+            "indicator--36000000-0000-4000-8000-000000000000",
+            Tlp.GREEN,
+            90));
     assertThat(drain())
         .singleElement()
         .satisfies(
             a -> {
               assertThat(a.getIndicatorIds())
-                  .containsExactly("indicator--0", "indicator--1", "indicator--2", "indicator--3");
+                  .containsExactly(
+                      "indicator--30000000-0000-4000-8000-000000000000",
+                      "indicator--31000000-0000-4000-8000-000000000000",
+                      "indicator--32000000-0000-4000-8000-000000000000",
+                      "indicator--33000000-0000-4000-8000-000000000000");
               assertThat(a.getIndicatorIdsOmitted()).isEqualTo(3);
               assertThat(a.getMaxConfidence()).isEqualTo(90);
             });
@@ -486,7 +532,14 @@ class CampaignDetectorTest {
         String member = "m-" + rnd.nextInt(6);
         Sector sector = sectors[Math.floorMod(member.hashCode(), sectors.length)];
         Tlp tlp = Tlp.values()[rnd.nextInt(3)];
-        send(seen(member, sector, t, "indicator--" + rnd.nextInt(8), tlp, rnd.nextInt(101)));
+        send(
+            seen(
+                member,
+                sector,
+                t,
+                IndicatorIds.spelled(String.valueOf(rnd.nextInt(8))),
+                tlp,
+                rnd.nextInt(101)));
         if (rnd.nextInt(5) == 0 && clock - H > watermark) {
           watermark = clock - H;
           watermark(watermark);
@@ -534,8 +587,8 @@ class CampaignDetectorTest {
   static CampaignObservation indicatorSeen(String member, long offsetMillis) {
     CampaignObservation o = seen(member, Sector.RAIL, offsetMillis);
     o.kind = CampaignKeyKind.INDICATOR;
-    o.value = "indicator--cdn";
-    o.indicatorId = "indicator--cdn";
+    o.value = "indicator--63646e00-0000-4000-8000-000000000000";
+    o.indicatorId = "indicator--63646e00-0000-4000-8000-000000000000";
     return o;
   }
 
@@ -567,7 +620,8 @@ class CampaignDetectorTest {
         .satisfies(
             r -> {
               FloodDecision d = r.getValue();
-              assertThat(d.key).isEqualTo("INDICATOR|indicator--cdn");
+              assertThat(d.key)
+                  .isEqualTo("INDICATOR|indicator--63646e00-0000-4000-8000-000000000000");
               assertThat(d.memberCount).isEqualTo(4);
               assertThat(d.threshold).isEqualTo(4);
               assertThat(d.suppressedUntil).isEqualTo(T0.toEpochMilli() + 180_000 + 6 * H);

@@ -167,16 +167,24 @@ class CampaignKafkaITCase {
     produce(
         SignalboxTopics.feedbackTopic("m-rail-02"),
         List.of(
-            verdicts.encode(verdict("m-rail-02", "indicator--a", t4)),
-            verdicts.encode(verdict("m-rail-02", "indicator--never-seen", t4)),
+            verdicts.encode(
+                verdict("m-rail-02", "indicator--61000000-0000-4000-8000-000000000000", t4)),
+            verdicts.encode(
+                verdict("m-rail-02", "indicator--6e657665-722d-4736-8565-6e0000000000", t4)),
             "not a verdict".getBytes(StandardCharsets.UTF_8),
             // Written to m-rail-02's topic in m-rail-01's name.
-            verdicts.encode(verdict("m-rail-01", "indicator--a", t4)),
             verdicts.encode(
-                verdict("m-rail-02", "indicator--b", Instant.now().plus(Duration.ofDays(30))))));
+                verdict("m-rail-01", "indicator--61000000-0000-4000-8000-000000000000", t4)),
+            verdicts.encode(
+                verdict(
+                    "m-rail-02",
+                    "indicator--62000000-0000-4000-8000-000000000000",
+                    Instant.now().plus(Duration.ofDays(30))))));
     produce(
         SignalboxTopics.feedbackTopic("m-ghost"),
-        List.of(verdicts.encode(verdict("m-ghost", "indicator--a", t4))));
+        List.of(
+            verdicts.encode(
+                verdict("m-ghost", "indicator--61000000-0000-4000-8000-000000000000", t4))));
 
     Path members = dir.resolve("members.yaml");
     CampaignPipelineITCase.directory().write(members);
@@ -268,14 +276,18 @@ class CampaignKafkaITCase {
     }
     assertThat(railFeed.get(1).getMembers()).hasSize(3).contains("m-air-01", "m-rail-01");
 
-    // The false-positive report lowers indicator--a on the changelog, and only that.
+    // The false-positive report lowers indicator--61000000-0000-4000-8000-000000000000 on the
+    // changelog, and only that.
     AvroCodec<IndicatorScore> scoreCodec = AvroCodec.indicatorScore();
     List<IndicatorScore> scores = new ArrayList<>();
     for (byte[] v : consume(SignalboxTopics.INDICATOR_SCORES)) {
       scores.add(scoreCodec.decode(v));
     }
     List<IndicatorScore> a =
-        scores.stream().filter(s -> s.getIndicatorId().equals("indicator--a")).toList();
+        scores.stream()
+            .filter(
+                s -> s.getIndicatorId().equals("indicator--61000000-0000-4000-8000-000000000000"))
+            .toList();
     assertThat(a)
         .extracting(IndicatorScore::getReason)
         .contains("first-sighting", "false-positive");
@@ -286,7 +298,7 @@ class CampaignKafkaITCase {
     assertThat(a.get(fp).getSource()).isEqualTo("isac");
     assertThat(scores)
         .extracting(IndicatorScore::getIndicatorId)
-        .doesNotContain("indicator--never-seen");
+        .doesNotContain("indicator--6e657665-722d-4736-8565-6e0000000000");
 
     AvroCodec<DeadLetter> deadLetters = AvroCodec.deadLetter();
     List<String> reasons = new ArrayList<>();

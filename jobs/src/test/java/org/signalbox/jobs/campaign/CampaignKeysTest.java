@@ -19,7 +19,7 @@ class CampaignKeysTest {
     Instant t = Instant.parse("2026-11-01T10:00:00Z");
     return Sighting.newBuilder()
         .setSightingId("sighting--1")
-        .setIndicatorId("indicator--a")
+        .setIndicatorId("indicator--61000000-0000-4000-8000-000000000000")
         .setIndicatorVersion(t)
         .setMatchKind(MatchKind.EXACT)
         .setMember("m-rail-01")
@@ -52,7 +52,7 @@ class CampaignKeysTest {
     assertThat(out)
         .extracting(CampaignObservation::key)
         .containsExactly(
-            "INDICATOR|indicator--a",
+            "INDICATOR|indicator--61000000-0000-4000-8000-000000000000",
             "ACTOR|apt 28",
             "ACTOR|sandworm",
             "CAMPAIGN|operation signal",
@@ -75,6 +75,6 @@ class CampaignKeysTest {
     var ctx = IndicatorContext.newBuilder().setThreatActors(List.of("  ")).build();
     assertThat(CampaignKeys.of(sighting(ctx)))
         .extracting(CampaignObservation::key)
-        .containsExactly("INDICATOR|indicator--a");
+        .containsExactly("INDICATOR|indicator--61000000-0000-4000-8000-000000000000");
   }
 }

@@ -33,6 +33,7 @@ import org.signalbox.schema.Sector;
 import org.signalbox.schema.Sighting;
 import org.signalbox.schema.Tlp;
 import org.signalbox.schema.support.AvroCodec;
+import org.signalbox.schema.support.IndicatorIds;
 
 /** Campaign detection on a MiniCluster with bounded input, strict about Kryo fallbacks. */
 class CampaignPipelineITCase {
@@ -67,7 +68,7 @@ class CampaignPipelineITCase {
       String id, String member, Sector sector, Instant time, String actor, Tlp tlp) {
     return Sighting.newBuilder()
         .setSightingId("sighting--" + id)
-        .setIndicatorId("indicator--" + id)
+        .setIndicatorId(IndicatorIds.spelled(String.valueOf(id)))
         .setIndicatorVersion(T0)
         .setMatchKind(MatchKind.EXACT)
         .setMember(member)
@@ -141,7 +142,10 @@ class CampaignPipelineITCase {
     assertThat(last.getSectorCount()).isEqualTo(2);
     assertThat(last.getSectors()).containsExactly(Sector.RAIL, Sector.AVIATION);
     assertThat(last.getIndicatorIds())
-        .containsExactly("indicator--a", "indicator--b", "indicator--c");
+        .containsExactly(
+            "indicator--61000000-0000-4000-8000-000000000000",
+            "indicator--62000000-0000-4000-8000-000000000000",
+            "indicator--63000000-0000-4000-8000-000000000000");
     assertThat(last.getFirstSeen()).isEqualTo(T0);
     assertThat(last.getLastSeen()).isEqualTo(T0.plus(Duration.ofHours(9)));
     // The AMBER sighting marks the escalation it contributed to.

@@ -173,7 +173,7 @@ class CompactSerializersTest {
         List.of(
             indicator("indicator--0b6f3c52-9e5c-4f3e-8d41-6f0c3f1a2b7d", IPV4, "198.51.100.7")
                 .build(),
-            indicator("indicator--cert", IPV4, "198.51.100.7")
+            indicator("indicator--63657274-0000-4000-8000-000000000000", IPV4, "198.51.100.7")
                 .setSource("national-cert")
                 .setConfidence(95)
                 .setLabels(List.of("scanner"))
@@ -183,16 +183,16 @@ class CompactSerializersTest {
                         .setVulnerabilities(List.of("CVE-2024-3400"))
                         .build())
                 .build(),
-            indicator("indicator--partner", IPV4, "198.51.100.7")
+            indicator("indicator--70617274-6e65-4720-8000-000000000000", IPV4, "198.51.100.7")
                 .setSource("partner-isac")
                 .setConfidence(60)
                 .setValidUntil(T0.plus(Duration.ofDays(3)))
                 .build(),
-            indicator("indicator--red", IPV4, "198.51.100.7")
+            indicator("indicator--72656400-0000-4000-8000-000000000000", IPV4, "198.51.100.7")
                 .setSource("member-x")
                 .setTlp(Tlp.RED)
                 .build(),
-            indicator("indicator--red-too", IPV4, "198.51.100.7")
+            indicator("indicator--7265642d-746f-46f0-8000-000000000000", IPV4, "198.51.100.7")
                 .setSource("member-y")
                 .setTlp(Tlp.RED)
                 .setLabels(List.of("c2", "ransomware"))
@@ -225,27 +225,56 @@ class CompactSerializersTest {
 
   @Test
   void slotKeepsEveryIdWithTheValueAndAppliesChangesByVersion() throws Exception {
-    Indicator a = indicator("indicator--a", IPV4, "198.51.100.7").build();
-    Indicator b = indicator("indicator--b", IPV4, "198.51.100.7").build();
+    Indicator a =
+        indicator("indicator--61000000-0000-4000-8000-000000000000", IPV4, "198.51.100.7").build();
+    Indicator b =
+        indicator("indicator--62000000-0000-4000-8000-000000000000", IPV4, "198.51.100.7").build();
     ExactSlot slot = new ExactSlot();
-    slot.apply(change(ChangeKind.UPSERT, "indicator--b", 1, b));
-    slot.apply(change(ChangeKind.UPSERT, "indicator--a", 1, a));
+    slot.apply(change(ChangeKind.UPSERT, "indicator--62000000-0000-4000-8000-000000000000", 1, b));
+    slot.apply(change(ChangeKind.UPSERT, "indicator--61000000-0000-4000-8000-000000000000", 1, a));
     assertThat(slot.entries)
         .extracting(e -> e.indicatorId)
-        .containsExactly("indicator--a", "indicator--b");
+        .containsExactly(
+            "indicator--61000000-0000-4000-8000-000000000000",
+            "indicator--62000000-0000-4000-8000-000000000000");
 
-    assertThat(slot.apply(change(ChangeKind.UPSERT, "indicator--a", 1, a))).isFalse(); // same
-    assertThat(slot.apply(change(ChangeKind.TOMBSTONE, "indicator--a", 2, null))).isTrue();
-    assertThat(slot.apply(change(ChangeKind.UPSERT, "indicator--a", 1, a))).isFalse(); // older
+    assertThat(
+            slot.apply(
+                change(ChangeKind.UPSERT, "indicator--61000000-0000-4000-8000-000000000000", 1, a)))
+        .isFalse(); // same
+    assertThat(
+            slot.apply(
+                change(
+                    ChangeKind.TOMBSTONE,
+                    "indicator--61000000-0000-4000-8000-000000000000",
+                    2,
+                    null)))
+        .isTrue();
+    assertThat(
+            slot.apply(
+                change(ChangeKind.UPSERT, "indicator--61000000-0000-4000-8000-000000000000", 1, a)))
+        .isFalse(); // older
     ExactSlot back = roundTrip(serializerOf(ExactSlot.class), slot);
     assertThat(back.entries.get(0).tombstone).isTrue();
     assertThat(back.entries.get(0).matchesAt(T0.toEpochMilli())).isFalse();
     assertThat(back.entries.get(1).matchesAt(T0.toEpochMilli())).isTrue();
     assertThat(back.entries.get(1).matchesAt(T0.toEpochMilli() - 1)).isFalse(); // before valid
 
-    assertThat(slot.apply(change(ChangeKind.REMOVE, "indicator--a", 1, null))).isFalse();
-    assertThat(slot.apply(change(ChangeKind.REMOVE, "indicator--a", 2, null))).isTrue();
-    assertThat(slot.apply(change(ChangeKind.REMOVE, "indicator--b", 1, null))).isTrue();
+    assertThat(
+            slot.apply(
+                change(
+                    ChangeKind.REMOVE, "indicator--61000000-0000-4000-8000-000000000000", 1, null)))
+        .isFalse();
+    assertThat(
+            slot.apply(
+                change(
+                    ChangeKind.REMOVE, "indicator--61000000-0000-4000-8000-000000000000", 2, null)))
+        .isTrue();
+    assertThat(
+            slot.apply(
+                change(
+                    ChangeKind.REMOVE, "indicator--62000000-0000-4000-8000-000000000000", 1, null)))
+        .isTrue();
     assertThat(slot.isEmpty()).isTrue();
     ExactSlot copy = serializerOf(ExactSlot.class).copy(back);
     assertThat(copy).usingRecursiveComparison().isEqualTo(back);
@@ -283,7 +312,7 @@ class CompactSerializersTest {
             "indicator--0b6f3c52-9e5c-4f3e-8d41-6f0c3f1a2b7d",
             "indicator--0B6F3C52-9E5C-4F3E-8D41-6F0C3F1A2B7D", // not canonical: kept as text
             "indicator--1-2-3-4-5",
-            "indicator--a",
+            "indicator--61000000-0000-4000-8000-000000000000",
             "")) {
       IndicatorKey k = IndicatorKey.of(id);
       IndicatorKey back = roundTrip(s, k);
@@ -299,6 +328,7 @@ class CompactSerializersTest {
     DataOutputSerializer out = new DataOutputSerializer(32);
     s.serialize(IndicatorKey.of("indicator--0b6f3c52-9e5c-4f3e-8d41-6f0c3f1a2b7d"), out);
     assertThat(out.length()).isEqualTo(17);
-    assertThat(IndicatorKey.of("indicator--a")).isNotEqualTo(IndicatorKey.of("indicator--b"));
+    assertThat(IndicatorKey.of("indicator--61000000-0000-4000-8000-000000000000"))
+        .isNotEqualTo(IndicatorKey.of("indicator--62000000-0000-4000-8000-000000000000"));
   }
 }

@@ -123,34 +123,67 @@ class CorrelateKafkaITCase {
       // Indicators: late older version after a newer one, revoked, expired, CIDR, suffix, bad.
       List<Indicator> inds =
           List.of(
-              indicator("indicator--c2", ObservableType.IPV4, "198.51.100.7").build(),
-              indicator("indicator--moved", ObservableType.DOMAIN, "new.evil.example")
+              indicator(
+                      "indicator--63320000-0000-4000-8000-000000000000",
+                      ObservableType.IPV4,
+                      "198.51.100.7")
+                  .build(),
+              indicator(
+                      "indicator--6d6f7665-6400-4000-8000-000000000000",
+                      ObservableType.DOMAIN,
+                      "new.evil.example")
                   .setVersion(T0.plusSeconds(60))
                   .build(),
-              indicator("indicator--moved", ObservableType.DOMAIN, "old.evil.example").build(),
-              indicator("indicator--revoked", ObservableType.IPV4, "192.0.2.66").build(),
-              indicator("indicator--revoked", ObservableType.IPV4, "192.0.2.66")
+              indicator(
+                      "indicator--6d6f7665-6400-4000-8000-000000000000",
+                      ObservableType.DOMAIN,
+                      "old.evil.example")
+                  .build(),
+              indicator(
+                      "indicator--7265766f-6b65-4640-8000-000000000000",
+                      ObservableType.IPV4,
+                      "192.0.2.66")
+                  .build(),
+              indicator(
+                      "indicator--7265766f-6b65-4640-8000-000000000000",
+                      ObservableType.IPV4,
+                      "192.0.2.66")
                   .setVersion(T0.plusSeconds(30))
                   .setRevoked(true)
                   .build(),
-              indicator("indicator--expired", ObservableType.DOMAIN, "stale.example")
+              indicator(
+                      "indicator--65787069-7265-4640-8000-000000000000",
+                      ObservableType.DOMAIN,
+                      "stale.example")
                   .setValidUntil(T0.plus(Duration.ofDays(1)))
                   .build(),
-              indicator("indicator--net", ObservableType.IPV4, "203.0.113.0/24")
+              indicator(
+                      "indicator--6e657400-0000-4000-8000-000000000000",
+                      ObservableType.IPV4,
+                      "203.0.113.0/24")
                   .setMatchKind(MatchKind.CIDR)
                   .setTlp(Tlp.AMBER)
                   .build(),
-              indicator("indicator--suffix", ObservableType.DOMAIN, "*.tracking-parcel.example")
+              indicator(
+                      "indicator--73756666-6978-4000-8000-000000000000",
+                      ObservableType.DOMAIN,
+                      "*.tracking-parcel.example")
                   .setMatchKind(MatchKind.DOMAIN_SUFFIX)
                   .build(),
               // Another source's revocation is refused: the c2 indicator keeps matching.
-              indicator("indicator--c2", ObservableType.IPV4, "198.51.100.7")
+              indicator(
+                      "indicator--63320000-0000-4000-8000-000000000000",
+                      ObservableType.IPV4,
+                      "198.51.100.7")
                   .setVersion(T0.plusSeconds(90))
                   .setSource("member-mallory")
                   .setRevoked(true)
                   .build(),
               // The secretariat's is applied and audited.
-              indicator("indicator--net", ObservableType.IPV4, "203.0.113.0/24")
+              indicator(
+                      "indicator--6e657400-0000-4000-8000-000000000000",
+                      ObservableType.IPV4,
+                      "203.0.113.0/24")
                   .setMatchKind(MatchKind.CIDR)
                   .setTlp(Tlp.AMBER)
                   .setVersion(T0.plusSeconds(90))
@@ -165,7 +198,7 @@ class CorrelateKafkaITCase {
           .send(
               record(
                   SignalboxTopics.INDICATORS,
-                  "indicator--junk",
+                  "indicator--6a756e6b-0000-4000-8000-000000000000",
                   "junk".getBytes(StandardCharsets.UTF_8)))
           .get();
 
@@ -252,10 +285,10 @@ class CorrelateKafkaITCase {
     }
     assertThat(sightings)
         .containsExactlyInAnyOrder(
-            "r1 -> indicator--c2",
-            "r3 -> indicator--moved",
-            "a2 -> indicator--net",
-            "a4 -> indicator--suffix");
+            "r1 -> indicator--63320000-0000-4000-8000-000000000000",
+            "r3 -> indicator--6d6f7665-6400-4000-8000-000000000000",
+            "a2 -> indicator--6e657400-0000-4000-8000-000000000000",
+            "a4 -> indicator--73756666-6978-4000-8000-000000000000");
     assertThat(byEvent.get("a2").getTlp()).isEqualTo(Tlp.AMBER);
     // The secretariat's version is the one in force; the refused revocation left c2's alone.
     assertThat(byEvent.get("a2").getIndicatorSource()).isEqualTo("secretariat");
@@ -294,7 +327,8 @@ class CorrelateKafkaITCase {
               + a.getOriginTopic());
     }
     assertThat(audits)
-        .containsExactly("indicator--net UPDATE by secretariat (owner isac) from indicators");
+        .containsExactly(
+            "indicator--6e657400-0000-4000-8000-000000000000 UPDATE by secretariat (owner isac) from indicators");
 
     // The job's own metrics agree with what reached Kafka.
     Map<String, String> thisJob = Map.of("job_name", job);

@@ -43,6 +43,7 @@ import org.signalbox.schema.Sighting;
 import org.signalbox.schema.TelemetryEvent;
 import org.signalbox.schema.Tlp;
 import org.signalbox.schema.support.AvroCodec;
+import org.signalbox.schema.support.IndicatorIds;
 
 /**
  * The whole correlate pipeline on a MiniCluster with bounded input: every lifecycle rule, both
@@ -106,65 +107,128 @@ class CorrelatePipelineITCase {
   @Test
   void matchesExactlyWhatIsValidAndDeadLettersTheRest() throws Exception {
     // --- indicators
-    publish(indicator("indicator--exact", ObservableType.IPV4, "198.51.100.7").build());
+    publish(
+        indicator(
+                "indicator--65786163-7400-4000-8000-000000000000",
+                ObservableType.IPV4,
+                "198.51.100.7")
+            .build());
     // v2 moved the value; v1 arrives late and must be ignored.
     publish(
-        indicator("indicator--moved", ObservableType.DOMAIN, "evil2.example")
+        indicator(
+                "indicator--6d6f7665-6400-4000-8000-000000000000",
+                ObservableType.DOMAIN,
+                "evil2.example")
             .setVersion(T0.plusSeconds(60))
             .build());
-    publish(indicator("indicator--moved", ObservableType.DOMAIN, "evil.example").build());
-    publish(indicator("indicator--revoked", ObservableType.IPV4, "192.0.2.66").build());
     publish(
-        indicator("indicator--revoked", ObservableType.IPV4, "192.0.2.66")
+        indicator(
+                "indicator--6d6f7665-6400-4000-8000-000000000000",
+                ObservableType.DOMAIN,
+                "evil.example")
+            .build());
+    publish(
+        indicator(
+                "indicator--7265766f-6b65-4640-8000-000000000000",
+                ObservableType.IPV4,
+                "192.0.2.66")
+            .build());
+    publish(
+        indicator(
+                "indicator--7265766f-6b65-4640-8000-000000000000",
+                ObservableType.IPV4,
+                "192.0.2.66")
             .setVersion(T0.plusSeconds(30))
             .setRevoked(true)
             .build());
     publish(
-        indicator("indicator--expired", ObservableType.IPV4, "192.0.2.77")
+        indicator(
+                "indicator--65787069-7265-4640-8000-000000000000",
+                ObservableType.IPV4,
+                "192.0.2.77")
             .setValidUntil(T0.plus(Duration.ofDays(1)))
             .build());
     publish(
-        indicator("indicator--cidr", ObservableType.IPV4, "203.0.113.0/24")
+        indicator(
+                "indicator--63696472-0000-4000-8000-000000000000",
+                ObservableType.IPV4,
+                "203.0.113.0/24")
             .setMatchKind(MatchKind.CIDR)
             .setTlp(Tlp.RED)
             .build());
     publish(
-        indicator("indicator--suffix", ObservableType.DOMAIN, "*.bad.example")
+        indicator(
+                "indicator--73756666-6978-4000-8000-000000000000",
+                ObservableType.DOMAIN,
+                "*.bad.example")
             .setMatchKind(MatchKind.DOMAIN_SUFFIX)
             .build());
-    publish(indicator("indicator--hash", ObservableType.SHA256, "AB".repeat(32)).build());
-    byte[] goodIndicator =
-        indicators.encode(indicator("indicator--x", ObservableType.IPV4, "192.0.2.1").build());
-    indicatorRaw(
-        "indicator--garbage", "{\"this\":\"is json, not avro\"}".getBytes(StandardCharsets.UTF_8));
-    indicatorRaw("indicator--x", Arrays.copyOf(goodIndicator, goodIndicator.length - 5));
     publish(
-        indicator("indicator--absurd", ObservableType.IPV4, "192.0.2.2")
+        indicator(
+                "indicator--68617368-0000-4000-8000-000000000000",
+                ObservableType.SHA256,
+                "AB".repeat(32))
+            .build());
+    byte[] goodIndicator =
+        indicators.encode(
+            indicator(
+                    "indicator--78000000-0000-4000-8000-000000000000",
+                    ObservableType.IPV4,
+                    "192.0.2.1")
+                .build());
+    indicatorRaw(
+        "indicator--67617262-6167-4650-8000-000000000000",
+        "{\"this\":\"is json, not avro\"}".getBytes(StandardCharsets.UTF_8));
+    indicatorRaw(
+        "indicator--78000000-0000-4000-8000-000000000000",
+        Arrays.copyOf(goodIndicator, goodIndicator.length - 5));
+    publish(
+        indicator(
+                "indicator--61627375-7264-4000-8000-000000000000", ObservableType.IPV4, "192.0.2.2")
             .setConfidence(1000)
             .build());
-    publish(indicator("indicator--bad-value", ObservableType.IPV4, "300.1.1.1").build());
     publish(
-        indicator("indicator--pattern", null, null)
+        indicator(
+                "indicator--6261642d-7661-46c7-8565-000000000000", ObservableType.IPV4, "300.1.1.1")
+            .build());
+    publish(
+        indicator("indicator--70617474-6572-46e0-8000-000000000000", null, null)
             .setMatchKind(MatchKind.PATTERN)
             .setPattern(
                 "[domain-name:value = 'one.example' OR domain-name:value LIKE '%.two.example']")
             .build());
     publish(
-        indicator("indicator--bad-pattern", null, null)
+        indicator("indicator--6261642d-7061-4747-8465-726e00000000", null, null)
             .setMatchKind(MatchKind.PATTERN)
             .setPattern("[ipv4-addr:value = '192.0.2.1'")
             .build());
     // Ownership: another source's revocation is refused, the secretariat's is applied and audited.
-    publish(indicator("indicator--owned", ObservableType.IPV4, "192.0.2.90").build());
     publish(
-        indicator("indicator--owned", ObservableType.IPV4, "192.0.2.90")
+        indicator(
+                "indicator--6f776e65-6400-4000-8000-000000000000",
+                ObservableType.IPV4,
+                "192.0.2.90")
+            .build());
+    publish(
+        indicator(
+                "indicator--6f776e65-6400-4000-8000-000000000000",
+                ObservableType.IPV4,
+                "192.0.2.90")
             .setVersion(T0.plusSeconds(30))
             .setSource("member-mallory")
             .setRevoked(true)
             .build());
-    publish(indicator("indicator--taken-down", ObservableType.IPV4, "192.0.2.91").build());
     publish(
-        indicator("indicator--taken-down", ObservableType.IPV4, "192.0.2.91")
+        indicator(
+                "indicator--74616b65-6e2d-4646-8f77-6e0000000000",
+                ObservableType.IPV4,
+                "192.0.2.91")
+            .build());
+    publish(
+        indicator(
+                "indicator--74616b65-6e2d-4646-8f77-6e0000000000",
+                ObservableType.IPV4,
+                "192.0.2.91")
             .setVersion(T0.plusSeconds(30))
             .setSource("secretariat")
             .setRevoked(true)
@@ -213,15 +277,15 @@ class CorrelatePipelineITCase {
     List<String> matched = matches(all);
     assertThat(matched)
         .containsExactlyInAnyOrder(
-            "t-exact -> indicator--exact",
-            "t-new-value -> indicator--moved",
-            "t-cidr -> indicator--cidr",
-            "t-suffix -> indicator--suffix",
-            "t-mapped -> indicator--exact",
-            "t-hash -> indicator--hash",
-            "t-pattern-or -> indicator--pattern",
-            "t-pattern-like -> indicator--pattern",
-            "t-owned -> indicator--owned");
+            "t-exact -> indicator--65786163-7400-4000-8000-000000000000",
+            "t-new-value -> indicator--6d6f7665-6400-4000-8000-000000000000",
+            "t-cidr -> indicator--63696472-0000-4000-8000-000000000000",
+            "t-suffix -> indicator--73756666-6978-4000-8000-000000000000",
+            "t-mapped -> indicator--65786163-7400-4000-8000-000000000000",
+            "t-hash -> indicator--68617368-0000-4000-8000-000000000000",
+            "t-pattern-or -> indicator--70617474-6572-46e0-8000-000000000000",
+            "t-pattern-like -> indicator--70617474-6572-46e0-8000-000000000000",
+            "t-owned -> indicator--6f776e65-6400-4000-8000-000000000000");
     assertThat(all)
         .filteredOn(s -> s.getEventId().equals("t-cidr"))
         .singleElement()
@@ -267,7 +331,8 @@ class CorrelatePipelineITCase {
                     + a.getOriginTopic()
                     + "@"
                     + a.getOffset())
-        .containsExactly("indicator--taken-down REVOKE by secretariat (owner isac) indicators@18");
+        .containsExactly(
+            "indicator--74616b65-6e2d-4646-8f77-6e0000000000 REVOKE by secretariat (owner isac) indicators@18");
   }
 
   /**
@@ -280,17 +345,17 @@ class CorrelatePipelineITCase {
   @Timeout(value = 5, unit = TimeUnit.MINUTES)
   void matchesLikeAndMatchesPatternsAndSurvivesAHostileRegex() throws Exception {
     publish(
-        indicator("indicator--matches", null, null)
+        indicator("indicator--6d617463-6865-4730-8000-000000000000", null, null)
             .setMatchKind(MatchKind.PATTERN)
             .setPattern("[url:value MATCHES '^http://[a-z0-9-]+[.]example/gate[.]php$']")
             .build());
     publish(
-        indicator("indicator--like", null, null)
+        indicator("indicator--6c696b65-0000-4000-8000-000000000000", null, null)
             .setMatchKind(MatchKind.PATTERN)
             .setPattern("[url:value LIKE 'http://%.example/wp-%.php']")
             .build());
     publish(
-        indicator("indicator--hostile", null, null)
+        indicator("indicator--686f7374-696c-4650-8000-000000000000", null, null)
             .setMatchKind(MatchKind.PATTERN)
             .setPattern("[domain-name:value MATCHES '^(a+)+$']")
             .build());
@@ -300,15 +365,20 @@ class CorrelatePipelineITCase {
     send(seen("t-neither", ObservableType.URL, "http://cdn.example/index.html"));
     send(seen("t-hostile", ObservableType.DOMAIN, "a".repeat(60) + ".b"));
     send(seen("t-exact-after", ObservableType.IPV4, "198.51.100.7"));
-    publish(indicator("indicator--exact", ObservableType.IPV4, "198.51.100.7").build());
+    publish(
+        indicator(
+                "indicator--65786163-7400-4000-8000-000000000000",
+                ObservableType.IPV4,
+                "198.51.100.7")
+            .build());
 
     Run run = run(new Configuration());
     List<String> matched = matches(run.sightings());
     assertThat(matched)
         .containsExactlyInAnyOrder(
-            "t-matches -> indicator--matches",
-            "t-like -> indicator--like",
-            "t-exact-after -> indicator--exact");
+            "t-matches -> indicator--6d617463-6865-4730-8000-000000000000",
+            "t-like -> indicator--6c696b65-0000-4000-8000-000000000000",
+            "t-exact-after -> indicator--65786163-7400-4000-8000-000000000000");
     assertThat(run.deadLetters()).isEmpty();
     assertThat(run.audits()).isEmpty();
   }
@@ -324,7 +394,7 @@ class CorrelatePipelineITCase {
     int n = 1_000;
     for (int i = 0; i < n; i++) {
       publish(
-          indicator("indicator--p" + i, null, null)
+          indicator(IndicatorIds.spelled("p" + i), null, null)
               .setMatchKind(MatchKind.PATTERN)
               .setPattern(
                   "[ipv4-addr:value = '10.1."
@@ -337,20 +407,20 @@ class CorrelatePipelineITCase {
               .build());
     }
     publish(
-        indicator("indicator--url-like", null, null)
+        indicator("indicator--75726c2d-6c69-46b6-8500-000000000000", null, null)
             .setMatchKind(MatchKind.PATTERN)
             .setPattern("[url:value LIKE 'http://%.example/drop-%']")
             .build());
     // p7 is revoked; p8 moves to another value (its old one must no longer match).
     publish(
-        indicator("indicator--p7", null, null)
+        indicator("indicator--70370000-0000-4000-8000-000000000000", null, null)
             .setMatchKind(MatchKind.PATTERN)
             .setPattern("[ipv4-addr:value = '10.1.0.7']")
             .setVersion(T0.plusSeconds(60))
             .setRevoked(true)
             .build());
     publish(
-        indicator("indicator--p8", null, null)
+        indicator("indicator--70380000-0000-4000-8000-000000000000", null, null)
             .setMatchKind(MatchKind.PATTERN)
             .setPattern("[ipv4-addr:value = '10.9.9.9']")
             .setVersion(T0.plusSeconds(60))
@@ -368,11 +438,11 @@ class CorrelatePipelineITCase {
     Run run = run(new Configuration());
     assertThat(matches(run.sightings()))
         .containsExactlyInAnyOrder(
-            "t-first -> indicator--p0",
-            "t-last -> indicator--p999",
-            "t-middle -> indicator--p517",
-            "t-moved-new -> indicator--p8",
-            "t-like -> indicator--url-like");
+            "t-first -> indicator--70300000-0000-4000-8000-000000000000",
+            "t-last -> indicator--70393939-0000-4000-8000-000000000000",
+            "t-middle -> indicator--70353137-0000-4000-8000-000000000000",
+            "t-moved-new -> indicator--70380000-0000-4000-8000-000000000000",
+            "t-like -> indicator--75726c2d-6c69-46b6-8500-000000000000");
     assertThat(run.deadLetters()).isEmpty();
   }
 
@@ -389,14 +459,24 @@ class CorrelatePipelineITCase {
         "../shared/data/misp-warninglists is absent: skipping the warninglist pipeline test");
     String emptySha256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
     String emptyMd5 = "d41d8cd98f00b204e9800998ecf8427e";
-    publish(indicator("indicator--dns", ObservableType.IPV4, "8.8.8.8").build());
     publish(
-        indicator("indicator--range", ObservableType.IPV4, "8.8.8.0/24")
+        indicator("indicator--646e7300-0000-4000-8000-000000000000", ObservableType.IPV4, "8.8.8.8")
+            .build());
+    publish(
+        indicator(
+                "indicator--72616e67-6500-4000-8000-000000000000",
+                ObservableType.IPV4,
+                "8.8.8.0/24")
             .setMatchKind(MatchKind.CIDR)
             .build());
-    publish(indicator("indicator--empty", ObservableType.SHA256, emptySha256).build());
     publish(
-        indicator("indicator--hashes", null, null)
+        indicator(
+                "indicator--656d7074-7900-4000-8000-000000000000",
+                ObservableType.SHA256,
+                emptySha256)
+            .build());
+    publish(
+        indicator("indicator--68617368-6573-4000-8000-000000000000", null, null)
             .setMatchKind(MatchKind.PATTERN)
             .setPattern(
                 "[file:hashes.MD5 = '"
@@ -416,7 +496,8 @@ class CorrelatePipelineITCase {
     List<String> matched = matches(run.sightings());
     assertThat(matched)
         .containsExactlyInAnyOrder(
-            "t-range -> indicator--range", "t-real-md5 -> indicator--hashes");
+            "t-range -> indicator--72616e67-6500-4000-8000-000000000000",
+            "t-real-md5 -> indicator--68617368-6573-4000-8000-000000000000");
     List<String> dead =
         run.deadLetters().stream()
             .map(d -> d.getStage() + " " + d.getReason() + " " + d.getError())
@@ -425,8 +506,10 @@ class CorrelatePipelineITCase {
     assertThat(dead)
         .filteredOn(d -> d.startsWith("suppress warninglist-sighting"))
         .hasSize(2)
-        .anyMatch(d -> d.contains("indicator--range matched 8.8.8.8"))
-        .anyMatch(d -> d.contains("indicator--hashes matched " + emptyMd5));
+        .anyMatch(
+            d -> d.contains("indicator--72616e67-6500-4000-8000-000000000000 matched 8.8.8.8"))
+        .anyMatch(
+            d -> d.contains("indicator--68617368-6573-4000-8000-000000000000 matched " + emptyMd5));
 
     // The suppressed values are counted where the job's metrics can see them.
     Map<String, String> thisJob = Map.of("job_name", job);

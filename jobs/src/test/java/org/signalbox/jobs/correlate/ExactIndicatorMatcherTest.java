@@ -57,7 +57,13 @@ class ExactIndicatorMatcherTest {
     // The probe arrives before the index has loaded, and before the indicator itself.
     send(probe("e1", ObservableType.IPV4, "198.51.100.7", T0.plusSeconds(10)));
     assertThat(sightings()).isEmpty();
-    change(upsert(indicator("indicator--a", ObservableType.IPV4, "198.51.100.7").build()));
+    change(
+        upsert(
+            indicator(
+                    "indicator--61000000-0000-4000-8000-000000000000",
+                    ObservableType.IPV4,
+                    "198.51.100.7")
+                .build()));
 
     harness.processBothWatermarks(new Watermark(T0.toEpochMilli()));
 
@@ -65,7 +71,8 @@ class ExactIndicatorMatcherTest {
         .singleElement()
         .satisfies(
             s -> {
-              assertThat(s.getIndicatorId()).isEqualTo("indicator--a");
+              assertThat(s.getIndicatorId())
+                  .isEqualTo("indicator--61000000-0000-4000-8000-000000000000");
               assertThat(s.getEventId()).isEqualTo("e1");
               assertThat(s.getEnrichment().getThreatActors()).containsExactly("RAILFOX");
             });
@@ -79,7 +86,10 @@ class ExactIndicatorMatcherTest {
     harness.processBothWatermarks(new Watermark(T0.toEpochMilli()));
     change(
         upsert(
-            indicator("indicator--a", ObservableType.DOMAIN, "evil.example")
+            indicator(
+                    "indicator--61000000-0000-4000-8000-000000000000",
+                    ObservableType.DOMAIN,
+                    "evil.example")
                 .setValidFrom(T0.plusSeconds(100))
                 .setValidUntil(T0.plusSeconds(200))
                 .setTlp(Tlp.AMBER_STRICT)
@@ -101,13 +111,23 @@ class ExactIndicatorMatcherTest {
   @Test
   void revokedIndicatorStopsMatchingAndLeavesStateOnRemove() throws Exception {
     harness.processBothWatermarks(new Watermark(T0.toEpochMilli()));
-    Indicator v1 = indicator("indicator--a", ObservableType.IPV4, "198.51.100.7").build();
+    Indicator v1 =
+        indicator(
+                "indicator--61000000-0000-4000-8000-000000000000",
+                ObservableType.IPV4,
+                "198.51.100.7")
+            .build();
     IndicatorChange up = upsert(v1);
     long v2 = T0.plusSeconds(5).toEpochMilli();
     change(up);
     change(
         IndicatorChange.of(
-            ChangeKind.TOMBSTONE, up.key, "indicator--a", v2, IndexTarget.EXACT, null));
+            ChangeKind.TOMBSTONE,
+            up.key,
+            "indicator--61000000-0000-4000-8000-000000000000",
+            v2,
+            IndexTarget.EXACT,
+            null));
     // A reordered older version must not bring it back.
     change(up);
 
@@ -116,14 +136,23 @@ class ExactIndicatorMatcherTest {
     assertThat(harness.numKeyedStateEntries()).isEqualTo(1); // the withdrawal mark
 
     change(
-        IndicatorChange.of(ChangeKind.REMOVE, up.key, "indicator--a", v2, IndexTarget.EXACT, null));
+        IndicatorChange.of(
+            ChangeKind.REMOVE,
+            up.key,
+            "indicator--61000000-0000-4000-8000-000000000000",
+            v2,
+            IndexTarget.EXACT,
+            null));
     assertThat(harness.numKeyedStateEntries()).isZero();
   }
 
   @Test
   void expiryRemovalEmptiesTheKey() throws Exception {
     Indicator ind =
-        indicator("indicator--a", ObservableType.SHA256, "a".repeat(64))
+        indicator(
+                "indicator--61000000-0000-4000-8000-000000000000",
+                ObservableType.SHA256,
+                "a".repeat(64))
             .setValidUntil(T0.plus(Duration.ofDays(1)))
             .build();
     IndicatorChange up = upsert(ind);
@@ -131,17 +160,31 @@ class ExactIndicatorMatcherTest {
     assertThat(harness.numKeyedStateEntries()).isEqualTo(1);
     change(
         IndicatorChange.of(
-            ChangeKind.REMOVE, up.key, "indicator--a", up.version, IndexTarget.EXACT, null));
+            ChangeKind.REMOVE,
+            up.key,
+            "indicator--61000000-0000-4000-8000-000000000000",
+            up.version,
+            IndexTarget.EXACT,
+            null));
     assertThat(harness.numKeyedStateEntries()).isZero();
   }
 
   @Test
   void oneValueFromSeveralFeedsIsOneSightingWithMergedProvenance() throws Exception {
     harness.processBothWatermarks(new Watermark(T0.toEpochMilli()));
-    change(upsert(indicator("indicator--isac", ObservableType.IPV4, "198.51.100.7").build()));
     change(
         upsert(
-            indicator("indicator--cert", ObservableType.IPV4, "198.51.100.7")
+            indicator(
+                    "indicator--69736163-0000-4000-8000-000000000000",
+                    ObservableType.IPV4,
+                    "198.51.100.7")
+                .build()));
+    change(
+        upsert(
+            indicator(
+                    "indicator--63657274-0000-4000-8000-000000000000",
+                    ObservableType.IPV4,
+                    "198.51.100.7")
                 .setSource("national-cert")
                 .setConfidence(95)
                 .setLabels(List.of("scanner"))
@@ -152,14 +195,20 @@ class ExactIndicatorMatcherTest {
                 .build()));
     change(
         upsert(
-            indicator("indicator--partner", ObservableType.IPV4, "198.51.100.7")
+            indicator(
+                    "indicator--70617274-6e65-4720-8000-000000000000",
+                    ObservableType.IPV4,
+                    "198.51.100.7")
                 .setSource("partner-isac")
                 .setConfidence(60)
                 .build()));
     // Marked RED: naming it beside GREEN sources would take it past its marking.
     change(
         upsert(
-            indicator("indicator--red", ObservableType.IPV4, "198.51.100.7")
+            indicator(
+                    "indicator--72656400-0000-4000-8000-000000000000",
+                    ObservableType.IPV4,
+                    "198.51.100.7")
                 .setSource("member-x")
                 .setTlp(Tlp.RED)
                 .build()));
@@ -169,15 +218,17 @@ class ExactIndicatorMatcherTest {
     List<Sighting> out = sightings();
     assertThat(out).hasSize(2);
     Sighting green = out.stream().filter(s -> s.getTlp() == Tlp.GREEN).findFirst().orElseThrow();
-    assertThat(green.getIndicatorId()).isEqualTo("indicator--cert");
+    assertThat(green.getIndicatorId()).isEqualTo("indicator--63657274-0000-4000-8000-000000000000");
     assertThat(green.getIndicatorSource()).isEqualTo("national-cert");
     assertThat(green.getAlsoReportedBy()).containsExactly("isac", "partner-isac");
     assertThat(green.getMergedIndicatorIds())
-        .containsExactly("indicator--isac", "indicator--partner");
+        .containsExactly(
+            "indicator--69736163-0000-4000-8000-000000000000",
+            "indicator--70617274-6e65-4720-8000-000000000000");
     assertThat(green.getEnrichment().getThreatActors()).containsExactly("SKYHOOK", "RAILFOX");
     assertThat(green.getLabels()).containsExactly("scanner", "c2");
     Sighting red = out.stream().filter(s -> s.getTlp() == Tlp.RED).findFirst().orElseThrow();
-    assertThat(red.getIndicatorId()).isEqualTo("indicator--red");
+    assertThat(red.getIndicatorId()).isEqualTo("indicator--72656400-0000-4000-8000-000000000000");
     assertThat(red.getAlsoReportedBy()).isEmpty();
     assertThat(red.getMergedIndicatorIds()).isEmpty();
   }

@@ -61,10 +61,21 @@ class IndicatorDecoderTest {
             + "\"list\":[\"8.8.8.8\",\"1.1.1.1\"],\"version\":1,\"description\":\"test\"}");
     var h = harness(dir.toString());
 
-    send(h, indicator("indicator--dns", ObservableType.IPV4, "8.8.8.8").build());
-    send(h, indicator("indicator--c2", ObservableType.IPV4, "198.51.100.7").build());
+    send(
+        h,
+        indicator("indicator--646e7300-0000-4000-8000-000000000000", ObservableType.IPV4, "8.8.8.8")
+            .build());
+    send(
+        h,
+        indicator(
+                "indicator--63320000-0000-4000-8000-000000000000",
+                ObservableType.IPV4,
+                "198.51.100.7")
+            .build());
 
-    assertThat(h.extractOutputValues()).extracting(u -> u.id).containsExactly("indicator--c2");
+    assertThat(h.extractOutputValues())
+        .extracting(u -> u.id)
+        .containsExactly("indicator--63320000-0000-4000-8000-000000000000");
     assertThat(deadReasons(h))
         .singleElement()
         .asString()
@@ -82,15 +93,29 @@ class IndicatorDecoderTest {
         "../shared/data/misp-warninglists is absent: skipping the real-warninglist check");
     var h = harness(shared.toString());
 
-    send(h, indicator("indicator--dns", ObservableType.IPV4, "8.8.8.8").build());
     send(
         h,
-        indicator("indicator--lan", ObservableType.IPV4, "10.0.0.0/8")
+        indicator("indicator--646e7300-0000-4000-8000-000000000000", ObservableType.IPV4, "8.8.8.8")
+            .build());
+    send(
+        h,
+        indicator(
+                "indicator--6c616e00-0000-4000-8000-000000000000",
+                ObservableType.IPV4,
+                "10.0.0.0/8")
             .setMatchKind(MatchKind.CIDR)
             .build());
-    send(h, indicator("indicator--c2", ObservableType.DOMAIN, "rail-update-7f3a.xyz").build());
+    send(
+        h,
+        indicator(
+                "indicator--63320000-0000-4000-8000-000000000000",
+                ObservableType.DOMAIN,
+                "rail-update-7f3a.xyz")
+            .build());
 
-    assertThat(h.extractOutputValues()).extracting(u -> u.id).containsExactly("indicator--c2");
+    assertThat(h.extractOutputValues())
+        .extracting(u -> u.id)
+        .containsExactly("indicator--63320000-0000-4000-8000-000000000000");
     assertThat(h.getSideOutput(DeadLetters.TAG))
         .extracting(r -> ((DeadLetter) r.getValue()).getReason())
         .containsExactly("warninglist", "warninglist");
@@ -101,7 +126,7 @@ class IndicatorDecoderTest {
     var h = harness("");
     send(
         h,
-        indicator("indicator--p", null, null)
+        indicator("indicator--70000000-0000-4000-8000-000000000000", null, null)
             .setMatchKind(MatchKind.PATTERN)
             .setPattern("[ipv4-addr:value = '198.51.100.7'")
             .build());

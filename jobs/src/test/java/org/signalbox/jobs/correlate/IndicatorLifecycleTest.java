@@ -143,54 +143,92 @@ class IndicatorLifecycleTest {
   @Test
   void newerVersionWinsAndLateOlderVersionIsIgnored() throws Exception {
     Indicator v2 =
-        indicator("indicator--a", ObservableType.IPV4, "198.51.100.7")
+        indicator(
+                "indicator--61000000-0000-4000-8000-000000000000",
+                ObservableType.IPV4,
+                "198.51.100.7")
             .setVersion(T0.plusSeconds(60))
             .build();
-    Indicator v1 = indicator("indicator--a", ObservableType.IPV4, "198.51.100.8").build();
+    Indicator v1 =
+        indicator(
+                "indicator--61000000-0000-4000-8000-000000000000",
+                ObservableType.IPV4,
+                "198.51.100.8")
+            .build();
 
     send(v2);
     send(v1);
 
     assertThat(drain())
         .containsExactly(
-            "UPSERT indicator--a@"
+            "UPSERT indicator--61000000-0000-4000-8000-000000000000@"
                 + T0.plusSeconds(60).toEpochMilli()
                 + " -> EXACT IPV4|198.51.100.7");
   }
 
   @Test
   void aMovedValueWithdrawsTheOldIndexEntry() throws Exception {
-    send(indicator("indicator--a", ObservableType.DOMAIN, "old.example").build());
     send(
-        indicator("indicator--a", ObservableType.DOMAIN, "new.example")
+        indicator(
+                "indicator--61000000-0000-4000-8000-000000000000",
+                ObservableType.DOMAIN,
+                "old.example")
+            .build());
+    send(
+        indicator(
+                "indicator--61000000-0000-4000-8000-000000000000",
+                ObservableType.DOMAIN,
+                "new.example")
             .setVersion(T0.plusSeconds(1))
             .build());
 
     long v2 = T0.plusSeconds(1).toEpochMilli();
     assertThat(drain())
         .containsExactly(
-            "UPSERT indicator--a@" + T0.toEpochMilli() + " -> EXACT DOMAIN|old.example",
-            "TOMBSTONE indicator--a@" + v2 + " -> EXACT DOMAIN|old.example",
-            "UPSERT indicator--a@" + v2 + " -> EXACT DOMAIN|new.example");
+            "UPSERT indicator--61000000-0000-4000-8000-000000000000@"
+                + T0.toEpochMilli()
+                + " -> EXACT DOMAIN|old.example",
+            "TOMBSTONE indicator--61000000-0000-4000-8000-000000000000@"
+                + v2
+                + " -> EXACT DOMAIN|old.example",
+            "UPSERT indicator--61000000-0000-4000-8000-000000000000@"
+                + v2
+                + " -> EXACT DOMAIN|new.example");
   }
 
   @Test
   void revocationLeavesAMarkThenStateIsEmptyAfterRetention() throws Exception {
-    send(indicator("indicator--a", ObservableType.IPV4, "198.51.100.7").build());
     send(
-        indicator("indicator--a", ObservableType.IPV4, "198.51.100.7")
+        indicator(
+                "indicator--61000000-0000-4000-8000-000000000000",
+                ObservableType.IPV4,
+                "198.51.100.7")
+            .build());
+    send(
+        indicator(
+                "indicator--61000000-0000-4000-8000-000000000000",
+                ObservableType.IPV4,
+                "198.51.100.7")
             .setVersion(T0.plusSeconds(5))
             .setRevoked(true)
             .build());
     // Older version replayed during the retention: still ignored.
-    send(indicator("indicator--a", ObservableType.IPV4, "198.51.100.7").build());
+    send(
+        indicator(
+                "indicator--61000000-0000-4000-8000-000000000000",
+                ObservableType.IPV4,
+                "198.51.100.7")
+            .build());
     assertThat(drain()).hasSize(2).last().asString().startsWith("TOMBSTONE");
     assertThat(harness.numKeyedStateEntries()).isEqualTo(1);
     assertThat(harness.numProcessingTimeTimers()).isEqualTo(1);
 
     harness.setProcessingTime(T0.plus(RETENTION).toEpochMilli());
 
-    assertThat(drain()).singleElement().asString().startsWith("REMOVE indicator--a");
+    assertThat(drain())
+        .singleElement()
+        .asString()
+        .startsWith("REMOVE indicator--61000000-0000-4000-8000-000000000000");
     assertThat(harness.numKeyedStateEntries()).isZero();
     assertThat(harness.numProcessingTimeTimers()).isZero();
   }
@@ -199,7 +237,10 @@ class IndicatorLifecycleTest {
   void expiredIndicatorLeavesStateAfterTheGrace() throws Exception {
     Instant until = T0.plus(Duration.ofDays(1));
     send(
-        indicator("indicator--a", ObservableType.IPV4, "198.51.100.7")
+        indicator(
+                "indicator--61000000-0000-4000-8000-000000000000",
+                ObservableType.IPV4,
+                "198.51.100.7")
             .setValidUntil(until)
             .build());
     drain();
@@ -209,7 +250,10 @@ class IndicatorLifecycleTest {
     assertThat(harness.numKeyedStateEntries()).isEqualTo(1);
 
     harness.setProcessingTime(until.plus(GRACE).toEpochMilli());
-    assertThat(drain()).singleElement().asString().startsWith("REMOVE indicator--a");
+    assertThat(drain())
+        .singleElement()
+        .asString()
+        .startsWith("REMOVE indicator--61000000-0000-4000-8000-000000000000");
     assertThat(harness.numKeyedStateEntries()).isZero();
     assertThat(harness.numProcessingTimeTimers()).isZero();
   }
@@ -217,11 +261,17 @@ class IndicatorLifecycleTest {
   @Test
   void anUpdateMovesTheExpiryTimerInsteadOfAddingOne() throws Exception {
     send(
-        indicator("indicator--a", ObservableType.IPV4, "198.51.100.7")
+        indicator(
+                "indicator--61000000-0000-4000-8000-000000000000",
+                ObservableType.IPV4,
+                "198.51.100.7")
             .setValidUntil(T0.plus(Duration.ofDays(1)))
             .build());
     send(
-        indicator("indicator--a", ObservableType.IPV4, "198.51.100.7")
+        indicator(
+                "indicator--61000000-0000-4000-8000-000000000000",
+                ObservableType.IPV4,
+                "198.51.100.7")
             .setVersion(T0.plusSeconds(1))
             .setValidUntil(T0.plus(Duration.ofDays(30)))
             .build());
@@ -235,29 +285,40 @@ class IndicatorLifecycleTest {
   @Test
   void kafkaTombstoneWithdrawsTheCurrentVersion() throws Exception {
     send(
-        indicator("indicator--a", ObservableType.IPV4, "198.51.100.0/24")
+        indicator(
+                "indicator--61000000-0000-4000-8000-000000000000",
+                ObservableType.IPV4,
+                "198.51.100.0/24")
             .setMatchKind(MatchKind.CIDR)
             .build());
-    harness.processElement(new StreamRecord<>(IndicatorUpdate.deletion("indicator--a")));
+    harness.processElement(
+        new StreamRecord<>(
+            IndicatorUpdate.deletion("indicator--61000000-0000-4000-8000-000000000000")));
 
     assertThat(drain())
         .containsExactly(
-            "UPSERT indicator--a@" + T0.toEpochMilli() + " -> RANGE CIDR|198.51.100.0/24",
-            "TOMBSTONE indicator--a@" + T0.toEpochMilli() + " -> RANGE CIDR|198.51.100.0/24");
+            "UPSERT indicator--61000000-0000-4000-8000-000000000000@"
+                + T0.toEpochMilli()
+                + " -> RANGE CIDR|198.51.100.0/24",
+            "TOMBSTONE indicator--61000000-0000-4000-8000-000000000000@"
+                + T0.toEpochMilli()
+                + " -> RANGE CIDR|198.51.100.0/24");
     harness.setProcessingTime(T0.plus(RETENTION).toEpochMilli());
     assertThat(harness.numKeyedStateEntries()).isZero();
   }
 
   @Test
   void deletionOfAnUnknownIdChangesNothing() throws Exception {
-    harness.processElement(new StreamRecord<>(IndicatorUpdate.deletion("indicator--nobody")));
+    harness.processElement(
+        new StreamRecord<>(
+            IndicatorUpdate.deletion("indicator--6e6f626f-6479-4000-8000-000000000000")));
     assertThat(drain()).isEmpty();
     assertThat(harness.numKeyedStateEntries()).isZero();
   }
 
   @Test
   void deletionOfAnUnknownIdIsNotAudited() throws Exception {
-    tombstone("indicator--nobody");
+    tombstone("indicator--6e6f626f-6479-4000-8000-000000000000");
     assertThat(audits()).isEmpty();
     assertThat(deadLetters()).isEmpty();
   }
@@ -266,9 +327,17 @@ class IndicatorLifecycleTest {
 
   @Test
   void theOriginalSourcesOwnUpdatesAreAppliedWithoutAudit() throws Exception {
-    send(indicator("indicator--a", ObservableType.DOMAIN, "old.example").build());
     send(
-        indicator("indicator--a", ObservableType.DOMAIN, "new.example")
+        indicator(
+                "indicator--61000000-0000-4000-8000-000000000000",
+                ObservableType.DOMAIN,
+                "old.example")
+            .build());
+    send(
+        indicator(
+                "indicator--61000000-0000-4000-8000-000000000000",
+                ObservableType.DOMAIN,
+                "new.example")
             .setVersion(T0.plusSeconds(1))
             .setValidUntil(T0.plus(Duration.ofDays(3)))
             .build());
@@ -277,17 +346,27 @@ class IndicatorLifecycleTest {
     assertThat(deadLetters()).isEmpty();
     assertThat(audits()).isEmpty();
     assertThat(exactIndexMatches(ObservableType.DOMAIN, "new.example"))
-        .containsExactly("probe -> indicator--a@" + T0.plusSeconds(1).toEpochMilli());
+        .containsExactly(
+            "probe -> indicator--61000000-0000-4000-8000-000000000000@"
+                + T0.plusSeconds(1).toEpochMilli());
   }
 
   @Test
   void aForeignUpdateIsADeadLetterAndTheHeldVersionKeepsMatching() throws Exception {
-    Indicator original = indicator("indicator--a", ObservableType.IPV4, "198.51.100.7").build();
+    Indicator original =
+        indicator(
+                "indicator--61000000-0000-4000-8000-000000000000",
+                ObservableType.IPV4,
+                "198.51.100.7")
+            .build();
     send(original);
     drain();
     // Another source claims the id with a newer version that moves the value.
     Indicator forged =
-        indicator("indicator--a", ObservableType.IPV4, "203.0.113.9")
+        indicator(
+                "indicator--61000000-0000-4000-8000-000000000000",
+                ObservableType.IPV4,
+                "203.0.113.9")
             .setVersion(T0.plusSeconds(60))
             .setSource("member-mallory")
             .setConfidence(1)
@@ -303,7 +382,8 @@ class IndicatorLifecycleTest {
               assertThat(d.getStage()).isEqualTo("lifecycle");
               assertThat(d.getReason()).isEqualTo("not-original-source");
               assertThat(d.getError())
-                  .contains("source 'member-mallory' may not change indicator--a")
+                  .contains(
+                      "source 'member-mallory' may not change indicator--61000000-0000-4000-8000-000000000000")
                   .contains("its original source is 'isac'");
               assertThat(d.getOriginTopic()).isEqualTo("indicators");
               assertThat(d.getPartition()).isEqualTo(3);
@@ -311,35 +391,48 @@ class IndicatorLifecycleTest {
               // The evidence is the record exactly as it arrived.
               assertThat(codec.decode(d.getRaw().array())).isEqualTo(forged);
               assertThat(new String(d.getRawKey().array(), StandardCharsets.UTF_8))
-                  .isEqualTo("indicator--a");
+                  .isEqualTo("indicator--61000000-0000-4000-8000-000000000000");
             });
     assertThat(harness.numKeyedStateEntries()).isEqualTo(1);
     assertThat(harness.numProcessingTimeTimers()).isZero();
 
     // Downstream, the original still matches and the forged value does not.
     assertThat(exactIndexMatches(ObservableType.IPV4, "198.51.100.7"))
-        .containsExactly("probe -> indicator--a@" + T0.toEpochMilli());
+        .containsExactly(
+            "probe -> indicator--61000000-0000-4000-8000-000000000000@" + T0.toEpochMilli());
     assertThat(exactIndexMatches(ObservableType.IPV4, "203.0.113.9")).isEmpty();
 
     // The held version did not move to the forged one's: an owner's version older than the
     // forgery still counts as newer than what is held.
     send(
-        indicator("indicator--a", ObservableType.IPV4, "198.51.100.7")
+        indicator(
+                "indicator--61000000-0000-4000-8000-000000000000",
+                ObservableType.IPV4,
+                "198.51.100.7")
             .setVersion(T0.plusSeconds(30))
             .build());
     assertThat(drain())
         .containsExactly(
-            "UPSERT indicator--a@"
+            "UPSERT indicator--61000000-0000-4000-8000-000000000000@"
                 + T0.plusSeconds(30).toEpochMilli()
                 + " -> EXACT IPV4|198.51.100.7");
   }
 
   @Test
   void foreignRevocationsAndValidityChangesAreRefusedWhateverTheirVersion() throws Exception {
-    send(indicator("indicator--a", ObservableType.IPV4, "198.51.100.7").build());
+    send(
+        indicator(
+                "indicator--61000000-0000-4000-8000-000000000000",
+                ObservableType.IPV4,
+                "198.51.100.7")
+            .build());
     drain();
     Indicator.Builder foreign =
-        indicator("indicator--a", ObservableType.IPV4, "198.51.100.7").setSource("feed-x");
+        indicator(
+                "indicator--61000000-0000-4000-8000-000000000000",
+                ObservableType.IPV4,
+                "198.51.100.7")
+            .setSource("feed-x");
     send(foreign.setVersion(T0.plusSeconds(5)).setRevoked(true).build());
     send(
         foreign
@@ -360,16 +453,25 @@ class IndicatorLifecycleTest {
     // No expiry timer from the refused valid_until, and the revocation left no mark.
     assertThat(harness.numProcessingTimeTimers()).isZero();
     assertThat(exactIndexMatches(ObservableType.IPV4, "198.51.100.7"))
-        .containsExactly("probe -> indicator--a@" + T0.toEpochMilli());
+        .containsExactly(
+            "probe -> indicator--61000000-0000-4000-8000-000000000000@" + T0.toEpochMilli());
   }
 
   @Test
   void theSecretariatMayChangeAnyIndicatorAndEveryChangeIsAudited() throws Exception {
-    send(indicator("indicator--a", ObservableType.IPV4, "198.51.100.7").build());
+    send(
+        indicator(
+                "indicator--61000000-0000-4000-8000-000000000000",
+                ObservableType.IPV4,
+                "198.51.100.7")
+            .build());
     drain();
 
     Indicator revocation =
-        indicator("indicator--a", ObservableType.IPV4, "198.51.100.7")
+        indicator(
+                "indicator--61000000-0000-4000-8000-000000000000",
+                ObservableType.IPV4,
+                "198.51.100.7")
             .setVersion(T0.plusSeconds(10))
             .setSource(SECRETARIAT)
             .setRevoked(true)
@@ -378,7 +480,7 @@ class IndicatorLifecycleTest {
 
     assertThat(drain())
         .containsExactly(
-            "TOMBSTONE indicator--a@"
+            "TOMBSTONE indicator--61000000-0000-4000-8000-000000000000@"
                 + T0.plusSeconds(10).toEpochMilli()
                 + " -> EXACT IPV4|198.51.100.7");
     assertThat(deadLetters()).isEmpty();
@@ -386,7 +488,7 @@ class IndicatorLifecycleTest {
         .singleElement()
         .isEqualTo(
             IndicatorAudit.newBuilder()
-                .setIndicatorId("indicator--a")
+                .setIndicatorId("indicator--61000000-0000-4000-8000-000000000000")
                 .setAction(IndicatorAuditAction.REVOKE)
                 .setActor(SECRETARIAT)
                 .setOriginalSource("isac")
@@ -406,7 +508,10 @@ class IndicatorLifecycleTest {
 
     // The secretariat restores it: an audited UPDATE.
     send(
-        indicator("indicator--a", ObservableType.IPV4, "198.51.100.7")
+        indicator(
+                "indicator--61000000-0000-4000-8000-000000000000",
+                ObservableType.IPV4,
+                "198.51.100.7")
             .setVersion(T0.plusSeconds(20))
             .setSource(SECRETARIAT)
             .build());
@@ -422,13 +527,19 @@ class IndicatorLifecycleTest {
 
     // Ownership stays with the original source: it may still update, others may still not.
     send(
-        indicator("indicator--a", ObservableType.IPV4, "198.51.100.7")
+        indicator(
+                "indicator--61000000-0000-4000-8000-000000000000",
+                ObservableType.IPV4,
+                "198.51.100.7")
             .setVersion(T0.plusSeconds(30))
             .build());
     assertThat(drain()).singleElement().asString().startsWith("UPSERT");
     assertThat(audits()).isEmpty();
     send(
-        indicator("indicator--a", ObservableType.IPV4, "198.51.100.7")
+        indicator(
+                "indicator--61000000-0000-4000-8000-000000000000",
+                ObservableType.IPV4,
+                "198.51.100.7")
             .setVersion(T0.plusSeconds(40))
             .setSource("feed-x")
             .setRevoked(true)
@@ -442,11 +553,17 @@ class IndicatorLifecycleTest {
   @Test
   void theSecretariatsOwnIndicatorNeedsNoAudit() throws Exception {
     send(
-        indicator("indicator--s", ObservableType.IPV4, "198.51.100.7")
+        indicator(
+                "indicator--73000000-0000-4000-8000-000000000000",
+                ObservableType.IPV4,
+                "198.51.100.7")
             .setSource(SECRETARIAT)
             .build());
     send(
-        indicator("indicator--s", ObservableType.IPV4, "198.51.100.7")
+        indicator(
+                "indicator--73000000-0000-4000-8000-000000000000",
+                ObservableType.IPV4,
+                "198.51.100.7")
             .setSource(SECRETARIAT)
             .setVersion(T0.plusSeconds(1))
             .setRevoked(true)
@@ -458,13 +575,20 @@ class IndicatorLifecycleTest {
 
   @Test
   void aKafkaTombstoneIsAnAuditedAdministrativeDelete() throws Exception {
-    send(indicator("indicator--a", ObservableType.IPV4, "198.51.100.7").build());
+    send(
+        indicator(
+                "indicator--61000000-0000-4000-8000-000000000000",
+                ObservableType.IPV4,
+                "198.51.100.7")
+            .build());
     drain();
-    tombstone("indicator--a");
+    tombstone("indicator--61000000-0000-4000-8000-000000000000");
 
     assertThat(drain())
         .containsExactly(
-            "TOMBSTONE indicator--a@" + T0.toEpochMilli() + " -> EXACT IPV4|198.51.100.7");
+            "TOMBSTONE indicator--61000000-0000-4000-8000-000000000000@"
+                + T0.toEpochMilli()
+                + " -> EXACT IPV4|198.51.100.7");
     assertThat(audits())
         .singleElement()
         .satisfies(
@@ -479,13 +603,16 @@ class IndicatorLifecycleTest {
     assertThat(exactIndexMatches(ObservableType.IPV4, "198.51.100.7")).isEmpty();
 
     // A second tombstone finds nothing live: neither withdrawn again nor audited again.
-    tombstone("indicator--a");
+    tombstone("indicator--61000000-0000-4000-8000-000000000000");
     assertThat(drain()).isEmpty();
     assertThat(audits()).isEmpty();
 
     // The withdrawal mark still knows the owner during the retention.
     send(
-        indicator("indicator--a", ObservableType.IPV4, "198.51.100.7")
+        indicator(
+                "indicator--61000000-0000-4000-8000-000000000000",
+                ObservableType.IPV4,
+                "198.51.100.7")
             .setVersion(T0.plusSeconds(5))
             .setSource("feed-x")
             .build());
@@ -498,9 +625,17 @@ class IndicatorLifecycleTest {
 
   @Test
   void ownershipLeavesStateWithTheIdSoTheIdCanBeReused() throws Exception {
-    send(indicator("indicator--a", ObservableType.IPV4, "198.51.100.7").build());
     send(
-        indicator("indicator--a", ObservableType.IPV4, "198.51.100.7")
+        indicator(
+                "indicator--61000000-0000-4000-8000-000000000000",
+                ObservableType.IPV4,
+                "198.51.100.7")
+            .build());
+    send(
+        indicator(
+                "indicator--61000000-0000-4000-8000-000000000000",
+                ObservableType.IPV4,
+                "198.51.100.7")
             .setVersion(T0.plusSeconds(1))
             .setRevoked(true)
             .build());
@@ -511,14 +646,16 @@ class IndicatorLifecycleTest {
 
     // Nothing is left of the old owner: the next source to publish the id owns it.
     send(
-        indicator("indicator--a", ObservableType.IPV4, "192.0.2.8")
+        indicator(
+                "indicator--61000000-0000-4000-8000-000000000000", ObservableType.IPV4, "192.0.2.8")
             .setVersion(T0.plus(RETENTION))
             .setSource("feed-x")
             .build());
     assertThat(drain()).singleElement().asString().startsWith("UPSERT");
     assertThat(deadLetters()).isEmpty();
     send(
-        indicator("indicator--a", ObservableType.IPV4, "192.0.2.8")
+        indicator(
+                "indicator--61000000-0000-4000-8000-000000000000", ObservableType.IPV4, "192.0.2.8")
             .setVersion(T0.plus(RETENTION).plusSeconds(1))
             .setRevoked(true)
             .build());
@@ -536,13 +673,19 @@ class IndicatorLifecycleTest {
   void anExpiredIndicatorsOwnerLeavesStateToo() throws Exception {
     Instant until = T0.plus(Duration.ofDays(1));
     send(
-        indicator("indicator--a", ObservableType.IPV4, "198.51.100.7")
+        indicator(
+                "indicator--61000000-0000-4000-8000-000000000000",
+                ObservableType.IPV4,
+                "198.51.100.7")
             .setValidUntil(until)
             .build());
     harness.setProcessingTime(until.plus(GRACE).toEpochMilli());
     assertThat(harness.numKeyedStateEntries()).isZero();
     send(
-        indicator("indicator--a", ObservableType.IPV4, "198.51.100.7")
+        indicator(
+                "indicator--61000000-0000-4000-8000-000000000000",
+                ObservableType.IPV4,
+                "198.51.100.7")
             .setVersion(T0.plusSeconds(1))
             .setSource("feed-x")
             .build());
@@ -554,8 +697,15 @@ class IndicatorLifecycleTest {
   void stateFromBeforeOwnershipWasRecordedAdoptsTheNextSource() throws Exception {
     // A LifecycleRecord without a source, as state written by an older release had; the compact
     // serializer keeps a null source null, so the lifecycle still sees "no owner yet".
-    send(indicator("indicator--a", ObservableType.IPV4, "198.51.100.7").build());
-    harness.getOperator().setCurrentKey(IndicatorKey.of("indicator--a"));
+    send(
+        indicator(
+                "indicator--61000000-0000-4000-8000-000000000000",
+                ObservableType.IPV4,
+                "198.51.100.7")
+            .build());
+    harness
+        .getOperator()
+        .setCurrentKey(IndicatorKey.of("indicator--61000000-0000-4000-8000-000000000000"));
     var state =
         harness
             .getOperator()
@@ -568,12 +718,18 @@ class IndicatorLifecycleTest {
     state.update(old);
 
     send(
-        indicator("indicator--a", ObservableType.IPV4, "198.51.100.7")
+        indicator(
+                "indicator--61000000-0000-4000-8000-000000000000",
+                ObservableType.IPV4,
+                "198.51.100.7")
             .setVersion(T0.plusSeconds(1))
             .setSource("feed-x")
             .build());
     send(
-        indicator("indicator--a", ObservableType.IPV4, "198.51.100.7")
+        indicator(
+                "indicator--61000000-0000-4000-8000-000000000000",
+                ObservableType.IPV4,
+                "198.51.100.7")
             .setVersion(T0.plusSeconds(2))
             .build());
     assertThat(drain()).hasSize(2);
@@ -595,13 +751,19 @@ class IndicatorLifecycleTest {
             first = lifecycle(env)) {
       first.open();
       first.setProcessingTime(T0.toEpochMilli());
-      for (String id : List.of("indicator--a", "indicator--b", "indicator--c")) {
+      for (String id :
+          List.of(
+              "indicator--61000000-0000-4000-8000-000000000000",
+              "indicator--62000000-0000-4000-8000-000000000000",
+              "indicator--63000000-0000-4000-8000-000000000000")) {
         first.processElement(
             new StreamRecord<>(
                 IndicatorUpdate.upsert(
                     indicator(id, ObservableType.DOMAIN, id.substring(11) + ".example").build())));
       }
-      first.processElement(new StreamRecord<>(IndicatorUpdate.deletion("indicator--c")));
+      first.processElement(
+          new StreamRecord<>(
+              IndicatorUpdate.deletion("indicator--63000000-0000-4000-8000-000000000000")));
       assertThat(before.gauge(CorrelateMetrics.INDICATORS_HELD)).isEqualTo(2);
       snapshot = first.snapshot(1L, T0.toEpochMilli());
     }
@@ -614,7 +776,9 @@ class IndicatorLifecycleTest {
       restored.open();
       restored.setProcessingTime(T0.toEpochMilli());
       assertThat(after.gauge(CorrelateMetrics.INDICATORS_HELD)).isEqualTo(2);
-      restored.processElement(new StreamRecord<>(IndicatorUpdate.deletion("indicator--a")));
+      restored.processElement(
+          new StreamRecord<>(
+              IndicatorUpdate.deletion("indicator--61000000-0000-4000-8000-000000000000")));
       assertThat(after.gauge(CorrelateMetrics.INDICATORS_HELD)).isEqualTo(1);
       assertThat(after.counter(CorrelateMetrics.INDICATOR_UNKNOWN_DELETIONS)).isZero();
     }

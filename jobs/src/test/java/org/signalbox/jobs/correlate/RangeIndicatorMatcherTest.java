@@ -61,9 +61,12 @@ class RangeIndicatorMatcherTest {
 
   @Test
   void cidrAndSuffixMatch() throws Exception {
-    harness.processBroadcastElement(cidr("indicator--net", "198.51.100.0/24"), 0);
-    harness.processBroadcastElement(cidr("indicator--wide", "198.51.0.0/16"), 0);
-    harness.processBroadcastElement(suffix("indicator--dom", "example.org"), 0);
+    harness.processBroadcastElement(
+        cidr("indicator--6e657400-0000-4000-8000-000000000000", "198.51.100.0/24"), 0);
+    harness.processBroadcastElement(
+        cidr("indicator--77696465-0000-4000-8000-000000000000", "198.51.0.0/16"), 0);
+    harness.processBroadcastElement(
+        suffix("indicator--646f6d00-0000-4000-8000-000000000000", "example.org"), 0);
     harness.watermark(T0.toEpochMilli());
 
     harness.processElement(
@@ -79,12 +82,14 @@ class RangeIndicatorMatcherTest {
     assertThat(sightings())
         .extracting(s -> s.getEventId() + "->" + s.getIndicatorId())
         .containsExactlyInAnyOrder(
-            "in->indicator--net", "in->indicator--wide", "sub->indicator--dom");
+            "in->indicator--6e657400-0000-4000-8000-000000000000",
+            "in->indicator--77696465-0000-4000-8000-000000000000",
+            "sub->indicator--646f6d00-0000-4000-8000-000000000000");
   }
 
   @Test
   void revokedRangeStopsMatchingAndRemovalEmptiesBroadcastState() throws Exception {
-    IndicatorChange up = cidr("indicator--net", "198.51.100.0/24");
+    IndicatorChange up = cidr("indicator--6e657400-0000-4000-8000-000000000000", "198.51.100.0/24");
     harness.processBroadcastElement(up, 0);
     harness.processBroadcastElement(
         IndicatorChange.of(
@@ -107,7 +112,8 @@ class RangeIndicatorMatcherTest {
   void probesBeforeLoadingWaitAndAreThenMatched() throws Exception {
     harness.processElement(
         probe("early", ObservableType.DOMAIN, "x.example.org", T0.plusSeconds(1)), 0);
-    harness.processBroadcastElement(suffix("indicator--dom", "example.org"), 0);
+    harness.processBroadcastElement(
+        suffix("indicator--646f6d00-0000-4000-8000-000000000000", "example.org"), 0);
     assertThat(sightings()).isEmpty();
     assertThat(waitingEntries()).isEqualTo(1);
 

@@ -34,7 +34,7 @@ class FeedbackDecoderTest {
   static Feedback verdict(String member, Instant at) {
     return Feedback.newBuilder()
         .setMember(member)
-        .setIndicatorId("indicator--a")
+        .setIndicatorId("indicator--61000000-0000-4000-8000-000000000000")
         .setVerdict(FeedbackVerdict.FALSE_POSITIVE)
         .setReportedAt(at)
         .build();

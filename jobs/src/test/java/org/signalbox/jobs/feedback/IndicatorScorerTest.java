@@ -32,7 +32,7 @@ class IndicatorScorerTest {
   static final Instant T0 = Instant.parse("2026-11-01T00:00:00Z");
   static final Duration IDLE = Duration.ofDays(10);
   static final Duration GRACE = Duration.ofHours(1);
-  static final String IND = "indicator--a";
+  static final String IND = "indicator--61000000-0000-4000-8000-000000000000";
 
   KeyedTwoInputStreamOperatorTestHarness<String, Sighting, ReceivedFeedback, IndicatorScore>
       harness;
@@ -195,7 +195,11 @@ class IndicatorScorerTest {
   void feedbackOnAnUnknownIndicatorIsADeadLetterAfterTheGraceAndLeavesNoState() throws Exception {
     harness.processElement2(
         new StreamRecord<>(
-            feedback("m-1", "indicator--nope", FeedbackVerdict.FALSE_POSITIVE, Duration.ZERO)));
+            feedback(
+                "m-1",
+                "indicator--6e6f7065-0000-4000-8000-000000000000",
+                FeedbackVerdict.FALSE_POSITIVE,
+                Duration.ZERO)));
     assertThat(drain()).isEmpty();
     assertThat(harness.getSideOutput(DeadLetters.TAG)).isNull();
 
@@ -204,7 +208,9 @@ class IndicatorScorerTest {
         harness.getSideOutput(DeadLetters.TAG).stream().map(StreamRecord::getValue).toList();
     assertThat(dead).hasSize(1);
     assertThat(dead.get(0).getReason()).isEqualTo("unknown-indicator");
-    assertThat(dead.get(0).getError()).contains("m-1").contains("indicator--nope");
+    assertThat(dead.get(0).getError())
+        .contains("m-1")
+        .contains("indicator--6e6f7065-0000-4000-8000-000000000000");
     assertThat(dead.get(0).getRaw()).isNotNull();
     // The dead letter points at the verdict's own record, like every other dead letter.
     assertThat(dead.get(0).getOriginTopic()).isEqualTo("feedback.m-1");
@@ -219,7 +225,11 @@ class IndicatorScorerTest {
   void theEndOfABoundedInputTurnsWaitingVerdictsIntoDeadLetters() throws Exception {
     harness.processElement2(
         new StreamRecord<>(
-            feedback("m-1", "indicator--nope", FeedbackVerdict.FALSE_POSITIVE, Duration.ZERO)));
+            feedback(
+                "m-1",
+                "indicator--6e6f7065-0000-4000-8000-000000000000",
+                FeedbackVerdict.FALSE_POSITIVE,
+                Duration.ZERO)));
     harness.processBothWatermarks(
         new org.apache.flink.streaming.api.watermark.Watermark(Long.MAX_VALUE));
     assertThat(harness.getSideOutput(DeadLetters.TAG)).hasSize(1);

@@ -87,16 +87,28 @@ class IndicatorScoringITCase {
   void falsePositiveReportsLowerTheScoreOnTheChangelogAndStopAlerting() throws Exception {
     List<Sighting> sightings =
         List.of(
-            sighting("indicator--cdn", "m-rail-01", Sector.RAIL, Duration.ZERO),
-            sighting("indicator--c2", "m-rail-01", Sector.RAIL, Duration.ZERO),
-            sighting("indicator--c2", "m-air-01", Sector.AVIATION, Duration.ofHours(1)));
+            sighting(
+                "indicator--63646e00-0000-4000-8000-000000000000",
+                "m-rail-01",
+                Sector.RAIL,
+                Duration.ZERO),
+            sighting(
+                "indicator--63320000-0000-4000-8000-000000000000",
+                "m-rail-01",
+                Sector.RAIL,
+                Duration.ZERO),
+            sighting(
+                "indicator--63320000-0000-4000-8000-000000000000",
+                "m-air-01",
+                Sector.AVIATION,
+                Duration.ofHours(1)));
     List<ReceivedFeedback> feedback =
         List.of(
-            falsePositive("indicator--cdn", "m-rail-01"),
-            falsePositive("indicator--cdn", "m-air-01"),
-            falsePositive("indicator--cdn", "m-log-01"),
+            falsePositive("indicator--63646e00-0000-4000-8000-000000000000", "m-rail-01"),
+            falsePositive("indicator--63646e00-0000-4000-8000-000000000000", "m-air-01"),
+            falsePositive("indicator--63646e00-0000-4000-8000-000000000000", "m-log-01"),
             // A repeated verdict counts once.
-            falsePositive("indicator--cdn", "m-log-01"));
+            falsePositive("indicator--63646e00-0000-4000-8000-000000000000", "m-log-01"));
 
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
     Configuration strict = new Configuration();
@@ -118,7 +130,10 @@ class IndicatorScoringITCase {
     }
 
     List<IndicatorScore> cdn =
-        scores.stream().filter(r -> r.getIndicatorId().equals("indicator--cdn")).toList();
+        scores.stream()
+            .filter(
+                r -> r.getIndicatorId().equals("indicator--63646e00-0000-4000-8000-000000000000"))
+            .toList();
     assertThat(cdn).extracting(IndicatorScore::getReason).contains("first-sighting");
     assertThat(cdn)
         .filteredOn(r -> r.getReason().equals("false-positive"))
@@ -137,11 +152,15 @@ class IndicatorScoringITCase {
     assertThat(last.getAlerting()).isFalse();
 
     List<IndicatorScore> c2 =
-        scores.stream().filter(r -> r.getIndicatorId().equals("indicator--c2")).toList();
+        scores.stream()
+            .filter(
+                r -> r.getIndicatorId().equals("indicator--63320000-0000-4000-8000-000000000000"))
+            .toList();
     assertThat(c2).hasSize(2).allSatisfy(r -> assertThat(r.getAlerting()).isTrue());
     // The untouched indicator still reaches campaign detection: two members, one alert.
     assertThat(alerts)
-        .filteredOn(al -> al.getIndicatorIds().contains("indicator--c2"))
+        .filteredOn(
+            al -> al.getIndicatorIds().contains("indicator--63320000-0000-4000-8000-000000000000"))
         .isNotEmpty()
         .allSatisfy(al -> assertThat(al.getMemberCount()).isEqualTo(2));
   }

@@ -81,21 +81,21 @@ class BoundedMatchITCase {
     Path indicators =
         Files.writeString(
             dir.resolve("indicators.jsonl"),
-            "{\"id\":\"indicator--1\",\"type\":\"domain\",\"value\":\"*.example\",\"source\":\"isac\","
+            "{\"id\":\"indicator--31000000-0000-4000-8000-000000000000\",\"type\":\"domain\",\"value\":\"*.example\",\"source\":\"isac\","
                 + "\"validFrom\":\"2026-11-01T00:00:00Z\",\"tlp\":\"amber\"}\n"
-                + "{\"id\":\"indicator--2\",\"type\":\"ipv4\",\"value\":\"198.51.100.7\",\"source\":\"isac\","
+                + "{\"id\":\"indicator--32000000-0000-4000-8000-000000000000\",\"type\":\"ipv4\",\"value\":\"198.51.100.7\",\"source\":\"isac\","
                 + "\"validFrom\":\"2026-11-01T00:00:00Z\",\"revoked\":true}\n"
-                + "{\"id\":\"indicator--3\",\"type\":\"colour\",\"value\":\"red\",\"source\":\"isac\","
+                + "{\"id\":\"indicator--33000000-0000-4000-8000-000000000000\",\"type\":\"colour\",\"value\":\"red\",\"source\":\"isac\","
                 + "\"validFrom\":\"2026-11-01T00:00:00Z\"}\n"
                 // Ownership follows the file's order: the first line of an id names its owner.
-                + "{\"id\":\"indicator--4\",\"type\":\"ipv4\",\"value\":\"203.0.113.9\",\"source\":\"isac\","
+                + "{\"id\":\"indicator--34000000-0000-4000-8000-000000000000\",\"type\":\"ipv4\",\"value\":\"203.0.113.9\",\"source\":\"isac\","
                 + "\"validFrom\":\"2026-11-01T00:00:00Z\"}\n"
-                + "{\"id\":\"indicator--4\",\"type\":\"ipv4\",\"value\":\"203.0.113.9\","
+                + "{\"id\":\"indicator--34000000-0000-4000-8000-000000000000\",\"type\":\"ipv4\",\"value\":\"203.0.113.9\","
                 + "\"source\":\"member-mallory\",\"validFrom\":\"2026-11-01T00:00:00Z\","
                 + "\"version\":\"2026-11-02T00:00:00Z\",\"revoked\":true}\n"
-                + "{\"id\":\"indicator--5\",\"type\":\"ipv4\",\"value\":\"192.0.2.1\",\"source\":\"isac\","
+                + "{\"id\":\"indicator--35000000-0000-4000-8000-000000000000\",\"type\":\"ipv4\",\"value\":\"192.0.2.1\",\"source\":\"isac\","
                 + "\"validFrom\":\"2026-11-01T00:00:00Z\"}\n"
-                + "{\"id\":\"indicator--5\",\"type\":\"ipv4\",\"value\":\"192.0.2.1\","
+                + "{\"id\":\"indicator--35000000-0000-4000-8000-000000000000\",\"type\":\"ipv4\",\"value\":\"192.0.2.1\","
                 + "\"source\":\"secretariat\",\"validFrom\":\"2026-11-01T00:00:00Z\","
                 + "\"version\":\"2026-11-02T00:00:00Z\",\"revoked\":true}\n");
     Path telemetry = Files.writeString(dir.resolve("telemetry.jsonl"), TELEMETRY);
@@ -110,19 +110,23 @@ class BoundedMatchITCase {
         .singleElement()
         .satisfies(
             s -> {
-              assertThat(s.getIndicatorId()).isEqualTo("indicator--1");
+              assertThat(s.getIndicatorId())
+                  .isEqualTo("indicator--31000000-0000-4000-8000-000000000000");
               assertThat(s.getTlp().name()).isEqualTo("AMBER");
             });
-    // Another source's revocation of indicator--4 is refused: it still matches.
+    // Another source's revocation of indicator--34000000-0000-4000-8000-000000000000 is refused: it
+    // still matches.
     assertThat(r.sightings())
         .extracting(s -> s.getEventId() + " -> " + s.getIndicatorId())
-        .containsExactlyInAnyOrder("e2 -> indicator--1", "e4 -> indicator--4");
+        .containsExactlyInAnyOrder(
+            "e2 -> indicator--31000000-0000-4000-8000-000000000000",
+            "e4 -> indicator--34000000-0000-4000-8000-000000000000");
     assertThat(r.deadLetters())
         .extracting(d -> d.getOriginTopic() + ":" + d.getOffset() + " " + d.getReason())
         .containsExactly("indicators.jsonl:5 not-original-source");
     assertThat(r.audits())
         .extracting(a -> a.getIndicatorId() + " " + a.getAction() + " by " + a.getActor())
-        .containsExactly("indicator--5 REVOKE by secretariat");
+        .containsExactly("indicator--35000000-0000-4000-8000-000000000000 REVOKE by secretariat");
     assertThat(err.toString(StandardCharsets.UTF_8))
         .contains("indicators.jsonl:3: field 'type': unknown value 'colour'");
   }

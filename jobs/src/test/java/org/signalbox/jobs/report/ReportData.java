@@ -136,7 +136,7 @@ final class ReportData {
       String[] s = spec[i % spec.length];
       out.add(
           new Ind(
-              String.format("indicator--0000%02d-6f1c-4a52-9a3e-5b7f2d8c%04d", i, i * 37),
+              String.format("indicator--0000%02d6f-1c4a-4a52-9a3e-5b7f2d8c%04d", i, i * 37),
               NOV1.minus(Duration.ofDays(2)).plus(Duration.ofHours(15L * i)),
               ObservableType.valueOf(s[0]),
               s[1],

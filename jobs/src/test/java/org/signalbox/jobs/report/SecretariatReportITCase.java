@@ -253,7 +253,7 @@ class SecretariatReportITCase {
               .setSectors(
                   List.of(org.signalbox.schema.Sector.RAIL, org.signalbox.schema.Sector.AVIATION))
               .setMembers(List.of("m-rail-01", "m-rail-02", "m-air-01"))
-              .setIndicatorIds(List.of("indicator--x"))
+              .setIndicatorIds(List.of("indicator--78000000-0000-4000-8000-000000000000"))
               .setMaxConfidence(80)
               .setSeverity(55)
               .setTlp(org.signalbox.schema.Tlp.GREEN)

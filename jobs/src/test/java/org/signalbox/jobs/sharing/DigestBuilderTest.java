@@ -62,7 +62,7 @@ class DigestBuilderTest {
         .setSectorCount(1)
         .setSectors(List.of(Sector.RAIL))
         .setMembers(List.of())
-        .setIndicatorIds(List.of("indicator--a"))
+        .setIndicatorIds(List.of("indicator--61000000-0000-4000-8000-000000000000"))
         .setMaxConfidence(80)
         .setSeverity(50)
         .setTlp(tlp)

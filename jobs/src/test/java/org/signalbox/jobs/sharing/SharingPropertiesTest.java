@@ -42,6 +42,7 @@ import org.signalbox.schema.CampaignKeyKind;
 import org.signalbox.schema.Sector;
 import org.signalbox.schema.Tlp;
 import org.signalbox.schema.support.AvroCodec;
+import org.signalbox.schema.support.IndicatorIds;
 import org.signalbox.schema.support.Tlps;
 
 /**
@@ -413,7 +414,11 @@ class SharingPropertiesTest {
                 Arbitraries.of(Tlp.class),
                 Arbitraries.integers().between(1, 5),
                 Arbitraries.of(CampaignKeyKind.class),
-                Arbitraries.of("railfox", "T1071.004", "indicator--9e1c", "operation night train"),
+                Arbitraries.of(
+                    "railfox",
+                    "T1071.004",
+                    "indicator--39653163-0000-4000-8000-000000000000",
+                    "operation night train"),
                 Arbitraries.integers().between(0, 100),
                 Arbitraries.integers().between(0, 3))
             .as(SharingPropertiesTest::alert);
@@ -448,7 +453,10 @@ class SharingPropertiesTest {
         .setSectorCount(sectors.size())
         .setSectors(new ArrayList<>(sectors))
         .setMembers(new ArrayList<>(sorted(members)))
-        .setIndicatorIds(List.of("indicator--0001", "indicator--0002"))
+        .setIndicatorIds(
+            List.of(
+                "indicator--30303031-0000-4000-8000-000000000000",
+                "indicator--30303032-0000-4000-8000-000000000000"))
         .setMaxConfidence(confidence)
         .setSeverity(50)
         .setTlp(tlp)
@@ -763,7 +771,7 @@ class SharingPropertiesTest {
         o.eventTime = t0 + s.minute() * 60_000L;
         o.tlp = s.tlp();
         o.confidence = 60;
-        o.indicatorId = "indicator--" + s.minute() % 7;
+        o.indicatorId = IndicatorIds.spelled(String.valueOf(s.minute() % 7));
         o.sightingId = "sighting--" + s;
         harness.processElement(new StreamRecord<>(o, o.eventTime));
         markingsSoFar.add(s.tlp());

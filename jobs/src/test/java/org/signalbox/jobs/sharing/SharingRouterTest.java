@@ -39,7 +39,7 @@ class SharingRouterTest {
         .setSectorCount(1)
         .setSectors(List.of(Sector.RAIL))
         .setMembers(List.of(members))
-        .setIndicatorIds(List.of("indicator--a"))
+        .setIndicatorIds(List.of("indicator--61000000-0000-4000-8000-000000000000"))
         .setMaxConfidence(80)
         .setSeverity(50)
         .setTlp(tlp)

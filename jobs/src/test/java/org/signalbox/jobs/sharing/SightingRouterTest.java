@@ -42,7 +42,7 @@ class SightingRouterTest {
   static Sighting sighting(String member, Sector sector, Tlp tlp, String source) {
     return Sighting.newBuilder()
         .setSightingId("sighting--1")
-        .setIndicatorId("indicator--1")
+        .setIndicatorId("indicator--31000000-0000-4000-8000-000000000000")
         .setIndicatorVersion(T0)
         .setMatchKind(MatchKind.EXACT)
         .setMember(member)

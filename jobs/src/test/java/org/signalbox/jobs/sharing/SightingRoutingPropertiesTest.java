@@ -22,6 +22,7 @@ import org.signalbox.schema.Sector;
 import org.signalbox.schema.Sighting;
 import org.signalbox.schema.Tlp;
 import org.signalbox.schema.support.AvroCodec;
+import org.signalbox.schema.support.IndicatorIds;
 
 /**
  * Properties of the sighting router over random member directories (sectors, sharing groups,
@@ -112,7 +113,7 @@ class SightingRoutingPropertiesTest {
     Instant t = Instant.ofEpochSecond(1_790_000_000L + n);
     return Sighting.newBuilder()
         .setSightingId("sighting--" + n)
-        .setIndicatorId("indicator--" + n)
+        .setIndicatorId(IndicatorIds.spelled(String.valueOf(n)))
         .setIndicatorVersion(t)
         .setMatchKind(MatchKind.EXACT)
         .setMember(member)

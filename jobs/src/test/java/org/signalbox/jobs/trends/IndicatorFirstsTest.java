@@ -46,13 +46,20 @@ class IndicatorFirstsTest {
   void see(String member, Instant at) throws Exception {
     harness.processElement1(
         new StreamRecord<>(
-            sighting("indicator--a", member, Sector.RAIL, at, PUBLISHED.plus(Duration.ofHours(2))),
+            sighting(
+                "indicator--61000000-0000-4000-8000-000000000000",
+                member,
+                Sector.RAIL,
+                at,
+                PUBLISHED.plus(Duration.ofHours(2))),
             at.toEpochMilli()));
   }
 
   void publish(Instant version, String source) throws Exception {
     harness.processElement2(
-        new StreamRecord<>(indicator("indicator--a", version, source), version.toEpochMilli()));
+        new StreamRecord<>(
+            indicator("indicator--61000000-0000-4000-8000-000000000000", version, source),
+            version.toEpochMilli()));
   }
 
   List<TrendFact> facts() {

@@ -121,7 +121,7 @@ class MemberLoadTest {
   static Sighting sighting(String member, Tlp tlp) {
     Sighting s =
         TrendFixtures.sighting(
-            "indicator--a",
+            "indicator--61000000-0000-4000-8000-000000000000",
             member,
             DIRECTORY.member(member).orElseThrow().sector(),
             DAY1.plusSeconds(60),

@@ -93,7 +93,11 @@ class TrendsKafkaITCase {
       for (int m = 1; m <= 4; m++) {
         Sighting s =
             sighting(
-                "indicator--a", "m-rail-" + m, Sector.RAIL, DAY1.plusSeconds(600L * m), published);
+                "indicator--61000000-0000-4000-8000-000000000000",
+                "m-rail-" + m,
+                Sector.RAIL,
+                DAY1.plusSeconds(600L * m),
+                published);
         producer.send(new ProducerRecord<>("sightings", key(s), codec.encode(s))).get();
       }
       producer
@@ -106,7 +110,7 @@ class TrendsKafkaITCase {
       for (int m = 1; m <= 3; m++) {
         Feedback f =
             verdict(
-                "indicator--a",
+                "indicator--61000000-0000-4000-8000-000000000000",
                 "m-rail-" + m,
                 FeedbackVerdict.FALSE_POSITIVE,
                 reported.plusSeconds(m));
@@ -114,7 +118,7 @@ class TrendsKafkaITCase {
             .send(
                 new ProducerRecord<>(
                     SignalboxTopics.feedbackTopic(f.getMember()),
-                    key("indicator--a"),
+                    key("indicator--61000000-0000-4000-8000-000000000000"),
                     verdicts.encode(f)))
             .get();
       }
@@ -123,10 +127,10 @@ class TrendsKafkaITCase {
           .send(
               new ProducerRecord<>(
                   SignalboxTopics.feedbackTopic("m-rail-1"),
-                  key("indicator--a"),
+                  key("indicator--61000000-0000-4000-8000-000000000000"),
                   verdicts.encode(
                       verdict(
-                          "indicator--a",
+                          "indicator--61000000-0000-4000-8000-000000000000",
                           "m-rail-3",
                           FeedbackVerdict.TRUE_POSITIVE,
                           reported.plusSeconds(60)))))
@@ -135,8 +139,13 @@ class TrendsKafkaITCase {
           .send(
               new ProducerRecord<>(
                   "indicators",
-                  key("indicator--a"),
-                  AvroCodec.indicator().encode(indicator("indicator--a", published, "isac"))))
+                  key("indicator--61000000-0000-4000-8000-000000000000"),
+                  AvroCodec.indicator()
+                      .encode(
+                          indicator(
+                              "indicator--61000000-0000-4000-8000-000000000000",
+                              published,
+                              "isac"))))
           .get();
     }
 

@@ -53,23 +53,59 @@ class TrendsPipelineITCase {
   static List<Sighting> sightings() {
     List<Sighting> s = new ArrayList<>();
     // Three rail members see indicator A on day 1, the first after 12 hours (10 before midnight).
-    s.add(sighting("indicator--a", "m-rail-1", Sector.RAIL, DAY1.plusSeconds(7200), PUBLISHED));
-    s.add(sighting("indicator--a", "m-rail-2", Sector.RAIL, DAY1.plusSeconds(9000), PUBLISHED));
-    s.add(sighting("indicator--a", "m-rail-3", Sector.RAIL, DAY1.plusSeconds(3600), PUBLISHED));
+    s.add(
+        sighting(
+            "indicator--61000000-0000-4000-8000-000000000000",
+            "m-rail-1",
+            Sector.RAIL,
+            DAY1.plusSeconds(7200),
+            PUBLISHED));
+    s.add(
+        sighting(
+            "indicator--61000000-0000-4000-8000-000000000000",
+            "m-rail-2",
+            Sector.RAIL,
+            DAY1.plusSeconds(9000),
+            PUBLISHED));
+    s.add(
+        sighting(
+            "indicator--61000000-0000-4000-8000-000000000000",
+            "m-rail-3",
+            Sector.RAIL,
+            DAY1.plusSeconds(3600),
+            PUBLISHED));
     // One aviation member: its sector figure must not be published.
-    s.add(sighting("indicator--a", "m-air-1", Sector.AVIATION, DAY1.plusSeconds(5000), PUBLISHED));
+    s.add(
+        sighting(
+            "indicator--61000000-0000-4000-8000-000000000000",
+            "m-air-1",
+            Sector.AVIATION,
+            DAY1.plusSeconds(5000),
+            PUBLISHED));
     // Day 2: indicator B seen by two members only.
     Instant day2 = DAY1.plus(Duration.ofDays(1));
-    s.add(sighting("indicator--b", "m-rail-1", Sector.RAIL, day2.plusSeconds(60), PUBLISHED));
-    s.add(sighting("indicator--b", "m-rail-2", Sector.RAIL, day2.plusSeconds(90), PUBLISHED));
+    s.add(
+        sighting(
+            "indicator--62000000-0000-4000-8000-000000000000",
+            "m-rail-1",
+            Sector.RAIL,
+            day2.plusSeconds(60),
+            PUBLISHED));
+    s.add(
+        sighting(
+            "indicator--62000000-0000-4000-8000-000000000000",
+            "m-rail-2",
+            Sector.RAIL,
+            day2.plusSeconds(90),
+            PUBLISHED));
     return s;
   }
 
   static List<Indicator> indicators() {
     return List.of(
-        indicator("indicator--a", PUBLISHED, "isac"),
-        indicator("indicator--b", PUBLISHED, "isac"),
-        indicator("indicator--c", PUBLISHED, "cert-transport"));
+        indicator("indicator--61000000-0000-4000-8000-000000000000", PUBLISHED, "isac"),
+        indicator("indicator--62000000-0000-4000-8000-000000000000", PUBLISHED, "isac"),
+        indicator("indicator--63000000-0000-4000-8000-000000000000", PUBLISHED, "cert-transport"));
   }
 
   static Optional<TrendRecord> find(
@@ -208,7 +244,7 @@ class TrendsPipelineITCase {
         .setSectorCount(1)
         .setSectors(List.of(Sector.RAIL))
         .setMembers(members)
-        .setIndicatorIds(List.of("indicator--a"))
+        .setIndicatorIds(List.of("indicator--61000000-0000-4000-8000-000000000000"))
         .setMaxConfidence(80)
         .setSeverity(60)
         .setTlp(Tlp.AMBER)
@@ -265,23 +301,53 @@ class TrendsPipelineITCase {
   static List<Feedback> feedback() {
     Instant t = DAY1.plus(Duration.ofHours(6));
     return List.of(
-        verdict("indicator--a", "m-rail-1", FeedbackVerdict.FALSE_POSITIVE, t),
-        verdict("indicator--a", "m-rail-2", FeedbackVerdict.FALSE_POSITIVE, t.plusSeconds(10)),
-        verdict("indicator--a", "m-air-1", FeedbackVerdict.TRUE_POSITIVE, t.plusSeconds(20)),
-        verdict("indicator--c", "m-rail-3", FeedbackVerdict.FALSE_POSITIVE, t.plusSeconds(30)),
-        verdict("indicator--ghost", "m-rail-2", FeedbackVerdict.FALSE_POSITIVE, t.plusSeconds(40)));
+        verdict(
+            "indicator--61000000-0000-4000-8000-000000000000",
+            "m-rail-1",
+            FeedbackVerdict.FALSE_POSITIVE,
+            t),
+        verdict(
+            "indicator--61000000-0000-4000-8000-000000000000",
+            "m-rail-2",
+            FeedbackVerdict.FALSE_POSITIVE,
+            t.plusSeconds(10)),
+        verdict(
+            "indicator--61000000-0000-4000-8000-000000000000",
+            "m-air-1",
+            FeedbackVerdict.TRUE_POSITIVE,
+            t.plusSeconds(20)),
+        verdict(
+            "indicator--63000000-0000-4000-8000-000000000000",
+            "m-rail-3",
+            FeedbackVerdict.FALSE_POSITIVE,
+            t.plusSeconds(30)),
+        verdict(
+            "indicator--67686f73-7400-4000-8000-000000000000",
+            "m-rail-2",
+            FeedbackVerdict.FALSE_POSITIVE,
+            t.plusSeconds(40)));
   }
 
   static List<Sighting> busierSightings() {
     List<Sighting> s = new ArrayList<>(sightings());
     // m-rail-1 gets a second sighting on day 1: two records against a capacity of one.
-    s.add(sighting("indicator--b", "m-rail-1", Sector.RAIL, DAY1.plusSeconds(10_000), PUBLISHED));
+    s.add(
+        sighting(
+            "indicator--62000000-0000-4000-8000-000000000000",
+            "m-rail-1",
+            Sector.RAIL,
+            DAY1.plusSeconds(10_000),
+            PUBLISHED));
     return s;
   }
 
   static List<Indicator> indicatorsWithAMemberSource() {
     List<Indicator> i = new ArrayList<>(indicators());
-    i.add(indicator("indicator--d", DAY1.plus(Duration.ofHours(1)), "m-rail-1"));
+    i.add(
+        indicator(
+            "indicator--64000000-0000-4000-8000-000000000000",
+            DAY1.plus(Duration.ofHours(1)),
+            "m-rail-1"));
     return i;
   }
 

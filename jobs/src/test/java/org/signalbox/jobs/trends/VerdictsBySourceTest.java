@@ -74,16 +74,40 @@ class VerdictsBySourceTest {
 
   @Test
   void votesAreCountedOncePerMemberAndSourceAndTheStateGoes() throws Exception {
-    publish("indicator--a", PUBLISHED, "cert-transport");
+    publish("indicator--61000000-0000-4000-8000-000000000000", PUBLISHED, "cert-transport");
     Instant t = DAY1.plus(Duration.ofHours(3));
-    say("indicator--a", "m-1", FeedbackVerdict.FALSE_POSITIVE, t);
-    say("indicator--a", "m-2", FeedbackVerdict.FALSE_POSITIVE, t.plusSeconds(60));
+    say(
+        "indicator--61000000-0000-4000-8000-000000000000",
+        "m-1",
+        FeedbackVerdict.FALSE_POSITIVE,
+        t);
+    say(
+        "indicator--61000000-0000-4000-8000-000000000000",
+        "m-2",
+        FeedbackVerdict.FALSE_POSITIVE,
+        t.plusSeconds(60));
     // m-1 says it again: received, not a second vote.
-    say("indicator--a", "m-1", FeedbackVerdict.FALSE_POSITIVE, t.plusSeconds(120));
+    say(
+        "indicator--61000000-0000-4000-8000-000000000000",
+        "m-1",
+        FeedbackVerdict.FALSE_POSITIVE,
+        t.plusSeconds(120));
     // m-3 first says TRUE_POSITIVE, then changes its mind.
-    say("indicator--a", "m-3", FeedbackVerdict.TRUE_POSITIVE, t.plusSeconds(180));
-    say("indicator--a", "m-3", FeedbackVerdict.FALSE_POSITIVE, t.plusSeconds(240));
-    say("indicator--a", "m-4", FeedbackVerdict.UNKNOWN, t.plusSeconds(300));
+    say(
+        "indicator--61000000-0000-4000-8000-000000000000",
+        "m-3",
+        FeedbackVerdict.TRUE_POSITIVE,
+        t.plusSeconds(180));
+    say(
+        "indicator--61000000-0000-4000-8000-000000000000",
+        "m-3",
+        FeedbackVerdict.FALSE_POSITIVE,
+        t.plusSeconds(240));
+    say(
+        "indicator--61000000-0000-4000-8000-000000000000",
+        "m-4",
+        FeedbackVerdict.UNKNOWN,
+        t.plusSeconds(300));
 
     // Held until the watermark passes the report time.
     assertThat(harness.extractOutputValues()).isEmpty();
@@ -115,9 +139,9 @@ class VerdictsBySourceTest {
   void aVerdictWaitsForTheWatermarkSoAnIndicatorArrivingLaterStillNamesItsSource()
       throws Exception {
     Instant t = DAY1.plus(Duration.ofHours(3));
-    say("indicator--b", "m-1", FeedbackVerdict.TRUE_POSITIVE, t);
+    say("indicator--62000000-0000-4000-8000-000000000000", "m-1", FeedbackVerdict.TRUE_POSITIVE, t);
     // The indicator record comes after the verdict, but its version is earlier.
-    publish("indicator--b", PUBLISHED, "isac");
+    publish("indicator--62000000-0000-4000-8000-000000000000", PUBLISHED, "isac");
     harness.processBothWatermarks(new Watermark(t.toEpochMilli()));
     assertThat(dayFacts())
         .singleElement()
@@ -132,7 +156,11 @@ class VerdictsBySourceTest {
   @Test
   void aVerdictOnAnIndicatorNobodyHeardOfIsCountedAsSuchNotDropped() throws Exception {
     Instant t = DAY1.plus(Duration.ofHours(3));
-    say("indicator--ghost", "m-1", FeedbackVerdict.FALSE_POSITIVE, t);
+    say(
+        "indicator--67686f73-7400-4000-8000-000000000000",
+        "m-1",
+        FeedbackVerdict.FALSE_POSITIVE,
+        t);
     harness.processBothWatermarks(new Watermark(t.toEpochMilli()));
     assertThat(dayFacts())
         .singleElement()
@@ -151,13 +179,23 @@ class VerdictsBySourceTest {
   void aSightingNamesTheSourceWhenTheIndicatorStreamDoesNotAndTheStreamOutranksIt()
       throws Exception {
     Instant t = DAY1.plus(Duration.ofHours(3));
-    sighted("indicator--c", t.minusSeconds(600)); // its indicatorSource is "isac"
-    say("indicator--c", "m-1", FeedbackVerdict.FALSE_POSITIVE, t);
+    sighted(
+        "indicator--63000000-0000-4000-8000-000000000000",
+        t.minusSeconds(600)); // its indicatorSource is "isac"
+    say(
+        "indicator--63000000-0000-4000-8000-000000000000",
+        "m-1",
+        FeedbackVerdict.FALSE_POSITIVE,
+        t);
     harness.processBothWatermarks(new Watermark(t.toEpochMilli()));
     assertThat(dayFacts()).singleElement().extracting(f -> f.dimension).isEqualTo("isac");
 
-    publish("indicator--c", PUBLISHED, "cert-transport");
-    say("indicator--c", "m-2", FeedbackVerdict.FALSE_POSITIVE, t.plusSeconds(60));
+    publish("indicator--63000000-0000-4000-8000-000000000000", PUBLISHED, "cert-transport");
+    say(
+        "indicator--63000000-0000-4000-8000-000000000000",
+        "m-2",
+        FeedbackVerdict.FALSE_POSITIVE,
+        t.plusSeconds(60));
     harness.processBothWatermarks(new Watermark(t.plusSeconds(60).toEpochMilli()));
     assertThat(dayFacts()).singleElement().extracting(f -> f.dimension).isEqualTo("cert-transport");
     harness.processBothWatermarks(new Watermark(Long.MAX_VALUE));
@@ -179,12 +217,24 @@ class VerdictsBySourceTest {
             o -> o.indicatorId,
             Types.STRING);
     harness.open();
-    publish("indicator--a", PUBLISHED, "isac");
+    publish("indicator--61000000-0000-4000-8000-000000000000", PUBLISHED, "isac");
     Instant t = DAY1.plus(Duration.ofHours(3));
-    say("indicator--a", "m-rail", FeedbackVerdict.FALSE_POSITIVE, t);
-    say("indicator--a", "m-air", FeedbackVerdict.TRUE_POSITIVE, t.plusSeconds(60));
+    say(
+        "indicator--61000000-0000-4000-8000-000000000000",
+        "m-rail",
+        FeedbackVerdict.FALSE_POSITIVE,
+        t);
+    say(
+        "indicator--61000000-0000-4000-8000-000000000000",
+        "m-air",
+        FeedbackVerdict.TRUE_POSITIVE,
+        t.plusSeconds(60));
     // Not in the directory: counted for all sectors only.
-    say("indicator--a", "m-stranger", FeedbackVerdict.FALSE_POSITIVE, t.plusSeconds(120));
+    say(
+        "indicator--61000000-0000-4000-8000-000000000000",
+        "m-stranger",
+        FeedbackVerdict.FALSE_POSITIVE,
+        t.plusSeconds(120));
     harness.processBothWatermarks(new Watermark(t.plusSeconds(120).toEpochMilli()));
 
     List<TrendFact> facts = dayFacts();

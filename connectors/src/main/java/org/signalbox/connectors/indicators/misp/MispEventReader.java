@@ -30,6 +30,7 @@ import org.signalbox.schema.IndicatorContext;
 import org.signalbox.schema.MatchKind;
 import org.signalbox.schema.ObservableType;
 import org.signalbox.schema.Tlp;
+import org.signalbox.schema.support.IndicatorIds;
 import org.signalbox.schema.support.Tlps;
 
 /**
@@ -134,35 +135,69 @@ public final class MispEventReader {
   private IndicatorBatch event(JsonNode event) {
     List<Indicator> indicators = new ArrayList<>();
     List<Rejection> rejected = new ArrayList<>();
+    String eventWhere =
+        "event " + (event.path("uuid").isTextual() ? event.get("uuid").asText() : "?");
+    // Everything that decides the marking or which attributes exist must have the right JSON type:
+    // an "Attribute" that is a string would otherwise import nothing without a word, and a "Tag"
+    // that is a string would leave the attributes at a wider marking than the feed gave them.
+    List<JsonNode> attributes = new ArrayList<>();
+    List<String> places = new ArrayList<>();
+    Tlp eventTlp;
+    Context eventContext = new Context();
+    Set<String> eventLabels;
+    Set<String> cves = new TreeSet<>();
+    try {
+      if (!event.isObject()) {
+        throw new Rejected("Event is a JSON " + typeName(event) + ", not an object");
+      }
+      JsonNode attrs = array(event, "Attribute", eventWhere);
+      for (int i = 0; i < attrs.size(); i++) {
+        attributes.add(attrs.get(i));
+        places.add(eventWhere + " Attribute[" + i + "]");
+      }
+      JsonNode objects = array(event, "Object", eventWhere);
+      for (int i = 0; i < objects.size(); i++) {
+        String objectWhere = eventWhere + " Object[" + i + "]";
+        if (!objects.get(i).isObject()) {
+          throw new Rejected(
+              objectWhere + " is a JSON " + typeName(objects.get(i)) + ", not an object");
+        }
+        JsonNode inner = array(objects.get(i), "Attribute", objectWhere);
+        for (int j = 0; j < inner.size(); j++) {
+          attributes.add(inner.get(j));
+          places.add(objectWhere + ".Attribute[" + j + "]");
+        }
+      }
+      for (JsonNode a : attributes) {
+        if (a.path("type").asText().equals("vulnerability") && a.path("value").isTextual()) {
+          cves.add(a.path("value").asText().strip().toUpperCase(Locale.ROOT));
+        }
+      }
+      JsonNode tags = tags(event, eventWhere);
+      eventTlp = tlpOf(tags);
+      eventLabels = labels(tags);
+      eventContext.addGalaxies(array(event, "Galaxy", eventWhere), eventWhere);
+      eventContext.vulnerabilities.addAll(cves);
+    } catch (Rejected e) {
+      return new IndicatorBatch(
+          List.of(), List.of(new Rejection(eventWhere, e.getMessage() + "; event not imported")));
+    }
     String source =
         event.path("Orgc").path("name").asText(event.path("Org").path("name").asText(""));
     if (source.isBlank()) {
       source = fallbackSource;
     }
-    List<JsonNode> attributes = new ArrayList<>();
-    event.path("Attribute").forEach(attributes::add);
-    for (JsonNode object : event.path("Object")) {
-      object.path("Attribute").forEach(attributes::add);
-    }
-    Set<String> cves = new TreeSet<>();
-    for (JsonNode a : attributes) {
-      if (a.path("type").asText().equals("vulnerability")) {
-        cves.add(a.path("value").asText().strip().toUpperCase(Locale.ROOT));
-      }
-    }
-    Tlp eventTlp = tlpOf(event.path("Tag"));
-    Context eventContext = new Context();
-    eventContext.addGalaxies(event.path("Galaxy"));
-    eventContext.vulnerabilities.addAll(cves);
-    Set<String> eventLabels = labels(event.path("Tag"));
-    for (JsonNode a : attributes) {
-      String uuid = a.path("uuid").asText("");
-      String where =
-          uuid.isEmpty() ? "event " + event.path("uuid").asText("?") + " attribute" : uuid;
+    for (int i = 0; i < attributes.size(); i++) {
+      JsonNode a = attributes.get(i);
+      String uuid = a.path("uuid").isTextual() ? a.path("uuid").asText("") : "";
+      String where = uuid.isEmpty() ? places.get(i) : uuid;
       try {
-        Indicator i = attribute(event, a, source, eventTlp, eventContext, eventLabels);
-        if (i != null) {
-          indicators.add(i);
+        if (!a.isObject()) {
+          throw new Rejected("attribute is a JSON " + typeName(a) + ", not an object");
+        }
+        Indicator ind = attribute(event, a, source, eventTlp, eventContext, eventLabels, where);
+        if (ind != null) {
+          indicators.add(ind);
         }
       } catch (Rejected e) {
         rejected.add(new Rejection(where, e.getMessage()));
@@ -173,14 +208,82 @@ public final class MispEventReader {
     return new IndicatorBatch(indicators, rejected);
   }
 
+  /**
+   * {@code field} of {@code parent} as an array; missing or null is empty, any other type fails.
+   */
+  private static JsonNode array(JsonNode parent, String field, String where) throws Rejected {
+    JsonNode n = parent.get(field);
+    if (n == null || n.isNull()) {
+      return JSON.createArrayNode();
+    }
+    if (!n.isArray()) {
+      throw new Rejected(where + " " + field + " is a JSON " + typeName(n) + ", not an array");
+    }
+    return n;
+  }
+
+  /** The {@code Tag} array, each element an object with a string {@code name}. */
+  private static JsonNode tags(JsonNode parent, String where) throws Rejected {
+    JsonNode tags = array(parent, "Tag", where);
+    for (int i = 0; i < tags.size(); i++) {
+      JsonNode t = tags.get(i);
+      if (!t.isObject() || !t.path("name").isTextual()) {
+        throw new Rejected(
+            where
+                + " Tag["
+                + i
+                + "] is not an object with a string \"name\" (the marking cannot be read)");
+      }
+    }
+    return tags;
+  }
+
+  private static String typeName(JsonNode n) {
+    return n.getNodeType().name().toLowerCase(Locale.ROOT);
+  }
+
+  /**
+   * A MISP flag ({@code to_ids}, {@code deleted}): JSON booleans, and {@code 0}/{@code 1} or {@code
+   * "0"}/{@code "1"}/{@code "true"}/{@code "false"} as MISP instances write them; null if absent.
+   * Anything else is refused, so a {@code "deleted":"1"} never stays live.
+   */
+  static Boolean flag(JsonNode n, String field) throws Rejected {
+    if (n == null || n.isNull()) {
+      return null;
+    }
+    if (n.isBoolean()) {
+      return n.asBoolean();
+    }
+    if (n.isIntegralNumber() && (n.asLong() == 0 || n.asLong() == 1)) {
+      return n.asLong() == 1;
+    }
+    if (n.isTextual()) {
+      switch (n.asText().strip().toLowerCase(Locale.ROOT)) {
+        case "1":
+        case "true":
+          return true;
+        case "0":
+        case "false":
+          return false;
+        default:
+          break;
+      }
+    }
+    throw new Rejected(field + " " + n + " is not a boolean (true, false, 0 or 1)");
+  }
+
   private Indicator attribute(
       JsonNode event,
       JsonNode a,
       String source,
       Tlp eventTlp,
       Context eventContext,
-      Set<String> eventLabels)
+      Set<String> eventLabels,
+      String where)
       throws Rejected {
+    if (!a.path("type").isTextual()) {
+      throw new Rejected("attribute type is " + (a.has("type") ? "not a string" : "missing"));
+    }
     String type = a.path("type").asText("");
     if (type.equals("vulnerability")) {
       return null; // context for the event's other attributes, not something to match
@@ -189,9 +292,23 @@ public final class MispEventReader {
     if (uuid.isEmpty()) {
       throw new Rejected("attribute has no uuid");
     }
-    JsonNode toIds = a.get("to_ids");
-    if (toIds != null && !toIds.asBoolean()) {
+    String id;
+    try {
+      id = IndicatorIds.ofUuid(uuid);
+    } catch (IllegalArgumentException e) {
+      throw new Rejected("attribute uuid is not an RFC 4122 UUID: " + e.getMessage());
+    }
+    Boolean toIds = flag(a.get("to_ids"), "to_ids");
+    if (toIds != null && !toIds) {
       throw new Rejected("to_ids is false (" + type + " is context, not for detection)");
+    }
+    boolean deleted = Boolean.TRUE.equals(flag(a.get("deleted"), "deleted"));
+    if (!a.path("value").isTextual()) {
+      throw new Rejected(
+          "attribute value is "
+              + (a.has("value")
+                  ? "a JSON " + typeName(a.get("value")) + ", not a string"
+                  : "missing"));
     }
     String raw = a.path("value").asText("");
     ObservableType obsType;
@@ -267,33 +384,34 @@ public final class MispEventReader {
     } catch (InvalidObservableException e) {
       throw new Rejected("invalid " + type + " value: " + e.getMessage());
     }
-    Instant version = epochSeconds(a.path("timestamp"));
+    Instant version = epochSeconds(a.get("timestamp"), "attribute timestamp");
     if (version == null) {
-      version = epochSeconds(event.path("timestamp"));
+      version = epochSeconds(event.get("timestamp"), "event timestamp");
     }
     if (version == null) {
       throw new Rejected("attribute and event have no timestamp");
     }
-    Instant validFrom = instant(a.path("first_seen").asText(""));
+    Instant validFrom = instant(a.get("first_seen"));
     if (validFrom == null) {
       validFrom = eventDate(event.path("date").asText(""));
     }
     if (validFrom == null) {
       validFrom = version;
     }
-    Tlp attributeTlp = tlpOf(a.path("Tag"));
+    JsonNode attributeTags = tags(a, "attribute");
+    Tlp attributeTlp = tlpOf(attributeTags);
     Tlp tlp =
         attributeTlp != null
             ? (eventTlp != null ? Tlps.mostRestrictive(attributeTlp, eventTlp) : attributeTlp)
             : (eventTlp != null ? eventTlp : defaultTlp);
     Context context = new Context();
     context.addAll(eventContext);
-    context.addGalaxies(a.path("Galaxy"));
+    context.addGalaxies(array(a, "Galaxy", "attribute"), "attribute");
     Set<String> labels = new TreeSet<>(eventLabels);
-    labels.addAll(labels(a.path("Tag")));
+    labels.addAll(labels(attributeTags));
     String comment = a.path("comment").asText("");
     return Indicator.newBuilder()
-        .setId("indicator--" + uuid)
+        .setId(id)
         .setVersion(version)
         .setObservableType(obsType)
         .setValue(canonical)
@@ -301,7 +419,7 @@ public final class MispEventReader {
         .setPattern(null)
         .setValidFrom(validFrom)
         .setValidUntil(null)
-        .setRevoked(a.path("deleted").asBoolean(false))
+        .setRevoked(deleted)
         .setConfidence(confidence)
         .setTlp(tlp)
         .setSource(source)
@@ -311,7 +429,11 @@ public final class MispEventReader {
         .build();
   }
 
-  /** The most restrictive {@code tlp:*} tag, or null. */
+  /**
+   * The most restrictive {@code tlp:*} tag, or null. A {@code tlp:} tag that names no colour we
+   * know ({@code tlp:ex:chr}, a typo) is read as RED: a marking we cannot read must never make a
+   * record travel further than its author meant.
+   */
   private static Tlp tlpOf(JsonNode tags) {
     Tlp found = null;
     for (JsonNode tag : tags) {
@@ -321,7 +443,7 @@ public final class MispEventReader {
           Tlp t = Tlps.parse(name);
           found = found == null ? t : Tlps.mostRestrictive(found, t);
         } catch (IllegalArgumentException e) {
-          // tlp:ex:* and other local extensions are not colours; they do not set the marking.
+          found = Tlp.RED;
         }
       }
     }
@@ -340,22 +462,44 @@ public final class MispEventReader {
     return out;
   }
 
-  private static Instant epochSeconds(JsonNode n) {
-    String s = n.asText("");
-    if (s.isEmpty() || !s.chars().allMatch(Character::isDigit) || s.length() > 12) {
+  /** Latest epoch second accepted: 9999-12-31T23:59:59Z. */
+  static final long MAX_EPOCH_SECOND = 253_402_300_799L;
+
+  /** Epoch seconds as a JSON number or string of digits; null if absent or empty. */
+  private static Instant epochSeconds(JsonNode n, String field) throws Rejected {
+    if (n == null || n.isNull() || (n.isTextual() && n.asText().isBlank())) {
       return null;
     }
-    return Instant.ofEpochSecond(Long.parseLong(s));
+    String s = n.isTextual() || n.isIntegralNumber() ? n.asText().strip() : null;
+    if (s == null || s.isEmpty() || !s.chars().allMatch(Character::isDigit)) {
+      throw new Rejected(field + " " + n + " is not epoch seconds");
+    }
+    String digits = s.replaceFirst("^0+(?=.)", "");
+    if (digits.length() > 12 || Long.parseLong(digits) > MAX_EPOCH_SECOND) {
+      throw new Rejected(
+          field
+              + " "
+              + cut(s)
+              + " is out of range (epoch seconds up to "
+              + MAX_EPOCH_SECOND
+              + ", year 9999)");
+    }
+    return Instant.ofEpochSecond(Long.parseLong(digits));
   }
 
-  private static Instant instant(String text) {
-    if (text.isEmpty()) {
+  private static String cut(String s) {
+    return s.length() <= 40 ? s : s.substring(0, 40) + "...";
+  }
+
+  /** An RFC 3339 time ({@code first_seen}); null if absent. */
+  private static Instant instant(JsonNode n) throws Rejected {
+    if (n == null || n.isNull() || (n.isTextual() && n.asText().isEmpty())) {
       return null;
     }
     try {
-      return OffsetDateTime.parse(text).toInstant();
+      return OffsetDateTime.parse(n.asText()).toInstant();
     } catch (RuntimeException e) {
-      return null;
+      throw new Rejected("first_seen " + cut(n.toString()) + " is not an RFC 3339 time");
     }
   }
 
@@ -385,10 +529,14 @@ public final class MispEventReader {
       vulnerabilities.addAll(o.vulnerabilities);
     }
 
-    void addGalaxies(JsonNode galaxies) {
+    void addGalaxies(JsonNode galaxies, String where) throws Rejected {
       for (JsonNode g : galaxies) {
+        if (!g.isObject()) {
+          throw new Rejected(
+              where + " Galaxy element is a JSON " + typeName(g) + ", not an object");
+        }
         String type = g.path("type").asText("");
-        for (JsonNode cluster : g.path("GalaxyCluster")) {
+        for (JsonNode cluster : array(g, "GalaxyCluster", where + " Galaxy")) {
           String value = cluster.path("value").asText("").strip();
           if (value.isEmpty()) {
             continue;

@@ -1,8 +1,10 @@
 package org.signalbox.connectors.indicators.stix;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.NullNode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -12,6 +14,7 @@ import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,6 +30,7 @@ import org.signalbox.observable.InvalidObservableException;
 import org.signalbox.schema.Indicator;
 import org.signalbox.schema.IndicatorContext;
 import org.signalbox.schema.Tlp;
+import org.signalbox.schema.support.IndicatorIds;
 import org.signalbox.schema.support.Tlps;
 
 /**
@@ -66,11 +70,31 @@ import org.signalbox.schema.support.Tlps;
  */
 public final class StixBundleReader {
 
-  /** Why an object could not become an indicator. */
-  public record Rejection(String objectId, String reason) {}
+  /**
+   * Why an object could not become an indicator, and where it is: {@code line L, column C} of the
+   * object in the text read, or {@code object #n} when the input came already parsed.
+   */
+  public record Rejection(String objectId, String reason, String where) {
+    public Rejection(String objectId, String reason) {
+      this(objectId, reason, null);
+    }
 
-  /** What a bundle gave: usable indicators and rejected objects, both in bundle order. */
-  public record Result(List<Indicator> indicators, List<Rejection> rejected) {}
+    /** The object id (cut to 100 printable characters) and its place, for messages. */
+    public String place() {
+      String id = printable(objectId);
+      return where == null ? id : id + " (" + where + ")";
+    }
+  }
+
+  /**
+   * What a bundle gave: usable indicators and rejected objects, both in bundle order; {@code lines}
+   * holds, for each indicator, the line its object starts on (0 when read from a tree).
+   */
+  public record Result(List<Indicator> indicators, List<Rejection> rejected, List<Long> lines) {
+    public Result(List<Indicator> indicators, List<Rejection> rejected) {
+      this(indicators, rejected, java.util.Collections.nCopies(indicators.size(), 0L));
+    }
+  }
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Pattern ATTACK_ID = Pattern.compile("T\\d{4}(\\.\\d{3})?");
@@ -109,19 +133,18 @@ public final class StixBundleReader {
 
   /** Reads a stream (not closed). @throws IOException if it is not STIX JSON at all */
   public Result read(InputStream in) throws IOException {
-    JsonNode root;
-    try {
-      root = JSON.readTree(in);
+    try (JsonParser p = JSON.getFactory().createParser(in)) {
+      p.disable(JsonParser.Feature.AUTO_CLOSE_SOURCE);
+      return read(LocatedObjects.read(JSON, p));
     } catch (JsonProcessingException e) {
       throw new IOException("not valid JSON: " + e.getOriginalMessage() + locationOf(e), e);
     }
-    return read(root);
   }
 
   /** Reads JSON text. @throws IOException if it is not STIX JSON at all */
   public Result read(String json) throws IOException {
-    try {
-      return read(JSON.readTree(json));
+    try (JsonParser p = JSON.getFactory().createParser(json)) {
+      return read(LocatedObjects.read(JSON, p));
     } catch (JsonProcessingException e) {
       throw new IOException("not valid JSON: " + e.getOriginalMessage() + locationOf(e), e);
     }
@@ -133,22 +156,37 @@ public final class StixBundleReader {
         : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
   }
 
-  /** Reads an already parsed bundle, envelope, array or object. */
+  private Result read(LocatedObjects located) throws IOException {
+    checkShape(located.root);
+    return new BundleIndex(located.objects).indicators();
+  }
+
+  /** Reads an already parsed bundle, envelope, array or object (places are object numbers). */
   public Result read(JsonNode root) throws IOException {
-    List<JsonNode> objects = new ArrayList<>();
+    checkShape(root);
+    List<JsonNode> nodes = new ArrayList<>();
+    if (root.isArray()) {
+      root.forEach(nodes::add);
+    } else if (root.path("objects").isArray()) {
+      root.path("objects").forEach(nodes::add);
+    } else {
+      nodes.add(root);
+    }
+    List<LocatedObjects.Located> objects = new ArrayList<>();
+    nodes.forEach(n -> objects.add(new LocatedObjects.Located(n, null, null)));
+    return new BundleIndex(objects).indicators();
+  }
+
+  private static void checkShape(JsonNode root) throws IOException {
     if (root == null || root.isMissingNode() || root.isNull()) {
       throw new IOException("empty input: expected a STIX bundle");
-    } else if (root.isArray()) {
-      root.forEach(objects::add);
-    } else if (root.isObject() && root.path("objects").isArray()) {
-      root.path("objects").forEach(objects::add);
-    } else if (root.isObject() && root.has("type")) {
-      objects.add(root);
-    } else {
+    }
+    if (!root.isArray()
+        && !(root.isObject() && root.path("objects").isArray())
+        && !(root.isObject() && root.has("type"))) {
       throw new IOException(
           "expected a STIX bundle, a TAXII envelope with \"objects\", or a STIX object");
     }
-    return new BundleIndex(objects).indicators();
   }
 
   /** The bundle's objects by id, and its relationships, for resolving context. */
@@ -157,21 +195,27 @@ public final class StixBundleReader {
     private final Map<String, List<String>> neighbours = new HashMap<>();
     private final List<Rejection> rejected = new ArrayList<>();
     private final List<String> indicatorIds = new ArrayList<>();
+    private final Map<JsonNode, Place> places = new IdentityHashMap<>();
 
-    BundleIndex(List<JsonNode> objects) {
+    BundleIndex(List<LocatedObjects.Located> objects) {
       int position = 0;
-      for (JsonNode o : objects) {
+      for (LocatedObjects.Located l : objects) {
         position++;
+        JsonNode o = l.node() == null ? NullNode.getInstance() : l.node();
+        String where = l.at() != null ? l.at().toString() : "object #" + position;
         String id = o.path("id").asText("");
         String type = o.path("type").asText("");
         if (!o.isObject() || id.isEmpty() || type.isEmpty()) {
           if (type.equals("indicator") || id.startsWith("indicator--")) {
             rejected.add(
                 new Rejection(
-                    id.isEmpty() ? "object #" + position : id, "object has no id or no type"));
+                    id.isEmpty() ? "object #" + position : id,
+                    "object has no id or no type",
+                    where));
           }
           continue;
         }
+        places.put(o, new Place(where, l.at(), l.patternAt()));
         JsonNode previous = byId.get(id);
         // Several versions of one object may share a bundle: the newest wins.
         if (previous == null) {
@@ -197,22 +241,29 @@ public final class StixBundleReader {
 
     Result indicators() {
       List<Indicator> out = new ArrayList<>();
+      List<Long> lines = new ArrayList<>();
       for (String id : indicatorIds) {
+        JsonNode o = byId.get(id);
+        Place place = places.get(o);
         try {
-          out.add(indicator(byId.get(id)));
+          out.add(indicator(o, place));
+          lines.add(place.at == null ? 0L : place.at.line());
         } catch (RejectedObject e) {
-          rejected.add(new Rejection(id, e.getMessage()));
+          rejected.add(new Rejection(id, e.getMessage(), place.where));
         } catch (RuntimeException e) {
-          rejected.add(new Rejection(id, "could not be read: " + e));
+          rejected.add(new Rejection(id, "could not be read: " + e, place.where));
         }
       }
-      return new Result(out, rejected);
+      return new Result(out, rejected, lines);
     }
 
-    private Indicator indicator(JsonNode o) throws RejectedObject {
-      String id = o.path("id").asText();
-      if (!id.startsWith("indicator--")) {
-        throw new RejectedObject("id '" + id + "' is not an indicator id (indicator--<uuid>)");
+    private Indicator indicator(JsonNode o, Place place) throws RejectedObject {
+      String rawId = o.path("id").asText();
+      String id;
+      try {
+        id = IndicatorIds.canonical(rawId);
+      } catch (IllegalArgumentException e) {
+        throw new RejectedObject(e.getMessage());
       }
       String patternType = o.path("pattern_type").asText("stix");
       if (!patternType.equals("stix")) {
@@ -226,7 +277,12 @@ public final class StixBundleReader {
       try {
         pattern = StixPattern.parse(patternNode.asText());
       } catch (InvalidPatternException e) {
-        throw new RejectedObject("invalid pattern: " + e.getMessage());
+        throw new RejectedObject(
+            "invalid pattern: "
+                + e.getMessage()
+                + (place.patternAt == null
+                    ? ""
+                    : " (the pattern string starts at " + place.patternAt + ")"));
       }
       IndexEntry entry;
       try {
@@ -262,7 +318,7 @@ public final class StixBundleReader {
       Tlp tlp = own.orElse(defaultTlp);
       ContextBuilder context = new ContextBuilder();
       addKillChain(o, context.killChainPhases);
-      for (JsonNode related : contextObjects(id)) {
+      for (JsonNode related : contextObjects(rawId)) {
         context.add(related);
         Optional<Tlp> marking = tlpOf(related);
         if (marking.isPresent()) {
@@ -361,6 +417,23 @@ public final class StixBundleReader {
       }
       return Optional.empty();
     }
+  }
+
+  /** Where an object is: for messages, and the positions it was read at (null from a tree). */
+  private record Place(
+      String where, LocatedObjects.Position at, LocatedObjects.Position patternAt) {}
+
+  /** Text fit for a message line: control characters replaced, at most 100 characters. */
+  static String printable(String s) {
+    if (s == null) {
+      return "null";
+    }
+    StringBuilder b = new StringBuilder();
+    for (int i = 0; i < s.length() && b.length() < 100; i++) {
+      char c = s.charAt(i);
+      b.append(Character.isISOControl(c) ? '?' : c);
+    }
+    return s.length() > 100 ? b + "..." : b.toString();
   }
 
   /** Collects context values, sorted and without duplicates. */

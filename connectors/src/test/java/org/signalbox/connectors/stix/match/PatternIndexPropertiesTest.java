@@ -20,6 +20,7 @@ import org.apache.lucene.search.MatchNoDocsQuery;
 import org.apache.lucene.search.Query;
 import org.signalbox.connectors.stix.pattern.StixPattern;
 import org.signalbox.schema.Observable;
+import org.signalbox.schema.support.IndicatorIds;
 
 /**
  * Differential tests: whatever the patterns and events, {@link PatternIndex} gives exactly what
@@ -59,7 +60,7 @@ class PatternIndexPropertiesTest {
     try (PatternIndex index = new PatternIndex(0)) {
       for (int i = 0; i < 200; i++) {
         StixPattern p = gen.pattern();
-        String id = "indicator--" + i;
+        String id = IndicatorIds.spelled(String.valueOf(i));
         index.put(id, p);
         patterns.put(id, PatternMatcher.compile(p));
       }
@@ -85,7 +86,7 @@ class PatternIndexPropertiesTest {
     try (PatternIndex index = new PatternIndex(0)) {
       for (int step = 0; step < 600; step++) {
         int k = r.nextInt(10);
-        String id = "indicator--" + r.nextInt(80);
+        String id = IndicatorIds.spelled(String.valueOf(r.nextInt(80)));
         if (k < 4) {
           StixPattern p = gen.pattern();
           index.put(id, p);
