@@ -29,6 +29,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.signalbox.connectors.indicators.BreadthLimits;
 import org.signalbox.connectors.indicators.IndicatorBatch;
 import org.signalbox.connectors.indicators.csv.CsvColumnMapping;
 import org.signalbox.connectors.indicators.csv.CsvFeedReader;
@@ -98,6 +99,10 @@ public final class IndicatorsImportCommand implements Callable<Integer> {
       names = "--dry-run",
       description = "Print the normalized indicators as JSON lines instead of writing Kafka.")
   boolean dryRun;
+
+  @CommandLine.Mixin BreadthOptions breadth = new BreadthOptions();
+
+  private BreadthLimits limits = BreadthLimits.DEFAULT;
 
   @Option(
       names = "--fail-on-rejected",
@@ -193,6 +198,12 @@ public final class IndicatorsImportCommand implements Callable<Integer> {
       err.println("--confidence must be from 0 to 100");
       return 2;
     }
+    try {
+      limits = breadth.limits();
+    } catch (IllegalArgumentException e) {
+      err.println("--min-ipv4-prefix/--min-ipv6-prefix/--min-suffix-labels: " + e.getMessage());
+      return 2;
+    }
     Map<String, Indicator> newest = new LinkedHashMap<>();
     int read = 0;
     int updated = 0;
@@ -269,14 +280,15 @@ public final class IndicatorsImportCommand implements Callable<Integer> {
     switch (f) {
       case stix:
         try (InputStream in = open(input)) {
-          StixBundleReader.Result r = new StixBundleReader(tlp, name, confidence).read(in);
+          StixBundleReader.Result r =
+              new StixBundleReader(tlp, name, confidence).withLimits(limits).read(in);
           List<IndicatorBatch.Rejection> rej = new ArrayList<>();
           r.rejected().forEach(x -> rej.add(new IndicatorBatch.Rejection(x.place(), x.reason())));
           return new IndicatorBatch(r.indicators(), rej);
         }
       case misp:
         try (InputStream in = open(input)) {
-          return new MispEventReader(tlp, name, confidence).read(in);
+          return new MispEventReader(tlp, name, confidence).withLimits(limits).read(in);
         }
       case misp_feed:
         {
@@ -285,7 +297,7 @@ public final class IndicatorsImportCommand implements Callable<Integer> {
             base = base.substring(0, base.length() - "manifest.json".length());
           }
           String root = base;
-          return new MispFeedReader(new MispEventReader(tlp, name, confidence))
+          return new MispFeedReader(new MispEventReader(tlp, name, confidence).withLimits(limits))
               .read(file -> open(join(root, file)));
         }
       case csv:
@@ -301,6 +313,7 @@ public final class IndicatorsImportCommand implements Callable<Integer> {
         try (BufferedReader in =
             new BufferedReader(new InputStreamReader(open(input), StandardCharsets.UTF_8))) {
           return new CsvFeedReader(mapping, csvDelimiter, name, tlp, confidence)
+              .withLimits(limits)
               .read(in, input, importTime);
         }
       case taxii:
@@ -338,7 +351,8 @@ public final class IndicatorsImportCommand implements Callable<Integer> {
         poll.pages(),
         after == null ? "" : " added after " + after);
     poll.dateAddedLast().ifPresent(last -> pendingTaxiiState.put(key, last));
-    StixBundleReader.Result r = new StixBundleReader(tlp, name, confidence).read(poll.envelope());
+    StixBundleReader.Result r =
+        new StixBundleReader(tlp, name, confidence).withLimits(limits).read(poll.envelope());
     List<IndicatorBatch.Rejection> rej = new ArrayList<>();
     r.rejected().forEach(x -> rej.add(new IndicatorBatch.Rejection(x.place(), x.reason())));
     return new IndicatorBatch(r.indicators(), rej);

@@ -6,8 +6,15 @@ import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Callable;
+import org.signalbox.connectors.indicators.BreadthLimits;
+import org.signalbox.connectors.indicators.stix.StixPatternCompiler;
+import org.signalbox.connectors.stix.match.PatternMatcher;
+import org.signalbox.connectors.stix.match.UnsupportedPatternException;
 import org.signalbox.connectors.stix.pattern.InvalidPatternException;
+import org.signalbox.connectors.stix.pattern.ObservationExpression;
 import org.signalbox.connectors.stix.pattern.StixPattern;
+import org.signalbox.observable.InvalidObservableException;
+import org.signalbox.schema.MatchKind;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -18,33 +25,74 @@ import picocli.CommandLine.Command;
     description = {
       "Reads STIX 2.1 patterns from standard input, one a line, and prints for each line, in"
           + " order, OK or ERROR: <message> (the message names the column and what was expected).",
+      "Checked as the importers and the correlate job check them: the syntax; values (a network,"
+          + " a domain); a MATCHES or LIKE the job cannot run (back-references, look-around,"
+          + " \\p{..} classes) or that never or always holds ('.*', '%'); networks and suffixes"
+          + " broader than the limits below (0.0.0.0/1, *.com). Patterns of several observations"
+          + " are checked for syntax only: the job stores them but does not match them yet.",
       "Exit status: 0 if every line is a valid pattern, 1 if any is not."
     })
 public final class StixCheckPatternCommand implements Callable<Integer> {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
+  @CommandLine.Mixin BreadthOptions breadth = new BreadthOptions();
+
   @Override
   public Integer call() throws IOException {
     BufferedReader in =
         new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
-    return check(in, spec.commandLine().getOut());
+    BreadthLimits limits;
+    try {
+      limits = breadth.limits();
+    } catch (IllegalArgumentException e) {
+      spec.commandLine().getErr().println(e.getMessage());
+      return 2;
+    }
+    return check(in, spec.commandLine().getOut(), limits);
+  }
+
+  /** Checks every line of {@code in} with the default limits; returns the exit status. */
+  static int check(BufferedReader in, PrintWriter out) throws IOException {
+    return check(in, out, BreadthLimits.DEFAULT);
   }
 
   /** Checks every line of {@code in}; returns the exit status. */
-  static int check(BufferedReader in, PrintWriter out) throws IOException {
+  static int check(BufferedReader in, PrintWriter out, BreadthLimits limits) throws IOException {
     int status = 0;
     String line;
     while ((line = in.readLine()) != null) {
-      try {
-        StixPattern.parse(line);
+      String problem = problem(line, limits);
+      if (problem == null) {
         out.println("OK");
-      } catch (InvalidPatternException e) {
-        out.println("ERROR: " + e.getMessage());
+      } else {
+        out.println("ERROR: " + problem);
         status = 1;
       }
     }
     out.flush();
     return status;
+  }
+
+  /** Why {@code line} would be refused at import, or null. */
+  static String problem(String line, BreadthLimits limits) {
+    StixPattern pattern;
+    try {
+      pattern = StixPattern.parse(line);
+    } catch (InvalidPatternException e) {
+      return e.getMessage();
+    }
+    try {
+      if (StixPatternCompiler.compile(pattern, limits).kind() == MatchKind.PATTERN
+          && pattern.root() instanceof ObservationExpression.Observation) {
+        PatternMatcher.compile(pattern, limits);
+      }
+    } catch (InvalidObservableException e) {
+      return "invalid value: " + e.getMessage();
+    } catch (UnsupportedPatternException e) {
+      // A path or operator the job does not match yet is valid STIX: import stores it.
+      return e.unmatchable() ? "cannot be matched: " + e.getMessage() : null;
+    }
+    return null;
   }
 }

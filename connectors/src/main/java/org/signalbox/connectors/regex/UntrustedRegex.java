@@ -181,8 +181,21 @@ public final class UntrustedRegex {
     }
     StringBuilder out = new StringBuilder();
     boolean inClass = false;
+    // True where an alternative begins (pattern start, after '(' or '|'): an alternative that ends
+    // right there is the empty string, which PCRE allows ('(|x)', 'x|') and Lucene's syntax does
+    // not (it read '(|x)' as matching nothing), so it is written as Lucene's empty string "".
+    boolean alternativeStart = true;
     for (int i = start; i < end; i++) {
       char c = p.charAt(i);
+      if (!inClass && c == '|' || !inClass && c == ')') {
+        if (alternativeStart) {
+          out.append("\"\"");
+        }
+        out.append(c);
+        alternativeStart = c == '|';
+        continue;
+      }
+      alternativeStart = false;
       if (c == '\\') {
         if (i + 1 >= end) {
           throw new InvalidRegexException("regex ends with a lone backslash");
@@ -273,6 +286,7 @@ public final class UntrustedRegex {
           } else {
             out.append('(');
           }
+          alternativeStart = true;
           break;
         case '*':
         case '+':
@@ -304,6 +318,9 @@ public final class UntrustedRegex {
     }
     if (inClass) {
       throw new InvalidRegexException("character class [ is not closed");
+    }
+    if (alternativeStart && out.length() > 0) {
+      out.append("\"\"");
     }
     t.lucene = out.toString();
     return t;

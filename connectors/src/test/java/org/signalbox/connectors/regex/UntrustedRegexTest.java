@@ -90,4 +90,18 @@ class UntrustedRegexTest {
     assertThatThrownBy(() -> UntrustedRegex.pcre("(a|b)*a(a|b){40}", false))
         .hasMessageContaining("too complex");
   }
+
+  @Test
+  void emptyAlternativesMeanTheEmptyStringAsInJavaAndPcre() throws Exception {
+    // Lucene's syntax has no empty alternative: '(|x)' used to match nothing, '(x|)' was refused.
+    String[] patterns = {"(|x)", "(x|)", "x|", "|x", "()", "a(|b)c", "^(a|)$", "a(b||c)d", "(a|b)"};
+    String[] inputs = {"", "a", "x", "ac", "abc", "ad", "abd", "acd", "zzz"};
+    for (String p : patterns) {
+      UntrustedRegex r = UntrustedRegex.pcre(p, false);
+      java.util.regex.Pattern j = java.util.regex.Pattern.compile(p);
+      for (String in : inputs) {
+        assertThat(r.matches(in)).as("%s on '%s'", p, in).isEqualTo(j.matcher(in).find());
+      }
+    }
+  }
 }

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
+import org.signalbox.connectors.indicators.BreadthLimits;
 import org.signalbox.schema.support.EventTimeBounds;
 
 /**
@@ -107,6 +108,29 @@ public final class CorrelateOptions {
           .withDescription(
               "Event times and indicator versions further than this in the future are dead letters.");
 
+  public static final ConfigOption<Integer> MIN_IPV4_PREFIX =
+      ConfigOptions.key("correlate.min-ipv4-prefix")
+          .intType()
+          .defaultValue(BreadthLimits.DEFAULT.minIpv4Prefix())
+          .withDescription(
+              "CIDR indicators with a shorter IPv4 prefix are dead letters (too-broad): a /1 covers"
+                  + " half of all addresses.");
+
+  public static final ConfigOption<Integer> MIN_IPV6_PREFIX =
+      ConfigOptions.key("correlate.min-ipv6-prefix")
+          .intType()
+          .defaultValue(BreadthLimits.DEFAULT.minIpv6Prefix())
+          .withDescription(
+              "CIDR indicators with a shorter IPv6 prefix are dead letters (too-broad).");
+
+  public static final ConfigOption<Integer> MIN_SUFFIX_LABELS =
+      ConfigOptions.key("correlate.min-suffix-labels")
+          .intType()
+          .defaultValue(BreadthLimits.DEFAULT.minSuffixLabels())
+          .withDescription(
+              "Domain-suffix indicators whose parent has fewer labels, or is a public suffix"
+                  + " (*.com, *.co.uk), are dead letters (too-broad).");
+
   public static final ConfigOption<Duration> OUT_OF_ORDERNESS =
       ConfigOptions.key("correlate.telemetry-out-of-orderness")
           .durationType()
@@ -166,6 +190,9 @@ public final class CorrelateOptions {
           EXPIRY_GRACE,
           TOMBSTONE_RETENTION,
           MAX_FUTURE_SKEW,
+          MIN_IPV4_PREFIX,
+          MIN_IPV6_PREFIX,
+          MIN_SUFFIX_LABELS,
           OUT_OF_ORDERNESS,
           INDICATOR_IDLE_TIMEOUT,
           BOOTSTRAP_GATE,

@@ -6,6 +6,7 @@ import org.apache.flink.configuration.ReadableConfig;
 import org.apache.flink.streaming.api.datastream.BroadcastStream;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.signalbox.connectors.indicators.BreadthLimits;
 import org.signalbox.connectors.kafka.RawRecord;
 import org.signalbox.schema.DeadLetter;
 import org.signalbox.schema.IndicatorAudit;
@@ -52,7 +53,13 @@ public final class CorrelatePipeline {
       DataStream<RawRecord> indicators,
       ReadableConfig conf,
       boolean bounded) {
-    RecordLimits limits = new RecordLimits(conf.get(CorrelateOptions.MAX_FUTURE_SKEW));
+    RecordLimits limits =
+        new RecordLimits(
+            conf.get(CorrelateOptions.MAX_FUTURE_SKEW),
+            new BreadthLimits(
+                conf.get(CorrelateOptions.MIN_IPV4_PREFIX),
+                conf.get(CorrelateOptions.MIN_IPV6_PREFIX),
+                conf.get(CorrelateOptions.MIN_SUFFIX_LABELS)));
     boolean gate = conf.get(CorrelateOptions.BOOTSTRAP_GATE);
 
     SingleOutputStreamOperator<DecodedTelemetry> events =

@@ -202,6 +202,10 @@ public final class IndicatorDecoder extends ProcessFunction<RawRecord, Indicator
                   "invalid-cidr", "CIDR indicators are IPV4 or IPV6, not " + type);
             }
             IpNetwork net = IpNetwork.parse(value);
+            String broad = limits.breadth().network(net).orElse(null);
+            if (broad != null) {
+              throw new InvalidIndicatorException("too-broad", broad);
+            }
             ind.setObservableType(net.isIpv6() ? ObservableType.IPV6 : ObservableType.IPV4);
             ind.setValue(net.toString());
             return;
@@ -218,7 +222,13 @@ public final class IndicatorDecoder extends ProcessFunction<RawRecord, Indicator
             } else if (parent.startsWith(".")) {
               parent = parent.substring(1);
             }
-            ind.setValue(ObservableNormalizer.normalize(ObservableType.DOMAIN, parent).value());
+            String canonicalParent =
+                ObservableNormalizer.normalize(ObservableType.DOMAIN, parent).value();
+            String broad = limits.breadth().suffix(canonicalParent).orElse(null);
+            if (broad != null) {
+              throw new InvalidIndicatorException("too-broad", broad);
+            }
+            ind.setValue(canonicalParent);
             return;
           }
         default:

@@ -2,11 +2,13 @@ package org.signalbox.jobs.correlate;
 
 import java.io.Serializable;
 import java.time.Duration;
+import org.signalbox.connectors.indicators.BreadthLimits;
 import org.signalbox.schema.support.EventTimeBounds;
 
 /**
- * What counts as a plausible timestamp. Records outside are dead letters: a year-50000 event time
- * would otherwise hold watermarks and windows hostage.
+ * What counts as a plausible timestamp, and how broad an indicator may be. Records outside are dead
+ * letters: a year-50000 event time would otherwise hold watermarks and windows hostage, and a
+ * {@code 0.0.0.0/1} or {@code *.com} indicator would turn half of all traffic into sightings.
  */
 public final class RecordLimits implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -15,9 +17,19 @@ public final class RecordLimits implements Serializable {
   static final long OLDEST_PLAUSIBLE = EventTimeBounds.OLDEST_PLAUSIBLE_MILLIS;
 
   private final long maxFutureSkewMillis;
+  private final BreadthLimits breadth;
 
   public RecordLimits(Duration maxFutureSkew) {
+    this(maxFutureSkew, BreadthLimits.DEFAULT);
+  }
+
+  public RecordLimits(Duration maxFutureSkew, BreadthLimits breadth) {
     this.maxFutureSkewMillis = maxFutureSkew.toMillis();
+    this.breadth = breadth;
+  }
+
+  BreadthLimits breadth() {
+    return breadth;
   }
 
   boolean plausibleEventTime(long epochMillis) {

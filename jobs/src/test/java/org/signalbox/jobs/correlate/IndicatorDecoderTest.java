@@ -136,4 +136,60 @@ class IndicatorDecoderTest {
         .contains("invalid-pattern")
         .contains("column");
   }
+
+  @Test
+  void networksAndSuffixesBroaderThanTheLimitsAreDeadLetters() throws Exception {
+    var h = harness("");
+    send(
+        h,
+        indicator(
+                "indicator--71000000-0000-4000-8000-000000000001", ObservableType.IPV4, "0.0.0.0/1")
+            .setMatchKind(MatchKind.CIDR)
+            .build());
+    send(
+        h,
+        indicator("indicator--71000000-0000-4000-8000-000000000002", ObservableType.DOMAIN, "*.com")
+            .setMatchKind(MatchKind.DOMAIN_SUFFIX)
+            .build());
+    send(
+        h,
+        indicator("indicator--71000000-0000-4000-8000-000000000003", ObservableType.DOMAIN, "co.uk")
+            .setMatchKind(MatchKind.DOMAIN_SUFFIX)
+            .build());
+    send(
+        h,
+        indicator(
+                "indicator--71000000-0000-4000-8000-000000000004",
+                ObservableType.DOMAIN,
+                "*.tracking-parcel.example")
+            .setMatchKind(MatchKind.DOMAIN_SUFFIX)
+            .build());
+    assertThat(deadReasons(h))
+        .hasSize(3)
+        .allMatch(r -> r.startsWith("validate too-broad "))
+        .anyMatch(r -> r.contains("0.0.0.0/1"))
+        .anyMatch(r -> r.contains("*.com"))
+        .anyMatch(r -> r.contains("co.uk is a public suffix"));
+    assertThat(h.extractOutputValues()).hasSize(1);
+  }
+
+  @Test
+  void theLimitsAreOptions() throws Exception {
+    var h =
+        ProcessFunctionTestHarnesses.forProcessFunction(
+            new IndicatorDecoder(
+                new RecordLimits(
+                    Duration.ofDays(1),
+                    new org.signalbox.connectors.indicators.BreadthLimits(1, 16, 2)),
+                ""));
+    h.open();
+    send(
+        h,
+        indicator(
+                "indicator--72000000-0000-4000-8000-000000000001", ObservableType.IPV4, "0.0.0.0/1")
+            .setMatchKind(MatchKind.CIDR)
+            .build());
+    assertThat(deadReasons(h)).isEmpty();
+    assertThat(h.extractOutputValues()).hasSize(1);
+  }
 }

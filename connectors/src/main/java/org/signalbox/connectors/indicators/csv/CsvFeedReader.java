@@ -16,6 +16,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
+import org.signalbox.connectors.indicators.BreadthLimits;
 import org.signalbox.connectors.indicators.IndicatorBatch;
 import org.signalbox.connectors.indicators.IndicatorBatch.Rejection;
 import org.signalbox.connectors.indicators.stix.StixPatternCompiler;
@@ -37,6 +38,7 @@ import org.signalbox.schema.Tlp;
  * same feed again updates the same indicators instead of duplicating them.
  */
 public final class CsvFeedReader {
+  private BreadthLimits limits = BreadthLimits.DEFAULT;
   private static final DateTimeFormatter SPACED =
       DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
 
@@ -143,7 +145,7 @@ public final class CsvFeedReader {
     MatchKind kind = MatchKind.EXACT;
     String canonical;
     if ((type == ObservableType.IPV4 || type == ObservableType.IPV6) && value.contains("/")) {
-      StixPatternCompiler.IndexEntry e = StixPatternCompiler.compileNetwork(type, value);
+      StixPatternCompiler.IndexEntry e = StixPatternCompiler.compileNetwork(type, value, limits);
       kind = e.kind();
       type = e.type();
       canonical = e.value();
@@ -358,5 +360,11 @@ public final class CsvFeedReader {
       }
       i++; // the delimiter
     }
+  }
+
+  /** Refuses networks broader than {@code limits} (default {@link BreadthLimits#DEFAULT}). */
+  public CsvFeedReader withLimits(BreadthLimits limits) {
+    this.limits = java.util.Objects.requireNonNull(limits);
+    return this;
   }
 }

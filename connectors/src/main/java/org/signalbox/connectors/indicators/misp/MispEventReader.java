@@ -19,6 +19,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.signalbox.connectors.indicators.BreadthLimits;
 import org.signalbox.connectors.indicators.IndicatorBatch;
 import org.signalbox.connectors.indicators.IndicatorBatch.Rejection;
 import org.signalbox.connectors.indicators.stix.StixPatternCompiler;
@@ -54,6 +55,7 @@ import org.signalbox.schema.support.Tlps;
  * </ul>
  */
 public final class MispEventReader {
+  private BreadthLimits limits = BreadthLimits.DEFAULT;
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Pattern ATTACK_ID = Pattern.compile("\\b(T\\d{4}(?:\\.\\d{3})?)\\b");
 
@@ -372,7 +374,7 @@ public final class MispEventReader {
     try {
       if (obsType == ObservableType.IPV4 && value.contains("/")) {
         StixPatternCompiler.IndexEntry e =
-            StixPatternCompiler.compileNetwork(ObservableType.IPV4, value);
+            StixPatternCompiler.compileNetwork(ObservableType.IPV4, value, limits);
         kind = e.kind();
         obsType = e.type();
         canonical = e.value();
@@ -602,5 +604,11 @@ public final class MispEventReader {
     Rejected(String message) {
       super(message, null, false, false);
     }
+  }
+
+  /** Refuses networks broader than {@code limits} (default {@link BreadthLimits#DEFAULT}). */
+  public MispEventReader withLimits(BreadthLimits limits) {
+    this.limits = java.util.Objects.requireNonNull(limits);
+    return this;
   }
 }

@@ -23,12 +23,17 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
+import org.signalbox.connectors.indicators.BreadthLimits;
 import org.signalbox.connectors.indicators.stix.StixPatternCompiler.IndexEntry;
+import org.signalbox.connectors.stix.match.PatternMatcher;
+import org.signalbox.connectors.stix.match.UnsupportedPatternException;
 import org.signalbox.connectors.stix.pattern.InvalidPatternException;
+import org.signalbox.connectors.stix.pattern.ObservationExpression;
 import org.signalbox.connectors.stix.pattern.StixPattern;
 import org.signalbox.observable.InvalidObservableException;
 import org.signalbox.schema.Indicator;
 import org.signalbox.schema.IndicatorContext;
+import org.signalbox.schema.MatchKind;
 import org.signalbox.schema.Tlp;
 import org.signalbox.schema.support.IndicatorIds;
 import org.signalbox.schema.support.Tlps;
@@ -104,6 +109,7 @@ public final class StixBundleReader {
   private final Tlp defaultTlp;
   private final String fallbackSource;
   private final int defaultConfidence;
+  private BreadthLimits limits = BreadthLimits.DEFAULT;
 
   /** Unmarked objects are AMBER, unknown producers are {@code "stix"}, confidence 50. */
   public StixBundleReader() {
@@ -122,6 +128,12 @@ public final class StixBundleReader {
     this.defaultTlp = Objects.requireNonNull(defaultTlp);
     this.fallbackSource = Objects.requireNonNull(fallbackSource);
     this.defaultConfidence = defaultConfidence;
+  }
+
+  /** Refuses indicators broader than {@code limits} (default {@link BreadthLimits#DEFAULT}). */
+  public StixBundleReader withLimits(BreadthLimits limits) {
+    this.limits = Objects.requireNonNull(limits);
+    return this;
   }
 
   /** Reads a file. @throws IOException if it cannot be read or is not STIX JSON at all */
@@ -286,9 +298,22 @@ public final class StixBundleReader {
       }
       IndexEntry entry;
       try {
-        entry = StixPatternCompiler.compile(pattern);
+        entry = StixPatternCompiler.compile(pattern, limits);
       } catch (InvalidObservableException e) {
         throw new RejectedObject("invalid value in pattern: " + e.getMessage());
+      }
+      if (entry.kind() == MatchKind.PATTERN
+          && pattern.root() instanceof ObservationExpression.Observation) {
+        // What no matcher could run usefully is refused here, with the reason: a regex our automata
+        // cannot express, a comparison that never or always holds. Paths the job does not match
+        // yet, and patterns of several observations, are stored for when it does.
+        try {
+          PatternMatcher.compile(pattern, limits);
+        } catch (UnsupportedPatternException e) {
+          if (e.unmatchable()) {
+            throw new RejectedObject("pattern cannot be matched: " + e.getMessage());
+          }
+        }
       }
       Instant created = timestamp(o, "created", false);
       Instant modified = timestamp(o, "modified", false);

@@ -1,6 +1,7 @@
 package org.signalbox.connectors.indicators.stix;
 
 import java.util.Locale;
+import org.signalbox.connectors.indicators.BreadthLimits;
 import org.signalbox.connectors.stix.pattern.ComparisonExpression;
 import org.signalbox.connectors.stix.pattern.ComparisonOperator;
 import org.signalbox.connectors.stix.pattern.Literal;
@@ -35,6 +36,14 @@ public final class StixPatternCompiler {
    *     but its value is not a valid value of that type (e.g. a domain with a space)
    */
   public static IndexEntry compile(StixPattern pattern) throws InvalidObservableException {
+    return compile(pattern, BreadthLimits.DEFAULT);
+  }
+
+  /**
+   * As {@link #compile(StixPattern)}, refusing networks and suffixes broader than {@code limits}.
+   */
+  public static IndexEntry compile(StixPattern pattern, BreadthLimits limits)
+      throws InvalidObservableException {
     if (!(pattern.root() instanceof ObservationExpression.Observation obs)
         || !(obs.comparisons() instanceof ComparisonExpression.Comparison c)
         || c.negated()
@@ -48,7 +57,7 @@ public final class StixPatternCompiler {
     if ((path.is("ipv4-addr", "value") || path.is("ipv6-addr", "value"))) {
       ObservableType t = type.equals("ipv4-addr") ? ObservableType.IPV4 : ObservableType.IPV6;
       if (op == ComparisonOperator.ISSUBSET || (op == ComparisonOperator.EQ && v.contains("/"))) {
-        return compileNetwork(t, v);
+        return compileNetwork(t, v, limits);
       }
       if (op == ComparisonOperator.EQ) {
         return exact(t, v);
@@ -64,6 +73,10 @@ public final class StixPatternCompiler {
         // '%' and '_' are LIKE wildcards; only a literal parent domain fits the suffix index.
         if (!parent.isEmpty() && parent.indexOf('%') < 0 && parent.indexOf('_') < 0) {
           NormalizedObservable n = ObservableNormalizer.normalize(ObservableType.DOMAIN, parent);
+          String broad = limits.suffix(n.value()).orElse(null);
+          if (broad != null) {
+            throw new InvalidObservableException(broad);
+          }
           return new IndexEntry(MatchKind.DOMAIN_SUFFIX, n.type(), n.value());
         }
       }
@@ -115,11 +128,21 @@ public final class StixPatternCompiler {
    */
   public static IndexEntry compileNetwork(ObservableType t, String text)
       throws InvalidObservableException {
+    return compileNetwork(t, text, BreadthLimits.DEFAULT);
+  }
+
+  /** As {@link #compileNetwork(ObservableType, String)}, refusing networks broader than limits. */
+  public static IndexEntry compileNetwork(ObservableType t, String text, BreadthLimits limits)
+      throws InvalidObservableException {
     IpNetwork net = IpNetwork.parse(text);
     ObservableType actual = net.isIpv6() ? ObservableType.IPV6 : ObservableType.IPV4;
     if (net.prefixLength() == 0) {
       throw new InvalidObservableException(
           "network '" + text + "' (/0) would match every address; refused");
+    }
+    String broad = limits.network(net).orElse(null);
+    if (broad != null) {
+      throw new InvalidObservableException(broad);
     }
     if (net.prefixLength() == (net.isIpv6() ? 128 : 32)) {
       return exact(

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import org.signalbox.connectors.indicators.BreadthLimits;
 import org.signalbox.connectors.indicators.stix.StixPatternCompiler;
 import org.signalbox.connectors.regex.InvalidRegexException;
 import org.signalbox.connectors.regex.UntrustedRegex;
@@ -49,11 +50,20 @@ public final class PatternMatcher {
    * @throws UnsupportedPatternException naming the part of the pattern that cannot be run
    */
   public static PatternMatcher compile(StixPattern pattern) throws UnsupportedPatternException {
+    return compile(pattern, BreadthLimits.DEFAULT);
+  }
+
+  /**
+   * As {@link #compile(StixPattern)}; a comparison that can never be true or is true of every value
+   * (MATCHES '.*', LIKE '%'), or a network broader than {@code limits}, is refused as well.
+   */
+  public static PatternMatcher compile(StixPattern pattern, BreadthLimits limits)
+      throws UnsupportedPatternException {
     if (!(pattern.root() instanceof ObservationExpression.Observation obs)) {
       throw new UnsupportedPatternException(
           "patterns of several observations or with qualifiers are parsed and stored but not matched");
     }
-    return new PatternMatcher(pattern, compile(obs.comparisons()));
+    return new PatternMatcher(pattern, compile(obs.comparisons(), limits));
   }
 
   public StixPattern pattern() {
@@ -79,11 +89,12 @@ public final class PatternMatcher {
     boolean eval(List<Observable> observables, List<Observable> witnesses);
   }
 
-  private static Node compile(ComparisonExpression e) throws UnsupportedPatternException {
+  private static Node compile(ComparisonExpression e, BreadthLimits limits)
+      throws UnsupportedPatternException {
     if (e instanceof ComparisonExpression.And and) {
       List<Node> parts = new ArrayList<>();
       for (ComparisonExpression c : and.operands()) {
-        parts.add(compile(c));
+        parts.add(compile(c, limits));
       }
       return (obs, w) -> {
         int mark = w.size();
@@ -99,7 +110,7 @@ public final class PatternMatcher {
     if (e instanceof ComparisonExpression.Or or) {
       List<Node> parts = new ArrayList<>();
       for (ComparisonExpression c : or.operands()) {
-        parts.add(compile(c));
+        parts.add(compile(c, limits));
       }
       return (obs, w) -> {
         for (Node n : parts) {
@@ -124,7 +135,7 @@ public final class PatternMatcher {
     }
     ComparisonExpression.Comparison c = (ComparisonExpression.Comparison) e;
     ObservableType type = typeOf(c.path());
-    ValueTest test = valueTest(type, c);
+    ValueTest test = valueTest(type, c, limits);
     boolean negated = c.negated();
     return (obs, w) -> {
       for (Observable o : obs) {
@@ -143,7 +154,8 @@ public final class PatternMatcher {
     boolean test(String canonicalValue);
   }
 
-  private static ValueTest valueTest(ObservableType type, ComparisonExpression.Comparison c)
+  private static ValueTest valueTest(
+      ObservableType type, ComparisonExpression.Comparison c, BreadthLimits limits)
       throws UnsupportedPatternException {
     ComparisonOperator op = c.operator();
     switch (op) {
@@ -187,10 +199,15 @@ public final class PatternMatcher {
                 op == ComparisonOperator.LIKE
                     ? UntrustedRegex.like(text)
                     : UntrustedRegex.pcre(text, false);
+            String broad = BreadthLimits.regex(r).orElse(null);
+            if (broad != null) {
+              throw new UnsupportedPatternException(
+                  "column " + c.column() + ": " + op.symbol() + " " + broad, true);
+            }
             return r::matches;
           } catch (InvalidRegexException e) {
             throw new UnsupportedPatternException(
-                "column " + c.column() + ": " + op.symbol() + " " + e.getMessage());
+                "column " + c.column() + ": " + op.symbol() + " " + e.getMessage(), true);
           }
         }
       case ISSUBSET:
@@ -201,12 +218,12 @@ public final class PatternMatcher {
           }
           String text = ((Literal.StringValue) c.value()).value();
           try {
-            StixPatternCompiler.compileNetwork(type, text);
+            StixPatternCompiler.compileNetwork(type, text, limits);
             IpNetwork net = IpNetwork.parse(text);
             return net::contains;
           } catch (InvalidObservableException e) {
             throw new UnsupportedPatternException(
-                "column " + c.column() + ": ISSUBSET network: " + e.getMessage());
+                "column " + c.column() + ": ISSUBSET network: " + e.getMessage(), true);
           }
         }
       default:

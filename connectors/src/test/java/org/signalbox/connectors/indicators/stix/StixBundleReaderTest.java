@@ -130,6 +130,14 @@ class StixBundleReaderTest {
         "[ipv4-addr:value = '300.1.1.1'] | invalid value in pattern",
         "[domain-name:value = 'not a domain'] | invalid value in pattern",
         "[file:hashes.MD5 = 'abc'] | invalid value in pattern",
+        "[ipv4-addr:value ISSUBSET '0.0.0.0/1'] | 0.0.0.0/1 is too broad",
+        "[domain-name:value LIKE '%.com'] | *.com is too broad",
+        "[domain-name:value LIKE '%.co.uk'] | co.uk is a public suffix",
+        "[domain-name:value MATCHES '(a)\\\\1'] | pattern cannot be matched: column 2: MATCHES \\1",
+        "[url:value MATCHES '(?<=x)y'] | pattern cannot be matched: column 2: MATCHES (?",
+        "[domain-name:value MATCHES '\\\\p{L}+'] | pattern cannot be matched",
+        "[url:value LIKE '%'] | matches every value",
+        "[domain-name:value MATCHES '.*' AND domain-name:value = 'x.example'] | matches every value",
       })
   void invalidPatternsAndValuesAreRejectedWithTheirReason(String pattern, String reason)
       throws Exception {
