@@ -81,7 +81,7 @@ class BoundedMatchITCase {
     Path indicators =
         Files.writeString(
             dir.resolve("indicators.jsonl"),
-            "{\"id\":\"indicator--31000000-0000-4000-8000-000000000000\",\"type\":\"domain\",\"value\":\"*.example\",\"source\":\"isac\","
+            "{\"id\":\"indicator--31000000-0000-4000-8000-000000000000\",\"type\":\"domain\",\"value\":\"Evil.Example.\",\"source\":\"isac\","
                 + "\"validFrom\":\"2026-11-01T00:00:00Z\",\"tlp\":\"amber\"}\n"
                 + "{\"id\":\"indicator--32000000-0000-4000-8000-000000000000\",\"type\":\"ipv4\",\"value\":\"198.51.100.7\",\"source\":\"isac\","
                 + "\"validFrom\":\"2026-11-01T00:00:00Z\",\"revoked\":true}\n"
