@@ -9,9 +9,7 @@ import java.util.concurrent.Callable;
 import org.signalbox.connectors.indicators.BreadthLimits;
 import org.signalbox.connectors.indicators.stix.StixPatternCompiler;
 import org.signalbox.connectors.stix.match.PatternMatcher;
-import org.signalbox.connectors.stix.match.UnsupportedPatternException;
 import org.signalbox.connectors.stix.pattern.InvalidPatternException;
-import org.signalbox.connectors.stix.pattern.ObservationExpression;
 import org.signalbox.connectors.stix.pattern.StixPattern;
 import org.signalbox.observable.InvalidObservableException;
 import org.signalbox.schema.MatchKind;
@@ -83,16 +81,14 @@ public final class StixCheckPatternCommand implements Callable<Integer> {
       return e.getMessage();
     }
     try {
-      if (StixPatternCompiler.compile(pattern, limits).kind() == MatchKind.PATTERN
-          && pattern.root() instanceof ObservationExpression.Observation) {
-        PatternMatcher.compile(pattern, limits);
+      if (StixPatternCompiler.compile(pattern, limits).kind() != MatchKind.PATTERN) {
+        return null;
       }
     } catch (InvalidObservableException e) {
       return "invalid value: " + e.getMessage();
-    } catch (UnsupportedPatternException e) {
-      // A path or operator the job does not match yet is valid STIX: import stores it.
-      return e.unmatchable() ? "cannot be matched: " + e.getMessage() : null;
     }
-    return null;
+    return PatternMatcher.unmatchable(pattern, limits)
+        .map(m -> "cannot be matched: " + m)
+        .orElse(null);
   }
 }

@@ -26,9 +26,7 @@ import java.util.regex.Pattern;
 import org.signalbox.connectors.indicators.BreadthLimits;
 import org.signalbox.connectors.indicators.stix.StixPatternCompiler.IndexEntry;
 import org.signalbox.connectors.stix.match.PatternMatcher;
-import org.signalbox.connectors.stix.match.UnsupportedPatternException;
 import org.signalbox.connectors.stix.pattern.InvalidPatternException;
-import org.signalbox.connectors.stix.pattern.ObservationExpression;
 import org.signalbox.connectors.stix.pattern.StixPattern;
 import org.signalbox.observable.InvalidObservableException;
 import org.signalbox.schema.Indicator;
@@ -302,17 +300,11 @@ public final class StixBundleReader {
       } catch (InvalidObservableException e) {
         throw new RejectedObject("invalid value in pattern: " + e.getMessage());
       }
-      if (entry.kind() == MatchKind.PATTERN
-          && pattern.root() instanceof ObservationExpression.Observation) {
-        // What no matcher could run usefully is refused here, with the reason: a regex our automata
-        // cannot express, a comparison that never or always holds. Paths the job does not match
-        // yet, and patterns of several observations, are stored for when it does.
-        try {
-          PatternMatcher.compile(pattern, limits);
-        } catch (UnsupportedPatternException e) {
-          if (e.unmatchable()) {
-            throw new RejectedObject("pattern cannot be matched: " + e.getMessage());
-          }
+      if (entry.kind() == MatchKind.PATTERN) {
+        // What no matcher could run usefully is refused here, with the reason.
+        String never = PatternMatcher.unmatchable(pattern, limits).orElse(null);
+        if (never != null) {
+          throw new RejectedObject("pattern cannot be matched: " + never);
         }
       }
       Instant created = timestamp(o, "created", false);

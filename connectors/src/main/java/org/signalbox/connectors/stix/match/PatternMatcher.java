@@ -66,6 +66,24 @@ public final class PatternMatcher {
     return new PatternMatcher(pattern, compile(obs.comparisons(), limits));
   }
 
+  /**
+   * Why no matcher could run {@code pattern} usefully (a regex the automata cannot express, a
+   * comparison that always or never holds, a network broader than {@code limits}), or empty. A
+   * pattern the job does not match yet (several observations, paths it does not cover) is not
+   * unmatchable: importers store it for when it does.
+   */
+  public static java.util.Optional<String> unmatchable(StixPattern pattern, BreadthLimits limits) {
+    if (!(pattern.root() instanceof ObservationExpression.Observation)) {
+      return java.util.Optional.empty();
+    }
+    try {
+      compile(pattern, limits);
+      return java.util.Optional.empty();
+    } catch (UnsupportedPatternException e) {
+      return e.unmatchable() ? java.util.Optional.of(e.getMessage()) : java.util.Optional.empty();
+    }
+  }
+
   public StixPattern pattern() {
     return pattern;
   }
