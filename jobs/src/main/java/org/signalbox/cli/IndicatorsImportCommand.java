@@ -22,15 +22,14 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
+import java.util.function.Consumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.signalbox.connectors.indicators.BreadthLimits;
 import org.signalbox.connectors.indicators.IndicatorBatch;
+import org.signalbox.connectors.indicators.VersionLedger;
 import org.signalbox.connectors.indicators.csv.CsvColumnMapping;
 import org.signalbox.connectors.indicators.csv.CsvFeedReader;
 import org.signalbox.connectors.indicators.misp.MispEventReader;
@@ -204,52 +203,33 @@ public final class IndicatorsImportCommand implements Callable<Integer> {
       err.println("--min-ipv4-prefix/--min-ipv6-prefix/--min-suffix-labels: " + e.getMessage());
       return 2;
     }
-    Map<String, Indicator> newest = new LinkedHashMap<>();
-    int read = 0;
-    int updated = 0;
-    int unchanged = 0;
-    int rejected = 0;
     int status = 0;
     Instant importTime = Instant.now();
-    for (String input : inputs) {
-      IndicatorBatch batch;
-      try {
-        batch = readInput(input, tlp, importTime);
-      } catch (IOException | RuntimeException e) {
-        err.println("ERROR " + input + ": " + e.getMessage());
-        status = 1;
-        continue;
-      }
-      for (IndicatorBatch.Rejection r : batch.rejected()) {
-        err.println("REJECTED " + input + " " + r.where() + ": " + r.reason());
-      }
-      rejected += batch.rejected().size();
-      for (Indicator i : batch.indicators()) {
-        read++;
-        Indicator previous = newest.get(i.getId());
-        if (previous == null) {
-          newest.put(i.getId(), i);
-        } else if (i.getVersion().isAfter(previous.getVersion())) {
-          newest.put(i.getId(), i);
-          updated++;
-        } else {
-          unchanged++;
+    Output output;
+    try {
+      output = new Output(dryRun ? out : null, dryRun || kafka == null ? null : producer(), err);
+    } catch (RuntimeException e) {
+      err.println("ERROR connecting to Kafka " + kafka + ": " + e.getMessage());
+      return 1;
+    }
+    try (output) {
+      for (String input : inputs) {
+        try {
+          readInput(input, tlp, importTime, output::accept, r -> output.reject(input, r));
+        } catch (IOException | RuntimeException e) {
+          err.println("ERROR " + input + ": " + e.getMessage());
+          status = 1;
         }
       }
+    } catch (IOException e) {
+      err.println("ERROR writing to Kafka " + kafka + ": " + e.getMessage());
+      status = 1;
     }
-    int imported = newest.size();
-    if (dryRun) {
-      newest.values().forEach(i -> out.println(IndicatorJson.write(i)));
-      out.flush();
-    } else if (kafka != null) {
-      try {
-        send(newest.values());
-        saveTaxiiState(err);
-      } catch (IOException e) {
-        err.println("ERROR writing to Kafka " + kafka + ": " + e.getMessage());
-        status = 1;
-        imported = 0;
-      }
+    long imported = output.ledger.size();
+    if (output.failure != null) {
+      imported = 0;
+    } else if (kafka != null && !dryRun) {
+      saveTaxiiState(err);
     }
     if (stateFile != null && !pendingTaxiiState.isEmpty() && (dryRun || kafka == null)) {
       err.println("TAXII state in " + stateFile + " not advanced: nothing was written to Kafka");
@@ -259,22 +239,63 @@ public final class IndicatorsImportCommand implements Callable<Integer> {
         Locale.ROOT,
         "imported %d, updated %d, unchanged %d, rejected %d (%d indicators read%s)%n",
         imported,
-        updated,
-        unchanged,
-        rejected,
-        read,
+        output.updated,
+        output.unchanged,
+        output.rejected,
+        output.read,
         dryRun
             ? ", dry run"
             : kafka == null ? ", nothing written: no --kafka" : ", written to " + topic);
     summary.flush();
     err.flush();
-    if (status == 0 && failOnRejected && rejected > 0) {
+    if (status == 0 && failOnRejected && output.rejected > 0) {
       return 3;
     }
     return status;
   }
 
-  private IndicatorBatch readInput(String input, Tlp tlp, Instant importTime) throws IOException {
+  private void readInput(
+      String input,
+      Tlp tlp,
+      Instant importTime,
+      Consumer<Indicator> indicators,
+      Consumer<IndicatorBatch.Rejection> rejections)
+      throws IOException {
+    if ((format != null ? format : guess(input)) == Format.csv) {
+      readCsv(input, tlp, importTime, indicators, rejections);
+      return;
+    }
+    IndicatorBatch batch = readBatch(input, tlp);
+    batch.rejected().forEach(rejections);
+    batch.indicators().forEach(indicators);
+  }
+
+  private void readCsv(
+      String input,
+      Tlp tlp,
+      Instant importTime,
+      Consumer<Indicator> indicators,
+      Consumer<IndicatorBatch.Rejection> rejections)
+      throws IOException {
+    if (csvColumns == null) {
+      throw new IOException("CSV input needs --csv-columns (e.g. value=dst_ip,type=IPV4)");
+    }
+    CsvColumnMapping mapping;
+    try {
+      mapping = CsvColumnMapping.parse(csvColumns);
+    } catch (IllegalArgumentException e) {
+      throw new IOException("--csv-columns: " + e.getMessage());
+    }
+    try (BufferedReader in =
+        new BufferedReader(new InputStreamReader(open(input), StandardCharsets.UTF_8))) {
+      new CsvFeedReader(mapping, csvDelimiter, sourceName(input), tlp, confidence)
+          .withLimits(limits)
+          .read(in, input, importTime, indicators, rejections);
+    }
+  }
+
+  /** The formats read whole (JSON documents): STIX, MISP, MISP feeds and TAXII polls. */
+  private IndicatorBatch readBatch(String input, Tlp tlp) throws IOException {
     Format f = format != null ? format : guess(input);
     String name = sourceName(input);
     switch (f) {
@@ -299,22 +320,6 @@ public final class IndicatorsImportCommand implements Callable<Integer> {
           String root = base;
           return new MispFeedReader(new MispEventReader(tlp, name, confidence).withLimits(limits))
               .read(file -> open(join(root, file)));
-        }
-      case csv:
-        if (csvColumns == null) {
-          throw new IOException("CSV input needs --csv-columns (e.g. value=dst_ip,type=IPV4)");
-        }
-        CsvColumnMapping mapping;
-        try {
-          mapping = CsvColumnMapping.parse(csvColumns);
-        } catch (IllegalArgumentException e) {
-          throw new IOException("--csv-columns: " + e.getMessage());
-        }
-        try (BufferedReader in =
-            new BufferedReader(new InputStreamReader(open(input), StandardCharsets.UTF_8))) {
-          return new CsvFeedReader(mapping, csvDelimiter, name, tlp, confidence)
-              .withLimits(limits)
-              .read(in, input, importTime);
         }
       case taxii:
         return pollTaxii(input, tlp, name);
@@ -374,7 +379,7 @@ public final class IndicatorsImportCommand implements Callable<Integer> {
     return env;
   }
 
-  private void saveTaxiiState(PrintWriter err) throws IOException {
+  private void saveTaxiiState(PrintWriter err) {
     if (stateFile == null || pendingTaxiiState.isEmpty()) {
       return;
     }
@@ -452,32 +457,111 @@ public final class IndicatorsImportCommand implements Callable<Integer> {
     }
   }
 
-  private void send(Iterable<Indicator> indicators) throws IOException {
+  private KafkaProducer<byte[], byte[]> producer() {
     Properties p = new Properties();
     p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka);
     p.put(ProducerConfig.ACKS_CONFIG, "all");
     p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
     p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "60000");
-    try (KafkaProducer<byte[], byte[]> producer =
-        new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
-      List<Future<RecordMetadata>> pending = new ArrayList<>();
-      for (Indicator i : indicators) {
-        ByteBuffer encoded = Indicator.getEncoder().encode(i);
-        byte[] value = new byte[encoded.remaining()];
-        encoded.get(value);
-        pending.add(
-            producer.send(
-                new ProducerRecord<>(topic, i.getId().getBytes(StandardCharsets.UTF_8), value)));
+    return new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
+  }
+
+  /**
+   * Where indicators go as they are read: printed (dry run), sent to Kafka, or only counted. Only
+   * the newest version met so far of each id is passed on (a newer one met later is passed on
+   * again), so the compacted topic's last record per id is its newest version; nothing but that
+   * ledger is held in memory, whatever the size of the feed.
+   */
+  private final class Output implements AutoCloseable {
+    private static final long PROGRESS_EVERY = 500_000;
+    final VersionLedger ledger = new VersionLedger();
+    private final PrintWriter dryRunOut;
+    private final KafkaProducer<byte[], byte[]> producer;
+    private final PrintWriter err;
+    long read;
+    long updated;
+    long unchanged;
+    long rejected;
+    volatile Exception failure;
+
+    Output(PrintWriter dryRunOut, KafkaProducer<byte[], byte[]> producer, PrintWriter err) {
+      this.dryRunOut = dryRunOut;
+      this.producer = producer;
+      this.err = err;
+    }
+
+    void accept(Indicator i) {
+      read++;
+      if (read % PROGRESS_EVERY == 0) {
+        err.printf(Locale.ROOT, "... %,d indicators read%n", read);
+        err.flush();
       }
-      producer.flush();
-      for (Future<RecordMetadata> f : pending) {
-        f.get();
+      switch (ledger.offer(i.getId(), versionKey(i.getVersion()))) {
+        case NEW -> write(i);
+        case NEWER -> {
+          updated++;
+          write(i);
+        }
+        case NOT_NEWER -> unchanged++;
       }
-    } catch (ExecutionException e) {
-      throw new IOException(e.getCause().getMessage(), e.getCause());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IOException("interrupted while writing");
+    }
+
+    void reject(String input, IndicatorBatch.Rejection r) {
+      rejected++;
+      err.println("REJECTED " + input + " " + r.where() + ": " + r.reason());
+    }
+
+    private void write(Indicator i) {
+      if (dryRunOut != null) {
+        dryRunOut.println(IndicatorJson.write(i));
+      }
+      if (producer == null || failure != null) {
+        return;
+      }
+      ByteBuffer encoded;
+      try {
+        encoded = Indicator.getEncoder().encode(i);
+      } catch (IOException e) {
+        failure = e;
+        return;
+      }
+      byte[] value = new byte[encoded.remaining()];
+      encoded.get(value);
+      producer.send(
+          new ProducerRecord<>(topic, i.getId().getBytes(StandardCharsets.UTF_8), value),
+          (metadata, e) -> {
+            if (e != null && failure == null) {
+              failure = e;
+            }
+          });
+    }
+
+    @Override
+    public void close() throws IOException {
+      if (dryRunOut != null) {
+        dryRunOut.flush();
+      }
+      if (producer == null) {
+        return;
+      }
+      try {
+        producer.flush();
+      } finally {
+        producer.close();
+      }
+      if (failure != null) {
+        throw new IOException(failure.getMessage(), failure);
+      }
+    }
+  }
+
+  /** Nanoseconds since the epoch, saturated outside the years 1678 to 2262. */
+  private static long versionKey(Instant version) {
+    try {
+      return Math.addExact(
+          Math.multiplyExact(version.getEpochSecond(), 1_000_000_000L), version.getNano());
+    } catch (ArithmeticException e) {
+      return version.getEpochSecond() < 0 ? Long.MIN_VALUE : Long.MAX_VALUE;
     }
   }
 }

@@ -16,6 +16,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
+import java.util.function.Consumer;
 import org.signalbox.connectors.indicators.BreadthLimits;
 import org.signalbox.connectors.indicators.IndicatorBatch;
 import org.signalbox.connectors.indicators.IndicatorBatch.Rejection;
@@ -69,6 +70,24 @@ public final class CsvFeedReader {
       throws IOException {
     List<Indicator> out = new ArrayList<>();
     List<Rejection> rejected = new ArrayList<>();
+    read(in, name, importTime, out::add, rejected::add);
+    return new IndicatorBatch(out, rejected);
+  }
+
+  /**
+   * Streams the feed: each row is handed to {@code indicators} or {@code rejected} as soon as it is
+   * read, so a feed of millions of rows never has to fit in memory.
+   *
+   * @throws IOException on a read error, or when a named value column has no header before the
+   *     first row (rows before that were not handed on)
+   */
+  public void read(
+      BufferedReader in,
+      String name,
+      Instant importTime,
+      Consumer<Indicator> indicators,
+      Consumer<Rejection> rejected)
+      throws IOException {
     boolean byName = !isNumber(mapping.value());
     List<String> header = null;
     String lastComment = null;
@@ -91,7 +110,7 @@ public final class CsvFeedReader {
       try {
         fields = split(line);
       } catch (IllegalArgumentException e) {
-        rejected.add(new Rejection(name + ":" + lineNo, e.getMessage()));
+        rejected.accept(new Rejection(name + ":" + lineNo, e.getMessage()));
         continue;
       }
       if (byName && header == null) {
@@ -119,13 +138,15 @@ public final class CsvFeedReader {
                   + "' before the first row");
         }
       }
+      Indicator indicator;
       try {
-        out.add(row(fields, header, importTime));
+        indicator = row(fields, header, importTime);
       } catch (IllegalArgumentException | InvalidObservableException e) {
-        rejected.add(new Rejection(name + ":" + lineNo, e.getMessage()));
+        rejected.accept(new Rejection(name + ":" + lineNo, e.getMessage()));
+        continue;
       }
+      indicators.accept(indicator);
     }
-    return new IndicatorBatch(out, rejected);
   }
 
   private Indicator row(List<String> fields, List<String> header, Instant importTime)
