@@ -154,7 +154,7 @@ public final class CorrelatePipeline {
             .uid("pattern-probes")
             .keyBy(PatternProbe::eventKey, Types.STRING)
             .connect(patternChanges)
-            .process(new PatternIndicatorMatcher(gate))
+            .process(new PatternIndicatorMatcher(gate, limits.breadth()))
             .name("pattern index")
             .uid("pattern-index");
 

@@ -9,6 +9,7 @@ import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
 import org.signalbox.connectors.kafka.RawRecord;
+import org.signalbox.connectors.stix.match.PatternMatcher;
 import org.signalbox.connectors.stix.pattern.InvalidPatternException;
 import org.signalbox.connectors.stix.pattern.StixPattern;
 import org.signalbox.jobs.metrics.CorrelateMetrics;
@@ -173,10 +174,15 @@ public final class IndicatorDecoder extends ProcessFunction<RawRecord, Indicator
         throw new InvalidIndicatorException(
             "missing-pattern", "a PATTERN indicator needs a pattern");
       }
+      StixPattern pattern;
       try {
-        StixPattern.parse(ind.getPattern());
+        pattern = StixPattern.parse(ind.getPattern());
       } catch (InvalidPatternException e) {
         throw new InvalidIndicatorException("invalid-pattern", "STIX pattern: " + e.getMessage());
+      }
+      String broad = PatternMatcher.unmatchable(pattern, limits.breadth()).orElse(null);
+      if (broad != null) {
+        throw new InvalidIndicatorException("too-broad", "STIX pattern: " + broad);
       }
       return;
     }

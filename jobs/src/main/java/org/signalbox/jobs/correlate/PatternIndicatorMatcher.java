@@ -10,6 +10,7 @@ import org.apache.flink.api.common.state.ReadOnlyBroadcastState;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
 import org.apache.flink.util.Collector;
+import org.signalbox.connectors.indicators.BreadthLimits;
 import org.signalbox.connectors.stix.match.PatternIndex;
 import org.signalbox.connectors.stix.match.UnsupportedPatternException;
 import org.signalbox.connectors.stix.pattern.InvalidPatternException;
@@ -40,6 +41,7 @@ public final class PatternIndicatorMatcher
       new MapStateDescriptor<>("pattern-index", String.class, IndexEntry.class);
 
   private final boolean bootstrapGate;
+  private final BreadthLimits limits;
   private transient ListState<PatternProbe> waiting;
   private transient MatchMeter sightings;
   private transient Counter unsupported;
@@ -47,8 +49,13 @@ public final class PatternIndicatorMatcher
   // Derived from PATTERNS; rebuilt after a restore.
   private transient PatternIndex index;
 
-  public PatternIndicatorMatcher(boolean bootstrapGate) {
+  /**
+   * @param limits the breadth limits the decoder applied (correlate.min-*); patterns past them were
+   *     dead-lettered there, and the index compiles with the same limits so the two never disagree
+   */
+  public PatternIndicatorMatcher(boolean bootstrapGate, BreadthLimits limits) {
     this.bootstrapGate = bootstrapGate;
+    this.limits = limits;
   }
 
   @Override
@@ -134,7 +141,7 @@ public final class PatternIndicatorMatcher
 
   private void compile(String id, IndexEntry entry) {
     try {
-      index.put(id, StixPattern.parse(entry.indicator.getPattern()));
+      index.put(id, StixPattern.parse(entry.indicator.getPattern()), limits);
     } catch (UnsupportedPatternException | InvalidPatternException e) {
       // Invalid patterns were dead-lettered by the decoder; unsupported ones wait for a matcher.
       unsupported.inc();

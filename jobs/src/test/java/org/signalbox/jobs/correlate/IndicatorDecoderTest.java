@@ -193,4 +193,44 @@ class IndicatorDecoderTest {
     assertThat(h.getSideOutput(DeadLetters.TAG)).isNullOrEmpty();
     assertThat(h.extractOutputValues()).hasSize(1);
   }
+
+  @Test
+  void patternsThatMatchEverythingOrNothingAreDeadLettersUnderTheJobsLimits() throws Exception {
+    String everything = "[domain-name:value MATCHES '.*']";
+    String broadNetwork = "[ipv4-addr:value ISSUBSET '10.0.0.0/4']";
+    String backReference = "[domain-name:value MATCHES '(a)\\\\1']";
+    String fine = "[domain-name:value MATCHES '^stager[0-9]+\\\\.example$']";
+    var strict = harness("");
+    int n = 0;
+    for (String pattern : List.of(everything, broadNetwork, backReference, fine)) {
+      send(
+          strict,
+          indicator("indicator--73000000-0000-4000-8000-00000000000" + n++, null, null)
+              .setMatchKind(MatchKind.PATTERN)
+              .setPattern(pattern)
+              .build());
+    }
+    assertThat(deadReasons(strict))
+        .hasSize(3)
+        .allMatch(r -> r.startsWith("validate too-broad STIX pattern: "));
+    assertThat(strict.extractOutputValues()).hasSize(1);
+
+    // correlate.min-ipv4-prefix=1 lets the /4 through, as it does for a CIDR indicator.
+    var loose =
+        ProcessFunctionTestHarnesses.forProcessFunction(
+            new IndicatorDecoder(
+                new RecordLimits(
+                    Duration.ofDays(1),
+                    new org.signalbox.connectors.indicators.BreadthLimits(1, 16, 2)),
+                ""));
+    loose.open();
+    send(
+        loose,
+        indicator("indicator--73000000-0000-4000-8000-000000000010", null, null)
+            .setMatchKind(MatchKind.PATTERN)
+            .setPattern(broadNetwork)
+            .build());
+    assertThat(loose.getSideOutput(DeadLetters.TAG)).isNullOrEmpty();
+    assertThat(loose.extractOutputValues()).hasSize(1);
+  }
 }

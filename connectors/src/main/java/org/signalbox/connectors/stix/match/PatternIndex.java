@@ -29,6 +29,7 @@ import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.MatchNoDocsQuery;
 import org.apache.lucene.search.Query;
 import org.apache.lucene.search.TermQuery;
+import org.signalbox.connectors.indicators.BreadthLimits;
 import org.signalbox.connectors.stix.pattern.StixPattern;
 import org.signalbox.schema.Observable;
 import org.signalbox.schema.ObservableType;
@@ -144,9 +145,15 @@ public final class PatternIndex implements Closeable {
    *     old one)
    */
   public void put(String indicatorId, StixPattern pattern) throws UnsupportedPatternException {
+    put(indicatorId, pattern, BreadthLimits.DEFAULT);
+  }
+
+  /** As {@link #put(String, StixPattern)}, compiled under {@code limits}. */
+  public void put(String indicatorId, StixPattern pattern, BreadthLimits limits)
+      throws UnsupportedPatternException {
     PatternMatcher m;
     try {
-      m = PatternMatcher.compile(pattern);
+      m = PatternMatcher.compile(pattern, limits);
     } catch (UnsupportedPatternException e) {
       remove(indicatorId);
       throw e;
