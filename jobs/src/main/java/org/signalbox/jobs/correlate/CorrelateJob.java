@@ -7,6 +7,7 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.ReadableConfig;
 import org.apache.flink.configuration.StateBackendOptions;
+import org.apache.flink.state.rocksdb.RocksDBConfigurableOptions;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
@@ -30,6 +31,13 @@ public final class CorrelateJob {
     Configuration c = new Configuration();
     if (!conf.contains(StateBackendOptions.STATE_BACKEND)) {
       c.set(StateBackendOptions.STATE_BACKEND, "rocksdb");
+    }
+    if (!conf.contains(RocksDBConfigurableOptions.USE_BLOOM_FILTER)) {
+      // Most reads of the index miss: a new indicator's id in the lifecycle, its value in the
+      // exact index, and the observables of nineteen events in twenty. Without a filter each miss
+      // reads an index and a data block of every level; with one (10 bits per key, about 1% false
+      // positives) it is answered from memory.
+      c.set(RocksDBConfigurableOptions.USE_BLOOM_FILTER, true);
     }
     c.set(
         CheckpointingOptions.CHECKPOINTING_INTERVAL,
