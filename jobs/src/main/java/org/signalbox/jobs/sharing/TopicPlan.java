@@ -113,7 +113,9 @@ public final class TopicPlan {
     }
     Map<String, Topic> out = new LinkedHashMap<>();
     for (NewTopic t : SignalboxTopics.core(partitions)) {
-      add(out, t.name(), t.numPartitions(), t.configs(), corePurpose(t.name()));
+      // NewTopic#configs() is null when none were set.
+      Map<String, String> configs = t.configs() == null ? Map.of() : t.configs();
+      add(out, t.name(), t.numPartitions(), configs, corePurpose(t.name()));
     }
     add(
         out,
