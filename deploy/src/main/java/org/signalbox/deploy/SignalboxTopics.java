@@ -45,7 +45,11 @@ import org.slf4j.LoggerFactory;
  *   <li>{@value #INDICATOR_AUDIT}: changes to indicators applied although they did not come from
  *       the indicator's original source (the secretariat's, Kafka tombstones), for the secretariat.
  *       Kept without a time limit: an audit trail that expires is not one.
+ *   <li>{@value #TRENDS}: the trends job's hourly, daily and weekly figures, read by the report.
  * </ul>
+ *
+ * <p>Which of these topics a member directory implies, with partitions, compaction and retention,
+ * is {@code org.signalbox.jobs.sharing.TopicPlan} ({@code signalbox topics apply}).
  */
 public final class SignalboxTopics {
 
@@ -58,6 +62,7 @@ public final class SignalboxTopics {
   public static final String FEEDBACK_PREFIX = "feedback.";
   public static final String INDICATOR_SCORES = "indicator-scores";
   public static final String INDICATOR_AUDIT = "indicator-audit";
+  public static final String TRENDS = "trends";
 
   public static final String TELEMETRY_PREFIX = "telemetry.";
   public static final String FEED_PREFIX = "feed.";

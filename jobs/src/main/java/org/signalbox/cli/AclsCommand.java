@@ -1,9 +1,7 @@
 package org.signalbox.cli;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -15,7 +13,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.common.acl.AclBinding;
 import org.apache.kafka.common.acl.AclBindingFilter;
 import org.apache.kafka.common.errors.AuthenticationException;
@@ -239,22 +236,7 @@ public final class AclsCommand implements Callable<Integer> {
   }
 
   private Properties adminConfig() {
-    Properties config = new Properties();
-    if (commandConfig != null) {
-      try (InputStream in = Files.newInputStream(commandConfig)) {
-        config.load(in);
-      } catch (NoSuchFileException e) {
-        throw new IllegalArgumentException("--command-config: no such file: " + commandConfig);
-      } catch (IOException e) {
-        throw new IllegalArgumentException(
-            "--command-config: cannot read " + commandConfig + ": " + e);
-      }
-    }
-    config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-    String ms = String.valueOf(TimeUnit.SECONDS.toMillis(timeoutSeconds));
-    config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, ms);
-    config.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, ms);
-    return config;
+    return CommandConfig.admin(commandConfig, bootstrap, timeoutSeconds);
   }
 
   private static String count(int n, String thing) {

@@ -2,11 +2,12 @@ package org.signalbox.cli;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.signalbox.deploy.LocalKafkaBroker;
-import org.signalbox.deploy.SignalboxTopics;
+import org.signalbox.jobs.sharing.MemberDirectory;
+import org.signalbox.jobs.sharing.TopicPlan;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -16,8 +17,9 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = {
       "Runs a real Kafka broker (KRaft, one node) on loopback in a child JVM, creates the Signalbox"
-          + " core topics (indicators, sightings, deadletter, campaign-alerts) and runs until"
-          + " Ctrl-C.",
+          + " topics and runs until Ctrl-C: the core topics (indicators, sightings, deadletter,"
+          + " campaign-alerts, indicator-scores, indicator-audit, trends) and, with --members, every"
+          + " topic of the member directory, as 'signalbox topics apply' does.",
       "The broker's log is broker.log in the data directory."
     })
 public final class BrokerCommand implements Callable<Integer> {
@@ -33,8 +35,28 @@ public final class BrokerCommand implements Callable<Integer> {
   @Option(
       names = "--partitions",
       defaultValue = "4",
-      description = "Partitions of each core topic created now (default: ${DEFAULT-VALUE}).")
+      description =
+          "Partitions of the core topics and of each telemetry topic created now (default:"
+              + " ${DEFAULT-VALUE}).")
   int partitions;
+
+  @Option(
+      names = "--members",
+      paramLabel = "FILE",
+      description =
+          "Member directory (YAML): also create its members' telemetry, feedback and feed topics"
+              + " (as 'signalbox topics apply --members FILE').")
+  Path membersFile;
+
+  @Option(
+      names = "--telemetry-retention",
+      defaultValue = "7d",
+      converter = DurationConverter.class,
+      paramLabel = "DURATION",
+      description =
+          "How long telemetry is kept, counted from the time the edge sent it (default:"
+              + " ${DEFAULT-VALUE}).")
+  Duration telemetryRetention;
 
   @Option(
       names = "--startup-timeout",
@@ -51,6 +73,12 @@ public final class BrokerCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    // Read the directory before the broker starts, so a bad file is an error message at once.
+    TopicPlan plan =
+        TopicPlan.of(
+            membersFile == null ? null : MemberDirectory.load(membersFile),
+            partitions,
+            telemetryRetention);
     LocalKafkaBroker.Options options =
         new LocalKafkaBroker.Options()
             .dataDir(dataDir)
@@ -71,8 +99,7 @@ public final class BrokerCommand implements Callable<Integer> {
                 },
                 "signalbox-broker-command-stop"));
     try {
-      SignalboxTopics.ensure(
-          broker.bootstrapServers(), SignalboxTopics.core(partitions), Duration.ofSeconds(60));
+      plan.apply(broker.clientProperties(), Optional.empty(), false, Duration.ofSeconds(60));
     } catch (RuntimeException e) {
       broker.close();
       throw e;
@@ -83,12 +110,8 @@ public final class BrokerCommand implements Callable<Integer> {
     System.out.println(
         "  data directory:    " + broker.dataDir() + (dataDir == null ? " (temporary)" : ""));
     System.out.println("  log:               " + broker.brokerLog());
-    System.out.println(
-        "  topics:            "
-            + SignalboxTopics.core(partitions).stream().map(NewTopic::name).toList()
-            + ", "
-            + partitions
-            + " partitions each");
+    System.out.println("  topics:");
+    System.out.print(TopicPlan.table(plan.topics()));
     System.out.println("Press Ctrl-C to stop.");
     System.out.flush();
     stopped.await();

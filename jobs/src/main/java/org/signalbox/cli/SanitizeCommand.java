@@ -153,8 +153,15 @@ final class SanitizeCommand implements Callable<Integer> {
         new EdgePipeline(format, sanitizer, System.err, System::currentTimeMillis)
             .maxLineBytes(maxLineBytes);
     if (kafka != null) {
-      String t = topic == null ? "telemetry." + member : topic;
+      String t =
+          topic == null ? org.signalbox.deploy.SignalboxTopics.telemetryTopic(member) : topic;
       try (TelemetryKafkaWriter writer = new TelemetryKafkaWriter(kafka, t)) {
+        try {
+          writer.requireTopic(java.time.Duration.ofSeconds(30));
+        } catch (IllegalStateException e) {
+          System.err.println("error: " + e.getMessage());
+          return 1;
+        }
         runAll(pipeline, counters, writer);
         writer.flush();
         if (writer.failures() > 0) {
@@ -165,7 +172,10 @@ final class SanitizeCommand implements Callable<Integer> {
                   + writer.firstFailure());
           if (String.valueOf(writer.firstFailure()).contains("not present in metadata")) {
             System.err.println(
-                "hint: topic " + t + " does not exist; the ISAC creates member topics");
+                "hint: topic "
+                    + t
+                    + " does not exist (any more); the ISAC creates member topics with: "
+                    + org.signalbox.connectors.kafka.RequiredTopics.CREATE_COMMAND);
           }
           System.err.print(counters.summary());
           return 1;

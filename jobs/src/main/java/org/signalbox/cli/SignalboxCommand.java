@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
       CampaignsCommand.class,
       PseudonymsCommand.class,
       AclsCommand.class,
+      TopicsCommand.class,
       BrokerCommand.class,
       StixCommand.class,
       SightingsCommand.class,

@@ -3,6 +3,7 @@ package org.signalbox.cli;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.signalbox.jobs.correlate.CorrelateJob;
@@ -22,6 +23,8 @@ import picocli.CommandLine.Option;
           + " trends.min-members members are suppressed).",
       "For a Flink cluster: flink run -c org.signalbox.jobs.trends.TrendsJob"
           + " jobs/target/signalbox-jobs-*-job.jar --kafka.bootstrap-servers HOST:PORT",
+      "Exits with 1 and the name of the topic when a topic it reads or writes does not exist"
+          + " (create them with 'signalbox topics apply').",
       "Use --list-options for every option of the job."
     })
 final class TrendsCommand implements Callable<Integer> {
@@ -48,7 +51,11 @@ final class TrendsCommand implements Callable<Integer> {
 
   @Option(
       names = "--bounded",
-      description = "Read each topic up to its current end, close every window, then finish.")
+      description =
+          "Read each topic from its beginning to its current end, close every window, write the"
+              + " figures, say what was read, then finish. Commits no offsets (the streaming"
+              + " job's group is left alone); feedback is read from the topics matching"
+              + " feedback.topics that exist now, if any.")
   boolean bounded;
 
   @Option(names = "--list-options", description = "Print the job's options with defaults and exit.")
@@ -79,10 +86,64 @@ final class TrendsCommand implements Callable<Integer> {
     }
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
     CorrelateJob.configure(env, conf);
-    TrendsKafka.attach(env, conf, bounded);
+    TrendsKafka.Inputs inputs;
+    try {
+      inputs = TrendsKafka.attach(env, conf, bounded);
+    } catch (IllegalStateException e) {
+      // A missing topic, or no answer from the broker: say so now rather than fail the job.
+      System.err.println("error: " + e.getMessage());
+      return 1;
+    }
+    String bootstrapServers = conf.get(CorrelateOptions.BOOTSTRAP_SERVERS);
+    if (!bounded) {
+      System.err.println("trends: reading from " + bootstrapServers + " (Ctrl-C stops)");
+      env.execute("signalbox trends");
+      return 0;
+    }
     System.err.println(
-        "trends: reading from " + conf.get(CorrelateOptions.BOOTSTRAP_SERVERS) + " (Ctrl-C stops)");
-    env.execute("signalbox trends");
+        "trends --bounded: reading "
+            + inputs.topics()
+            + " from "
+            + bootstrapServers
+            + " from the beginning to their current end (no offsets committed)");
+    if (inputs.topicsBySource().get("feedback").isEmpty()) {
+      System.err.println(
+          "trends --bounded: no topic matches "
+              + inputs.feedbackPattern()
+              + " (feedback.topics): no verdicts, no feedback figures");
+    }
+    JobExecutionResult result = env.execute("signalbox trends (bounded)");
+    System.out.print(readSummary(inputs, result));
     return 0;
+  }
+
+  /** What a finished bounded run read per input and topic, and how many trend records it wrote. */
+  static String readSummary(TrendsKafka.Inputs inputs, JobExecutionResult result) {
+    StringBuilder b = new StringBuilder("trends --bounded: read\n");
+    for (Map.Entry<String, java.util.List<String>> source : inputs.topicsBySource().entrySet()) {
+      if (source.getValue().isEmpty()) {
+        b.append("  ")
+            .append(source.getKey())
+            .append(": no topic matches ")
+            .append(inputs.feedbackPattern())
+            .append('\n');
+        continue;
+      }
+      for (String topic : source.getValue()) {
+        b.append(
+            String.format(
+                "  %-16s %-32s %,d records%n",
+                source.getKey() + ":", topic, count(result, TrendsKafka.READ_PREFIX + topic)));
+      }
+    }
+    b.append(
+        String.format(
+            "trends --bounded: wrote %,d trend records%n", count(result, TrendsKafka.WRITTEN)));
+    return b.toString();
+  }
+
+  private static long count(JobExecutionResult result, String accumulator) {
+    Object v = result.getAccumulatorResult(accumulator);
+    return v instanceof Number n ? n.longValue() : 0L;
   }
 }

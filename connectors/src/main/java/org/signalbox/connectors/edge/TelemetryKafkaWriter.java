@@ -1,6 +1,9 @@
 package org.signalbox.connectors.edge;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -9,6 +12,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.signalbox.connectors.kafka.RequiredTopics;
 import org.signalbox.schema.TelemetryEvent;
 import org.signalbox.schema.support.AvroCodec;
 
@@ -16,10 +20,17 @@ import org.signalbox.schema.support.AvroCodec;
  * Sends sanitized events to {@code telemetry.<member>}: Avro single-object encoding, keyed by event
  * id, idempotent producer so a retry never duplicates an event. Send failures are counted and the
  * first is kept for the summary; they do not stop the edge.
+ *
+ * <p>The Kafka timestamp of each record is the time it is sent; the event time stays in the record
+ * ({@code eventTime}) and is what the jobs' event time is read from. Stamping records with the
+ * event time instead made the broker delete them on arrival: retention counts from the Kafka
+ * timestamp, and logs replayed from years ago are older than any topic's retention, so telemetry
+ * could never be re-read (after a restart from an older checkpoint, for a replay, a retro-hunt).
  */
 public final class TelemetryKafkaWriter implements Consumer<TelemetryEvent>, AutoCloseable {
   private final KafkaProducer<byte[], byte[]> producer;
   private final String topic;
+  private final String bootstrapServers;
   private final AvroCodec<TelemetryEvent> codec = AvroCodec.telemetry();
   private final AtomicLong failures = new AtomicLong();
   private final AtomicReference<String> firstFailure = new AtomicReference<>();
@@ -34,6 +45,21 @@ public final class TelemetryKafkaWriter implements Consumer<TelemetryEvent>, Aut
     p.put(ProducerConfig.CLIENT_ID_CONFIG, "signalbox-edge");
     this.producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
     this.topic = topic;
+    this.bootstrapServers = bootstrapServers;
+  }
+
+  /**
+   * Fails now, with the name of the missing topic and the command that creates it, instead of
+   * letting every send wait a minute for a topic that will not appear.
+   *
+   * @throws RequiredTopics.MissingTopicsException when the topic does not exist
+   */
+  public void requireTopic(Duration timeout) {
+    RequiredTopics.require(
+        Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers),
+        List.of(topic),
+        "sanitize --kafka",
+        timeout);
   }
 
   @Override
@@ -42,7 +68,8 @@ public final class TelemetryKafkaWriter implements Consumer<TelemetryEvent>, Aut
         new ProducerRecord<>(
             topic,
             null,
-            e.getEventTime().toEpochMilli(),
+            // Null: the producer stamps the time of sending (see the class comment).
+            null,
             e.getEventId().getBytes(StandardCharsets.UTF_8),
             codec.encode(e)),
         (meta, ex) -> {

@@ -1,6 +1,7 @@
 package org.signalbox.jobs.correlate;
 
 import java.time.Duration;
+import org.apache.avro.io.BinaryDecoder;
 import org.apache.flink.api.common.eventtime.Watermark;
 import org.apache.flink.api.common.eventtime.WatermarkGenerator;
 import org.apache.flink.api.common.eventtime.WatermarkOutput;
@@ -8,8 +9,14 @@ import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.signalbox.connectors.kafka.RawRecord;
 
 /**
- * Watermarks of the telemetry source: bounded out-of-orderness over Kafka timestamps, but never
- * below {@link BootstrapGate#OPEN}, also for a partition that has delivered nothing yet.
+ * Watermarks of the telemetry source: bounded out-of-orderness over the events' own event time
+ * ({@code eventTime} in the record, see {@link TelemetryEventTime}), but never below {@link
+ * BootstrapGate#OPEN}, also for a partition that has delivered nothing yet.
+ *
+ * <p>Not the Kafka timestamp: that is when the edge sent the record (the edge stamps the time of
+ * sending, so that retention counts from arrival and replayed old logs are not deleted at once);
+ * event time is what the record says happened. A record that is not a telemetry event keeps its
+ * Kafka timestamp; it becomes a dead letter in the decoder.
  *
  * <p>Why: the index operators see the minimum of the telemetry and indicator watermarks, and the
  * {@link BootstrapGate} is about the indicators only. Flink's own bounded out-of-orderness
@@ -25,7 +32,11 @@ public final class TelemetryWatermarks {
   public static WatermarkStrategy<RawRecord> strategy(Duration outOfOrderness, Duration idleness) {
     long bound = outOfOrderness.toMillis();
     return WatermarkStrategy.<RawRecord>forGenerator(ctx -> new Generator(bound))
-        .withTimestampAssigner((r, previous) -> r.timestamp)
+        .withTimestampAssigner(
+            ctx -> {
+              BinaryDecoder[] reuse = new BinaryDecoder[1];
+              return (r, kafkaTimestamp) -> TelemetryEventTime.of(r.value, r.timestamp, reuse);
+            })
         .withIdleness(idleness);
   }
 

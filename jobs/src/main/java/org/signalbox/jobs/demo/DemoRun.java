@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
@@ -26,7 +27,6 @@ import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -47,6 +47,7 @@ import org.signalbox.jobs.metrics.InProcessMetrics;
 import org.signalbox.jobs.report.SecretariatReport;
 import org.signalbox.jobs.sharing.Audience;
 import org.signalbox.jobs.sharing.MemberDirectory;
+import org.signalbox.jobs.sharing.TopicPlan;
 import org.signalbox.schema.CampaignAlert;
 import org.signalbox.schema.DeadLetter;
 import org.signalbox.schema.Feedback;
@@ -146,21 +147,13 @@ public final class DemoRun {
           "  broker up at %s (pid %d, %d ms)%n",
           bootstrap, broker.pid(), broker.startupTime().toMillis());
       MemberDirectory directory = DemoData.directory();
-      List<NewTopic> topics = new ArrayList<>(SignalboxTopics.core(2));
-      for (DemoMember m : DemoData.MEMBERS) {
-        topics.add(SignalboxTopics.telemetry(m.id(), 2));
-        topics.add(new NewTopic(SignalboxTopics.feedbackTopic(m.id()), 1, (short) 1));
-        topics.add(new NewTopic(Audience.member(m.id()).topic(), 1, (short) 1));
-      }
-      // Created up front although the router would create them: the console reader subscribes by
-      // pattern and would only notice a new topic at its next metadata refresh, minutes later.
-      for (String g : directory.groups()) {
-        topics.add(new NewTopic(Audience.group(g).topic(), 1, (short) 1));
-      }
-      topics.add(new NewTopic(Audience.COMMUNITY.topic(), 1, (short) 1));
-      topics.add(new NewTopic(Audience.PUBLIC.topic(), 1, (short) 1));
-      SignalboxTopics.ensure(bootstrap, topics, Duration.ofSeconds(60));
-      out.printf("  topics: %s%n", topics.stream().map(NewTopic::name).toList());
+      // The topics an operator creates with `signalbox topics apply`, by the same plan. Feed topics
+      // are created up front although the router would create them: the console reader subscribes
+      // by pattern and would only notice a new topic at its next metadata refresh, minutes later.
+      TopicPlan plan = TopicPlan.of(directory, 2, TopicPlan.DEFAULT_TELEMETRY_RETENTION);
+      plan.apply(broker.clientProperties(), Optional.empty(), false, Duration.ofSeconds(60));
+      List<String> topics = plan.topics().stream().map(TopicPlan.Topic::name).toList();
+      out.printf("  topics: %s%n", topics);
 
       DemoData data = new DemoData(settings.seed(), settings.indicators(), Instant.now());
       try (KafkaProducer<byte[], byte[]> producer = producer(bootstrap)) {

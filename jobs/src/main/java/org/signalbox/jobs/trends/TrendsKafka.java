@@ -3,18 +3,31 @@ package org.signalbox.jobs.trends;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.regex.Pattern;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.configuration.ReadableConfig;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 import org.signalbox.connectors.kafka.AvroKafkaSinks;
 import org.signalbox.connectors.kafka.RawRecord;
 import org.signalbox.connectors.kafka.RawRecordDeserializer;
+import org.signalbox.connectors.kafka.RequiredTopics;
 import org.signalbox.jobs.correlate.CorrelateOptions;
 import org.signalbox.jobs.correlate.DeadLetters;
 import org.signalbox.jobs.feedback.FeedbackOptions;
@@ -35,18 +48,75 @@ import org.signalbox.schema.support.AvroCodec;
 public final class TrendsKafka {
   private TrendsKafka() {}
 
+  /** Accumulator names of a bounded run's counts: records read per topic, trend records out. */
+  public static final String READ_PREFIX = "trends-read:";
+
+  public static final String WRITTEN = "trends-written";
+
   /**
+   * What a job built by {@link #attach} reads: the topics of each input, in the order sightings,
+   * indicators, campaign alerts, feedback. In a bounded run the feedback pattern is resolved to the
+   * topics that exist when the job is built (possibly none); unbounded it is the pattern itself.
+   */
+  public record Inputs(
+      Map<String, List<String>> topicsBySource, String feedbackPattern, boolean bounded) {
+    /** Every topic read, in order. */
+    public List<String> topics() {
+      List<String> all = new ArrayList<>();
+      topicsBySource.values().forEach(all::addAll);
+      return all;
+    }
+  }
+
+  /**
+   * Builds the job.
+   *
+   * <p>A bounded run reads every topic from its beginning up to its end offsets at start-up, and
+   * commits no offsets: it is a recomputation of the figures from what the topics hold, the same
+   * whichever offsets a consumer group (the streaming job's, which has the same default group id)
+   * has committed; it neither depends on nor moves them. The feedback pattern is resolved to the
+   * topics that exist now, and with none the job has no feedback input at all: a pattern
+   * subscription that matches nothing has no partitions to end, and the run would never finish.
+   *
    * @param bounded read each topic up to its end offsets at start-up, then finish (all windows
    *     close at the end of input)
+   * @throws RequiredTopics.MissingTopicsException when a topic it reads or writes does not exist
    */
-  public static void attach(StreamExecutionEnvironment env, ReadableConfig conf, boolean bounded) {
+  public static Inputs attach(
+      StreamExecutionEnvironment env, ReadableConfig conf, boolean bounded) {
     String bootstrap = conf.get(CorrelateOptions.BOOTSTRAP_SERVERS);
+    String sightingsTopic = conf.get(TrendsOptions.SIGHTINGS_TOPIC);
+    String indicatorsTopic = conf.get(TrendsOptions.INDICATORS_TOPIC);
+    String campaignsTopic = conf.get(TrendsOptions.CAMPAIGNS_TOPIC);
+    String feedbackPattern = conf.get(FeedbackOptions.FEEDBACK_TOPICS);
+    // The sink would otherwise wait a minute for metadata and fail the job, which then restarts.
+    RequiredTopics.require(
+        Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap),
+        List.of(
+            sightingsTopic,
+            indicatorsTopic,
+            campaignsTopic,
+            conf.get(TrendsOptions.TRENDS_TOPIC),
+            conf.get(TrendsOptions.DEAD_LETTER_TOPIC)),
+        "trends",
+        Duration.ofSeconds(30));
+    List<String> feedbackTopics =
+        bounded ? matchingTopics(bootstrap, Pattern.compile(feedbackPattern)) : List.of();
+    Map<String, List<String>> topicsBySource = new LinkedHashMap<>();
+    topicsBySource.put("sightings", List.of(sightingsTopic));
+    topicsBySource.put("indicators", List.of(indicatorsTopic));
+    topicsBySource.put("campaign alerts", List.of(campaignsTopic));
+    topicsBySource.put("feedback", feedbackTopics);
+    OffsetsInitializer resumed =
+        bounded
+            ? OffsetsInitializer.earliest()
+            : OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST);
     KafkaSourceBuilder<RawRecord> sightings =
         KafkaSource.<RawRecord>builder()
             .setBootstrapServers(bootstrap)
-            .setTopics(conf.get(TrendsOptions.SIGHTINGS_TOPIC))
+            .setTopics(sightingsTopic)
             .setGroupId(conf.get(TrendsOptions.GROUP_ID))
-            .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
+            .setStartingOffsets(resumed)
             .setDeserializer(new RawRecordDeserializer())
             .setProperty("client.id.prefix", "signalbox-trends-sightings");
     // Publication times come from the whole indicator history, so this is always read from the
@@ -54,7 +124,7 @@ public final class TrendsKafka {
     KafkaSourceBuilder<RawRecord> indicators =
         KafkaSource.<RawRecord>builder()
             .setBootstrapServers(bootstrap)
-            .setTopics(conf.get(TrendsOptions.INDICATORS_TOPIC))
+            .setTopics(indicatorsTopic)
             .setGroupId(conf.get(TrendsOptions.GROUP_ID) + "-indicators")
             .setStartingOffsets(OffsetsInitializer.earliest())
             .setDeserializer(new RawRecordDeserializer())
@@ -63,37 +133,46 @@ public final class TrendsKafka {
     KafkaSourceBuilder<RawRecord> campaigns =
         KafkaSource.<RawRecord>builder()
             .setBootstrapServers(bootstrap)
-            .setTopics(conf.get(TrendsOptions.CAMPAIGNS_TOPIC))
+            .setTopics(campaignsTopic)
             .setGroupId(conf.get(TrendsOptions.GROUP_ID) + "-campaigns")
-            .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
+            .setStartingOffsets(resumed)
             .setDeserializer(new RawRecordDeserializer())
             .setProperty("client.id.prefix", "signalbox-trends-campaigns");
     KafkaSourceBuilder<RawRecord> feedback =
         KafkaSource.<RawRecord>builder()
             .setBootstrapServers(bootstrap)
-            .setTopicPattern(Pattern.compile(conf.get(FeedbackOptions.FEEDBACK_TOPICS)))
             .setGroupId(conf.get(TrendsOptions.GROUP_ID) + "-feedback")
-            .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
+            .setStartingOffsets(resumed)
             .setDeserializer(new RawRecordDeserializer())
             .setProperty("client.id.prefix", "signalbox-trends-feedback");
     if (bounded) {
-      sightings.setBounded(OffsetsInitializer.latest());
-      indicators.setBounded(OffsetsInitializer.latest());
-      campaigns.setBounded(OffsetsInitializer.latest());
-      feedback.setBounded(OffsetsInitializer.latest());
+      for (KafkaSourceBuilder<RawRecord> b : List.of(sightings, indicators, campaigns, feedback)) {
+        b.setBounded(OffsetsInitializer.latest());
+        b.setProperty("commit.offsets.on.checkpoint", "false");
+      }
+      if (!feedbackTopics.isEmpty()) {
+        feedback.setTopics(feedbackTopics);
+      }
     } else {
+      feedback.setTopicPattern(Pattern.compile(feedbackPattern));
       // Members join over time: look for new feedback.<member> topics every five minutes.
       feedback.setProperty("partition.discovery.interval.ms", "300000");
     }
     SingleOutputStreamOperator<Sighting> decodedSightings =
-        env.fromSource(sightings.build(), WatermarkStrategy.noWatermarks(), "sightings")
-            .uid("trends-sightings-source")
+        counted(
+                env.fromSource(sightings.build(), WatermarkStrategy.noWatermarks(), "sightings")
+                    .uid("trends-sightings-source"),
+                bounded,
+                "sightings")
             .process(new AvroDecoder<>(AvroCodec::sighting, Sighting.class, "trends-decode"))
             .name("decode sightings")
             .uid("trends-decode-sightings");
     SingleOutputStreamOperator<Indicator> decodedIndicators =
-        env.fromSource(indicators.build(), WatermarkStrategy.noWatermarks(), "indicators")
-            .uid("trends-indicators-source")
+        counted(
+                env.fromSource(indicators.build(), WatermarkStrategy.noWatermarks(), "indicators")
+                    .uid("trends-indicators-source"),
+                bounded,
+                "indicators")
             // A tombstone (deleted id) has no value: it is not an indicator, and not an error.
             .filter(r -> r.value != null)
             .name("skip tombstones")
@@ -103,19 +182,28 @@ public final class TrendsKafka {
             .uid("trends-decode-indicators");
 
     SingleOutputStreamOperator<CampaignAlert> decodedCampaigns =
-        env.fromSource(campaigns.build(), WatermarkStrategy.noWatermarks(), "campaign alerts")
-            .uid("trends-campaigns-source")
+        counted(
+                env.fromSource(
+                        campaigns.build(), WatermarkStrategy.noWatermarks(), "campaign alerts")
+                    .uid("trends-campaigns-source"),
+                bounded,
+                "campaigns")
             .process(
                 new AvroDecoder<>(AvroCodec::campaignAlert, CampaignAlert.class, "trends-decode"))
             .name("decode campaign alerts")
             .uid("trends-decode-campaigns");
 
     SingleOutputStreamOperator<Feedback> decodedFeedback =
-        env.fromSource(feedback.build(), WatermarkStrategy.noWatermarks(), "feedback")
-            .uid("trends-feedback-source")
-            .process(new VerdictDecoder())
-            .name("decode verdicts")
-            .uid("trends-decode-feedback");
+        bounded && feedbackTopics.isEmpty()
+            ? null
+            : counted(
+                    env.fromSource(feedback.build(), WatermarkStrategy.noWatermarks(), "feedback")
+                        .uid("trends-feedback-source"),
+                    bounded,
+                    "feedback")
+                .process(new VerdictDecoder())
+                .name("decode verdicts")
+                .uid("trends-decode-feedback");
 
     TrendsPipeline.Outputs out =
         TrendsPipeline.build(
@@ -126,7 +214,16 @@ public final class TrendsKafka {
             directory(conf),
             conf);
 
-    out.trends()
+    DataStream<TrendRecord> trends = out.trends();
+    if (bounded) {
+      trends =
+          trends
+              .map(new RecordCount<TrendRecord>(WRITTEN, null))
+              .returns(trends.getType())
+              .name("count trend records")
+              .uid("trends-count-written");
+    }
+    trends
         .sinkTo(
             AvroKafkaSinks.of(
                 bootstrap,
@@ -136,14 +233,16 @@ public final class TrendsKafka {
                 conf.get(TrendsOptions.DEAD_LETTER_TOPIC)))
         .name("trends")
         .uid("trends-sink");
-    DeadLetters.counted(
-            decodedSightings
-                .getSideOutput(DeadLetters.TAG)
-                .union(
-                    decodedIndicators.getSideOutput(DeadLetters.TAG),
-                    decodedCampaigns.getSideOutput(DeadLetters.TAG),
-                    decodedFeedback.getSideOutput(DeadLetters.TAG)),
-            "trends-count-dead-letters")
+    DataStream<DeadLetter> deadLetters =
+        decodedSightings
+            .getSideOutput(DeadLetters.TAG)
+            .union(
+                decodedIndicators.getSideOutput(DeadLetters.TAG),
+                decodedCampaigns.getSideOutput(DeadLetters.TAG));
+    if (decodedFeedback != null) {
+      deadLetters = deadLetters.union(decodedFeedback.getSideOutput(DeadLetters.TAG));
+    }
+    DeadLetters.counted(deadLetters, "trends-count-dead-letters")
         .sinkTo(
             AvroKafkaSinks.of(
                 bootstrap,
@@ -152,6 +251,40 @@ public final class TrendsKafka {
                 DeadLetter::getOriginTopic))
         .name("dead letters")
         .uid("trends-dead-letter-sink");
+    return new Inputs(topicsBySource, feedbackPattern, bounded);
+  }
+
+  /** In a bounded run, counts the records read per topic (accumulators {@link #READ_PREFIX}). */
+  private static DataStream<RawRecord> counted(
+      DataStream<RawRecord> records, boolean bounded, String name) {
+    if (!bounded) {
+      return records;
+    }
+    return records
+        .map(new RecordCount<RawRecord>(READ_PREFIX, r -> r.topic))
+        .returns(records.getType())
+        .name("count " + name)
+        .uid("trends-count-" + name);
+  }
+
+  /** The topics whose names match the pattern (whole name, as Kafka's pattern subscription). */
+  static List<String> matchingTopics(String bootstrap, Pattern pattern) {
+    try (Admin admin =
+        Admin.create(
+            Map.of(
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrap,
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
+                "30000"))) {
+      Set<String> names = admin.listTopics().names().get(30, TimeUnit.SECONDS);
+      return names.stream().filter(n -> pattern.matcher(n).matches()).sorted().toList();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while listing topics", e);
+    } catch (ExecutionException | TimeoutException e) {
+      throw new IllegalStateException(
+          "trends: cannot list the topics of " + bootstrap + ": " + e, e);
+    }
   }
 
   /**
