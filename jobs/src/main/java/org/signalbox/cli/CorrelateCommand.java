@@ -31,6 +31,14 @@ final class CorrelateCommand implements Callable<Integer> {
   String bootstrap;
 
   @Option(
+      names = "--members",
+      paramLabel = "FILE",
+      description =
+          "Member directory (sets sharing.members): the secretariat's source name is its"
+              + " 'secretariat' entry.")
+  String members;
+
+  @Option(
       names = "--set",
       paramLabel = "KEY=VALUE",
       description = "Any job or Flink option, e.g. --set correlate.indicator-expiry-grace=2h.")
@@ -58,6 +66,16 @@ final class CorrelateCommand implements Callable<Integer> {
     Configuration conf = Configuration.fromMap(settings);
     if (bootstrap != null) {
       conf.set(CorrelateOptions.BOOTSTRAP_SERVERS, bootstrap);
+    }
+    if (members != null) {
+      conf.set(CorrelateOptions.MEMBERS, members);
+    }
+    try {
+      // Now, so that a directory that contradicts the option is a message, not a failed job.
+      CorrelateOptions.secretariatSource(conf);
+    } catch (IllegalArgumentException e) {
+      System.err.println("correlate: " + e.getMessage());
+      return 2;
     }
     if (metricsPort != null) {
       CorrelateMetrics.enablePrometheus(conf, metricsPort);

@@ -68,7 +68,9 @@ final class GatewayCommand implements Callable<Integer> {
       description =
           "Member directory (as the campaign job's sharing.members): members with 'attribution:"
               + " true' are named in every collection (a STIX identity) instead of a per-audience"
-              + " pseudonym; adds to the config's attributedMembers.")
+              + " pseudonym; adds to the config's attributedMembers. Its 'secretariat' is the"
+              + " secretariat's source name (a config secretariatSource that disagrees is"
+              + " refused).")
   Path members;
 
   @Override
@@ -97,6 +99,12 @@ final class GatewayCommand implements Callable<Integer> {
         return 2;
       }
       addAttributed(conf, directory);
+      try {
+        secretariatFrom(conf, directory, "secretariatSource in " + config);
+      } catch (IllegalArgumentException e) {
+        System.err.println("gateway: " + e.getMessage());
+        return 2;
+      }
     }
     CountDownLatch stop = new CountDownLatch(1);
     try (Gateway g = Gateway.start(conf, bootstrap, bind, port, metricsPort)) {
@@ -110,6 +118,15 @@ final class GatewayCommand implements Callable<Integer> {
       stop.await();
     }
     return 0;
+  }
+
+  /**
+   * Sets the config's secretariat source to the directory's {@code secretariat}.
+   *
+   * @throws IllegalArgumentException when the config names another one (with both names)
+   */
+  static void secretariatFrom(GatewayConfig conf, MemberDirectory directory, String setting) {
+    conf.secretariatSource = directory.secretariatSource(conf.secretariatSource, setting);
   }
 
   /** Adds the directory's members that opted in to attribution to the config's, sorted. */

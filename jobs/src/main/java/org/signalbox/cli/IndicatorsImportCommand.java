@@ -112,8 +112,11 @@ public final class IndicatorsImportCommand implements Callable<Integer> {
 
   @Option(
       names = "--default-tlp",
-      defaultValue = "AMBER",
-      description = "TLP of unmarked indicators, and of CSV feeds (default: ${DEFAULT-VALUE}).")
+      defaultValue = org.signalbox.schema.support.Tlps.UNMARKED_NAME,
+      description =
+          "TLP of unmarked indicators, and of CSV feeds (default: ${DEFAULT-VALUE}, the rule for"
+              + " unmarked input everywhere; set it, e.g. --default-tlp amber, for a feed you know"
+              + " may be shared).")
   String defaultTlp;
 
   @Option(

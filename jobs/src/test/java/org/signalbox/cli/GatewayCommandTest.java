@@ -113,4 +113,45 @@ class GatewayCommandTest {
             + "\n    audiences: [isac]\n");
     assertThat(GatewayConfig.read(dir.resolve("ok.yaml")).members).hasSize(2);
   }
+
+  @Test
+  void theSecretariatSourceIsTheDirectorysAndAConfigThatDisagreesIsRefused(@TempDir Path dir)
+      throws Exception {
+    MemberDirectory directory = new MemberDirectory("isac-secretariat", Set.of(), List.of());
+    GatewayConfig unset = new GatewayConfig();
+    GatewayCommand.secretariatFrom(unset, directory, "secretariatSource");
+    assertThat(unset.secretariatSource()).isEqualTo("isac-secretariat");
+    GatewayConfig agrees = new GatewayConfig();
+    agrees.secretariatSource = "isac-secretariat";
+    GatewayCommand.secretariatFrom(agrees, directory, "secretariatSource");
+    assertThat(agrees.secretariatSource()).isEqualTo("isac-secretariat");
+    assertThat(new GatewayConfig().secretariatSource())
+        .as("no directory, nothing set: the default")
+        .isEqualTo("secretariat");
+
+    Path config = dir.resolve("gateway.yaml");
+    Files.writeString(
+        config,
+        "secretariatSource: secretariat\n"
+            + "collections:\n  - audience: community\nmembers:\n  - name: m1\n    passwordHash: "
+            + PasswordHash.hash("pw".toCharArray(), 10_000)
+            + "\n    audiences: [community]\n");
+    Path members = dir.resolve("members.yaml");
+    directory.write(members);
+    ByteArrayOutputStream stderr = new ByteArrayOutputStream();
+    PrintStream old = System.err;
+    System.setErr(new PrintStream(stderr, true, StandardCharsets.UTF_8));
+    try {
+      assertThat(
+              new CommandLine(new SignalboxCommand())
+                  .execute(
+                      "gateway", "--config", config.toString(), "--members", members.toString()))
+          .isEqualTo(2);
+    } finally {
+      System.setErr(old);
+    }
+    assertThat(stderr.toString(StandardCharsets.UTF_8))
+        .contains("is 'secretariat' but the member directory names the secretariat")
+        .contains("'isac-secretariat'");
+  }
 }

@@ -2,9 +2,13 @@ package org.signalbox.connectors.gateway;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import org.signalbox.connectors.indicators.IndicatorOwnership;
 import org.signalbox.schema.AlertDigest;
@@ -59,14 +63,89 @@ final class FeedRecordConverter {
    */
   private final Map<String, String> owners = new ConcurrentHashMap<>();
 
+  /** Where referenced indicators come from; null when the gateway reads no indicators topic. */
+  private final IndicatorShelf shelf;
+
+  private final String audience;
+
+  /**
+   * Indicator ids that a sighting or alert served here refers to: their versions are served here as
+   * they arrive, as far as {@link IndicatorReach} allows. Added to before the shelf is asked, while
+   * the shelf stores a version before it tells this converter, so a version arriving at the same
+   * moment as the first reference is served by one side or both (the store drops the duplicate),
+   * never by neither.
+   */
+  private final Set<String> referenced = ConcurrentHashMap.newKeySet();
+
   FeedRecordConverter(StixObjects stix, Tlp maxTlp) {
     this(stix, maxTlp, IndicatorOwnership.DEFAULT_SECRETARIAT_SOURCE);
   }
 
   FeedRecordConverter(StixObjects stix, Tlp maxTlp, String secretariatSource) {
+    this(stix, maxTlp, secretariatSource, null);
+  }
+
+  /**
+   * @param shelf the indicators that sightings and alerts refer to, served beside them; null for
+   *     none
+   */
+  FeedRecordConverter(
+      StixObjects stix, Tlp maxTlp, String secretariatSource, IndicatorShelf shelf) {
     this.stix = stix;
     this.maxTlp = maxTlp;
     this.secretariatSource = secretariatSource;
+    this.shelf = shelf;
+    this.audience = stix.audience();
+  }
+
+  /**
+   * The STIX object of a new indicator version on the shelf, when a sighting or alert served here
+   * refers to that indicator and its marking allows this audience; empty otherwise.
+   */
+  Optional<ObjectNode> onIndicator(Indicator i) {
+    if (!referenced.contains(i.getId())
+        || IndicatorReach.withheldReason(i, audience, maxTlp).isPresent()) {
+      return Optional.empty();
+    }
+    return Optional.of(stix.indicator(i));
+  }
+
+  /**
+   * The indicators a sighting or alert refers to that may be served here (to be stored before it),
+   * and on {@code object} the ones withheld with the reason: {@code x_signalbox_withheld_refs}, an
+   * object from indicator id to reason. An indicator the shelf does not hold yet is served when it
+   * arrives ({@link #onIndicator}).
+   */
+  private List<ObjectNode> resolve(List<String> refs, ObjectNode object) {
+    if (shelf == null) {
+      return List.of();
+    }
+    List<ObjectNode> served = new ArrayList<>();
+    Map<String, String> withheld = new TreeMap<>();
+    for (String ref : new LinkedHashSet<>(refs)) {
+      referenced.add(ref);
+      Indicator i = shelf.get(ref);
+      if (i == null) {
+        continue;
+      }
+      Optional<String> reason = IndicatorReach.withheldReason(i, audience, maxTlp);
+      if (reason.isPresent()) {
+        withheld.put(ref, reason.get());
+      } else {
+        served.add(stix.indicator(i));
+      }
+    }
+    if (!withheld.isEmpty()) {
+      ObjectNode w = object.putObject("x_signalbox_withheld_refs");
+      withheld.forEach(w::put);
+    }
+    return served;
+  }
+
+  private static Result converted(List<ObjectNode> before, ObjectNode o) {
+    List<ObjectNode> all = new ArrayList<>(before);
+    all.add(o);
+    return new Result(Outcome.CONVERTED, all, "");
   }
 
   Result convert(byte[] value) {
@@ -80,9 +159,14 @@ final class FeedRecordConverter {
         return withheld(s.getTlp());
       }
       ObjectNode sighting = stix.sighting(s);
-      return stix.firstNamedIdentity(s)
-          .map(identity -> new Result(Outcome.CONVERTED, List.of(identity, sighting), ""))
-          .orElseGet(() -> converted(sighting));
+      List<String> refs = new ArrayList<>();
+      refs.add(s.getIndicatorId());
+      refs.addAll(s.getMergedIndicatorIds());
+      // Identity and indicators before the sighting, so a client reading in order resolves it.
+      List<ObjectNode> before = new ArrayList<>();
+      stix.firstNamedIdentity(s).ifPresent(before::add);
+      before.addAll(resolve(refs, sighting));
+      return converted(before, sighting);
     } catch (IOException e) {
       sightingError = e.getMessage();
     }
@@ -108,7 +192,13 @@ final class FeedRecordConverter {
     String alertError;
     try {
       CampaignAlert a = alerts.decode(value);
-      return withinTlp(a.getTlp()) ? converted(stix.campaignAlert(a)) : withheld(a.getTlp());
+      if (!withinTlp(a.getTlp())) {
+        return withheld(a.getTlp());
+      }
+      ObjectNode grouping = stix.campaignAlert(a);
+      List<String> refs = new ArrayList<>();
+      grouping.path("object_refs").forEach(r -> refs.add(r.asText()));
+      return converted(resolve(refs, grouping), grouping);
     } catch (IOException e) {
       alertError = e.getMessage();
     } catch (IllegalArgumentException e) {

@@ -4,6 +4,7 @@ import io.prometheus.metrics.exporter.httpserver.HTTPServer;
 import java.io.IOException;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -23,7 +24,15 @@ public final class Gateway implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
 
+  /**
+   * How long the start waits for the indicators topic to be read to its end before the collections
+   * start reading their feeds; after that they start anyway, and indicators that arrive later are
+   * served when they arrive (only the withheld-reason of sightings read before is missing).
+   */
+  private static final Duration INDICATORS_LOAD_WAIT = Duration.ofMinutes(2);
+
   private final List<CollectionFeed> feeds = new ArrayList<>();
+  private final IndicatorShelf shelf;
   private final Map<String, CollectionStore> stores = new LinkedHashMap<>();
   private final TaxiiServer server;
   private final GatewayMetrics metrics;
@@ -41,6 +50,11 @@ public final class Gateway implements AutoCloseable {
           "no pseudonymKey configured: member pseudonyms (where_sighted_refs) change on restart");
     }
     AudiencePseudonyms pseudonyms = new AudiencePseudonyms(key);
+    shelf =
+        config.indicatorsTopic == null || config.indicatorsTopic.isEmpty()
+            ? null
+            : new IndicatorShelf(
+                bootstrapServers, config.indicatorsTopic, config.secretariatSource());
     List<TaxiiServer.ServedCollection> served = new ArrayList<>();
     for (GatewayConfig.Collection c : config.collections) {
       CollectionStore store = new CollectionStore(Clock.systemUTC());
@@ -49,9 +63,11 @@ public final class Gateway implements AutoCloseable {
           new FeedRecordConverter(
               new StixObjects(c.audience, pseudonyms, Set.copyOf(config.attributedMembers)),
               c.maxTlp(),
-              config.secretariatSource);
+              config.secretariatSource(),
+              shelf);
       feeds.add(
-          new KafkaCollectionFeed(bootstrapServers, c.audience, c.topics(), converter, metrics));
+          new KafkaCollectionFeed(
+              bootstrapServers, c.audience, c.topics(), converter, shelf, metrics));
       served.add(
           new TaxiiServer.ServedCollection(
               c.id(),
@@ -78,6 +94,15 @@ public final class Gateway implements AutoCloseable {
       throws IOException {
     Gateway g = new Gateway(config, bootstrapServers, new GatewayMetrics());
     try {
+      if (g.shelf != null) {
+        g.shelf.start();
+        if (!g.shelf.awaitLoaded(INDICATORS_LOAD_WAIT)) {
+          LOG.warn(
+              "indicators topic {} not read to its end within {}; serving the feeds meanwhile",
+              config.indicatorsTopic,
+              INDICATORS_LOAD_WAIT);
+        }
+      }
       List<CollectionFeed> feeds = g.feeds;
       List<CollectionStore> stores = new ArrayList<>(g.stores.values());
       for (int i = 0; i < feeds.size(); i++) {
@@ -93,6 +118,10 @@ public final class Gateway implements AutoCloseable {
     } catch (IOException | RuntimeException e) {
       g.close();
       throw e;
+    } catch (InterruptedException e) {
+      g.close();
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while reading the indicators topic", e);
     }
   }
 
@@ -223,5 +252,8 @@ public final class Gateway implements AutoCloseable {
       metricsServer.close();
     }
     feeds.forEach(CollectionFeed::close);
+    if (shelf != null) {
+      shelf.close();
+    }
   }
 }

@@ -52,9 +52,26 @@ public final class GatewayConfig {
   /**
    * Indicator source name of the secretariat, the one source that may change another source's
    * indicator (as the correlate job's {@code correlate.secretariat-source}); any other change from
-   * a source other than the indicator's original one is not served.
+   * a source other than the indicator's original one is not served. Null when the file does not set
+   * it: then {@code signalbox gateway --members FILE} takes the directory's {@code secretariat},
+   * and without a directory it is {@link IndicatorOwnership#DEFAULT_SECRETARIAT_SOURCE}.
    */
-  @JsonProperty public String secretariatSource = IndicatorOwnership.DEFAULT_SECRETARIAT_SOURCE;
+  @JsonProperty public String secretariatSource;
+
+  /** {@link #secretariatSource}, or the default when none was set. */
+  public String secretariatSource() {
+    return secretariatSource != null
+        ? secretariatSource
+        : IndicatorOwnership.DEFAULT_SECRETARIAT_SOURCE;
+  }
+
+  /**
+   * Topic the indicators that sightings and alerts refer to are read from, so that every collection
+   * can serve them as far as each indicator's own marking allows its audience ({@code
+   * IndicatorReach}); by default {@value SignalboxTopics#INDICATORS}. Empty: none are read, and
+   * sightings refer to indicators their collection may not hold.
+   */
+  @JsonProperty public String indicatorsTopic = SignalboxTopics.INDICATORS;
 
   /** Bounds on what strangers can make the gateway spend; defaults when absent. */
   @JsonProperty public GatewayLimits limits;
@@ -209,6 +226,13 @@ public final class GatewayConfig {
           "pseudonymKey must be at least 32 hex digits");
     }
     limits().validate();
+    if (indicatorsTopic != null && !indicatorsTopic.isEmpty()) {
+      try {
+        SignalboxTopics.validateTopicName(indicatorsTopic);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("indicatorsTopic: " + e.getMessage());
+      }
+    }
     require(!collections.isEmpty(), "no collections are configured");
     Set<String> audiences = new HashSet<>();
     Set<String> ids = new HashSet<>();

@@ -64,7 +64,7 @@ public final class GatewayMetrics {
             .name(RECORDS)
             .help(
                 "Kafka records read per collection and outcome (added, duplicate, withheld_tlp,"
-                    + " undecodable, tombstone)")
+                    + " undecodable, tombstone, indicator_update: a referenced indicator's new version)")
             .labelNames("collection", "outcome")
             .register(registry);
   }

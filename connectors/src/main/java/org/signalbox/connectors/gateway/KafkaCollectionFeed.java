@@ -35,6 +35,7 @@ public final class KafkaCollectionFeed implements CollectionFeed {
   private final List<String> topics;
   private final Properties props;
   private final FeedRecordConverter converter;
+  private final IndicatorShelf shelf;
   private final GatewayMetrics metrics;
   private volatile KafkaConsumer<byte[], byte[]> consumer;
   private volatile boolean running = true;
@@ -45,10 +46,12 @@ public final class KafkaCollectionFeed implements CollectionFeed {
       String audience,
       List<String> topics,
       FeedRecordConverter converter,
+      IndicatorShelf shelf,
       GatewayMetrics metrics) {
     this.audience = audience;
     this.topics = List.copyOf(topics);
     this.converter = converter;
+    this.shelf = shelf;
     this.metrics = metrics;
     props = new Properties();
     props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
@@ -62,6 +65,18 @@ public final class KafkaCollectionFeed implements CollectionFeed {
 
   @Override
   public void start(Consumer<ObjectNode> sink) {
+    if (shelf != null) {
+      // New versions of indicators this collection's records refer to, served as they arrive.
+      shelf.onNewVersion(
+          i ->
+              converter
+                  .onIndicator(i)
+                  .ifPresent(
+                      o -> {
+                        sink.accept(o);
+                        metrics.record(audience, "indicator_update");
+                      }));
+    }
     consumer = new KafkaConsumer<>(props);
     thread = new Thread(() -> run(sink), "gateway-feed-" + audience);
     thread.setDaemon(true);

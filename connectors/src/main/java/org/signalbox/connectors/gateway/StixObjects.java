@@ -70,6 +70,11 @@ public final class StixObjects {
     this.attributed = Set.copyOf(attributed);
   }
 
+  /** The audience these objects are for, e.g. {@code member:rail-a}. */
+  public String audience() {
+    return audience;
+  }
+
   /**
    * Whether a sighting of this member names it here: in the member's own feed (it is the member's
    * own record, the router writes it in the clear) and wherever the member opted in to attribution.

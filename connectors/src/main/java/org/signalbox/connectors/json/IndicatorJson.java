@@ -10,7 +10,6 @@ import org.signalbox.schema.Indicator;
 import org.signalbox.schema.IndicatorContext;
 import org.signalbox.schema.MatchKind;
 import org.signalbox.schema.ObservableType;
-import org.signalbox.schema.Tlp;
 import org.signalbox.schema.support.Tlps;
 
 /**
@@ -64,7 +63,7 @@ public final class IndicatorJson {
           .setValidUntil(JsonFields.time(o, "validUntil", false))
           .setRevoked(o.path("revoked").asBoolean(false))
           .setConfidence(confidence == null ? 50 : confidence.asInt())
-          .setTlp(tlp == null ? Tlp.AMBER : Tlps.parse(tlp))
+          .setTlp(Tlps.parseOrUnmarked(tlp))
           .setSource(JsonFields.text(o, "source", true))
           .setName(JsonFields.text(o, "name", false))
           .setLabels(JsonFields.strings(o, "labels"))

@@ -10,7 +10,6 @@ import org.signalbox.schema.ObservableRole;
 import org.signalbox.schema.ObservableType;
 import org.signalbox.schema.Sector;
 import org.signalbox.schema.Sighting;
-import org.signalbox.schema.Tlp;
 import org.signalbox.schema.support.Tlps;
 
 /** Sightings as JSON lines, for people and scripts (Kafka carries them as Avro). */
@@ -91,7 +90,7 @@ public final class SightingJson {
           .setRole(
               JsonFields.enumValue(ObservableRole.class, JsonFields.text(o, "role", true), "role"))
           .setCount(count(o))
-          .setTlp(tlp == null ? Tlp.AMBER : Tlps.parse(tlp))
+          .setTlp(Tlps.parseOrUnmarked(tlp))
           .setConfidence(o.path("confidence").asInt(50))
           .setIndicatorSource(JsonFields.text(o, "indicatorSource", true))
           .setLabels(JsonFields.strings(o, "labels"))

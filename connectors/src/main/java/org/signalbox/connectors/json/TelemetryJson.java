@@ -67,8 +67,8 @@ public final class TelemetryJson {
           .setEventTime(JsonFields.time(o, "eventTime", true))
           .setObservables(observables)
           .setAttributes(attributes)
-          // Unmarked telemetry is treated as AMBER: sharing must be chosen, never assumed.
-          .setTlp(tlp == null ? org.signalbox.schema.Tlp.AMBER : Tlps.parse(tlp))
+          // Unmarked telemetry is Tlps.UNMARKED (RED): sharing must be chosen, never assumed.
+          .setTlp(Tlps.parseOrUnmarked(tlp))
           .setProvenance(provenance(o.get("provenance"), source, lineNo))
           .build();
     } catch (IllegalArgumentException e) {

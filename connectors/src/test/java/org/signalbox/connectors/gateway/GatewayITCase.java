@@ -28,6 +28,7 @@ import org.junit.jupiter.api.Test;
 import org.signalbox.connectors.indicators.stix.TlpMarkingDefinitions;
 import org.signalbox.deploy.LocalKafkaBroker;
 import org.signalbox.deploy.SignalboxTopics;
+import org.signalbox.schema.CampaignAlert;
 import org.signalbox.schema.Indicator;
 import org.signalbox.schema.ObservableType;
 import org.signalbox.schema.Sighting;
@@ -49,12 +50,24 @@ class GatewayITCase {
   static final Set<String> AVIATION_IDS = new HashSet<>();
   static final String TWO_VERSIONS = "indicator--00000000-0000-4000-8000-00000000000a";
 
+  // On the indicators topic, referred to by rail-op-0's own feed (member:rail-op-0).
+  static final String OWN_FEED = "member:rail-op-0";
+  static final String REF_GREEN = uuidId("indicator", 0x501);
+  static final String REF_AMBER = uuidId("indicator", 0x502);
+  static final String REF_RED = uuidId("indicator", 0x503);
+  static final String REF_LATE = uuidId("indicator", 0x504);
+  static final String UNREFERENCED = uuidId("indicator", 0x505);
+
   @BeforeAll
   static void start() throws Exception {
     broker = LocalKafkaBroker.start(new LocalKafkaBroker.Options());
     SignalboxTopics.ensure(
         broker.bootstrapServers(),
-        List.of(SignalboxTopics.feed("rail", 2), SignalboxTopics.feed("aviation", 1)),
+        List.of(
+            SignalboxTopics.feed("rail", 2),
+            SignalboxTopics.feed("aviation", 1),
+            SignalboxTopics.feed(OWN_FEED, 1),
+            SignalboxTopics.indicators(2)),
         Duration.ofSeconds(60));
     AvroCodec<Indicator> ic = AvroCodec.indicator();
     AvroCodec<Sighting> sc = AvroCodec.sighting();
@@ -98,10 +111,44 @@ class GatewayITCase {
         send(p, "feed.aviation", s.getIndicatorId(), sc.encode(s));
         AVIATION_IDS.add(s.getSightingId());
       }
+      // rail-op-0's own feed: sightings of indicators the feed itself does not carry, and an
+      // alert; the indicators are on the indicators topic only, one of them RED from another
+      // member, one published only after the gateway started.
+      for (Indicator ind :
+          List.of(
+              indicator(REF_GREEN, ObservableType.DOMAIN, "g.example").build(),
+              indicator(REF_AMBER, ObservableType.DOMAIN, "a.example").setTlp(Tlp.AMBER).build(),
+              indicator(REF_RED, ObservableType.DOMAIN, "r.example")
+                  .setTlp(Tlp.RED)
+                  .setSource("airline-x")
+                  .build(),
+              indicator(UNREFERENCED, ObservableType.DOMAIN, "u.example").build())) {
+        send(p, SignalboxTopics.INDICATORS, ind.getId(), ic.encode(ind));
+      }
+      String ownTopic = SignalboxTopics.feedTopic(OWN_FEED);
+      List<String> refs = List.of(REF_GREEN, REF_RED, REF_LATE);
+      for (int i = 0; i < refs.size(); i++) {
+        String ref = refs.get(i);
+        Sighting s =
+            sighting(uuidId("sighting", 0x600 + i), ref, "rail-op-0")
+                .setMatchedValue("seen." + ref.substring(ref.length() - 3) + ".example")
+                .setTlp(ref.equals(REF_RED) ? Tlp.RED : Tlp.GREEN)
+                .build();
+        send(p, ownTopic, ref, sc.encode(s));
+      }
+      CampaignAlert alert =
+          GatewayFixtures.campaignAlert("alert-own", 1)
+              .setIndicatorIds(List.of(REF_AMBER, REF_RED))
+              .build();
+      send(p, ownTopic, "alert-own", AvroCodec.campaignAlert().encode(alert));
     }
     GatewayConfig config =
         GatewayFixtures.config(
-            new String[][] {{"rail-op", "rail"}, {"airline", "aviation"}}, "rail", "aviation");
+            new String[][] {{"rail-op", "rail"}, {"airline", "aviation"}, {"rail-zero", OWN_FEED}},
+            "rail",
+            "aviation",
+            OWN_FEED);
+    config.collections.get(2).maxTlp = null; // a member's own feed: up to RED
     // airline-x opted in to attribution: its sightings name it, after its identity object.
     config.attributedMembers = List.of("airline-x");
     config.validate();
@@ -116,6 +163,12 @@ class GatewayITCase {
     }
     assertThat(gateway.held("rail")).isEqualTo(14);
     assertThat(gateway.held("aviation")).isEqualTo(5);
+    // The own feed: 3 sightings, the grouping, rail-op-0's identity (its own feed names it), and
+    // the two indicators its marking allows there (GREEN, AMBER); not RED, not the unreferenced.
+    while (gateway.held(OWN_FEED) < 7 && System.nanoTime() < deadline) {
+      Thread.sleep(100);
+    }
+    assertThat(gateway.held(OWN_FEED)).isEqualTo(7);
   }
 
   @AfterAll
@@ -324,6 +377,79 @@ class GatewayITCase {
         .contains("signalbox_gateway_objects_held{collection=\"rail\"} 14")
         .contains("signalbox_gateway_records_total{collection=\"rail\",outcome=\"withheld_tlp\"} 1")
         .contains("signalbox_gateway_records_total{collection=\"rail\",outcome=\"undecodable\"} 1");
+  }
+
+  @Test
+  void aMembersOwnFeedServesTheIndicatorsItsSightingsReferToOrSaysWhyNot() throws Exception {
+    TaxiiSpecClient member = new TaxiiSpecClient(root, "rail-zero", "rail-zero-pw");
+    String col = onlyCollection(member);
+    List<TaxiiSpecClient.Answer> pages = member.pages(col + "objects/", Map.of());
+    Set<String> ids = idsOf(pages);
+    assertThat(ids).contains(REF_GREEN, REF_AMBER).doesNotContain(REF_RED, UNREFERENCED);
+
+    List<JsonNode> sightings = new ArrayList<>();
+    pages.forEach(
+        a ->
+            a.body()
+                .path("objects")
+                .forEach(
+                    o -> {
+                      if (o.get("type").asText().equals("sighting")) {
+                        sightings.add(o);
+                      }
+                    }));
+    assertThat(sightings).hasSize(3);
+    for (JsonNode s : sightings) {
+      String ref = s.get("sighting_of_ref").asText();
+      assertThat(s.get("x_signalbox_matched_value").asText())
+          .as("what matched")
+          .isEqualTo("seen." + ref.substring(ref.length() - 3) + ".example");
+      if (ref.equals(REF_RED)) {
+        assertThat(s.get("x_signalbox_withheld_refs").get(REF_RED).asText()).contains("TLP:RED");
+      } else if (ref.equals(REF_GREEN)) {
+        assertThat(ids).contains(ref);
+        assertThat(s.has("x_signalbox_withheld_refs")).isFalse();
+      }
+    }
+    JsonNode grouping =
+        member
+            .get(col + "objects/", Map.of("match[type]", "grouping"))
+            .body()
+            .get("objects")
+            .get(0);
+    for (JsonNode ref : grouping.get("object_refs")) {
+      assertThat(
+              ids.contains(ref.asText())
+                  || grouping.path("x_signalbox_withheld_refs").has(ref.asText()))
+          .as("object_ref %s resolves or is said to be withheld", ref.asText())
+          .isTrue();
+    }
+    assertThat(member.get(col + "objects/" + REF_RED + "/", Map.of()).status()).isEqualTo(404);
+  }
+
+  @Test
+  void anIndicatorPublishedAfterItsSightingIsServedWhenItArrives() throws Exception {
+    try (KafkaProducer<byte[], byte[]> p = producer()) {
+      send(
+          p,
+          SignalboxTopics.INDICATORS,
+          REF_LATE,
+          AvroCodec.indicator()
+              .encode(indicator(REF_LATE, ObservableType.DOMAIN, "late.example").build()));
+    }
+    TaxiiSpecClient member = new TaxiiSpecClient(root, "rail-zero", "rail-zero-pw");
+    String col = onlyCollection(member);
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    int status = 0;
+    while (System.nanoTime() < deadline) {
+      status = member.get(col + "objects/" + REF_LATE + "/", Map.of()).status();
+      if (status == 200) {
+        break;
+      }
+      Thread.sleep(100);
+    }
+    assertThat(status).isEqualTo(200);
+    assertThat(gateway.held(OWN_FEED)).isEqualTo(8);
   }
 
   static void assertError(TaxiiSpecClient.Answer a, int status) {

@@ -1,10 +1,15 @@
 package org.signalbox.jobs.correlate;
 
+import java.io.IOException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
+import org.apache.flink.configuration.ReadableConfig;
 import org.signalbox.connectors.indicators.BreadthLimits;
+import org.signalbox.jobs.sharing.MemberDirectory;
 import org.signalbox.schema.support.EventTimeBounds;
 
 /**
@@ -62,11 +67,24 @@ public final class CorrelateOptions {
           .defaultValue(
               org.signalbox.connectors.indicators.IndicatorOwnership.DEFAULT_SECRETARIAT_SOURCE)
           .withDescription(
-              "Indicator source name of the secretariat (the member directory's 'secretariat'),"
-                  + " the one source allowed to update, revoke or re-validate another source's"
-                  + " indicator; its changes are applied and audited. A change from any other"
-                  + " source than the indicator's original one is a dead letter"
-                  + " (not-original-source).");
+              "Indicator source name of the secretariat, the one source allowed to update, revoke"
+                  + " or re-validate another source's indicator; its changes are applied and"
+                  + " audited. A change from any other source than the indicator's original one is"
+                  + " a dead letter (not-original-source). With sharing.members it is the member"
+                  + " directory's 'secretariat' entry, and setting it to anything else is refused"
+                  + " at start.");
+
+  /**
+   * The member directory, the key shared with the campaign and trends jobs, so one configuration
+   * serves all three.
+   */
+  public static final ConfigOption<String> MEMBERS =
+      ConfigOptions.key("sharing.members")
+          .stringType()
+          .noDefaultValue()
+          .withDescription(
+              "Path of the member directory (YAML, as the campaign job's). Optional here: when"
+                  + " given, correlate.secretariat-source is read from its 'secretariat' entry.");
 
   public static final ConfigOption<String> MEMBER_TOPIC_PREFIX =
       ConfigOptions.key("correlate.telemetry-member-topic-prefix")
@@ -168,6 +186,32 @@ public final class CorrelateOptions {
           .defaultValue(Duration.ofSeconds(10))
           .withDescription("Checkpoint interval (state in RocksDB, Kafka offsets, sink flushes).");
 
+  /**
+   * The secretariat's source name the job runs with: the member directory's 'secretariat' when
+   * {@link #MEMBERS} names one ({@link MemberDirectory#secretariatSource}), else {@link
+   * #SECRETARIAT_SOURCE}.
+   *
+   * @throws IllegalArgumentException when the directory cannot be read, or an explicit {@link
+   *     #SECRETARIAT_SOURCE} disagrees with it (with the reason)
+   */
+  public static String secretariatSource(ReadableConfig conf) {
+    String file = conf.getOptional(MEMBERS).orElse(null);
+    if (file == null || file.isBlank()) {
+      return conf.get(SECRETARIAT_SOURCE);
+    }
+    MemberDirectory directory;
+    try {
+      directory = MemberDirectory.load(Path.of(file));
+    } catch (NoSuchFileException e) {
+      throw new IllegalArgumentException(MEMBERS.key() + ": no such file: " + file, e);
+    } catch (IOException e) {
+      throw new IllegalArgumentException(
+          MEMBERS.key() + ": cannot read " + file + ": " + e.getMessage(), e);
+    }
+    return directory.secretariatSource(
+        conf.getOptional(SECRETARIAT_SOURCE).orElse(null), SECRETARIAT_SOURCE.key());
+  }
+
   /** The description of an option as plain text, for --help and the README. */
   public static String describe(ConfigOption<?> option) {
     return new org.apache.flink.configuration.description.HtmlFormatter()
@@ -185,6 +229,7 @@ public final class CorrelateOptions {
           DEAD_LETTER_TOPIC,
           INDICATOR_AUDIT_TOPIC,
           SECRETARIAT_SOURCE,
+          MEMBERS,
           MEMBER_TOPIC_PREFIX,
           GROUP_ID,
           EXPIRY_GRACE,

@@ -61,6 +61,8 @@ public final class CorrelatePipeline {
                 conf.get(CorrelateOptions.MIN_IPV6_PREFIX),
                 conf.get(CorrelateOptions.MIN_SUFFIX_LABELS)));
     boolean gate = conf.get(CorrelateOptions.BOOTSTRAP_GATE);
+    // Resolved while the job is built, so a directory that disagrees stops the start.
+    String secretariatSource = CorrelateOptions.secretariatSource(conf);
 
     SingleOutputStreamOperator<DecodedTelemetry> events =
         telemetry
@@ -98,7 +100,7 @@ public final class CorrelatePipeline {
                     conf.get(CorrelateOptions.EXPIRY_GRACE),
                     conf.get(CorrelateOptions.TOMBSTONE_RETENTION),
                     !bounded,
-                    conf.get(CorrelateOptions.SECRETARIAT_SOURCE)))
+                    secretariatSource))
             .name("indicator lifecycle")
             .uid("indicator-lifecycle");
 

@@ -165,8 +165,6 @@ public final class DemoRun {
         Configuration conf = new Configuration();
         conf.set(CorrelateOptions.BOOTSTRAP_SERVERS, bootstrap);
         conf.set(CorrelateOptions.CHECKPOINT_INTERVAL, Duration.ofSeconds(10));
-        // The demo's secretariat publishes under the directory's name; it may change any indicator.
-        conf.set(CorrelateOptions.SECRETARIAT_SOURCE, DemoData.directory().secretariat());
         conf.set(
             CheckpointingOptions.CHECKPOINTS_DIRECTORY,
             work.resolve("checkpoints").toUri().toString());
@@ -185,6 +183,8 @@ public final class DemoRun {
         keyFile = settings.reportDir().resolve("demo-pseudonym.key");
         Files.writeString(keyFile, java.util.HexFormat.of().formatHex(key) + "\n");
         this.membersFile = membersFile;
+        // The same key serves correlate: the demo's secretariat publishes under the directory's
+        // name, which correlate reads from it (and so may change any indicator).
         conf.set(CampaignOptions.MEMBERS, membersFile.toString());
         out.printf(
             "  member directory: %s (%d members, groups %s; opted in to be named: %s)%n",

@@ -89,6 +89,31 @@ public final class MemberDirectory implements Serializable {
     return secretariat;
   }
 
+  /**
+   * The secretariat's indicator source name for a job or service that was also given an explicit
+   * setting of it: the directory's {@code secretariat} entry is the one place it is named, so a
+   * setting may repeat it but not contradict it (two names would let a source the directory does
+   * not know as the secretariat change anyone's indicators, or refuse the real one's changes).
+   *
+   * @param explicit the setting, or null when it was not set
+   * @param setting its name, for the message
+   * @throws IllegalArgumentException when the setting disagrees with the directory, saying both
+   */
+  public String secretariatSource(String explicit, String setting) {
+    if (explicit != null && !explicit.equals(secretariat)) {
+      throw new IllegalArgumentException(
+          setting
+              + " is '"
+              + explicit
+              + "' but the member directory names the secretariat '"
+              + secretariat
+              + "'; the directory's 'secretariat' entry is the secretariat's source name: remove "
+              + setting
+              + " or make it agree");
+    }
+    return secretariat;
+  }
+
   public Set<String> partners() {
     return partners;
   }

@@ -4,6 +4,7 @@ import java.util.Collections;
 import java.util.Set;
 import java.util.TreeSet;
 import org.signalbox.schema.Tlp;
+import org.signalbox.schema.support.Tlps;
 
 /**
  * TLP 2.0 as routing: which feeds a record marked {@code tlp} may go to. The one place that
@@ -22,7 +23,7 @@ import org.signalbox.schema.Tlp;
  * ones when more than one member contributed: a derived record cannot tell whose marking is the
  * strict one, and sending one member's AMBER+STRICT or RED data to another is exactly the leak the
  * marking forbids, so such a record stays with the secretariat (the empty set). A null marking is
- * treated as RED: unmarked data is never shared by accident.
+ * {@link Tlps#UNMARKED} (RED): unmarked data is never shared by accident.
  */
 public final class SharingRules {
   private SharingRules() {}
@@ -35,7 +36,7 @@ public final class SharingRules {
   public static Set<Audience> audiencesFor(
       Tlp tlp, Set<String> origins, Set<String> groups, Set<String> recipients) {
     TreeSet<Audience> out = new TreeSet<>();
-    Tlp marking = tlp == null ? Tlp.RED : tlp;
+    Tlp marking = Tlps.orUnmarked(tlp);
     switch (marking) {
       case CLEAR -> {
         out.add(Audience.PUBLIC);

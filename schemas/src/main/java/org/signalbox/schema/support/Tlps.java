@@ -7,6 +7,31 @@ import org.signalbox.schema.Tlp;
 public final class Tlps {
   private Tlps() {}
 
+  /** Name of {@link #UNMARKED}, for annotations that need a constant (command-line defaults). */
+  public static final String UNMARKED_NAME = "RED";
+
+  /**
+   * The marking of a record that carries none, everywhere in Signalbox: the most restrictive one.
+   * Unmarked data is never shared by accident; whoever knows a feed may be shared says so (an
+   * importer's {@code --default-tlp}, a policy's {@code tlp}). The JSON decoders, the importers'
+   * defaults, the edge's policy default and the sharing router all use this one rule.
+   */
+  public static final Tlp UNMARKED = Tlp.valueOf(UNMARKED_NAME);
+
+  /** {@code tlp}, or {@link #UNMARKED} when there is none. */
+  public static Tlp orUnmarked(Tlp tlp) {
+    return tlp == null ? UNMARKED : tlp;
+  }
+
+  /**
+   * {@link #parse} of a marking that may be absent: {@code null} is {@link #UNMARKED}.
+   *
+   * @throws IllegalArgumentException for text that is not a marking (never read as unmarked)
+   */
+  public static Tlp parseOrUnmarked(String text) {
+    return text == null ? UNMARKED : parse(text);
+  }
+
   /**
    * Reads a TLP marking as people and feeds write it: {@code TLP:AMBER+STRICT}, {@code amber},
    * {@code tlp:white} (TLP 1.0 WHITE is TLP 2.0 CLEAR), {@code AMBER_STRICT}.

@@ -16,6 +16,7 @@ import java.util.Map;
 import org.signalbox.connectors.edge.anonymize.CidrRanges;
 import org.signalbox.schema.ObservableRole;
 import org.signalbox.schema.Tlp;
+import org.signalbox.schema.support.Tlps;
 
 /**
  * A member's sanitization policy, read from YAML (format in {@code connectors/EDGE.md}). Unknown
@@ -24,7 +25,12 @@ import org.signalbox.schema.Tlp;
 public final class SanitizationPolicy {
   public String id;
   public String version;
-  public Tlp tlp = Tlp.AMBER;
+
+  /**
+   * Marking of every event this edge sends; a policy that names none sends {@link Tlps#UNMARKED}
+   * (RED: back to the member only), so sharing is always the member's explicit choice.
+   */
+  public Tlp tlp = Tlps.UNMARKED;
 
   /** Key file, relative to the policy file; the command line can override it. */
   public String keyFile;

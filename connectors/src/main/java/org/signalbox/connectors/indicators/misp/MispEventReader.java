@@ -63,8 +63,9 @@ public final class MispEventReader {
   private final String fallbackSource;
   private final int confidence;
 
+  /** Unmarked events are {@link Tlps#UNMARKED} (RED), the source {@code "misp"}, confidence 50. */
   public MispEventReader() {
-    this(Tlp.AMBER, "misp", 50);
+    this(Tlps.UNMARKED, "misp", 50);
   }
 
   /**

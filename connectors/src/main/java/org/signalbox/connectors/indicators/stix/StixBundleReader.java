@@ -109,9 +109,12 @@ public final class StixBundleReader {
   private final int defaultConfidence;
   private BreadthLimits limits = BreadthLimits.DEFAULT;
 
-  /** Unmarked objects are AMBER, unknown producers are {@code "stix"}, confidence 50. */
+  /**
+   * Unmarked objects are {@link Tlps#UNMARKED} (RED), unknown producers are {@code "stix"},
+   * confidence 50.
+   */
   public StixBundleReader() {
-    this(Tlp.AMBER, "stix", 50);
+    this(Tlps.UNMARKED, "stix", 50);
   }
 
   /**

@@ -106,7 +106,7 @@ class MispEventReaderTest {
   }
 
   @Test
-  void unmarkedEventsFailClosedToAmberAndSearchResponsesAreRead() throws Exception {
+  void unmarkedEventsFailClosedToTheUnmarkedRuleAndSearchResponsesAreRead() throws Exception {
     String unmarked = EVENT.replace("{\"name\": \"tlp:green\"}, ", "");
     String response = "{\"response\": [" + unmarked + "]}";
     Indicator domain =
@@ -114,6 +114,6 @@ class MispEventReaderTest {
             .filter(i -> i.getId().endsWith("000000000001"))
             .findFirst()
             .orElseThrow();
-    assertThat(domain.getTlp()).isEqualTo(Tlp.AMBER);
+    assertThat(domain.getTlp()).isEqualTo(org.signalbox.schema.support.Tlps.UNMARKED);
   }
 }

@@ -77,7 +77,7 @@ class StixBundleReaderSampleDataTest {
     assertThat(i.getMatchKind()).isEqualTo(MatchKind.EXACT);
     assertThat(i.getObservableType()).isEqualTo(ObservableType.IPV4);
     assertThat(i.getValue()).isEqualTo("10.0.0.0");
-    assertThat(i.getTlp()).isEqualTo(Tlp.AMBER);
+    assertThat(i.getTlp()).isEqualTo(org.signalbox.schema.support.Tlps.UNMARKED);
     assertThat(i.getSource()).isEqualTo("stix");
     assertThat(i.getConfidence()).isEqualTo(50);
     assertThat(i.getLabels()).containsExactly("malicious-activity");

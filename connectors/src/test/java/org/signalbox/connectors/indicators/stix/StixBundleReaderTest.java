@@ -239,7 +239,7 @@ class StixBundleReaderTest {
   void tlpDefaultsMostRestrictiveAndInBundleDefinitions() throws Exception {
     Bundle unmarked = new Bundle();
     unmarked.indicator("[domain-name:value = 'evil.example']");
-    assertThat(only(unmarked).getTlp()).isEqualTo(Tlp.AMBER);
+    assertThat(only(unmarked).getTlp()).isEqualTo(org.signalbox.schema.support.Tlps.UNMARKED);
     Indicator clearDefault =
         new StixBundleReader(Tlp.CLEAR, "feed", 50).read(unmarked.json()).indicators().get(0);
     assertThat(clearDefault.getTlp()).isEqualTo(Tlp.CLEAR);
@@ -279,7 +279,7 @@ class StixBundleReaderTest {
     List<Indicator> is = reader.read(custom.json()).indicators();
     assertThat(is)
         .extracting(Indicator::getTlp)
-        .containsExactly(Tlp.RED, Tlp.AMBER_STRICT, Tlp.AMBER);
+        .containsExactly(Tlp.RED, Tlp.AMBER_STRICT, org.signalbox.schema.support.Tlps.UNMARKED);
   }
 
   @Test
