@@ -32,6 +32,9 @@ public final class RequiredTopics {
   public static final String CREATE_COMMAND =
       "signalbox topics apply --members FILE --bootstrap HOST:PORT";
 
+  /** How long a topic that is not there yet is looked up again before it counts as missing. */
+  private static final Duration SETTLE = Duration.ofSeconds(5);
+
   private RequiredTopics() {}
 
   /** Some topics a program needs are not there (or not visible to its login). */
@@ -74,30 +77,20 @@ public final class RequiredTopics {
     List<String> missing = new ArrayList<>();
     List<String> forbidden = new ArrayList<>();
     try (Admin admin = Admin.create(config)) {
-      Map<String, KafkaFuture<org.apache.kafka.clients.admin.TopicDescription>> answers =
-          admin.describeTopics(names).topicNameValues();
       long deadline = System.nanoTime() + timeout.toNanos();
-      for (String name : names) {
+      // A topic created a moment ago may not be in every broker's metadata yet: look the missing
+      // ones up again for a few seconds before calling them missing.
+      long settle = System.nanoTime() + Math.min(timeout.toNanos(), SETTLE.toNanos());
+      List<String> ask = names;
+      while (true) {
+        missing.clear();
+        lookUp(admin, ask, who, bootstrap, timeout, deadline, missing, forbidden);
+        if (missing.isEmpty() || System.nanoTime() >= settle) {
+          break;
+        }
+        ask = List.copyOf(missing);
         try {
-          answers
-              .get(name)
-              .get(
-                  Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())),
-                  TimeUnit.MILLISECONDS);
-        } catch (ExecutionException e) {
-          if (e.getCause() instanceof UnknownTopicOrPartitionException) {
-            missing.add(name);
-          } else if (e.getCause() instanceof TopicAuthorizationException) {
-            forbidden.add(name);
-          } else if (e.getCause() instanceof org.apache.kafka.common.errors.TimeoutException) {
-            throw noAnswer(who, bootstrap, timeout);
-          } else {
-            throw new IllegalStateException(
-                who + ": cannot look up topic " + name + " on " + bootstrap + ": " + e.getCause(),
-                e.getCause());
-          }
-        } catch (TimeoutException e) {
-          throw noAnswer(who, bootstrap, timeout);
+          Thread.sleep(250);
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
           throw new IllegalStateException(who + ": interrupted while looking up topics", e);
@@ -128,6 +121,45 @@ public final class RequiredTopics {
               + " (no DESCRIBE); the ISAC grants a member's topics with: signalbox acls"
               + " --members FILE --bootstrap HOST:PORT",
           forbidden);
+    }
+  }
+
+  private static void lookUp(
+      Admin admin,
+      List<String> names,
+      String who,
+      Object bootstrap,
+      Duration timeout,
+      long deadline,
+      List<String> missing,
+      List<String> forbidden) {
+    Map<String, KafkaFuture<org.apache.kafka.clients.admin.TopicDescription>> answers =
+        admin.describeTopics(names).topicNameValues();
+    for (String name : names) {
+      try {
+        answers
+            .get(name)
+            .get(
+                Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())),
+                TimeUnit.MILLISECONDS);
+      } catch (ExecutionException e) {
+        if (e.getCause() instanceof UnknownTopicOrPartitionException) {
+          missing.add(name);
+        } else if (e.getCause() instanceof TopicAuthorizationException) {
+          forbidden.add(name);
+        } else if (e.getCause() instanceof org.apache.kafka.common.errors.TimeoutException) {
+          throw noAnswer(who, bootstrap, timeout);
+        } else {
+          throw new IllegalStateException(
+              who + ": cannot look up topic " + name + " on " + bootstrap + ": " + e.getCause(),
+              e.getCause());
+        }
+      } catch (TimeoutException e) {
+        throw noAnswer(who, bootstrap, timeout);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(who + ": interrupted while looking up topics", e);
+      }
     }
   }
 

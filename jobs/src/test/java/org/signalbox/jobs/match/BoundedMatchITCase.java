@@ -112,7 +112,9 @@ class BoundedMatchITCase {
             s -> {
               assertThat(s.getIndicatorId())
                   .isEqualTo("indicator--31000000-0000-4000-8000-000000000000");
-              assertThat(s.getTlp().name()).isEqualTo("AMBER");
+              // An AMBER indicator met by unmarked telemetry: unmarked reads as the most
+              // restrictive marking (Tlps.UNMARKED), and a sighting takes the most restrictive.
+              assertThat(s.getTlp()).isEqualTo(org.signalbox.schema.support.Tlps.UNMARKED);
             });
     // Another source's revocation of indicator--34000000-0000-4000-8000-000000000000 is refused: it
     // still matches.
