@@ -94,38 +94,24 @@ class RunningItForRealITCase {
           "    dailyCapacity: 500",
           "");
 
-  static final String ZEEK_HEADER =
+  // The README's logs, in Zeek's JSON format. Planted: the campaign's domain at both members, a
+  // suffix match at the rail operator only, an exact domain at the airline only; the rest must not
+  // match, and the internal names and addresses must not leave the edge.
+  static final String RAIL_LOG =
       String.join(
           "\n",
-          "#separator \\x09",
-          "#set_separator\t,",
-          "#empty_field\t(empty)",
-          "#unset_field\t-",
-          "#path\tdns",
-          "#fields\tts\tuid\tid.orig_h\tid.orig_p\tid.resp_h\tid.resp_p\tproto\tquery\tqtype_name\tanswers",
-          "#types\ttime\tstring\taddr\tport\taddr\tport\tenum\tstring\tstring\tvector[string]",
+          "{\"_path\":\"dns\",\"ts\":\"2026-12-03T03:53:20.1Z\",\"uid\":\"R1\",\"id.orig_h\":\"10.1.2.3\",\"id.orig_p\":5353,\"id.resp_h\":\"10.0.0.53\",\"id.resp_p\":53,\"proto\":\"udp\",\"query\":\"update.tarmac-panda.example\",\"qtype_name\":\"A\",\"answers\":[\"198.51.100.7\"]}",
+          "{\"_path\":\"dns\",\"ts\":\"2026-12-03T03:53:21.1Z\",\"uid\":\"R2\",\"id.orig_h\":\"10.1.2.4\",\"id.orig_p\":5353,\"id.resp_h\":\"10.0.0.53\",\"id.resp_p\":53,\"proto\":\"udp\",\"query\":\"fileserver.corp.lan\",\"qtype_name\":\"A\",\"answers\":[\"10.9.9.9\"]}",
+          "{\"_path\":\"dns\",\"ts\":\"2026-12-03T03:53:22.1Z\",\"uid\":\"R3\",\"id.orig_h\":\"10.1.2.5\",\"id.orig_p\":5353,\"id.resp_h\":\"10.0.0.53\",\"id.resp_p\":53,\"proto\":\"udp\",\"query\":\"cdn.signal-relay.example\",\"qtype_name\":\"A\",\"answers\":[\"203.0.113.80\"]}",
+          "{\"_path\":\"dns\",\"ts\":\"2026-12-03T03:53:23.1Z\",\"uid\":\"R4\",\"id.orig_h\":\"10.1.2.6\",\"id.orig_p\":5353,\"id.resp_h\":\"10.0.0.53\",\"id.resp_p\":53,\"proto\":\"udp\",\"query\":\"www.example.org\",\"qtype_name\":\"A\",\"answers\":[\"192.0.2.10\"]}",
           "");
-
-  // Planted: the campaign's domain at both members, a suffix match at the rail operator only, an
-  // exact domain at the airline only; the rest must not match, and the internal names and
-  // addresses must not leave the edge.
-  static final String RAIL_LOG =
-      ZEEK_HEADER
-          + String.join(
-              "\n",
-              "1796270000.100000\tR1\t10.1.2.3\t5353\t10.0.0.53\t53\tudp\tupdate.tarmac-panda.example\tA\t198.51.100.7",
-              "1796270001.100000\tR2\t10.1.2.4\t5353\t10.0.0.53\t53\tudp\tfileserver.corp.lan\tA\t10.9.9.9",
-              "1796270002.100000\tR3\t10.1.2.5\t5353\t10.0.0.53\t53\tudp\tcdn.signal-relay.example\tA\t203.0.113.80",
-              "1796270003.100000\tR4\t10.1.2.6\t5353\t10.0.0.53\t53\tudp\twww.example.org\tA\t192.0.2.10",
-              "");
   static final String AIRLINE_LOG =
-      ZEEK_HEADER
-          + String.join(
-              "\n",
-              "1796270010.100000\tA1\t172.16.4.10\t5353\t172.16.0.53\t53\tudp\tupdate.tarmac-panda.example\tA\t198.51.100.7",
-              "1796270011.100000\tA2\t172.16.4.11\t5353\t172.16.0.53\t53\tudp\tcrew-portal.example.net\tA\t192.0.2.99",
-              "1796270012.100000\tA3\t172.16.4.12\t5353\t172.16.0.53\t53\tudp\tbaggage.intranet.lan\tA\t172.16.9.9",
-              "");
+      String.join(
+          "\n",
+          "{\"_path\":\"dns\",\"ts\":\"2026-12-03T03:53:30.1Z\",\"uid\":\"A1\",\"id.orig_h\":\"172.16.4.10\",\"id.orig_p\":5353,\"id.resp_h\":\"172.16.0.53\",\"id.resp_p\":53,\"proto\":\"udp\",\"query\":\"update.tarmac-panda.example\",\"qtype_name\":\"A\",\"answers\":[\"198.51.100.7\"]}",
+          "{\"_path\":\"dns\",\"ts\":\"2026-12-03T03:53:31.1Z\",\"uid\":\"A2\",\"id.orig_h\":\"172.16.4.11\",\"id.orig_p\":5353,\"id.resp_h\":\"172.16.0.53\",\"id.resp_p\":53,\"proto\":\"udp\",\"query\":\"crew-portal.example.net\",\"qtype_name\":\"A\",\"answers\":[\"192.0.2.99\"]}",
+          "{\"_path\":\"dns\",\"ts\":\"2026-12-03T03:53:32.1Z\",\"uid\":\"A3\",\"id.orig_h\":\"172.16.4.12\",\"id.orig_p\":5353,\"id.resp_h\":\"172.16.0.53\",\"id.resp_p\":53,\"proto\":\"udp\",\"query\":\"baggage.intranet.lan\",\"qtype_name\":\"A\",\"answers\":[\"172.16.9.9\"]}",
+          "");
 
   static final String CAMPAIGN = "indicator--1a2b3c4d-0001-4000-8000-000000000001";
   static final String RAIL_ONLY = "indicator--1a2b3c4d-0002-4000-8000-000000000002";
@@ -358,7 +344,7 @@ class RunningItForRealITCase {
             "",
             "sanitize",
             "--format",
-            "zeek",
+            "zeek-json",
             "--member",
             member,
             "--sector",
