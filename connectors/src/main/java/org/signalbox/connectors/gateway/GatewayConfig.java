@@ -187,6 +187,32 @@ public final class GatewayConfig {
     return null;
   }
 
+  /**
+   * The first feed topic of a collection that is routed to another audience than the collection's
+   * own, or null. A collection for {@code member:a} that also reads {@code feed.member.b} would
+   * serve b's sightings to a: the router routed them to b only. Allowed besides the audience's own
+   * feed and its digests: {@value SignalboxTopics#COMMUNITY_FEED} and {@value
+   * SignalboxTopics#PUBLIC_FEED}, which every member may read.
+   */
+  static String foreignFeedOf(Collection c) {
+    String own = SignalboxTopics.feedTopic(c.audience);
+    for (String t : c.topics()) {
+      if (!t.startsWith(SignalboxTopics.FEED_PREFIX)
+          || t.equals(own)
+          || t.equals(own + ".digest-hourly")
+          || t.equals(own + ".digest-daily")
+          || t.equals(SignalboxTopics.COMMUNITY_FEED)
+          || t.equals(SignalboxTopics.PUBLIC_FEED)) {
+        continue;
+      }
+      if (t.equals(SignalboxTopics.INDICATORS) && c.maxTlp().ordinal() <= Tlp.GREEN.ordinal()) {
+        continue;
+      }
+      return t;
+    }
+    return null;
+  }
+
   public static GatewayConfig read(Path file) throws IOException {
     ObjectMapper yaml =
         JsonMapper.builder(new YAMLFactory())
@@ -303,6 +329,24 @@ public final class GatewayConfig {
                           + "'; members are served only what the sharing router routed to their"
                           + " audiences (feed.* topics)")
                   + ". Raw topics are for the secretariat's own accounts (secretariat: true)");
+        }
+        String foreign = foreignFeedOf(col);
+        if (foreign != null) {
+          throw new IllegalArgumentException(
+              where
+                  + " ("
+                  + m.name
+                  + "): audience "
+                  + a
+                  + " reads '"
+                  + foreign
+                  + "', which the sharing router routes to another audience; a collection"
+                  + " granted to members reads its own audience's feed ("
+                  + SignalboxTopics.feedTopic(a)
+                  + "), its digests, "
+                  + SignalboxTopics.COMMUNITY_FEED
+                  + " or "
+                  + SignalboxTopics.PUBLIC_FEED);
         }
       }
     }

@@ -276,4 +276,29 @@ class TaxiiServerTest {
     c.members.get(0).secretariat = true;
     c.validate();
   }
+
+  /** Found by the walkthrough: an explicit topic list served member b's feed to member a. */
+  @Test
+  void aMembersCollectionReadsOnlyItsOwnAudiencesFeed() {
+    GatewayConfig c = GatewayFixtures.config(new String[][] {{"a", "member:a"}}, "member:a");
+    GatewayConfig.Collection own = c.collections.get(0);
+    own.topics =
+        List.of(
+            "feed.member.a",
+            "feed.member.a.digest-daily",
+            "feed.member.a.digest-hourly",
+            "feed.community",
+            "feed.public");
+    c.validate();
+    for (String foreign :
+        List.of("feed.member.b", "feed.member.ab", "feed.group.rail", "feed.member.a.x")) {
+      own.topics = List.of("feed.member.a", foreign);
+      assertThatThrownBy(c::validate)
+          .as(foreign)
+          .hasMessageContaining("members[0] (a): audience member:a reads '" + foreign + "'")
+          .hasMessageContaining("routes to another audience");
+    }
+    c.members.get(0).secretariat = true;
+    c.validate();
+  }
 }
