@@ -79,15 +79,16 @@ public final class CorrelateKafka {
             offsets, conf.get(CorrelateOptions.INDICATOR_IDLE_TIMEOUT));
     if (bounded && conf.get(CorrelateOptions.BOOTSTRAP_GATE)) {
       // Telemetry is not read while the indicators load. The indicators source's watermark is
-      // Long.MIN_VALUE until they have, and wall-clock time after; in one alignment group with a
-      // drift of a thousand years, Flink pauses the telemetry splits exactly while it is
-      // MIN_VALUE (any real time is more than that ahead of it) and never after (no telemetry
+      // BootstrapGate.LOADING (Long.MIN_VALUE + 1) until they have, and wall-clock time after; in
+      // one alignment group with a drift of a thousand years, Flink pauses the telemetry splits
+      // exactly while it is LOADING (any real time is more than that ahead of it) and never after
+      // (no telemetry
       // time is that far from now). Without this, a backlog was read during the load and every
       // probe of it went through the gate's keyed state and timers: at a million indicators and
       // a million events that was three quarters of the run. The gate itself still decides.
       // Bounded runs only: there the indicators source ends (and its watermark with it) whatever
       // it read. Unbounded, a job restored after the load reads no indicator record, its source's
-      // watermark stays at Long.MIN_VALUE (BootstrapLatch opens the gate downstream, but
+      // watermark stays at LOADING (BootstrapLatch opens the gate downstream, but
       // alignment looks at the source), and telemetry would never be read again.
       telemetryWatermarks =
           telemetryWatermarks.withWatermarkAlignment(

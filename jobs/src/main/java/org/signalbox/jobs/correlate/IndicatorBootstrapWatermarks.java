@@ -16,9 +16,9 @@ import org.apache.flink.util.clock.RelativeClock;
 import org.signalbox.connectors.kafka.RawRecord;
 
 /**
- * Watermarks of the indicators source that say "loaded": none until every partition that held
- * records at start-up has been read up to the end offset it had then, wall-clock time after that.
- * See {@link BootstrapGate}.
+ * Watermarks of the indicators source that say "loaded": {@link BootstrapGate#LOADING} until every
+ * partition that held records at start-up has been read up to the end offset it had then,
+ * wall-clock time after that. See {@link BootstrapGate}.
  *
  * <p>Flink's source operator creates one generator per assigned partition (on assignment, not on
  * the partition's first record) and emits their minimum. A generator of a partition that was empty
@@ -142,9 +142,8 @@ public final class IndicatorBootstrapWatermarks {
       if (!partitionsSeen.isEmpty() && activity.relativeTimeMillis() - lastRecordAt >= idleMillis) {
         tracker.loaded(partitionsSeen);
       }
-      if (tracker.done()) {
-        output.emitWatermark(new Watermark(System.currentTimeMillis()));
-      }
+      output.emitWatermark(
+          new Watermark(tracker.done() ? System.currentTimeMillis() : BootstrapGate.LOADING));
     }
   }
 }

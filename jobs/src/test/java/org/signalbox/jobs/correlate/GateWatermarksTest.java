@@ -64,7 +64,7 @@ class GateWatermarksTest {
   }
 
   @Test
-  void indicatorPartitionSaysNothingUntilItsEndOffsetThenWallClock() {
+  void indicatorPartitionSaysLoadingUntilItsEndOffsetThenWallClock() {
     ManualClock clock = new ManualClock();
     var gen = new IndicatorBootstrapWatermarks.Generator(tracker(new long[] {0, 3}), 5_000, clock);
     Emitted out = new Emitted();
@@ -74,7 +74,7 @@ class GateWatermarksTest {
     gen.onEvent(record(0, 1, 6), 6, out);
     clock.now = 4_999; // silent, but not for long enough to count as a compacted-away tail
     gen.onPeriodicEmit(out);
-    assertThat(out.values).isEmpty();
+    assertThat(out.values).containsOnly(BootstrapGate.LOADING);
 
     long before = System.currentTimeMillis();
     gen.onEvent(record(0, 2, 7), 7, out);
@@ -118,10 +118,10 @@ class GateWatermarksTest {
     p2.onEvent(record(2, 0, 5), 5, out2);
     p2.onPeriodicEmit(out2);
     p3.onPeriodicEmit(out3);
-    assertThat(out0.values).isEmpty();
-    assertThat(out1.values).isEmpty();
-    assertThat(out2.values).isEmpty();
-    assertThat(out3.values).isEmpty();
+    assertThat(out0.values).containsOnly(BootstrapGate.LOADING);
+    assertThat(out1.values).containsOnly(BootstrapGate.LOADING);
+    assertThat(out2.values).containsOnly(BootstrapGate.LOADING);
+    assertThat(out3.values).containsOnly(BootstrapGate.LOADING);
 
     p2.onEvent(record(2, 1, 6), 6, out2);
     p3.onEvent(record(3, 0, 7), 7, out3);
