@@ -93,6 +93,23 @@ final class CampaignsCommand implements Callable<Integer> {
               + " (at least 16 bytes of secret; keep it out of version control)");
       return 2;
     }
+    try {
+      // A missing topic would otherwise fail the job a minute in, and it would restart for ever.
+      org.signalbox.connectors.kafka.RequiredTopics.require(
+          java.util.Map.of(
+              org.apache.kafka.clients.admin.AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+              conf.get(CorrelateOptions.BOOTSTRAP_SERVERS)),
+          java.util.List.of(
+              conf.get(CorrelateOptions.SIGHTINGS_TOPIC),
+              conf.get(CorrelateOptions.DEAD_LETTER_TOPIC),
+              conf.get(CampaignOptions.ALERTS_TOPIC),
+              conf.get(FeedbackOptions.SCORES_TOPIC)),
+          "campaigns",
+          java.time.Duration.ofSeconds(30));
+    } catch (IllegalStateException e) {
+      System.err.println("error: " + e.getMessage());
+      return 1;
+    }
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
     CorrelateJob.configure(env, conf);
     try {

@@ -77,6 +77,23 @@ final class CorrelateCommand implements Callable<Integer> {
       System.err.println("correlate: " + e.getMessage());
       return 2;
     }
+    try {
+      // A missing topic would otherwise fail the job a minute in, and it would restart for ever.
+      org.signalbox.connectors.kafka.RequiredTopics.require(
+          java.util.Map.of(
+              org.apache.kafka.clients.admin.AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+              conf.get(CorrelateOptions.BOOTSTRAP_SERVERS)),
+          java.util.List.of(
+              conf.get(CorrelateOptions.INDICATORS_TOPIC),
+              conf.get(CorrelateOptions.SIGHTINGS_TOPIC),
+              conf.get(CorrelateOptions.DEAD_LETTER_TOPIC),
+              conf.get(CorrelateOptions.INDICATOR_AUDIT_TOPIC)),
+          "correlate",
+          java.time.Duration.ofSeconds(30));
+    } catch (IllegalStateException e) {
+      System.err.println("error: " + e.getMessage());
+      return 1;
+    }
     if (metricsPort != null) {
       CorrelateMetrics.enablePrometheus(conf, metricsPort);
     }

@@ -208,6 +208,18 @@ public final class IndicatorsImportCommand implements Callable<Integer> {
     }
     int status = 0;
     Instant importTime = Instant.now();
+    if (kafka != null && !dryRun) {
+      try {
+        org.signalbox.connectors.kafka.RequiredTopics.require(
+            Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka),
+            List.of(topic),
+            "indicators import",
+            Duration.ofSeconds(30));
+      } catch (IllegalStateException e) {
+        err.println("error: " + e.getMessage());
+        return 1;
+      }
+    }
     Output output;
     try {
       output = new Output(dryRun ? out : null, dryRun || kafka == null ? null : producer(), err);

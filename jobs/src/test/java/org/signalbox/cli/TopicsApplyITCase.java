@@ -225,6 +225,45 @@ class TopicsApplyITCase {
   }
 
   @Test
+  void correlateAndImportStopAtOnceNamingTheMissingTopic(@TempDir Path work) throws Exception {
+    EdgeCommandsTest.Result correlate =
+        EdgeCommandsTest.run(
+            "",
+            "correlate",
+            "--bootstrap",
+            broker.bootstrapServers(),
+            "--set",
+            "correlate.sightings-topic=sightings-nowhere");
+    assertThat(correlate.exit()).as(correlate.err()).isEqualTo(1);
+    assertThat(correlate.err())
+        .contains("correlate: topic")
+        .contains("sightings-nowhere")
+        .contains("signalbox topics apply");
+
+    Path bundle =
+        Files.writeString(
+            work.resolve("b.json"),
+            "{\"type\":\"bundle\",\"id\":\"bundle--00000000-0000-4000-8000-000000000001\","
+                + "\"objects\":[]}");
+    EdgeCommandsTest.Result imported =
+        EdgeCommandsTest.run(
+            "",
+            "indicators",
+            "import",
+            "--format",
+            "stix",
+            "--kafka",
+            broker.bootstrapServers(),
+            "--topic",
+            "indicators-nowhere",
+            bundle.toString());
+    assertThat(imported.exit()).as(imported.err()).isEqualTo(1);
+    assertThat(imported.err())
+        .contains("indicators import: topic indicators-nowhere does not exist")
+        .contains("signalbox topics apply");
+  }
+
+  @Test
   void trendsStopsAtOnceNamingTheMissingTopic() {
     EdgeCommandsTest.Result r =
         EdgeCommandsTest.run(
