@@ -195,14 +195,18 @@ public final class GatewayConfig {
    * SignalboxTopics#PUBLIC_FEED}, which every member may read.
    */
   static String foreignFeedOf(Collection c) {
-    String own = SignalboxTopics.feedTopic(c.audience);
+    List<String> allowed = new ArrayList<>();
+    for (String feed :
+        List.of(
+            SignalboxTopics.feedTopic(c.audience),
+            SignalboxTopics.COMMUNITY_FEED,
+            SignalboxTopics.PUBLIC_FEED)) {
+      allowed.add(feed);
+      allowed.add(feed + ".digest-hourly");
+      allowed.add(feed + ".digest-daily");
+    }
     for (String t : c.topics()) {
-      if (!t.startsWith(SignalboxTopics.FEED_PREFIX)
-          || t.equals(own)
-          || t.equals(own + ".digest-hourly")
-          || t.equals(own + ".digest-daily")
-          || t.equals(SignalboxTopics.COMMUNITY_FEED)
-          || t.equals(SignalboxTopics.PUBLIC_FEED)) {
+      if (!t.startsWith(SignalboxTopics.FEED_PREFIX) || allowed.contains(t)) {
         continue;
       }
       if (t.equals(SignalboxTopics.INDICATORS) && c.maxTlp().ordinal() <= Tlp.GREEN.ordinal()) {
@@ -343,10 +347,11 @@ public final class GatewayConfig {
                   + "', which the sharing router routes to another audience; a collection"
                   + " granted to members reads its own audience's feed ("
                   + SignalboxTopics.feedTopic(a)
-                  + "), its digests, "
+                  + "), "
                   + SignalboxTopics.COMMUNITY_FEED
-                  + " or "
-                  + SignalboxTopics.PUBLIC_FEED);
+                  + ", "
+                  + SignalboxTopics.PUBLIC_FEED
+                  + " and their digests");
         }
       }
     }

@@ -288,7 +288,9 @@ class TaxiiServerTest {
             "feed.member.a.digest-daily",
             "feed.member.a.digest-hourly",
             "feed.community",
-            "feed.public");
+            "feed.community.digest-hourly",
+            "feed.public",
+            "feed.public.digest-daily");
     c.validate();
     for (String foreign :
         List.of("feed.member.b", "feed.member.ab", "feed.group.rail", "feed.member.a.x")) {

@@ -215,7 +215,7 @@ class DigestTaxiiITCase {
         // The member's digest collection: AMBER, which its maxTlp allows.
         List<JsonNode> railReports =
             awaitObjects(
-                root + collectionId("m-rail-01-digest") + "/", "analyst", password, rail.size());
+                root + collectionId("member:m-rail-01") + "/", "analyst", password, rail.size());
         assertThat(railReports)
             .allSatisfy(
                 r ->
@@ -260,18 +260,19 @@ class DigestTaxiiITCase {
   }
 
   /**
-   * Collections on the digest topics (plain audience names, served like any feed), the community's
+   * Collections on the digest topics (the community digest under a plain name; the member digest
+   * under its member audience, as a plain name may not read a member's feed), the community's
    * real-time feed to resolve refs against, one member allowed to read all three.
    */
   static GatewayConfig gatewayConfig(String password) {
     GatewayConfig config = new GatewayConfig();
     config.collections.add(collection("community-digest", COMMUNITY_DIGEST, null));
     config.collections.add(collection("community", null, null));
-    config.collections.add(collection("m-rail-01-digest", RAIL_01_DIGEST, Tlp.RED));
+    config.collections.add(collection("member:m-rail-01", RAIL_01_DIGEST, Tlp.RED));
     GatewayConfig.Member m = new GatewayConfig.Member();
     m.name = "analyst";
     m.passwordHash = PasswordHash.hash(password.toCharArray(), 10_000);
-    m.audiences = new ArrayList<>(List.of("community-digest", "community", "m-rail-01-digest"));
+    m.audiences = new ArrayList<>(List.of("community-digest", "community", "member:m-rail-01"));
     config.members.add(m);
     config.validate();
     return config;
