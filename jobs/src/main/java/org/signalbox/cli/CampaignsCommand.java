@@ -7,10 +7,12 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.signalbox.connectors.kafka.RequiredTopics;
 import org.signalbox.jobs.campaign.CampaignKafka;
 import org.signalbox.jobs.campaign.CampaignOptions;
 import org.signalbox.jobs.correlate.CorrelateJob;
@@ -93,21 +95,18 @@ final class CampaignsCommand implements Callable<Integer> {
               + " (at least 16 bytes of secret; keep it out of version control)");
       return 2;
     }
-    try {
-      // A missing topic would otherwise fail the job a minute in, and it would restart for ever.
-      org.signalbox.connectors.kafka.RequiredTopics.require(
-          java.util.Map.of(
-              org.apache.kafka.clients.admin.AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
-              conf.get(CorrelateOptions.BOOTSTRAP_SERVERS)),
-          java.util.List.of(
-              conf.get(CorrelateOptions.SIGHTINGS_TOPIC),
-              conf.get(CorrelateOptions.DEAD_LETTER_TOPIC),
-              conf.get(CampaignOptions.ALERTS_TOPIC),
-              conf.get(FeedbackOptions.SCORES_TOPIC)),
-          "campaigns",
-          java.time.Duration.ofSeconds(30));
-    } catch (IllegalStateException e) {
-      System.err.println("error: " + e.getMessage());
+    // A missing topic would otherwise fail the job a minute in, and it would restart for ever.
+    Optional<String> problem =
+        RequiredTopics.problem(
+            conf.get(CorrelateOptions.BOOTSTRAP_SERVERS),
+            List.of(
+                conf.get(CorrelateOptions.SIGHTINGS_TOPIC),
+                conf.get(CorrelateOptions.DEAD_LETTER_TOPIC),
+                conf.get(CampaignOptions.ALERTS_TOPIC),
+                conf.get(FeedbackOptions.SCORES_TOPIC)),
+            "campaigns");
+    if (problem.isPresent()) {
+      System.err.println("error: " + problem.get());
       return 1;
     }
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);

@@ -1,10 +1,13 @@
 package org.signalbox.cli;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.signalbox.connectors.kafka.RequiredTopics;
 import org.signalbox.jobs.correlate.CorrelateJob;
 import org.signalbox.jobs.correlate.CorrelateKafka;
 import org.signalbox.jobs.correlate.CorrelateOptions;
@@ -77,21 +80,18 @@ final class CorrelateCommand implements Callable<Integer> {
       System.err.println("correlate: " + e.getMessage());
       return 2;
     }
-    try {
-      // A missing topic would otherwise fail the job a minute in, and it would restart for ever.
-      org.signalbox.connectors.kafka.RequiredTopics.require(
-          java.util.Map.of(
-              org.apache.kafka.clients.admin.AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
-              conf.get(CorrelateOptions.BOOTSTRAP_SERVERS)),
-          java.util.List.of(
-              conf.get(CorrelateOptions.INDICATORS_TOPIC),
-              conf.get(CorrelateOptions.SIGHTINGS_TOPIC),
-              conf.get(CorrelateOptions.DEAD_LETTER_TOPIC),
-              conf.get(CorrelateOptions.INDICATOR_AUDIT_TOPIC)),
-          "correlate",
-          java.time.Duration.ofSeconds(30));
-    } catch (IllegalStateException e) {
-      System.err.println("error: " + e.getMessage());
+    // A missing topic would otherwise fail the job a minute in, and it would restart for ever.
+    Optional<String> problem =
+        RequiredTopics.problem(
+            conf.get(CorrelateOptions.BOOTSTRAP_SERVERS),
+            List.of(
+                conf.get(CorrelateOptions.INDICATORS_TOPIC),
+                conf.get(CorrelateOptions.SIGHTINGS_TOPIC),
+                conf.get(CorrelateOptions.DEAD_LETTER_TOPIC),
+                conf.get(CorrelateOptions.INDICATOR_AUDIT_TOPIC)),
+            "correlate");
+    if (problem.isPresent()) {
+      System.err.println("error: " + problem.get());
       return 1;
     }
     if (metricsPort != null) {

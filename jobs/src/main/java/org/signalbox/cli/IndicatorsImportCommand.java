@@ -20,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
@@ -38,6 +39,7 @@ import org.signalbox.connectors.indicators.stix.StixBundleReader;
 import org.signalbox.connectors.indicators.taxii.TaxiiCollectionClient;
 import org.signalbox.connectors.indicators.taxii.TaxiiPollState;
 import org.signalbox.connectors.json.IndicatorJson;
+import org.signalbox.connectors.kafka.RequiredTopics;
 import org.signalbox.schema.Indicator;
 import org.signalbox.schema.Tlp;
 import picocli.CommandLine;
@@ -209,14 +211,9 @@ public final class IndicatorsImportCommand implements Callable<Integer> {
     int status = 0;
     Instant importTime = Instant.now();
     if (kafka != null && !dryRun) {
-      try {
-        org.signalbox.connectors.kafka.RequiredTopics.require(
-            Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka),
-            List.of(topic),
-            "indicators import",
-            Duration.ofSeconds(30));
-      } catch (IllegalStateException e) {
-        err.println("error: " + e.getMessage());
+      Optional<String> problem = RequiredTopics.problem(kafka, List.of(topic), "indicators import");
+      if (problem.isPresent()) {
+        err.println("error: " + problem.get());
         return 1;
       }
     }

@@ -124,6 +124,24 @@ public final class RequiredTopics {
     }
   }
 
+  /**
+   * For a command that starts a producer or a job on {@code bootstrap}: why it cannot start (a
+   * missing or hidden topic, or no answer within 30 s, as {@link #require} says it), or empty.
+   */
+  public static java.util.Optional<String> problem(
+      String bootstrap, Collection<String> topics, String who) {
+    try {
+      require(
+          Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap),
+          topics,
+          who,
+          Duration.ofSeconds(30));
+      return java.util.Optional.empty();
+    } catch (IllegalStateException e) {
+      return java.util.Optional.of(e.getMessage());
+    }
+  }
+
   private static void lookUp(
       Admin admin,
       List<String> names,

@@ -13,7 +13,7 @@ import org.apache.flink.core.memory.DataOutputView;
 import org.signalbox.jobs.correlate.serde.CompactEncoding;
 import org.signalbox.jobs.correlate.serde.CompactSerializer;
 import org.signalbox.jobs.correlate.serde.CompactTypeInfo;
-import org.signalbox.jobs.correlate.serde.IndicatorBinary;
+import org.signalbox.jobs.correlate.serde.IndicatorCarrierSerializer;
 import org.signalbox.schema.Indicator;
 
 /**
@@ -63,20 +63,13 @@ public class IndicatorChange {
 
   /**
    * Kind and target as one byte each, key and id as strings, the version as eight bytes, then the
-   * indicator (a presence byte and its Avro body, {@link IndicatorBinary}).
+   * indicator (a presence byte and its Avro body, {@link
+   * org.signalbox.jobs.correlate.serde.IndicatorBinary}).
    */
-  public static final class Serializer extends CompactSerializer<IndicatorChange> {
+  public static final class Serializer extends IndicatorCarrierSerializer<IndicatorChange> {
     private static final long serialVersionUID = 1L;
     private static final ChangeKind[] KINDS = ChangeKind.values();
     private static final IndexTarget[] TARGETS = IndexTarget.values();
-    private transient IndicatorBinary binary;
-
-    private IndicatorBinary binary() {
-      if (binary == null) {
-        binary = new IndicatorBinary();
-      }
-      return binary;
-    }
 
     @Override
     protected CompactSerializer<IndicatorChange> fresh() {

@@ -14,7 +14,7 @@ import org.signalbox.connectors.kafka.RawRecord;
 import org.signalbox.jobs.correlate.serde.CompactEncoding;
 import org.signalbox.jobs.correlate.serde.CompactSerializer;
 import org.signalbox.jobs.correlate.serde.CompactTypeInfo;
-import org.signalbox.jobs.correlate.serde.IndicatorBinary;
+import org.signalbox.jobs.correlate.serde.IndicatorCarrierSerializer;
 import org.signalbox.schema.Indicator;
 
 /**
@@ -75,21 +75,14 @@ public class IndicatorUpdate {
 
   /**
    * A flags byte (deleted, indicator present, origin present), the id, the indicator ({@link
-   * IndicatorBinary}), then the origin: topic, partition, offset, timestamp, key and value bytes.
+   * org.signalbox.jobs.correlate.serde.IndicatorBinary}), then the origin: topic, partition,
+   * offset, timestamp, key and value bytes.
    */
-  public static final class Serializer extends CompactSerializer<IndicatorUpdate> {
+  public static final class Serializer extends IndicatorCarrierSerializer<IndicatorUpdate> {
     private static final long serialVersionUID = 1L;
     private static final int DELETED = 1;
     private static final int INDICATOR = 2;
     private static final int ORIGIN = 4;
-    private transient IndicatorBinary binary;
-
-    private IndicatorBinary binary() {
-      if (binary == null) {
-        binary = new IndicatorBinary();
-      }
-      return binary;
-    }
 
     @Override
     protected CompactSerializer<IndicatorUpdate> fresh() {
