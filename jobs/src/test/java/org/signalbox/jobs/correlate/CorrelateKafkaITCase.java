@@ -387,16 +387,21 @@ class CorrelateKafkaITCase {
       String latencyCount =
           CorrelateMetrics.prometheusName(CorrelateMetrics.MATCH_LATENCY) + "_count";
       String sightingsOut = CorrelateMetrics.prometheusName(CorrelateMetrics.SIGHTINGS_OUT);
+      String dead =
+          CorrelateMetrics.prometheusName(CorrelateMetrics.REASON, CorrelateMetrics.DEAD_LETTERS);
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
       List<String> lines;
       // One scrape reads each series at its own instant, so a scrape taken while the sightings are
-      // emitted can show the histogram's count already and the counter not yet: wait for both.
+      // emitted can show the histogram's count already and the counter not yet: wait for all of
+      // them. The dead letters take their own path (a union in front of the counter), so they can
+      // be counted after the sightings are out.
       do {
         Thread.sleep(500);
         lines = scrape().stream().filter(l -> l.contains(thisJob)).toList();
       } while ((sum(lines, latencyCount) < 2
               || sum(lines, sightingsOut) < 2
-              || sum(lines, held) != 4)
+              || sum(lines, held) != 4
+              || undecodable(lines, dead) < 2)
           && System.nanoTime() < deadline);
 
       // a2 matched the CIDR range, a4 the domain suffix.
@@ -415,12 +420,7 @@ class CorrelateKafkaITCase {
               l -> l.contains("quantile=\"0.95\"") && l.contains("operator_name=\"exact index\""))
           .anyMatch(
               l -> l.contains("quantile=\"0.5\"") && l.contains("operator_name=\"range index\""));
-      String dead =
-          CorrelateMetrics.prometheusName(CorrelateMetrics.REASON, CorrelateMetrics.DEAD_LETTERS);
-      assertThat(
-              sum(
-                  lines.stream().filter(l -> l.contains("reason=\"undecodable-avro\"")).toList(),
-                  dead))
+      assertThat(undecodable(lines, dead))
           .as("the junk indicator and the truncated airport record")
           .isEqualTo(2);
       assertThat(sum(lines, held))
@@ -430,6 +430,11 @@ class CorrelateKafkaITCase {
     } finally {
       job.cancel().get(60, TimeUnit.SECONDS);
     }
+  }
+
+  private static double undecodable(List<String> lines, String dead) {
+    return sum(
+        lines.stream().filter(l -> l.contains("reason=\"undecodable-avro\"")).toList(), dead);
   }
 
   static List<String> scrape() throws Exception {
