@@ -25,18 +25,18 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
-import org.signalbox.deploy.LocalKafkaBroker;
-import org.signalbox.deploy.SignalboxTopics;
+import org.signalbox.cli.demo.DemoData;
+import org.signalbox.cli.demo.DemoMember;
 import org.signalbox.jobs.correlate.CorrelateJob;
 import org.signalbox.jobs.correlate.CorrelateKafka;
 import org.signalbox.jobs.correlate.CorrelateOptions;
-import org.signalbox.jobs.demo.DemoData;
-import org.signalbox.jobs.demo.DemoMember;
 import org.signalbox.schema.Indicator;
 import org.signalbox.schema.MatchKind;
 import org.signalbox.schema.Sighting;
 import org.signalbox.schema.TelemetryEvent;
 import org.signalbox.schema.support.AvroCodec;
+import org.signalbox.testkit.LocalKafkaBroker;
+import org.signalbox.topics.SignalboxTopics;
 
 /**
  * The end-to-end harness: one local broker, one pre-loaded data set, and each system run on it in

@@ -28,8 +28,9 @@ import org.apache.flink.types.Row;
 import org.apache.flink.types.RowKind;
 import org.apache.flink.util.Collector;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.signalbox.connectors.kafka.RawRecord;
-import org.signalbox.connectors.kafka.RawRecordDeserializer;
+import org.signalbox.core.Tlps;
+import org.signalbox.jobs.common.RawRecord;
+import org.signalbox.jobs.common.RawRecordDeserializer;
 import org.signalbox.observable.InvalidObservableException;
 import org.signalbox.observable.ObservableNormalizer;
 import org.signalbox.schema.Indicator;
@@ -38,7 +39,6 @@ import org.signalbox.schema.ObservableType;
 import org.signalbox.schema.Sighting;
 import org.signalbox.schema.TelemetryEvent;
 import org.signalbox.schema.support.AvroCodec;
-import org.signalbox.schema.support.Tlps;
 
 /**
  * The Flink SQL baseline: exact-value matching written the way a Flink SQL user would write it

@@ -21,6 +21,7 @@ import org.apache.kafka.streams.kstream.KTable;
 import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.kstream.Repartitioned;
+import org.signalbox.core.Tlps;
 import org.signalbox.observable.InvalidObservableException;
 import org.signalbox.observable.NormalizedObservable;
 import org.signalbox.observable.ObservableNormalizer;
@@ -30,7 +31,6 @@ import org.signalbox.schema.Observable;
 import org.signalbox.schema.Sighting;
 import org.signalbox.schema.TelemetryEvent;
 import org.signalbox.schema.support.AvroCodec;
-import org.signalbox.schema.support.Tlps;
 
 /**
  * The Kafka Streams baseline: exact-value matching written the way a Kafka Streams user would write

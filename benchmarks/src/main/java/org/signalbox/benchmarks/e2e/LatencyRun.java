@@ -31,15 +31,15 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.signalbox.deploy.SignalboxTopics;
+import org.signalbox.cli.demo.DemoData;
+import org.signalbox.cli.demo.DemoMember;
 import org.signalbox.jobs.correlate.CorrelateJob;
 import org.signalbox.jobs.correlate.CorrelateKafka;
 import org.signalbox.jobs.correlate.CorrelateOptions;
-import org.signalbox.jobs.demo.DemoData;
-import org.signalbox.jobs.demo.DemoMember;
 import org.signalbox.schema.Sighting;
 import org.signalbox.schema.TelemetryEvent;
 import org.signalbox.schema.support.AvroCodec;
+import org.signalbox.topics.SignalboxTopics;
 
 /**
  * Latency at a fixed offered load, and the state the job checkpoints, from one unbounded correlate

@@ -10,9 +10,9 @@ import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsIni
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
-import org.signalbox.connectors.kafka.AvroRecordSerializer;
-import org.signalbox.connectors.kafka.RawRecord;
-import org.signalbox.connectors.kafka.RawRecordDeserializer;
+import org.signalbox.jobs.common.AvroRecordSerializer;
+import org.signalbox.jobs.common.RawRecord;
+import org.signalbox.jobs.common.RawRecordDeserializer;
 import org.signalbox.schema.TelemetryEvent;
 import org.signalbox.schema.support.AvroCodec;
 

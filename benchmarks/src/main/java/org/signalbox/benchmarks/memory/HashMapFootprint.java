@@ -46,7 +46,7 @@ public final class HashMapFootprint {
                   + "."
                   + (1 + r.nextInt(254))
               : "DOMAIN|" + "bad-" + Long.toHexString(r.nextLong() & 0xffffffffffffL) + ".xyz";
-      index.put(key, org.signalbox.schema.support.IndicatorIds.random(r.nextLong(), r.nextLong()));
+      index.put(key, org.signalbox.core.IndicatorIds.random(r.nextLong(), r.nextLong()));
     }
     return index;
   }

@@ -40,7 +40,7 @@ public class ExactLookupBenchmark {
     String[] keys = new String[indicators];
     for (int i = 0; i < indicators; i++) {
       keys[i] = i % 2 == 0 ? "IPV4|" + MicroData.ipv4(r) : "DOMAIN|" + MicroData.domain(r);
-      index.put(keys[i], org.signalbox.schema.support.IndicatorIds.named(Integer.toString(i)));
+      index.put(keys[i], org.signalbox.core.IndicatorIds.named(Integer.toString(i)));
     }
     probes = new String[4096];
     for (int i = 0; i < probes.length; i++) {

@@ -9,14 +9,14 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.SplittableRandom;
-import org.signalbox.connectors.stix.match.PatternIndex;
-import org.signalbox.connectors.stix.match.PatternMatcher;
-import org.signalbox.connectors.stix.pattern.StixPattern;
 import org.signalbox.observable.InvalidObservableException;
 import org.signalbox.observable.ObservableNormalizer;
 import org.signalbox.schema.Observable;
 import org.signalbox.schema.ObservableRole;
 import org.signalbox.schema.ObservableType;
+import org.signalbox.stix.match.PatternIndex;
+import org.signalbox.stix.match.PatternMatcher;
+import org.signalbox.stix.pattern.StixPattern;
 
 /**
  * Events per second of STIX pattern matching by brute force (every pattern's matcher on every
@@ -177,7 +177,7 @@ public final class PatternIndexBenchmark {
       ids = new String[n];
       matchers = new PatternMatcher[n];
       for (int i = 0; i < n; i++) {
-        ids[i] = org.signalbox.schema.support.IndicatorIds.random(r.nextLong(), r.nextLong());
+        ids[i] = org.signalbox.core.IndicatorIds.random(r.nextLong(), r.nextLong());
         matchers[i] = PatternMatcher.compile(StixPattern.parse(pattern(r)));
       }
       for (int e = 0; e < EVENTS; e++) {

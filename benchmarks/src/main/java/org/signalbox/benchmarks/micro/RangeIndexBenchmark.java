@@ -47,9 +47,9 @@ public class RangeIndexBenchmark {
       int prefix = 16 + r.nextInt(17);
       networks[i] = MicroData.ipv4(r) + "/" + prefix;
       IpNetwork net = IpNetwork.parse(masked(networks[i]));
-      cidr.add(net, org.signalbox.schema.support.IndicatorIds.named("cidr-" + i));
+      cidr.add(net, org.signalbox.core.IndicatorIds.named("cidr-" + i));
       parents[i] = MicroData.hex(r, 10) + "." + (i % 2 == 0 ? "net" : "com");
-      suffixes.add(parents[i], org.signalbox.schema.support.IndicatorIds.named("suffix-" + i));
+      suffixes.add(parents[i], org.signalbox.core.IndicatorIds.named("suffix-" + i));
     }
     addresses = new byte[4096][];
     domains = new String[4096];

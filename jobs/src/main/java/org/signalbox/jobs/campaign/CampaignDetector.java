@@ -28,6 +28,7 @@ import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
+import org.signalbox.core.Tlps;
 import org.signalbox.jobs.metrics.CampaignMetrics;
 import org.signalbox.jobs.metrics.CorrelateMetrics;
 import org.signalbox.jobs.metrics.HeldCounts;
@@ -35,7 +36,6 @@ import org.signalbox.schema.CampaignAlert;
 import org.signalbox.schema.CampaignKeyKind;
 import org.signalbox.schema.Sector;
 import org.signalbox.schema.Tlp;
-import org.signalbox.schema.support.Tlps;
 
 /**
  * Cross-member campaign detection for one key ("KIND|value", see {@link CampaignKeys}).

@@ -8,9 +8,9 @@ import java.util.List;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
 import org.apache.flink.configuration.ReadableConfig;
-import org.signalbox.connectors.indicators.BreadthLimits;
 import org.signalbox.jobs.sharing.MemberDirectory;
 import org.signalbox.schema.support.EventTimeBounds;
+import org.signalbox.stix.match.BreadthLimits;
 
 /**
  * Configuration of the correlate job. The command line's help and the README's table are generated
@@ -64,8 +64,7 @@ public final class CorrelateOptions {
   public static final ConfigOption<String> SECRETARIAT_SOURCE =
       ConfigOptions.key("correlate.secretariat-source")
           .stringType()
-          .defaultValue(
-              org.signalbox.connectors.indicators.IndicatorOwnership.DEFAULT_SECRETARIAT_SOURCE)
+          .defaultValue(org.signalbox.core.IndicatorOwnership.DEFAULT_SECRETARIAT_SOURCE)
           .withDescription(
               "Indicator source name of the secretariat, the one source allowed to update, revoke"
                   + " or re-validate another source's indicator; its changes are applied and"

@@ -6,12 +6,12 @@ import org.apache.flink.configuration.ReadableConfig;
 import org.apache.flink.streaming.api.datastream.BroadcastStream;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
-import org.signalbox.connectors.indicators.BreadthLimits;
-import org.signalbox.connectors.kafka.RawRecord;
+import org.signalbox.jobs.common.RawRecord;
 import org.signalbox.schema.DeadLetter;
 import org.signalbox.schema.IndicatorAudit;
 import org.signalbox.schema.ObservableType;
 import org.signalbox.schema.Sighting;
+import org.signalbox.stix.match.BreadthLimits;
 
 /**
  * The correlate pipeline, independent of where its input comes from and where its output goes: the

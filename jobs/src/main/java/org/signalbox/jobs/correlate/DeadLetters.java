@@ -3,8 +3,8 @@ package org.signalbox.jobs.correlate;
 import java.time.Instant;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.util.OutputTag;
-import org.signalbox.connectors.kafka.DeadLetterRecords;
-import org.signalbox.connectors.kafka.RawRecord;
+import org.signalbox.jobs.common.DeadLetterRecords;
+import org.signalbox.jobs.common.RawRecord;
 import org.signalbox.schema.DeadLetter;
 
 /** Building dead letters, and the side output every stage routes them to. */

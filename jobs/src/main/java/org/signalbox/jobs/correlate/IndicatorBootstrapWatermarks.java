@@ -13,7 +13,7 @@ import org.apache.flink.api.common.eventtime.WatermarkGeneratorSupplier;
 import org.apache.flink.api.common.eventtime.WatermarkOutput;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.util.clock.RelativeClock;
-import org.signalbox.connectors.kafka.RawRecord;
+import org.signalbox.jobs.common.RawRecord;
 
 /**
  * Watermarks of the indicators source that say "loaded": {@link BootstrapGate#LOADING} until every

@@ -8,10 +8,8 @@ import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
-import org.signalbox.connectors.kafka.RawRecord;
-import org.signalbox.connectors.stix.match.PatternMatcher;
-import org.signalbox.connectors.stix.pattern.InvalidPatternException;
-import org.signalbox.connectors.stix.pattern.StixPattern;
+import org.signalbox.core.IndicatorIds;
+import org.signalbox.jobs.common.RawRecord;
 import org.signalbox.jobs.metrics.CorrelateMetrics;
 import org.signalbox.observable.InvalidObservableException;
 import org.signalbox.observable.IpNetwork;
@@ -21,7 +19,9 @@ import org.signalbox.schema.Indicator;
 import org.signalbox.schema.MatchKind;
 import org.signalbox.schema.ObservableType;
 import org.signalbox.schema.support.AvroCodec;
-import org.signalbox.schema.support.IndicatorIds;
+import org.signalbox.stix.match.PatternMatcher;
+import org.signalbox.stix.pattern.InvalidPatternException;
+import org.signalbox.stix.pattern.StixPattern;
 
 /**
  * Decodes, validates and canonicalizes records of the indicators topic. A record that cannot be

@@ -10,7 +10,7 @@ import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
-import org.signalbox.connectors.kafka.RawRecord;
+import org.signalbox.jobs.common.RawRecord;
 import org.signalbox.jobs.correlate.serde.CompactEncoding;
 import org.signalbox.jobs.correlate.serde.CompactSerializer;
 import org.signalbox.jobs.correlate.serde.CompactTypeInfo;

@@ -6,8 +6,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.signalbox.connectors.indicators.warninglist.Warninglist;
-import org.signalbox.connectors.indicators.warninglist.Warninglists;
+import org.signalbox.importers.warninglist.Warninglist;
+import org.signalbox.importers.warninglist.Warninglists;
 import org.signalbox.schema.ObservableType;
 
 /**

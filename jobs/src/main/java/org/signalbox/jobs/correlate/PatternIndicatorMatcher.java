@@ -10,14 +10,14 @@ import org.apache.flink.api.common.state.ReadOnlyBroadcastState;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
 import org.apache.flink.util.Collector;
-import org.signalbox.connectors.indicators.BreadthLimits;
-import org.signalbox.connectors.stix.match.PatternIndex;
-import org.signalbox.connectors.stix.match.UnsupportedPatternException;
-import org.signalbox.connectors.stix.pattern.InvalidPatternException;
-import org.signalbox.connectors.stix.pattern.StixPattern;
 import org.signalbox.jobs.metrics.CorrelateMetrics;
 import org.signalbox.schema.Observable;
 import org.signalbox.schema.Sighting;
+import org.signalbox.stix.match.BreadthLimits;
+import org.signalbox.stix.match.PatternIndex;
+import org.signalbox.stix.match.UnsupportedPatternException;
+import org.signalbox.stix.pattern.InvalidPatternException;
+import org.signalbox.stix.pattern.StixPattern;
 
 /**
  * STIX patterns that are more than one comparison (OR of values, LIKE, MATCHES, IN, NOT...),

@@ -2,8 +2,8 @@ package org.signalbox.jobs.correlate;
 
 import java.io.Serializable;
 import java.time.Duration;
-import org.signalbox.connectors.indicators.BreadthLimits;
 import org.signalbox.schema.support.EventTimeBounds;
+import org.signalbox.stix.match.BreadthLimits;
 
 /**
  * What counts as a plausible timestamp, and how broad an indicator may be. Records outside are dead

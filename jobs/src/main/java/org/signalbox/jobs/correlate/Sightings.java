@@ -13,12 +13,12 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.function.Consumer;
+import org.signalbox.core.Tlps;
 import org.signalbox.schema.Indicator;
 import org.signalbox.schema.IndicatorContext;
 import org.signalbox.schema.MatchKind;
 import org.signalbox.schema.Sighting;
 import org.signalbox.schema.Tlp;
-import org.signalbox.schema.support.Tlps;
 
 /** Building a sighting from a probe and the indicators it matched. */
 final class Sightings {

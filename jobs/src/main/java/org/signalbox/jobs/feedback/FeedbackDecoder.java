@@ -6,12 +6,12 @@ import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
-import org.signalbox.connectors.kafka.RawRecord;
-import org.signalbox.deploy.SignalboxTopics;
+import org.signalbox.jobs.common.RawRecord;
 import org.signalbox.jobs.correlate.DeadLetters;
 import org.signalbox.jobs.sharing.MemberDirectory;
 import org.signalbox.schema.Feedback;
 import org.signalbox.schema.support.AvroCodec;
+import org.signalbox.topics.SignalboxTopics;
 
 /**
  * Members' verdicts from their {@code feedback.<member>} topics. The topic is what proves the

@@ -1,6 +1,6 @@
 package org.signalbox.jobs.feedback;
 
-import org.signalbox.connectors.kafka.RawRecord;
+import org.signalbox.jobs.common.RawRecord;
 import org.signalbox.schema.Feedback;
 
 /**

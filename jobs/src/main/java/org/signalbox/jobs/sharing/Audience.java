@@ -2,7 +2,7 @@ package org.signalbox.jobs.sharing;
 
 import java.util.Comparator;
 import java.util.regex.Pattern;
-import org.signalbox.deploy.SignalboxTopics;
+import org.signalbox.topics.SignalboxTopics;
 
 /**
  * Who may read a feed: one member organisation, a sharing group (a working group such as rail, or a

@@ -18,7 +18,7 @@ import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
-import org.signalbox.deploy.SignalboxTopics;
+import org.signalbox.core.Tlps;
 import org.signalbox.jobs.metrics.CampaignMetrics;
 import org.signalbox.jobs.metrics.CorrelateMetrics;
 import org.signalbox.schema.AlertDigest;
@@ -26,7 +26,7 @@ import org.signalbox.schema.CampaignAlert;
 import org.signalbox.schema.DigestPeriod;
 import org.signalbox.schema.Tlp;
 import org.signalbox.schema.support.AvroCodec;
-import org.signalbox.schema.support.Tlps;
+import org.signalbox.topics.SignalboxTopics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -13,7 +13,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.errors.TopicExistsException;
-import org.signalbox.deploy.SignalboxTopics;
+import org.signalbox.topics.SignalboxTopics;
 
 /**
  * Makes sure a feed topic exists before the first record for it reaches the Kafka sink. Feeds

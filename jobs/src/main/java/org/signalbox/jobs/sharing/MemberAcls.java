@@ -16,8 +16,8 @@ import org.apache.kafka.common.resource.PatternType;
 import org.apache.kafka.common.resource.ResourcePattern;
 import org.apache.kafka.common.resource.ResourceType;
 import org.apache.kafka.common.security.auth.KafkaPrincipal;
-import org.signalbox.deploy.SignalboxTopics;
 import org.signalbox.schema.DigestPeriod;
+import org.signalbox.topics.SignalboxTopics;
 
 /**
  * The Kafka ACLs that make the sharing model hold at the broker, derived from the member directory.

@@ -4,8 +4,8 @@ import org.apache.flink.api.common.serialization.SerializationSchema;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.flink.metrics.Counter;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.signalbox.connectors.kafka.AvroRecordSerializer;
-import org.signalbox.connectors.kafka.SinkRecords;
+import org.signalbox.jobs.common.AvroRecordSerializer;
+import org.signalbox.jobs.common.SinkRecords;
 
 /**
  * Writes each routed record to its own feed topic; one too large to write goes to the dead letters

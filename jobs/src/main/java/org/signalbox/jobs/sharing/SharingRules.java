@@ -3,8 +3,8 @@ package org.signalbox.jobs.sharing;
 import java.util.Collections;
 import java.util.Set;
 import java.util.TreeSet;
+import org.signalbox.core.Tlps;
 import org.signalbox.schema.Tlp;
-import org.signalbox.schema.support.Tlps;
 
 /**
  * TLP 2.0 as routing: which feeds a record marked {@code tlp} may go to. The one place that

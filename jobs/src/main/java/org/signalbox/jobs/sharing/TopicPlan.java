@@ -22,8 +22,8 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
-import org.signalbox.deploy.SignalboxTopics;
 import org.signalbox.schema.DigestPeriod;
+import org.signalbox.topics.SignalboxTopics;
 
 /**
  * Every Kafka topic a member directory implies, with its partitions, cleanup policy and retention:

@@ -7,7 +7,7 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.java.typeutils.ResultTypeQueryable;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
-import org.signalbox.connectors.kafka.RawRecord;
+import org.signalbox.jobs.common.RawRecord;
 import org.signalbox.jobs.correlate.DeadLetters;
 import org.signalbox.schema.support.AvroCodec;
 

@@ -22,13 +22,13 @@ import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
+import org.signalbox.core.Tlps;
 import org.signalbox.jobs.metrics.CorrelateMetrics;
 import org.signalbox.jobs.metrics.TrendsMetrics;
 import org.signalbox.jobs.sharing.MemberDirectory;
 import org.signalbox.schema.Sector;
 import org.signalbox.schema.TrendMetric;
 import org.signalbox.schema.TrendRecord;
-import org.signalbox.schema.support.Tlps;
 
 /**
  * One figure (keyed by {@link TrendFact#figureKey()}: window, sector, metric, dimension): adds up

@@ -24,10 +24,9 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
-import org.signalbox.connectors.kafka.AvroKafkaSinks;
-import org.signalbox.connectors.kafka.RawRecord;
-import org.signalbox.connectors.kafka.RawRecordDeserializer;
-import org.signalbox.connectors.kafka.RequiredTopics;
+import org.signalbox.jobs.common.AvroKafkaSinks;
+import org.signalbox.jobs.common.RawRecord;
+import org.signalbox.jobs.common.RawRecordDeserializer;
 import org.signalbox.jobs.correlate.CorrelateOptions;
 import org.signalbox.jobs.correlate.DeadLetters;
 import org.signalbox.jobs.feedback.FeedbackOptions;
@@ -39,6 +38,7 @@ import org.signalbox.schema.Indicator;
 import org.signalbox.schema.Sighting;
 import org.signalbox.schema.TrendRecord;
 import org.signalbox.schema.support.AvroCodec;
+import org.signalbox.topics.RequiredTopics;
 
 /**
  * Plugs the trends pipeline into Kafka: sightings, indicators, campaign alerts and members'

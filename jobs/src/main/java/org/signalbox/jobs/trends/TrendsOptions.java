@@ -71,7 +71,7 @@ public final class TrendsOptions {
   public static final ConfigOption<String> TRENDS_TOPIC =
       ConfigOptions.key("trends.trends-topic")
           .stringType()
-          .defaultValue(org.signalbox.deploy.SignalboxTopics.TRENDS)
+          .defaultValue(org.signalbox.topics.SignalboxTopics.TRENDS)
           .withDescription("Topic the TrendRecords are written to.");
 
   public static final ConfigOption<String> DEAD_LETTER_TOPIC =

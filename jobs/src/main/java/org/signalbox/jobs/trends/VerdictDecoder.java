@@ -7,13 +7,13 @@ import org.apache.flink.api.java.typeutils.ResultTypeQueryable;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
-import org.signalbox.connectors.kafka.RawRecord;
-import org.signalbox.deploy.SignalboxTopics;
+import org.signalbox.jobs.common.RawRecord;
 import org.signalbox.jobs.correlate.DeadLetters;
 import org.signalbox.jobs.metrics.CorrelateMetrics;
 import org.signalbox.jobs.metrics.TrendsMetrics;
 import org.signalbox.schema.Feedback;
 import org.signalbox.schema.support.AvroCodec;
+import org.signalbox.topics.SignalboxTopics;
 
 /**
  * Members' verdicts from their {@code feedback.<member>} topics. Only the member can write to its

@@ -15,6 +15,7 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.functions.co.KeyedCoProcessFunction;
 import org.apache.flink.util.Collector;
+import org.signalbox.core.Tlps;
 import org.signalbox.jobs.sharing.MemberDirectory;
 import org.signalbox.schema.Feedback;
 import org.signalbox.schema.FeedbackVerdict;
@@ -22,7 +23,6 @@ import org.signalbox.schema.Sector;
 import org.signalbox.schema.Tlp;
 import org.signalbox.schema.TrendMetric;
 import org.signalbox.schema.TrendPeriod;
-import org.signalbox.schema.support.Tlps;
 
 /**
  * Per indicator id: members' verdicts, attributed to the indicator's source (FEEDBACK_BY_SOURCE),

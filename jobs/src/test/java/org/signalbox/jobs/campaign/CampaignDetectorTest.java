@@ -19,13 +19,13 @@ import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.signalbox.core.IndicatorIds;
 import org.signalbox.jobs.metrics.CampaignMetrics;
 import org.signalbox.jobs.metrics.HarnessMetrics;
 import org.signalbox.schema.CampaignAlert;
 import org.signalbox.schema.CampaignKeyKind;
 import org.signalbox.schema.Sector;
 import org.signalbox.schema.Tlp;
-import org.signalbox.schema.support.IndicatorIds;
 
 class CampaignDetectorTest {
   static final Instant T0 = Instant.parse("2026-11-01T00:00:00Z");

@@ -42,13 +42,13 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.signalbox.deploy.LocalKafkaBroker;
-import org.signalbox.deploy.SignalboxTopics;
 import org.signalbox.schema.CampaignAlert;
 import org.signalbox.schema.Sector;
 import org.signalbox.schema.Sighting;
 import org.signalbox.schema.Tlp;
 import org.signalbox.schema.support.AvroCodec;
+import org.signalbox.testkit.LocalKafkaBroker;
+import org.signalbox.topics.SignalboxTopics;
 
 /**
  * An idle sightings partition must not hold event time back ({@code campaign.source-idleness}). The

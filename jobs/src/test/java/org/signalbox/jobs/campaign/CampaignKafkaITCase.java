@@ -32,8 +32,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import org.signalbox.deploy.LocalKafkaBroker;
-import org.signalbox.deploy.SignalboxTopics;
 import org.signalbox.jobs.correlate.CorrelateOptions;
 import org.signalbox.schema.CampaignAlert;
 import org.signalbox.schema.DeadLetter;
@@ -44,6 +42,8 @@ import org.signalbox.schema.Sector;
 import org.signalbox.schema.Sighting;
 import org.signalbox.schema.Tlp;
 import org.signalbox.schema.support.AvroCodec;
+import org.signalbox.testkit.LocalKafkaBroker;
+import org.signalbox.topics.SignalboxTopics;
 
 /**
  * The campaign job end to end on a real broker, with a member directory: three members in two

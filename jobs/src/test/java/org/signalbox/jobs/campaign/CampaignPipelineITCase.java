@@ -21,6 +21,7 @@ import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.flink.util.CloseableIterator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.signalbox.core.IndicatorIds;
 import org.signalbox.jobs.sharing.MemberDirectory;
 import org.signalbox.jobs.sharing.RoutedRecord;
 import org.signalbox.schema.CampaignAlert;
@@ -33,7 +34,6 @@ import org.signalbox.schema.Sector;
 import org.signalbox.schema.Sighting;
 import org.signalbox.schema.Tlp;
 import org.signalbox.schema.support.AvroCodec;
-import org.signalbox.schema.support.IndicatorIds;
 
 /** Campaign detection on a MiniCluster with bounded input, strict about Kryo fallbacks. */
 class CampaignPipelineITCase {

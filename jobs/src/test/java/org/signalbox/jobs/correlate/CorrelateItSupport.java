@@ -21,7 +21,7 @@ import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.signalbox.deploy.SignalboxTopics;
+import org.signalbox.topics.SignalboxTopics;
 
 /**
  * What the correlate job's broker ITCases share: a MiniCluster, the job's topics and options named

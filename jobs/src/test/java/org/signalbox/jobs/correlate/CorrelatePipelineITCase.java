@@ -29,9 +29,9 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.signalbox.connectors.kafka.RawRecord;
+import org.signalbox.core.IndicatorIds;
+import org.signalbox.jobs.common.RawRecord;
 import org.signalbox.jobs.metrics.CorrelateMetrics;
-import org.signalbox.jobs.metrics.InProcessMetrics;
 import org.signalbox.schema.DeadLetter;
 import org.signalbox.schema.Indicator;
 import org.signalbox.schema.IndicatorAudit;
@@ -43,7 +43,7 @@ import org.signalbox.schema.Sighting;
 import org.signalbox.schema.TelemetryEvent;
 import org.signalbox.schema.Tlp;
 import org.signalbox.schema.support.AvroCodec;
-import org.signalbox.schema.support.IndicatorIds;
+import org.signalbox.testkit.InProcessMetrics;
 
 /**
  * The whole correlate pipeline on a MiniCluster with bounded input: every lifecycle rule, both
@@ -384,9 +384,9 @@ class CorrelatePipelineITCase {
   }
 
   /**
-   * Past {@link org.signalbox.connectors.stix.match.PatternIndex#DEFAULT_BRUTE_FORCE_BELOW}
-   * patterns the job's pattern index pre-filters with a Lucene Monitor: the same matches, revoked
-   * and replaced patterns included, and the job still finishes (the Monitor's thread is closed).
+   * Past {@link org.signalbox.stix.match.PatternIndex#DEFAULT_BRUTE_FORCE_BELOW} patterns the job's
+   * pattern index pre-filters with a Lucene Monitor: the same matches, revoked and replaced
+   * patterns included, and the job still finishes (the Monitor's thread is closed).
    */
   @Test
   @Timeout(value = 5, unit = TimeUnit.MINUTES)

@@ -11,7 +11,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.graph.StreamGraph;
 import org.apache.flink.streaming.api.graph.StreamNode;
 import org.junit.jupiter.api.Test;
-import org.signalbox.connectors.kafka.RawRecord;
+import org.signalbox.jobs.common.RawRecord;
 
 /** How the pipeline is laid out, where the layout carries meaning. */
 class CorrelatePipelineTopologyTest {

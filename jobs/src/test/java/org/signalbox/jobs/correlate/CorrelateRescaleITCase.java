@@ -27,8 +27,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import org.signalbox.deploy.LocalKafkaBroker;
-import org.signalbox.deploy.SignalboxTopics;
 import org.signalbox.schema.Indicator;
 import org.signalbox.schema.MatchKind;
 import org.signalbox.schema.ObservableRole;
@@ -36,6 +34,8 @@ import org.signalbox.schema.ObservableType;
 import org.signalbox.schema.Sector;
 import org.signalbox.schema.Sighting;
 import org.signalbox.schema.support.AvroCodec;
+import org.signalbox.testkit.LocalKafkaBroker;
+import org.signalbox.topics.SignalboxTopics;
 
 /**
  * Rescaling (issue 19): a savepoint of the correlate job taken at parallelism 2 restores at 3, and

@@ -30,14 +30,14 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import org.signalbox.deploy.LocalKafkaBroker;
-import org.signalbox.deploy.SignalboxTopics;
 import org.signalbox.schema.Indicator;
 import org.signalbox.schema.ObservableRole;
 import org.signalbox.schema.ObservableType;
 import org.signalbox.schema.Sector;
 import org.signalbox.schema.Sighting;
 import org.signalbox.schema.support.AvroCodec;
+import org.signalbox.testkit.LocalKafkaBroker;
+import org.signalbox.topics.SignalboxTopics;
 
 /**
  * The correlate job on a real broker through a crash: it runs unbounded with checkpoints, is

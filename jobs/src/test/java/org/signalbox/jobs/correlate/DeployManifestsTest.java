@@ -14,7 +14,7 @@ import java.util.stream.Collectors;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
 import org.junit.jupiter.api.Test;
-import org.signalbox.deploy.SignalboxTopics;
+import org.signalbox.topics.SignalboxTopics;
 
 /**
  * The cluster manifests in deploy/ cannot be run here (no Kubernetes), but they must not drift from

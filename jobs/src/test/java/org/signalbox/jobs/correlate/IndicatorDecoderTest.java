@@ -14,7 +14,7 @@ import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.signalbox.connectors.kafka.RawRecord;
+import org.signalbox.jobs.common.RawRecord;
 import org.signalbox.schema.DeadLetter;
 import org.signalbox.schema.Indicator;
 import org.signalbox.schema.MatchKind;
@@ -179,8 +179,7 @@ class IndicatorDecoderTest {
         ProcessFunctionTestHarnesses.forProcessFunction(
             new IndicatorDecoder(
                 new RecordLimits(
-                    Duration.ofDays(1),
-                    new org.signalbox.connectors.indicators.BreadthLimits(1, 16, 2)),
+                    Duration.ofDays(1), new org.signalbox.stix.match.BreadthLimits(1, 16, 2)),
                 ""));
     h.open();
     send(
@@ -220,8 +219,7 @@ class IndicatorDecoderTest {
         ProcessFunctionTestHarnesses.forProcessFunction(
             new IndicatorDecoder(
                 new RecordLimits(
-                    Duration.ofDays(1),
-                    new org.signalbox.connectors.indicators.BreadthLimits(1, 16, 2)),
+                    Duration.ofDays(1), new org.signalbox.stix.match.BreadthLimits(1, 16, 2)),
                 ""));
     loose.open();
     send(

@@ -11,7 +11,7 @@ import org.apache.avro.Schema;
 import org.apache.flink.api.common.eventtime.TimestampAssigner;
 import org.apache.flink.metrics.groups.UnregisteredMetricsGroup;
 import org.junit.jupiter.api.Test;
-import org.signalbox.connectors.kafka.RawRecord;
+import org.signalbox.jobs.common.RawRecord;
 import org.signalbox.schema.Observable;
 import org.signalbox.schema.ObservableRole;
 import org.signalbox.schema.ObservableType;

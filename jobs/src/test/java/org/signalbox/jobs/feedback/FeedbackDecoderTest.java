@@ -11,7 +11,7 @@ import org.apache.flink.streaming.api.operators.ProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
-import org.signalbox.connectors.kafka.RawRecord;
+import org.signalbox.jobs.common.RawRecord;
 import org.signalbox.jobs.correlate.DeadLetters;
 import org.signalbox.jobs.sharing.MemberDirectory;
 import org.signalbox.schema.DeadLetter;

@@ -35,6 +35,8 @@ import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.signalbox.core.IndicatorIds;
+import org.signalbox.core.Tlps;
 import org.signalbox.jobs.campaign.CampaignDetector;
 import org.signalbox.jobs.campaign.CampaignObservation;
 import org.signalbox.schema.CampaignAlert;
@@ -42,8 +44,6 @@ import org.signalbox.schema.CampaignKeyKind;
 import org.signalbox.schema.Sector;
 import org.signalbox.schema.Tlp;
 import org.signalbox.schema.support.AvroCodec;
-import org.signalbox.schema.support.IndicatorIds;
-import org.signalbox.schema.support.Tlps;
 
 /**
  * Properties of sharing over large random mixes of markings, origins, sharing groups, recipients

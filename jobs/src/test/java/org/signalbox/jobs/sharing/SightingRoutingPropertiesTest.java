@@ -14,6 +14,7 @@ import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import org.signalbox.core.IndicatorIds;
 import org.signalbox.schema.IndicatorContext;
 import org.signalbox.schema.MatchKind;
 import org.signalbox.schema.ObservableRole;
@@ -22,7 +23,6 @@ import org.signalbox.schema.Sector;
 import org.signalbox.schema.Sighting;
 import org.signalbox.schema.Tlp;
 import org.signalbox.schema.support.AvroCodec;
-import org.signalbox.schema.support.IndicatorIds;
 
 /**
  * Properties of the sighting router over random member directories (sectors, sharing groups,

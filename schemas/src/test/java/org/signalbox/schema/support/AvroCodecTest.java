@@ -84,14 +84,4 @@ class AvroCodecTest {
     assertThatThrownBy(() -> AvroCodec.telemetry().decode(new byte[AvroCodec.MAX_RECORD_BYTES + 1]))
         .hasMessageContaining("exceeds the limit");
   }
-
-  @Test
-  void readsTlpAsPeopleWriteIt() {
-    assertThat(Tlps.parse("TLP:WHITE")).isEqualTo(Tlp.CLEAR);
-    assertThat(Tlps.parse("amber+strict")).isEqualTo(Tlp.AMBER_STRICT);
-    assertThat(Tlps.parse(" tlp:red ")).isEqualTo(Tlp.RED);
-    assertThat(Tlps.mostRestrictive(Tlp.GREEN, Tlp.AMBER_STRICT)).isEqualTo(Tlp.AMBER_STRICT);
-    assertThat(Tlps.label(Tlp.AMBER_STRICT)).isEqualTo("TLP:AMBER+STRICT");
-    assertThatThrownBy(() -> Tlps.parse("purple")).hasMessageContaining("use CLEAR");
-  }
 }
