@@ -112,11 +112,11 @@ public final class IndicatorIds {
   }
 
   /**
-   * A deterministic id for a name (RFC 4122 version 3, name-based): the same name always gives the
-   * same id. For feeds whose items have no id of their own, and for test fixtures.
+   * A deterministic id for a name ({@link DeterministicIds}): the same name always gives the same
+   * id. For feeds whose items have no id of their own, and for test fixtures.
    */
   public static String named(String name) {
-    return PREFIX + UUID.nameUUIDFromBytes(name.getBytes(StandardCharsets.UTF_8));
+    return DeterministicIds.of("indicator", name);
   }
 
   /**

@@ -4,8 +4,12 @@ package org.signalbox.observable;
  * Parsing and printing of IP address literals without any name resolution: {@code
  * InetAddress.getByName} would send a non-literal to DNS, which turns every malformed observable
  * into a lookup (slow, and a leak of telemetry to the resolver).
+ *
+ * <p>The one strict IP parser of the project: the observable normalizer and the edge's sanitizer
+ * ({@code IpAddresses}) both read literals through it, so they cannot disagree on what is an
+ * address.
  */
-final class IpLiterals {
+public final class IpLiterals {
   private IpLiterals() {}
 
   /** True if {@code s} consists only of digits and dots and has a dot: meant as an IPv4. */
@@ -59,7 +63,7 @@ final class IpLiterals {
   }
 
   /** Parses a strict dotted quad: four decimal octets 0..255 without leading zeros. */
-  static byte[] parseIpv4(String s) throws InvalidObservableException {
+  public static byte[] parseIpv4(String s) throws InvalidObservableException {
     byte[] out = new byte[4];
     int octet = 0;
     int start = 0;
@@ -114,7 +118,7 @@ final class IpLiterals {
    * bits), optionally in brackets. Zone ids are refused: they are local to one host and mean
    * nothing in shared intelligence.
    */
-  static byte[] parseIpv6(String raw) throws InvalidObservableException {
+  public static byte[] parseIpv6(String raw) throws InvalidObservableException {
     String s = stripBrackets(raw);
     if (s.indexOf('%') >= 0) {
       throw invalid6(raw, "has a zone id ('%...'); zone ids are local to one host, remove it");

@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -17,6 +16,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Pattern;
+import org.signalbox.core.DeterministicIds;
 import org.signalbox.core.IndicatorOwnership;
 import org.signalbox.schema.Tlp;
 import org.signalbox.topics.SignalboxTopics;
@@ -134,11 +134,7 @@ public final class GatewayConfig {
     @JsonProperty public String id;
 
     public String id() {
-      return id != null
-          ? id
-          : UUID.nameUUIDFromBytes(
-                  ("signalbox-audience:" + audience).getBytes(StandardCharsets.UTF_8))
-              .toString();
+      return id != null ? id : DeterministicIds.uuid("signalbox-audience:" + audience).toString();
     }
 
     public List<String> topics() {

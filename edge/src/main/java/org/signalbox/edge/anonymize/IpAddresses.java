@@ -6,6 +6,8 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
+import org.signalbox.observable.InvalidObservableException;
+import org.signalbox.observable.IpLiterals;
 import org.signalbox.observable.IpNetwork;
 
 /**
@@ -15,7 +17,12 @@ import org.signalbox.observable.IpNetwork;
 public final class IpAddresses {
   private IpAddresses() {}
 
-  /** The address for an IPv4 or IPv6 literal (zone ids and brackets accepted), or null. */
+  /**
+   * The address for an IPv4 or IPv6 literal, or null: the strict forms of the observable normalizer
+   * ({@link IpLiterals}), plus brackets and a zone id, which the edge must still recognise as an
+   * address ({@code fe80::1%eth0} is {@code fe80::1} when deciding whether it is internal) although
+   * shared intelligence refuses them.
+   */
   public static InetAddress parse(String text) {
     if (text == null || text.isEmpty() || text.length() > 64) {
       return null;
@@ -28,65 +35,27 @@ public final class IpAddresses {
     if (zone >= 0) {
       s = s.substring(0, zone);
     }
-    byte[] v4 = parseIpv4(s);
-    if (v4 != null) {
-      return byAddress(v4);
-    }
-    if (s.indexOf(':') < 0) {
-      return null;
-    }
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      boolean ok =
-          (c >= '0' && c <= '9')
-              || (c >= 'a' && c <= 'f')
-              || (c >= 'A' && c <= 'F')
-              || c == ':'
-              || c == '.';
-      if (!ok) {
-        return null;
-      }
-    }
     try {
-      // Only hex digits, colons and dots reach here, so this cannot trigger a DNS lookup.
-      return InetAddress.getByName(s);
-    } catch (UnknownHostException e) {
+      if (s.indexOf(':') >= 0) {
+        return byAddress(IpLiterals.parseIpv6(s));
+      }
+      byte[] v4 = parseIpv4(s);
+      return v4 == null ? null : byAddress(v4);
+    } catch (InvalidObservableException e) {
       return null;
     }
   }
 
   /** Strict dotted quad (no leading zeros beyond "0", four parts), or null. */
   public static byte[] parseIpv4(String s) {
-    int len = s.length();
-    if (len < 7 || len > 15) {
+    if (s.length() < 7 || s.length() > 15) {
       return null;
     }
-    byte[] out = new byte[4];
-    int part = 0;
-    int value = 0;
-    int digits = 0;
-    for (int i = 0; i <= len; i++) {
-      char c = i < len ? s.charAt(i) : '.';
-      if (c == '.') {
-        if (digits == 0 || part > 3) {
-          return null;
-        }
-        out[part++] = (byte) value;
-        value = 0;
-        digits = 0;
-      } else if (c >= '0' && c <= '9') {
-        if (digits > 0 && value == 0) {
-          return null;
-        }
-        value = value * 10 + (c - '0');
-        if (++digits > 3 || value > 255) {
-          return null;
-        }
-      } else {
-        return null;
-      }
+    try {
+      return IpLiterals.parseIpv4(s);
+    } catch (InvalidObservableException e) {
+      return null;
     }
-    return part == 4 ? out : null;
   }
 
   /**

@@ -2,7 +2,6 @@ package org.signalbox.importers.csv;
 
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
@@ -15,8 +14,8 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.UUID;
 import java.util.function.Consumer;
+import org.signalbox.core.IndicatorIds;
 import org.signalbox.importers.IndicatorBatch;
 import org.signalbox.importers.IndicatorBatch.Rejection;
 import org.signalbox.observable.InvalidObservableException;
@@ -202,7 +201,7 @@ public final class CsvFeedReader {
     }
     String key = source + "|" + type + "|" + canonical;
     return Indicator.newBuilder()
-        .setId("indicator--" + UUID.nameUUIDFromBytes(key.getBytes(StandardCharsets.UTF_8)))
+        .setId(IndicatorIds.named(key))
         .setVersion(time)
         .setObservableType(type)
         .setValue(canonical)

@@ -1,6 +1,5 @@
 package org.signalbox.jobs.correlate;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -11,8 +10,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.UUID;
 import java.util.function.Consumer;
+import org.signalbox.core.DeterministicIds;
 import org.signalbox.core.Tlps;
 import org.signalbox.schema.Indicator;
 import org.signalbox.schema.IndicatorContext;
@@ -285,6 +284,6 @@ final class Sightings {
             + probe.role
             + '\n'
             + probe.key;
-    return "sighting--" + UUID.nameUUIDFromBytes(name.getBytes(StandardCharsets.UTF_8));
+    return DeterministicIds.of("sighting", name);
   }
 }

@@ -3,7 +3,6 @@ package org.signalbox.stix.export;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,9 +12,9 @@ import java.util.NavigableMap;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import org.signalbox.core.AudiencePseudonyms;
+import org.signalbox.core.DeterministicIds;
 import org.signalbox.schema.AlertDigest;
 import org.signalbox.schema.CampaignAlert;
 import org.signalbox.schema.CampaignKeyKind;
@@ -452,15 +451,15 @@ public final class StixObjects {
   }
 
   /**
-   * STIX ids are {@code type--uuid}; a record id that is not one is mapped to a name-based UUID so
-   * the same record always gets the same STIX id.
+   * STIX ids are {@code type--uuid}; a record id that is not one is mapped to its {@link
+   * DeterministicIds deterministic id}, so the same record always gets the same STIX id.
    */
   public static String stixId(String type, String recordId) {
     String prefix = type + "--";
     if (recordId.startsWith(prefix)) {
       return recordId;
     }
-    return prefix + UUID.nameUUIDFromBytes(recordId.getBytes(StandardCharsets.UTF_8));
+    return DeterministicIds.of(type, recordId);
   }
 
   private static void addStrings(ObjectNode o, String field, List<String> values) {
