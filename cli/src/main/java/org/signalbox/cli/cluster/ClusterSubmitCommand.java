@@ -152,9 +152,9 @@ final class ClusterSubmitCommand implements Callable<Integer> {
         answer = rest.post("/jars/" + jarId + "/run", body);
       } catch (FlinkRest.RestException e) {
         throw new ClusterException(
-            "the "
+            "the cluster refused the "
                 + job.name()
-                + " job was refused when it was built on the JobManager: "
+                + " job: "
                 + FlinkRest.rootCause(e.errors)
                 + whatToDo(e.errors));
       }
