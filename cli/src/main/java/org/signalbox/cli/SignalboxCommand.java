@@ -1,5 +1,6 @@
 package org.signalbox.cli;
 
+import org.signalbox.cli.cluster.ClusterCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -22,6 +23,7 @@ import picocli.CommandLine.Command;
       AclsCommand.class,
       TopicsCommand.class,
       BrokerCommand.class,
+      ClusterCommand.class,
       StixCommand.class,
       SightingsCommand.class,
       IndicatorsCommand.class,

@@ -1,24 +1,30 @@
 package org.signalbox.jobs.correlate;
 
-import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.ReadableConfig;
 import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.state.rocksdb.RocksDBConfigurableOptions;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.signalbox.jobs.common.JobArguments;
 
 /**
- * Entry point for a Flink cluster ({@code flink run signalbox-jobs-*-job.jar --key value ...}).
- * Only parses configuration and plugs in Kafka; the pipeline is {@link CorrelatePipeline}.
+ * Entry point for a Flink cluster ({@code flink run signalbox-jobs-*-job.jar --key value ...}, the
+ * jar's manifest main; {@code signalbox cluster submit correlate}). Only parses configuration and
+ * plugs in Kafka; the pipeline is {@link CorrelatePipeline}.
  */
 public final class CorrelateJob {
   private CorrelateJob() {}
 
+  /** The options {@link #main} accepts besides Flink's own: those of the correlate command. */
+  public static final List<ConfigOption<?>> OPTIONS = CorrelateOptions.ALL;
+
   public static void main(String[] args) throws Exception {
-    Configuration conf = Configuration.fromMap(parseArgs(args));
+    Configuration conf = JobArguments.parse("correlate", args, OPTIONS);
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
     configure(env, conf);
     reuseObjects(env, conf);
@@ -71,19 +77,13 @@ public final class CorrelateJob {
     }
   }
 
-  /** {@code --key value} pairs, the form {@code flink run} passes program arguments in. */
+  /**
+   * {@code --key value} pairs, the form {@code flink run} passes program arguments in, checked
+   * against {@link #OPTIONS} ({@link JobArguments#parse}).
+   *
+   * @throws IllegalArgumentException naming a malformed argument or an unknown key
+   */
   public static Map<String, String> parseArgs(String[] args) {
-    Map<String, String> out = new HashMap<>();
-    for (int i = 0; i < args.length; i++) {
-      if (!args[i].startsWith("--") || i + 1 >= args.length) {
-        throw new IllegalArgumentException(
-            "expected '--<option> <value>' pairs, got '"
-                + args[i]
-                + "'; options: "
-                + CorrelateOptions.ALL.stream().map(o -> o.key()).toList());
-      }
-      out.put(args[i].substring(2), args[++i]);
-    }
-    return out;
+    return JobArguments.parse("correlate", args, OPTIONS).toMap();
   }
 }
