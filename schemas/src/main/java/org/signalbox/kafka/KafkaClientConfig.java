@@ -66,6 +66,17 @@ public final class KafkaClientConfig implements Serializable {
   }
 
   /**
+   * As {@link #of(String, Map)}, naming where the settings came from (a file, {@code
+   * kafka.properties.*}) for messages.
+   */
+  public static KafkaClientConfig of(
+      String bootstrapServers, Map<String, ?> settings, String origin) {
+    Map<String, String> s = new LinkedHashMap<>();
+    settings.forEach((k, v) -> s.put(k, String.valueOf(v)));
+    return new KafkaClientConfig(bootstrapServers, s, origin);
+  }
+
+  /**
    * A client with the settings of a properties file ({@link KafkaConfigFile#read}: refused when it
    * holds a password others can read).
    *
