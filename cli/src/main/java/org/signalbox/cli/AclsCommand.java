@@ -74,12 +74,13 @@ public final class AclsCommand implements Callable<Integer> {
   boolean dryRun;
 
   @Option(
-      names = "--command-config",
+      names = {"--kafka-config", "--command-config"},
       paramLabel = "FILE",
       description =
           "Kafka client properties for the admin connection: security.protocol, sasl.mechanism,"
               + " sasl.jaas.config, ssl.truststore.location, ... (like kafka-acls"
-              + " --command-config).")
+              + " --command-config, which is accepted too). A file holding a password must be"
+              + " readable by its owner only (chmod 600).")
   Path commandConfig;
 
   @Option(

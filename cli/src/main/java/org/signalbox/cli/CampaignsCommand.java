@@ -14,9 +14,11 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.signalbox.jobs.campaign.CampaignKafka;
 import org.signalbox.jobs.campaign.CampaignOptions;
+import org.signalbox.jobs.common.KafkaOptions;
 import org.signalbox.jobs.correlate.CorrelateJob;
 import org.signalbox.jobs.correlate.CorrelateOptions;
 import org.signalbox.jobs.feedback.FeedbackOptions;
+import org.signalbox.kafka.KafkaClientConfig;
 import org.signalbox.topics.RequiredTopics;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -39,6 +41,8 @@ final class CampaignsCommand implements Callable<Integer> {
 
   @Option(names = "--bootstrap", paramLabel = "HOST:PORT", description = "Kafka bootstrap servers.")
   String bootstrap;
+
+  @picocli.CommandLine.Mixin KafkaConfigOption kafkaConfig = new KafkaConfigOption();
 
   @Option(
       names = "--pseudonym-key-file",
@@ -66,13 +70,19 @@ final class CampaignsCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     if (listOptions) {
-      List<ConfigOption<?>> all = new ArrayList<>(CampaignOptions.ALL);
+      List<ConfigOption<?>> all = new ArrayList<>(KafkaOptions.ALL);
+      all.addAll(CampaignOptions.ALL);
       all.addAll(FeedbackOptions.ALL);
       return JobOptionsListing.print(all, System.out);
     }
-    Configuration conf = Configuration.fromMap(settings);
-    if (bootstrap != null) {
-      conf.set(CorrelateOptions.BOOTSTRAP_SERVERS, bootstrap);
+    Configuration conf;
+    KafkaClientConfig client;
+    try {
+      conf = JobCommands.configuration(settings, bootstrap, kafkaConfig);
+      client = KafkaOptions.client(conf);
+    } catch (IllegalArgumentException e) {
+      System.err.println("error: " + e.getMessage());
+      return 2;
     }
     if (keyFile != null) {
       conf.set(
@@ -98,13 +108,14 @@ final class CampaignsCommand implements Callable<Integer> {
     // A missing topic would otherwise fail the job a minute in, and it would restart for ever.
     Optional<String> problem =
         RequiredTopics.problem(
-            conf.get(CorrelateOptions.BOOTSTRAP_SERVERS),
+            client,
             List.of(
                 conf.get(CorrelateOptions.SIGHTINGS_TOPIC),
                 conf.get(CorrelateOptions.DEAD_LETTER_TOPIC),
                 conf.get(CampaignOptions.ALERTS_TOPIC),
                 conf.get(FeedbackOptions.SCORES_TOPIC)),
-            "campaigns");
+            "campaigns",
+            KafkaConfigOption.NAME);
     if (problem.isPresent()) {
       System.err.println("error: " + problem.get());
       return 1;
@@ -117,6 +128,13 @@ final class CampaignsCommand implements Callable<Integer> {
       System.err.println("error: " + e.getMessage());
       return 2;
     }
+    System.err.println(
+        "campaigns: reading from "
+            + client.bootstrapServers()
+            + " as "
+            + client.describeLogin()
+            + ", "
+            + JobCommands.describeDelivery(conf, CampaignOptions.SINKS));
     env.execute("signalbox campaigns");
     return 0;
   }

@@ -7,10 +7,12 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.signalbox.jobs.common.KafkaOptions;
 import org.signalbox.jobs.correlate.CorrelateJob;
 import org.signalbox.jobs.correlate.CorrelateKafka;
 import org.signalbox.jobs.correlate.CorrelateOptions;
 import org.signalbox.jobs.metrics.CorrelateMetrics;
+import org.signalbox.kafka.KafkaClientConfig;
 import org.signalbox.topics.RequiredTopics;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -32,6 +34,8 @@ final class CorrelateCommand implements Callable<Integer> {
       paramLabel = "HOST:PORT",
       description = "Kafka bootstrap servers (sets kafka.bootstrap-servers).")
   String bootstrap;
+
+  @picocli.CommandLine.Mixin KafkaConfigOption kafkaConfig = new KafkaConfigOption();
 
   @Option(
       names = "--members",
@@ -66,16 +70,16 @@ final class CorrelateCommand implements Callable<Integer> {
     if (listOptions) {
       return JobOptionsListing.print(CorrelateOptions.ALL, System.out);
     }
-    Configuration conf = Configuration.fromMap(settings);
-    if (bootstrap != null) {
-      conf.set(CorrelateOptions.BOOTSTRAP_SERVERS, bootstrap);
-    }
-    if (members != null) {
-      conf.set(CorrelateOptions.MEMBERS, members);
-    }
+    Configuration conf;
+    KafkaClientConfig client;
     try {
+      conf = JobCommands.configuration(settings, bootstrap, kafkaConfig);
+      if (members != null) {
+        conf.set(CorrelateOptions.MEMBERS, members);
+      }
       // Now, so that a directory that contradicts the option is a message, not a failed job.
       CorrelateOptions.secretariatSource(conf);
+      client = KafkaOptions.client(conf);
     } catch (IllegalArgumentException e) {
       System.err.println("correlate: " + e.getMessage());
       return 2;
@@ -83,13 +87,14 @@ final class CorrelateCommand implements Callable<Integer> {
     // A missing topic would otherwise fail the job a minute in, and it would restart for ever.
     Optional<String> problem =
         RequiredTopics.problem(
-            conf.get(CorrelateOptions.BOOTSTRAP_SERVERS),
+            client,
             List.of(
                 conf.get(CorrelateOptions.INDICATORS_TOPIC),
                 conf.get(CorrelateOptions.SIGHTINGS_TOPIC),
                 conf.get(CorrelateOptions.DEAD_LETTER_TOPIC),
                 conf.get(CorrelateOptions.INDICATOR_AUDIT_TOPIC)),
-            "correlate");
+            "correlate",
+            KafkaConfigOption.NAME);
     if (problem.isPresent()) {
       System.err.println("error: " + problem.get());
       return 1;
@@ -100,11 +105,20 @@ final class CorrelateCommand implements Callable<Integer> {
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
     CorrelateJob.configure(env, conf);
     CorrelateJob.reuseObjects(env, conf);
-    CorrelateKafka.attach(env, conf, bounded);
+    try {
+      CorrelateKafka.attach(env, conf, bounded);
+    } catch (IllegalArgumentException e) {
+      System.err.println("correlate: " + e.getMessage());
+      return 2;
+    }
     System.err.println(
         "correlate: reading from "
-            + conf.get(CorrelateOptions.BOOTSTRAP_SERVERS)
-            + " (Ctrl-C stops)");
+            + client.bootstrapServers()
+            + " as "
+            + client.describeLogin()
+            + ", "
+            + JobCommands.describeDelivery(conf, CorrelateOptions.SINKS)
+            + (bounded ? "" : " (Ctrl-C stops)"));
     env.execute("signalbox correlate");
     return 0;
   }

@@ -42,6 +42,8 @@ final class GatewayCommand implements Callable<Integer> {
       description = "Kafka bootstrap servers (default: ${DEFAULT-VALUE}).")
   String bootstrap;
 
+  @picocli.CommandLine.Mixin KafkaConfigOption kafkaConfig = new KafkaConfigOption();
+
   @Option(
       names = "--bind",
       defaultValue = "127.0.0.1",
@@ -106,8 +108,15 @@ final class GatewayCommand implements Callable<Integer> {
         return 2;
       }
     }
+    org.signalbox.kafka.KafkaClientConfig client;
+    try {
+      client = kafkaConfig.client(bootstrap);
+    } catch (IllegalArgumentException e) {
+      System.err.println("gateway: " + e.getMessage());
+      return 2;
+    }
     CountDownLatch stop = new CountDownLatch(1);
-    try (Gateway g = Gateway.start(conf, bootstrap, bind, port, metricsPort)) {
+    try (Gateway g = Gateway.start(conf, client, bind, port, metricsPort)) {
       Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
       System.err.printf(
           "gateway: TAXII 2.1 at http://%s:%d/taxii2/ (collections: %d, objects in memory)%s%n",

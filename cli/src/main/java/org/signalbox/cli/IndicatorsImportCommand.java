@@ -90,6 +90,11 @@ public final class IndicatorsImportCommand implements Callable<Integer> {
   @Option(names = "--kafka", paramLabel = "BOOTSTRAP", description = "Kafka bootstrap servers.")
   String kafka;
 
+  @picocli.CommandLine.Mixin KafkaConfigOption kafkaConfig = new KafkaConfigOption();
+
+  /** The login of {@link #kafkaConfig}, once {@link #call} has read it. */
+  private org.signalbox.kafka.KafkaClientConfig client;
+
   @Option(
       names = "--topic",
       defaultValue = "indicators",
@@ -211,7 +216,15 @@ public final class IndicatorsImportCommand implements Callable<Integer> {
     int status = 0;
     Instant importTime = Instant.now();
     if (kafka != null && !dryRun) {
-      Optional<String> problem = RequiredTopics.problem(kafka, List.of(topic), "indicators import");
+      try {
+        client = kafkaConfig.client(kafka);
+      } catch (IllegalArgumentException e) {
+        err.println("error: " + e.getMessage());
+        return 2;
+      }
+      Optional<String> problem =
+          RequiredTopics.problem(
+              client, List.of(topic), "indicators import", KafkaConfigOption.NAME);
       if (problem.isPresent()) {
         err.println("error: " + problem.get());
         return 1;
@@ -470,10 +483,7 @@ public final class IndicatorsImportCommand implements Callable<Integer> {
   }
 
   private KafkaProducer<byte[], byte[]> producer() {
-    Properties p = new Properties();
-    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka);
-    p.put(ProducerConfig.ACKS_CONFIG, "all");
-    p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+    Properties p = client.producer("signalbox-indicators-import");
     p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "60000");
     return new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
   }

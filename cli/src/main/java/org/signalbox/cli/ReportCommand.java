@@ -108,6 +108,8 @@ final class ReportCommand implements Callable<Integer> {
           "k: figures from fewer distinct members are suppressed; with --sightings (default: ${DEFAULT-VALUE}).")
   int minMembers;
 
+  @picocli.CommandLine.Mixin KafkaConfigOption kafkaConfig = new KafkaConfigOption();
+
   @Option(
       names = "--timeout",
       defaultValue = "60s",
@@ -167,9 +169,16 @@ final class ReportCommand implements Callable<Integer> {
       System.err.printf(
           "%d sightings read; %d unreadable lines%n", read.sightings().size(), read.badLines());
     } else {
+      org.signalbox.kafka.KafkaClientConfig client;
+      try {
+        client = kafkaConfig.client(input.kafka);
+      } catch (IllegalArgumentException e) {
+        System.err.println("error: " + e.getMessage());
+        return 2;
+      }
       TrendsTopic.Result read =
           TrendsTopic.read(
-              input.kafka,
+              client,
               topic,
               from.atStartOfDay(ZoneOffset.UTC).toInstant(),
               to.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant(),

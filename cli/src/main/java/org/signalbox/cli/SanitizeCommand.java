@@ -87,6 +87,8 @@ final class SanitizeCommand implements Callable<Integer> {
   @Option(names = "--kafka", paramLabel = "BOOTSTRAP", description = "Kafka bootstrap servers.")
   String kafka;
 
+  @picocli.CommandLine.Mixin KafkaConfigOption kafkaConfig = new KafkaConfigOption();
+
   @Option(
       names = "--topic",
       description =
@@ -155,7 +157,14 @@ final class SanitizeCommand implements Callable<Integer> {
     if (kafka != null) {
       String t =
           topic == null ? org.signalbox.topics.SignalboxTopics.telemetryTopic(member) : topic;
-      try (TelemetryKafkaWriter writer = new TelemetryKafkaWriter(kafka, t)) {
+      org.signalbox.kafka.KafkaClientConfig client;
+      try {
+        client = kafkaConfig.client(kafka);
+      } catch (IllegalArgumentException e) {
+        System.err.println("error: " + e.getMessage());
+        return 2;
+      }
+      try (TelemetryKafkaWriter writer = new TelemetryKafkaWriter(client, t)) {
         try {
           writer.requireTopic(java.time.Duration.ofSeconds(30));
         } catch (IllegalStateException e) {

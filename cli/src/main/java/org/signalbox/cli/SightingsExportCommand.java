@@ -16,6 +16,7 @@ import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.signalbox.kafka.KafkaClientConfig;
 import org.signalbox.schema.Sighting;
 import org.signalbox.schema.support.AvroCodec;
 import picocli.CommandLine;
@@ -57,6 +58,8 @@ public final class SightingsExportCommand implements Callable<Integer> {
       description = "Kafka bootstrap servers; without it, JSON lines are read on standard input.")
   String kafka;
 
+  @CommandLine.Mixin KafkaConfigOption kafkaConfig = new KafkaConfigOption();
+
   @Option(
       names = "--topic",
       paramLabel = "TOPIC",
@@ -95,21 +98,41 @@ public final class SightingsExportCommand implements Callable<Integer> {
       err.flush();
       return 2;
     }
+    KafkaClientConfig client;
     try {
-      readTopic(export);
+      client = kafkaConfig.client(kafka);
+    } catch (IllegalArgumentException e) {
+      err.println("ERROR: " + e.getMessage());
+      err.flush();
+      return 2;
+    }
+    try {
+      readTopic(client, export);
     } catch (IOException | KafkaException e) {
-      err.println("ERROR reading " + topic + " from " + kafka + ": " + e.getMessage());
+      err.println(
+          "ERROR reading "
+              + topic
+              + " from "
+              + kafka
+              + ": "
+              + e.getMessage()
+              + (e instanceof org.apache.kafka.common.errors.TimeoutException
+                      || e instanceof org.apache.kafka.common.errors.AuthenticationException
+                  ? ". " + client.connectionHint(KafkaConfigOption.NAME)
+                  : ""));
       err.flush();
       return 2;
     }
     return export.finish(out, spec.commandLine().getOut(), "records");
   }
 
-  private void readTopic(StixSightingExport export) throws IOException {
-    Properties p = new Properties();
-    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka);
+  private void readTopic(KafkaClientConfig client, StixSightingExport export) throws IOException {
+    // read_committed (the factory's consumer): the correlate job writes sightings in
+    // transactions, and an export must hold each committed sighting once and no aborted one. Its
+    // end offsets are then the last stable offsets, so the export ends before any open
+    // transaction.
+    Properties p = client.consumer("signalbox-sightings-export");
     p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-    p.put(ConsumerConfig.CLIENT_ID_CONFIG, "signalbox-sightings-export");
     AvroCodec<Sighting> codec = AvroCodec.sighting();
     long deadline = System.nanoTime() + timeout.toNanos();
     try (KafkaConsumer<byte[], byte[]> consumer =

@@ -65,12 +65,13 @@ public final class TopicsApplyCommand implements Callable<Integer> {
   boolean dryRun;
 
   @Option(
-      names = "--command-config",
+      names = {"--kafka-config", "--command-config"},
       paramLabel = "FILE",
       description =
           "Kafka client properties for the admin connection: security.protocol, sasl.mechanism,"
               + " sasl.jaas.config, ssl.truststore.location, ... (like kafka-topics"
-              + " --command-config). The login needs CREATE and DESCRIBE_CONFIGS on the topics.")
+              + " --command-config, which is accepted too). A file holding a password must be"
+              + " readable by its owner only (chmod 600). The login needs CREATE and DESCRIBE_CONFIGS on the topics.")
   Path commandConfig;
 
   @Option(

@@ -6,6 +6,7 @@ import java.util.concurrent.Callable;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.signalbox.jobs.common.KafkaOptions;
 import org.signalbox.jobs.correlate.CorrelateJob;
 import org.signalbox.jobs.correlate.CorrelateOptions;
 import org.signalbox.jobs.trends.TrendsKafka;
@@ -34,6 +35,8 @@ final class TrendsCommand implements Callable<Integer> {
       paramLabel = "HOST:PORT",
       description = "Kafka bootstrap servers (sets kafka.bootstrap-servers).")
   String bootstrap;
+
+  @picocli.CommandLine.Mixin KafkaConfigOption kafkaConfig = new KafkaConfigOption();
 
   @Option(
       names = "--members",
@@ -64,11 +67,17 @@ final class TrendsCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     if (listOptions) {
-      return JobOptionsListing.print(TrendsOptions.ALL, System.out);
+      java.util.List<org.apache.flink.configuration.ConfigOption<?>> all =
+          new java.util.ArrayList<>(KafkaOptions.ALL);
+      all.addAll(TrendsOptions.ALL);
+      return JobOptionsListing.print(all, System.out);
     }
-    Configuration conf = Configuration.fromMap(settings);
-    if (bootstrap != null) {
-      conf.set(CorrelateOptions.BOOTSTRAP_SERVERS, bootstrap);
+    Configuration conf;
+    try {
+      conf = JobCommands.configuration(settings, bootstrap, kafkaConfig);
+    } catch (IllegalArgumentException e) {
+      System.err.println("error: " + e.getMessage());
+      return 2;
     }
     if (members != null) {
       conf.set(TrendsOptions.MEMBERS, members);
@@ -93,10 +102,19 @@ final class TrendsCommand implements Callable<Integer> {
       // A missing topic, or no answer from the broker: say so now rather than fail the job.
       System.err.println("error: " + e.getMessage());
       return 1;
+    } catch (IllegalArgumentException e) {
+      // A delivery guarantee or transaction timeout the job (or the broker) would refuse.
+      System.err.println("error: " + e.getMessage());
+      return 2;
     }
     String bootstrapServers = conf.get(CorrelateOptions.BOOTSTRAP_SERVERS);
     if (!bounded) {
-      System.err.println("trends: reading from " + bootstrapServers + " (Ctrl-C stops)");
+      System.err.println(
+          "trends: reading from "
+              + bootstrapServers
+              + ", "
+              + JobCommands.describeDelivery(conf, TrendsOptions.SINKS)
+              + " (Ctrl-C stops)");
       env.execute("signalbox trends");
       return 0;
     }

@@ -3,7 +3,6 @@ package org.signalbox.edge;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -12,6 +11,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.signalbox.kafka.KafkaClientConfig;
 import org.signalbox.schema.TelemetryEvent;
 import org.signalbox.schema.support.AvroCodec;
 import org.signalbox.topics.RequiredTopics;
@@ -30,36 +30,37 @@ import org.signalbox.topics.RequiredTopics;
 public final class TelemetryKafkaWriter implements Consumer<TelemetryEvent>, AutoCloseable {
   private final KafkaProducer<byte[], byte[]> producer;
   private final String topic;
-  private final String bootstrapServers;
+  private final KafkaClientConfig client;
   private final AvroCodec<TelemetryEvent> codec = AvroCodec.telemetry();
   private final AtomicLong failures = new AtomicLong();
   private final AtomicReference<String> firstFailure = new AtomicReference<>();
 
+  /** A writer to a PLAINTEXT listener (no login). */
   public TelemetryKafkaWriter(String bootstrapServers, String topic) {
-    Properties p = new Properties();
-    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-    p.put(ProducerConfig.ACKS_CONFIG, "all");
-    p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+    this(KafkaClientConfig.plaintext(bootstrapServers), topic);
+  }
+
+  /** A writer that logs in as {@code client} says ({@code --kafka-config}). */
+  public TelemetryKafkaWriter(KafkaClientConfig client, String topic) {
+    // Idempotent with acks=all (the factory's producer): a retry never duplicates an event.
+    Properties p = client.producer("signalbox-edge");
     p.put(ProducerConfig.LINGER_MS_CONFIG, "20");
     p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "gzip");
-    p.put(ProducerConfig.CLIENT_ID_CONFIG, "signalbox-edge");
     this.producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
     this.topic = topic;
-    this.bootstrapServers = bootstrapServers;
+    this.client = client;
   }
 
   /**
    * Fails now, with the name of the missing topic and the command that creates it, instead of
-   * letting every send wait a minute for a topic that will not appear.
+   * letting every send wait a minute for a topic that will not appear; and when the broker refuses
+   * the login or does not answer, says what to check.
    *
    * @throws RequiredTopics.MissingTopicsException when the topic does not exist
+   * @throws IllegalStateException when the broker refuses the login or does not answer
    */
   public void requireTopic(Duration timeout) {
-    RequiredTopics.require(
-        Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers),
-        List.of(topic),
-        "sanitize --kafka",
-        timeout);
+    RequiredTopics.require(client, List.of(topic), "sanitize --kafka", timeout, "--kafka-config");
   }
 
   @Override

@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import org.signalbox.core.AudiencePseudonyms;
+import org.signalbox.kafka.KafkaClientConfig;
 import org.signalbox.stix.export.StixObjects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,7 +41,7 @@ public final class Gateway implements AutoCloseable {
   private final GatewayMetrics metrics;
   private HTTPServer metricsServer;
 
-  private Gateway(GatewayConfig config, String bootstrapServers, GatewayMetrics metrics) {
+  private Gateway(GatewayConfig config, KafkaClientConfig client, GatewayMetrics metrics) {
     this.metrics = metrics;
     byte[] key;
     if (config.pseudonymKey != null) {
@@ -55,8 +56,7 @@ public final class Gateway implements AutoCloseable {
     shelf =
         config.indicatorsTopic == null || config.indicatorsTopic.isEmpty()
             ? null
-            : new IndicatorShelf(
-                bootstrapServers, config.indicatorsTopic, config.secretariatSource());
+            : new IndicatorShelf(client, config.indicatorsTopic, config.secretariatSource());
     List<TaxiiServer.ServedCollection> served = new ArrayList<>();
     for (GatewayConfig.Collection c : config.collections) {
       CollectionStore store = new CollectionStore(Clock.systemUTC());
@@ -67,9 +67,7 @@ public final class Gateway implements AutoCloseable {
               c.maxTlp(),
               config.secretariatSource(),
               shelf);
-      feeds.add(
-          new KafkaCollectionFeed(
-              bootstrapServers, c.audience, c.topics(), converter, shelf, metrics));
+      feeds.add(new KafkaCollectionFeed(client, c.audience, c.topics(), converter, shelf, metrics));
       served.add(
           new TaxiiServer.ServedCollection(
               c.id(),
@@ -94,7 +92,17 @@ public final class Gateway implements AutoCloseable {
   public static Gateway start(
       GatewayConfig config, String bootstrapServers, String host, int port, int metricsPort)
       throws IOException {
-    Gateway g = new Gateway(config, bootstrapServers, new GatewayMetrics());
+    return start(config, KafkaClientConfig.plaintext(bootstrapServers), host, port, metricsPort);
+  }
+
+  /**
+   * As {@link #start(GatewayConfig, String, String, int, int)}, every Kafka consumer logging in as
+   * {@code client} says ({@code --kafka-config}).
+   */
+  public static Gateway start(
+      GatewayConfig config, KafkaClientConfig client, String host, int port, int metricsPort)
+      throws IOException {
+    Gateway g = new Gateway(config, client, new GatewayMetrics());
     try {
       if (g.shelf != null) {
         g.shelf.start();
@@ -210,6 +218,13 @@ public final class Gateway implements AutoCloseable {
   public static Embedded startEmbedded(
       String bootstrapServers, List<EmbeddedMember> members, Set<String> attributed)
       throws IOException {
+    return startEmbedded(KafkaClientConfig.plaintext(bootstrapServers), members, attributed);
+  }
+
+  /** As {@link #startEmbedded(String, List, Set)}, logging in as {@code client} says. */
+  public static Embedded startEmbedded(
+      KafkaClientConfig client, List<EmbeddedMember> members, Set<String> attributed)
+      throws IOException {
     GatewayConfig config = new GatewayConfig();
     config.attributedMembers = new ArrayList<>(new TreeSet<>(attributed));
     byte[] key = new byte[32];
@@ -231,7 +246,7 @@ public final class Gateway implements AutoCloseable {
       config.collections.add(c);
     }
     config.validate();
-    return new Embedded(start(config, bootstrapServers, "127.0.0.1", 0, -1), config);
+    return new Embedded(start(config, client, "127.0.0.1", 0, -1), config);
   }
 
   public int port() {

@@ -20,8 +20,8 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.signalbox.core.IndicatorOwnership;
+import org.signalbox.kafka.KafkaClientConfig;
 import org.signalbox.schema.Indicator;
 import org.signalbox.schema.support.AvroCodec;
 import org.slf4j.Logger;
@@ -56,17 +56,15 @@ final class IndicatorShelf implements AutoCloseable {
   private Thread thread;
 
   IndicatorShelf(String bootstrapServers, String topic, String secretariatSource) {
+    this(KafkaClientConfig.plaintext(bootstrapServers), topic, secretariatSource);
+  }
+
+  IndicatorShelf(KafkaClientConfig client, String topic, String secretariatSource) {
     this.topic = topic;
     this.secretariatSource = secretariatSource;
-    props = new Properties();
-    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-    props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-    props.put(
-        ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+    props = client.consumer("signalbox-gateway-indicators");
     props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
     props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    props.put(ConsumerConfig.CLIENT_ID_CONFIG, "signalbox-gateway-indicators");
   }
 
   /** The newest accepted version of an indicator, or null when the shelf holds none. */

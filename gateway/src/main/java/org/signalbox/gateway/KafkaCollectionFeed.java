@@ -15,8 +15,8 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.signalbox.core.IndicatorOwnership;
+import org.signalbox.kafka.KafkaClientConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,7 +42,7 @@ public final class KafkaCollectionFeed implements CollectionFeed {
   private Thread thread;
 
   KafkaCollectionFeed(
-      String bootstrapServers,
+      KafkaClientConfig client,
       String audience,
       List<String> topics,
       FeedRecordConverter converter,
@@ -53,14 +53,11 @@ public final class KafkaCollectionFeed implements CollectionFeed {
     this.converter = converter;
     this.shelf = shelf;
     this.metrics = metrics;
-    props = new Properties();
-    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-    props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-    props.put(
-        ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+    // read_committed (the factory's consumer): the sharing router writes feeds in transactions, and
+    // a member must be served each committed record once and never one of an aborted transaction.
+    props = client.consumer("signalbox-gateway-" + audience.replace(':', '.'));
     props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
     props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-    props.put(ConsumerConfig.CLIENT_ID_CONFIG, "signalbox-gateway-" + audience.replace(':', '.'));
   }
 
   @Override

@@ -13,8 +13,10 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.errors.AuthenticationException;
 import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.signalbox.kafka.KafkaClientConfig;
 
 /**
  * Checks, before a producer or a job starts, that the topics it writes to (and reads from) exist.
@@ -130,15 +132,44 @@ public final class RequiredTopics {
    */
   public static java.util.Optional<String> problem(
       String bootstrap, Collection<String> topics, String who) {
+    return problem(KafkaClientConfig.plaintext(bootstrap), topics, who, "--kafka-config");
+  }
+
+  /**
+   * As {@link #problem(String, Collection, String)} for a client with a login. When the broker
+   * refuses the login or does not answer, the message adds what to check ({@link
+   * KafkaClientConfig#connectionHint}): a SASL or TLS listener drops a client without one silently.
+   *
+   * @param configOption how the user gives the client config, for the hint, e.g. {@code
+   *     --kafka-config}
+   */
+  public static java.util.Optional<String> problem(
+      KafkaClientConfig client, Collection<String> topics, String who, String configOption) {
     try {
-      require(
-          Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap),
-          topics,
-          who,
-          Duration.ofSeconds(30));
+      require(client, topics, who, Duration.ofSeconds(30), configOption);
       return java.util.Optional.empty();
     } catch (IllegalStateException e) {
       return java.util.Optional.of(e.getMessage());
+    }
+  }
+
+  /**
+   * As {@link #require(Map, Collection, String, Duration)} with the admin settings of {@code
+   * client}; a refused login or no answer says what to check.
+   */
+  public static void require(
+      KafkaClientConfig client,
+      Collection<String> topics,
+      String who,
+      Duration timeout,
+      String configOption) {
+    try {
+      require(client.adminMap(), topics, who, timeout);
+    } catch (MissingTopicsException e) {
+      throw e;
+    } catch (IllegalStateException e) {
+      throw new IllegalStateException(
+          e.getMessage() + ". " + client.connectionHint(configOption), e);
     }
   }
 
@@ -167,6 +198,14 @@ public final class RequiredTopics {
           forbidden.add(name);
         } else if (e.getCause() instanceof org.apache.kafka.common.errors.TimeoutException) {
           throw noAnswer(who, bootstrap, timeout);
+        } else if (e.getCause() instanceof AuthenticationException) {
+          throw new IllegalStateException(
+              who
+                  + ": the broker at "
+                  + bootstrap
+                  + " refused the login: "
+                  + e.getCause().getMessage(),
+              e.getCause());
         } else {
           throw new IllegalStateException(
               who + ": cannot look up topic " + name + " on " + bootstrap + ": " + e.getCause(),

@@ -488,6 +488,11 @@ public final class LocalKafkaBroker implements AutoCloseable {
     p.put("transaction.state.log.num.partitions", "1");
     p.put("share.coordinator.state.topic.num.partitions", "1");
     p.put("group.initial.rebalance.delay.ms", "0");
+    // The jobs' exactly-once sinks ask for a transaction timeout of 10 minutes
+    // (KafkaSinkOptions.DEFAULT_TRANSACTION_TIMEOUT); a broker refuses any timeout above this
+    // maximum when the producer starts. 15 minutes is Kafka's default, set here so the two are
+    // seen together and a test can lower it (brokerProperty) to see the refusal.
+    p.put("transaction.max.timeout.ms", String.valueOf(Duration.ofMinutes(15).toMillis()));
     p.put("num.partitions", "1");
     // Topics are created on purpose (SignalboxTopics), so a typo fails instead of making a topic.
     p.put("auto.create.topics.enable", "false");

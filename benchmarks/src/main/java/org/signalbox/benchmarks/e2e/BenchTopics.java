@@ -12,7 +12,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.signalbox.kafka.KafkaClientConfig;
 
 /** Reading a whole topic back, to count what a system under test produced. */
 final class BenchTopics {
@@ -25,10 +25,9 @@ final class BenchTopics {
 
   /** Reads every record of {@code topic} present now, whole; returns how many there were. */
   static long readRecords(String bootstrap, String topic, RecordConsumer recordConsumer) {
-    Properties p = new Properties();
-    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-    p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-    p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+    // read_committed, as every reader of a job's output: a system under test that writes in
+    // transactions is counted by what it committed.
+    Properties p = KafkaClientConfig.plaintext(bootstrap).consumer("bench-read");
     p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "5000");
     try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p)) {
       List<TopicPartition> parts = new ArrayList<>();
@@ -59,10 +58,10 @@ final class BenchTopics {
 
   /** Sum of the end offsets of every partition of {@code topic}: records written so far. */
   static long endOffsetSum(String bootstrap, String topic) {
-    Properties p = new Properties();
-    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-    p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-    p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+    // The last stable offsets (read_committed): with transactional writers they also count the
+    // commit markers, so this is a count of records only for at-least-once writers (the latency
+    // run's correlate is one).
+    Properties p = KafkaClientConfig.plaintext(bootstrap).consumer("bench-offsets");
     try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p)) {
       List<TopicPartition> parts = new ArrayList<>();
       for (PartitionInfo info : consumer.partitionsFor(topic, Duration.ofSeconds(30))) {

@@ -29,8 +29,9 @@ import org.apache.flink.types.RowKind;
 import org.apache.flink.util.Collector;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.signalbox.core.Tlps;
+import org.signalbox.jobs.common.KafkaSources;
 import org.signalbox.jobs.common.RawRecord;
-import org.signalbox.jobs.common.RawRecordDeserializer;
+import org.signalbox.kafka.KafkaClientConfig;
 import org.signalbox.observable.InvalidObservableException;
 import org.signalbox.observable.ObservableNormalizer;
 import org.signalbox.schema.Indicator;
@@ -130,7 +131,7 @@ public final class FlinkSqlJoin {
         .toChangelogStream(matches)
         .sinkTo(
             KafkaSink.<Row>builder()
-                .setBootstrapServers(bootstrap)
+                .setKafkaProducerConfig(KafkaClientConfig.plaintext(bootstrap).flinkSink())
                 .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
                 .setRecordSerializer(new UpsertSightings(outputTopic))
                 .build())
@@ -140,11 +141,9 @@ public final class FlinkSqlJoin {
   private static KafkaSource<RawRecord> source(
       String bootstrap, Pattern pattern, String topic, String groupId, boolean bounded) {
     var b =
-        KafkaSource.<RawRecord>builder()
-            .setBootstrapServers(bootstrap)
+        KafkaSources.raw(KafkaClientConfig.plaintext(bootstrap))
             .setGroupId(groupId)
             .setStartingOffsets(OffsetsInitializer.earliest())
-            .setDeserializer(new RawRecordDeserializer())
             .setProperty("partition.discovery.interval.ms", "-1");
     if (pattern != null) {
       b.setTopicPattern(pattern);

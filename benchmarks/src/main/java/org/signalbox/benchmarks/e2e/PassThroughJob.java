@@ -11,8 +11,9 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
 import org.signalbox.jobs.common.AvroRecordSerializer;
+import org.signalbox.jobs.common.KafkaSources;
 import org.signalbox.jobs.common.RawRecord;
-import org.signalbox.jobs.common.RawRecordDeserializer;
+import org.signalbox.kafka.KafkaClientConfig;
 import org.signalbox.schema.TelemetryEvent;
 import org.signalbox.schema.support.AvroCodec;
 
@@ -32,13 +33,11 @@ public final class PassThroughJob {
       String groupId,
       String outputTopic) {
     KafkaSource<RawRecord> source =
-        KafkaSource.<RawRecord>builder()
-            .setBootstrapServers(bootstrap)
+        KafkaSources.raw(KafkaClientConfig.plaintext(bootstrap))
             .setTopicPattern(Pattern.compile(telemetryPattern))
             .setGroupId(groupId)
             .setStartingOffsets(OffsetsInitializer.earliest())
             .setBounded(OffsetsInitializer.latest())
-            .setDeserializer(new RawRecordDeserializer())
             .setProperty("partition.discovery.interval.ms", "-1")
             .build();
     env.fromSource(source, WatermarkStrategy.noWatermarks(), "telemetry")
@@ -46,7 +45,7 @@ public final class PassThroughJob {
         .name("decode telemetry")
         .sinkTo(
             KafkaSink.<TelemetryEvent>builder()
-                .setBootstrapServers(bootstrap)
+                .setKafkaProducerConfig(KafkaClientConfig.plaintext(bootstrap).flinkSink())
                 .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
                 .setRecordSerializer(
                     new AvroRecordSerializer<>(

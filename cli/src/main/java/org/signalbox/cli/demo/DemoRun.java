@@ -33,8 +33,6 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.signalbox.cli.report.SecretariatReport;
 import org.signalbox.core.Tlps;
 import org.signalbox.gateway.Gateway;
@@ -46,6 +44,7 @@ import org.signalbox.jobs.correlate.CorrelateOptions;
 import org.signalbox.jobs.sharing.Audience;
 import org.signalbox.jobs.sharing.MemberDirectory;
 import org.signalbox.jobs.sharing.TopicPlan;
+import org.signalbox.kafka.KafkaClientConfig;
 import org.signalbox.schema.CampaignAlert;
 import org.signalbox.schema.DeadLetter;
 import org.signalbox.schema.Feedback;
@@ -77,6 +76,9 @@ public final class DemoRun {
       Path reportDir) {}
 
   private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss");
+
+  /** How often the demo's jobs checkpoint, and so commit their output. */
+  static final Duration CHECKPOINT_INTERVAL = Duration.ofSeconds(2);
 
   private final Settings settings;
   private final PrintStream out;
@@ -143,6 +145,7 @@ public final class DemoRun {
     out.println("Signalbox demo: starting a local Kafka broker (KRaft) ...");
     try (LocalKafkaBroker broker = LocalKafkaBroker.start(new LocalKafkaBroker.Options())) {
       String bootstrap = broker.bootstrapServers();
+      KafkaClientConfig client = KafkaClientConfig.of(bootstrap, broker.clientProperties());
       out.printf(
           "  broker up at %s (pid %d, %d ms)%n",
           bootstrap, broker.pid(), broker.startupTime().toMillis());
@@ -156,7 +159,7 @@ public final class DemoRun {
       out.printf("  topics: %s%n", topics);
 
       DemoData data = new DemoData(settings.seed(), settings.indicators(), Instant.now());
-      try (KafkaProducer<byte[], byte[]> producer = producer(bootstrap)) {
+      try (KafkaProducer<byte[], byte[]> producer = producer(client)) {
         publishIndicators(producer, data.indicators());
         out.printf(
             "  published %,d indicator records (%,d live; CIDR, domain-suffix, revoked and expired among them)%n",
@@ -164,7 +167,10 @@ public final class DemoRun {
 
         Configuration conf = new Configuration();
         conf.set(CorrelateOptions.BOOTSTRAP_SERVERS, bootstrap);
-        conf.set(CorrelateOptions.CHECKPOINT_INTERVAL, Duration.ofSeconds(10));
+        // The sinks are exactly-once: sightings, alerts and feeds become visible when the
+        // checkpoint after them completes. Two seconds keeps the demo's console lively; a
+        // production job checkpoints every ten (see the README: exactly-once).
+        conf.set(CorrelateOptions.CHECKPOINT_INTERVAL, CHECKPOINT_INTERVAL);
         conf.set(
             CheckpointingOptions.CHECKPOINTS_DIRECTORY,
             work.resolve("checkpoints").toUri().toString());
@@ -206,7 +212,7 @@ public final class DemoRun {
                 + " state, parallelism 2) ...");
         JobClient job = env.executeAsync("signalbox correlate (demo)");
 
-        Thread reader = new Thread(() -> readOutputs(bootstrap), "demo-output-reader");
+        Thread reader = new Thread(() -> readOutputs(client), "demo-output-reader");
         reader.setDaemon(true);
         reader.start();
 
@@ -419,11 +425,16 @@ public final class DemoRun {
     flush(producer);
   }
 
-  /** Waits until the job has read everything it was sent, or 30 seconds pass. */
+  /**
+   * Waits until the job has read everything it was sent and its output is committed, or 30 seconds
+   * pass. Output arrives in steps, one per checkpoint (exactly-once sinks): a count is only
+   * "stable" once it has not moved for more than two checkpoint intervals.
+   */
   private void drain(DemoData data) throws InterruptedException {
     long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
     long lastSightings = -1;
     int stableFor = 0;
+    int settled = (int) (CHECKPOINT_INTERVAL.toMillis() * 5 / 2 / 500) + 1;
     while (System.nanoTime() < deadline) {
       boolean allRead =
           InProcessMetrics.sum("telemetryEventsIn") >= eventsSent.get()
@@ -431,7 +442,7 @@ public final class DemoRun {
       long s = sightings.get();
       stableFor = s == lastSightings ? stableFor + 1 : 0;
       lastSightings = s;
-      if (allRead && (s >= data.expectedSightings() || stableFor >= 10) && stableFor >= 3) {
+      if (allRead && (s >= data.expectedSightings() || stableFor >= settled) && stableFor >= 3) {
         return;
       }
       Thread.sleep(500);
@@ -439,17 +450,16 @@ public final class DemoRun {
     out.println("  (gave up waiting after 30 s; the summary shows what had arrived)");
   }
 
-  private void readOutputs(String bootstrap) {
+  private void readOutputs(KafkaClientConfig client) {
     AvroCodec<Sighting> sightingCodec = AvroCodec.sighting();
     AvroCodec<DeadLetter> deadCodec = AvroCodec.deadLetter();
     AvroCodec<CampaignAlert> alertCodec = AvroCodec.campaignAlert();
     AvroCodec<Feedback> feedbackCodec = AvroCodec.feedback();
-    Properties p = new Properties();
-    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    // read_committed (the factory's consumer), as every reader of the jobs' output: what the
+    // console counts is what a member would be served, each record once.
+    Properties p = client.consumer("signalbox-demo-console");
     p.put(ConsumerConfig.GROUP_ID_CONFIG, "signalbox-demo-console");
     p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-    p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-    p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
     try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p)) {
       consumer.subscribe(
           java.util.regex.Pattern.compile(
@@ -695,13 +705,9 @@ public final class DemoRun {
     }
   }
 
-  private static KafkaProducer<byte[], byte[]> producer(String bootstrap) {
-    Properties p = new Properties();
-    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-    p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-    p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+  private static KafkaProducer<byte[], byte[]> producer(KafkaClientConfig client) {
+    Properties p = client.producer("signalbox-demo");
     p.put(ProducerConfig.LINGER_MS_CONFIG, "20");
-    p.put(ProducerConfig.ACKS_CONFIG, "all");
     return new KafkaProducer<>(p);
   }
 

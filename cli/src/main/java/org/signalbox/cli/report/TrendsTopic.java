@@ -14,6 +14,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.signalbox.kafka.KafkaClientConfig;
 import org.signalbox.schema.TrendRecord;
 import org.signalbox.schema.support.AvroCodec;
 
@@ -36,10 +37,25 @@ public final class TrendsTopic {
       Duration timeout,
       PrintStream errors)
       throws IOException {
-    Properties p = new Properties();
-    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    return read(KafkaClientConfig.plaintext(bootstrap), topic, from, to, timeout, errors);
+  }
+
+  /**
+   * As {@link #read(String, String, Instant, Instant, Duration, PrintStream)} with a login.
+   * Committed records only: the trends job writes in transactions, and a figure of an aborted one
+   * would be counted twice after the job's restart writes it again.
+   */
+  public static Result read(
+      KafkaClientConfig client,
+      String topic,
+      Instant from,
+      Instant to,
+      Duration timeout,
+      PrintStream errors)
+      throws IOException {
+    String bootstrap = client.bootstrapServers();
+    Properties p = client.consumer("signalbox-report");
     p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-    p.put(ConsumerConfig.CLIENT_ID_CONFIG, "signalbox-report");
     AvroCodec<TrendRecord> codec = AvroCodec.trendRecord();
     List<TrendRecord> out = new ArrayList<>();
     int bad = 0;

@@ -6,18 +6,16 @@ import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.configuration.ReadableConfig;
-import org.apache.flink.connector.base.DeliveryGuarantee;
-import org.apache.flink.connector.kafka.sink.KafkaSink;
-import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
-import org.signalbox.jobs.common.AvroKafkaSinks;
+import org.signalbox.jobs.common.KafkaOptions;
+import org.signalbox.jobs.common.KafkaSinks;
+import org.signalbox.jobs.common.KafkaSources;
 import org.signalbox.jobs.common.RawRecord;
-import org.signalbox.jobs.common.RawRecordDeserializer;
 import org.signalbox.jobs.correlate.CorrelateOptions;
 import org.signalbox.jobs.correlate.DeadLetters;
 import org.signalbox.jobs.feedback.FeedbackDecoder;
@@ -28,6 +26,7 @@ import org.signalbox.jobs.sharing.FeedTopicProvisioner;
 import org.signalbox.jobs.sharing.MemberDirectory;
 import org.signalbox.jobs.sharing.RoutedRecord;
 import org.signalbox.jobs.sharing.RoutedRecordSerializer;
+import org.signalbox.kafka.KafkaClientConfig;
 import org.signalbox.schema.CampaignAlert;
 import org.signalbox.schema.DeadLetter;
 import org.signalbox.schema.DigestPeriod;
@@ -51,14 +50,23 @@ public final class CampaignKafka {
    */
   public static void attach(StreamExecutionEnvironment env, ReadableConfig conf, boolean bounded) {
     MemberDirectory directory = CampaignPipeline.members(conf);
-    String bootstrap = conf.get(CorrelateOptions.BOOTSTRAP_SERVERS);
+    KafkaClientConfig client = KafkaOptions.client(conf);
+    KafkaSinks sinks =
+        KafkaSinks.forJob(
+            env,
+            conf,
+            CampaignOptions.SINKS,
+            client,
+            conf.get(CampaignOptions.GROUP_ID),
+            conf.get(CorrelateOptions.CHECKPOINT_INTERVAL),
+            bounded);
+    // read_committed (KafkaSources): correlate writes sightings in transactions; an aborted one's
+    // sightings must never count towards a campaign.
     KafkaSourceBuilder<RawRecord> source =
-        KafkaSource.<RawRecord>builder()
-            .setBootstrapServers(bootstrap)
+        KafkaSources.raw(client)
             .setTopics(conf.get(CorrelateOptions.SIGHTINGS_TOPIC))
             .setGroupId(conf.get(CampaignOptions.GROUP_ID))
             .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
-            .setDeserializer(new RawRecordDeserializer())
             .setProperty("client.id.prefix", "signalbox-campaigns");
     if (bounded) {
       source.setBounded(OffsetsInitializer.latest());
@@ -73,12 +81,10 @@ public final class CampaignKafka {
             .uid("campaign-decode-sightings");
 
     KafkaSourceBuilder<RawRecord> feedbackSource =
-        KafkaSource.<RawRecord>builder()
-            .setBootstrapServers(bootstrap)
+        KafkaSources.raw(client)
             .setTopicPattern(Pattern.compile(conf.get(FeedbackOptions.FEEDBACK_TOPICS)))
             .setGroupId(conf.get(CampaignOptions.GROUP_ID))
             .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
-            .setDeserializer(new RawRecordDeserializer())
             .setProperty("client.id.prefix", "signalbox-campaign-feedback");
     if (bounded) {
       feedbackSource.setBounded(OffsetsInitializer.latest());
@@ -97,8 +103,8 @@ public final class CampaignKafka {
     scored
         .scores()
         .sinkTo(
-            AvroKafkaSinks.of(
-                bootstrap,
+            sinks.avro(
+                "indicator-scores",
                 conf.get(FeedbackOptions.SCORES_TOPIC),
                 AvroCodec::indicatorScore,
                 IndicatorScore::getIndicatorId,
@@ -107,8 +113,8 @@ public final class CampaignKafka {
         .uid("indicator-scores-sink");
     alerts
         .sinkTo(
-            AvroKafkaSinks.of(
-                bootstrap,
+            sinks.avro(
+                "campaign-alerts",
                 conf.get(CampaignOptions.ALERTS_TOPIC),
                 AvroCodec::campaignAlert,
                 CampaignAlert::getAlertId,
@@ -135,16 +141,12 @@ public final class CampaignKafka {
     // same provisioner and sink as the alert copies.
     feeds = feeds.union(CampaignPipeline.shareSightings(sightings, directory, conf));
     feeds
-        .map(new FeedTopicProvisioner(bootstrap, 1))
+        .map(new FeedTopicProvisioner(client, 1))
         .name("feed topics")
         .uid("feed-topic-provisioner")
         .sinkTo(
-            KafkaSink.<RoutedRecord>builder()
-                .setBootstrapServers(bootstrap)
-                .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
-                .setRecordSerializer(
-                    new RoutedRecordSerializer(conf.get(CorrelateOptions.DEAD_LETTER_TOPIC)))
-                .build())
+            sinks.sink(
+                "feeds", new RoutedRecordSerializer(conf.get(CorrelateOptions.DEAD_LETTER_TOPIC))))
         .name("feeds")
         .uid("campaign-feeds-sink");
     DeadLetters.counted(
@@ -155,11 +157,12 @@ public final class CampaignKafka {
                     scored.scores().getSideOutput(DeadLetters.TAG)),
             "campaign-count-dead-letters")
         .sinkTo(
-            AvroKafkaSinks.of(
-                bootstrap,
+            sinks.avro(
+                "dead-letters",
                 conf.get(CorrelateOptions.DEAD_LETTER_TOPIC),
                 AvroCodec::deadLetter,
-                DeadLetter::getOriginTopic))
+                DeadLetter::getOriginTopic,
+                null))
         .name("campaign dead letters")
         .uid("campaign-dead-letter-sink");
   }

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
+import org.signalbox.jobs.common.KafkaSinkOptions;
 
 /** Configuration of campaign detection and of the sharing router. */
 public final class CampaignOptions {
@@ -22,6 +23,13 @@ public final class CampaignOptions {
           .stringType()
           .defaultValue("signalbox-campaigns")
           .withDescription("Kafka consumer group of the sightings source.");
+
+  /**
+   * The sinks' delivery guarantee, transactional id prefix and transaction timeout: {@code
+   * campaign.delivery-guarantee}, {@code campaign.transactional-id-prefix}, {@code
+   * campaign.transaction-timeout}.
+   */
+  public static final KafkaSinkOptions SINKS = KafkaSinkOptions.forJob("campaign", GROUP_ID.key());
 
   public static final ConfigOption<Integer> MIN_MEMBERS =
       ConfigOptions.key("campaign.min-members")
@@ -160,5 +168,8 @@ public final class CampaignOptions {
           PSEUDONYM_KEY,
           PSEUDONYM_KEY_ID,
           DIGEST_PERIODS,
-          DIGEST_WINDOW);
+          DIGEST_WINDOW,
+          SINKS.deliveryGuarantee(),
+          SINKS.transactionalIdPrefix(),
+          SINKS.transactionTimeout());
 }

@@ -9,20 +9,23 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.configuration.ReadableConfig;
-import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
-import org.signalbox.jobs.common.AvroKafkaSinks;
+import org.signalbox.jobs.common.KafkaOptions;
+import org.signalbox.jobs.common.KafkaSinks;
+import org.signalbox.jobs.common.KafkaSources;
 import org.signalbox.jobs.common.RawRecord;
-import org.signalbox.jobs.common.RawRecordDeserializer;
+import org.signalbox.kafka.KafkaClientConfig;
 import org.signalbox.schema.DeadLetter;
 import org.signalbox.schema.IndicatorAudit;
 import org.signalbox.schema.Sighting;
@@ -43,26 +46,33 @@ public final class CorrelateKafka {
   static final Duration BOOTSTRAP_ALIGNMENT_UPDATE = Duration.ofMillis(200);
 
   public static void attach(StreamExecutionEnvironment env, ReadableConfig conf, boolean bounded) {
-    String bootstrap = conf.get(CorrelateOptions.BOOTSTRAP_SERVERS);
+    KafkaClientConfig client = KafkaOptions.client(conf);
     String indicatorsTopic = conf.get(CorrelateOptions.INDICATORS_TOPIC);
+    // Built first: it turns on exactly-once checkpointing if the job has none, and refuses a
+    // transaction timeout the broker would refuse, before anything else is wired.
+    KafkaSinks sinks =
+        KafkaSinks.forJob(
+            env,
+            conf,
+            CorrelateOptions.SINKS,
+            client,
+            conf.get(CorrelateOptions.GROUP_ID),
+            conf.get(CorrelateOptions.CHECKPOINT_INTERVAL),
+            bounded);
 
     KafkaSourceBuilder<RawRecord> telemetry =
-        KafkaSource.<RawRecord>builder()
-            .setBootstrapServers(bootstrap)
+        KafkaSources.raw(client)
             .setTopicPattern(Pattern.compile(conf.get(CorrelateOptions.TELEMETRY_TOPICS)))
             .setGroupId(conf.get(CorrelateOptions.GROUP_ID))
             .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
-            .setDeserializer(new RawRecordDeserializer())
             .setProperty("partition.discovery.interval.ms", bounded ? "-1" : "10000")
             .setProperty("client.id.prefix", "signalbox-telemetry");
     // The index is rebuilt from the compacted topic on every start: it is the source of truth.
     KafkaSourceBuilder<RawRecord> indicators =
-        KafkaSource.<RawRecord>builder()
-            .setBootstrapServers(bootstrap)
+        KafkaSources.raw(client)
             .setTopics(indicatorsTopic)
             .setGroupId(conf.get(CorrelateOptions.GROUP_ID) + "-indicators")
             .setStartingOffsets(OffsetsInitializer.earliest())
-            .setDeserializer(new RawRecordDeserializer())
             .setProperty("commit.offsets.on.checkpoint", "false")
             .setProperty("client.id.prefix", "signalbox-indicators");
     if (bounded) {
@@ -73,7 +83,7 @@ public final class CorrelateKafka {
     Duration ooo = conf.get(CorrelateOptions.OUT_OF_ORDERNESS);
     WatermarkStrategy<RawRecord> telemetryWatermarks =
         TelemetryWatermarks.strategy(ooo, Duration.ofSeconds(30));
-    Map<Integer, long[]> offsets = offsetRanges(bootstrap, indicatorsTopic);
+    Map<Integer, long[]> offsets = offsetRanges(client, indicatorsTopic);
     WatermarkStrategy<RawRecord> indicatorWatermarks =
         IndicatorBootstrapWatermarks.strategy(
             offsets, conf.get(CorrelateOptions.INDICATOR_IDLE_TIMEOUT));
@@ -113,8 +123,8 @@ public final class CorrelateKafka {
 
     out.sightings()
         .sinkTo(
-            AvroKafkaSinks.of(
-                bootstrap,
+            sinks.avro(
+                "sightings",
                 conf.get(CorrelateOptions.SIGHTINGS_TOPIC),
                 AvroCodec::sighting,
                 Sighting::getIndicatorId,
@@ -123,17 +133,18 @@ public final class CorrelateKafka {
         .uid("sightings-sink");
     out.deadLetters()
         .sinkTo(
-            AvroKafkaSinks.of(
-                bootstrap,
+            sinks.avro(
+                "dead-letters",
                 conf.get(CorrelateOptions.DEAD_LETTER_TOPIC),
                 AvroCodec::deadLetter,
-                DeadLetter::getOriginTopic))
+                DeadLetter::getOriginTopic,
+                null))
         .name("dead letters")
         .uid("dead-letter-sink");
     out.audits()
         .sinkTo(
-            AvroKafkaSinks.of(
-                bootstrap,
+            sinks.avro(
+                "indicator-audit",
                 conf.get(CorrelateOptions.INDICATOR_AUDIT_TOPIC),
                 AvroCodec::indicatorAudit,
                 IndicatorAudit::getIndicatorId,
@@ -146,10 +157,13 @@ public final class CorrelateKafka {
    * First and end offset ({@code [first, end]}) of every partition of {@code topic} now, for the
    * bootstrap gate.
    */
-  static Map<Integer, long[]> offsetRanges(String bootstrap, String topic) {
-    Properties props = new Properties();
-    props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+  static Map<Integer, long[]> offsetRanges(KafkaClientConfig client, String topic) {
+    String bootstrap = client.bootstrapServers();
+    Properties props = client.admin();
     props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "30000");
+    // The end a read_committed reader can reach: the last stable offset, not the high watermark
+    // (equal for the importers' non-transactional writes; the gate must not wait for more).
+    ListOffsetsOptions committed = new ListOffsetsOptions(IsolationLevel.READ_COMMITTED);
     try (Admin admin = Admin.create(props)) {
       TopicDescription d =
           admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic);
@@ -163,12 +177,12 @@ public final class CorrelateKafka {
               });
       Map<Integer, long[]> ranges = new HashMap<>();
       admin
-          .listOffsets(earliest)
+          .listOffsets(earliest, committed)
           .all()
           .get(30, TimeUnit.SECONDS)
           .forEach((tp, info) -> ranges.put(tp.partition(), new long[] {info.offset(), 0}));
       admin
-          .listOffsets(latest)
+          .listOffsets(latest, committed)
           .all()
           .get(30, TimeUnit.SECONDS)
           .forEach((tp, info) -> ranges.get(tp.partition())[1] = info.offset());
@@ -181,7 +195,8 @@ public final class CorrelateKafka {
               + bootstrap
               + ": is the broker running and the topic created? ("
               + e.getMessage()
-              + ")",
+              + "). "
+              + client.connectionHint(KafkaOptions.CONFIG_HINT),
           e);
     }
   }

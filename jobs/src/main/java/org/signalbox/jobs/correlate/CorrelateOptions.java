@@ -8,6 +8,8 @@ import java.util.List;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
 import org.apache.flink.configuration.ReadableConfig;
+import org.signalbox.jobs.common.KafkaOptions;
+import org.signalbox.jobs.common.KafkaSinkOptions;
 import org.signalbox.jobs.sharing.MemberDirectory;
 import org.signalbox.schema.support.EventTimeBounds;
 import org.signalbox.stix.match.BreadthLimits;
@@ -19,11 +21,8 @@ import org.signalbox.stix.match.BreadthLimits;
 public final class CorrelateOptions {
   private CorrelateOptions() {}
 
-  public static final ConfigOption<String> BOOTSTRAP_SERVERS =
-      ConfigOptions.key("kafka.bootstrap-servers")
-          .stringType()
-          .defaultValue("127.0.0.1:9092")
-          .withDescription("Kafka bootstrap servers.");
+  /** The key every job shares: {@link KafkaOptions#BOOTSTRAP_SERVERS}. */
+  public static final ConfigOption<String> BOOTSTRAP_SERVERS = KafkaOptions.BOOTSTRAP_SERVERS;
 
   public static final ConfigOption<String> TELEMETRY_TOPICS =
       ConfigOptions.key("correlate.telemetry-topic-pattern")
@@ -179,11 +178,21 @@ public final class CorrelateOptions {
                   + " whose value is on a list are known benign: they are not indexed and go to the"
                   + " dead-letter topic with stage 'suppress' and the list names. Empty: none.");
 
+  /**
+   * The sinks' delivery guarantee, transactional id prefix and transaction timeout: {@code
+   * correlate.delivery-guarantee}, {@code correlate.transactional-id-prefix}, {@code
+   * correlate.transaction-timeout}.
+   */
+  public static final KafkaSinkOptions SINKS = KafkaSinkOptions.forJob("correlate", GROUP_ID.key());
+
   public static final ConfigOption<Duration> CHECKPOINT_INTERVAL =
       ConfigOptions.key("correlate.checkpoint-interval")
           .durationType()
           .defaultValue(Duration.ofSeconds(10))
-          .withDescription("Checkpoint interval (state in RocksDB, Kafka offsets, sink flushes).");
+          .withDescription(
+              "Checkpoint interval (state in RocksDB, Kafka offsets, sink flushes) of every job."
+                  + " With exactly-once sinks it is also when output becomes visible: sightings are"
+                  + " committed when the checkpoint after them completes.");
 
   /**
    * The secretariat's source name the job runs with: the member directory's 'secretariat' when
@@ -219,27 +228,35 @@ public final class CorrelateOptions {
         .replace("&quot;", "\"");
   }
 
-  public static final List<ConfigOption<?>> ALL =
-      List.of(
-          BOOTSTRAP_SERVERS,
-          TELEMETRY_TOPICS,
-          INDICATORS_TOPIC,
-          SIGHTINGS_TOPIC,
-          DEAD_LETTER_TOPIC,
-          INDICATOR_AUDIT_TOPIC,
-          SECRETARIAT_SOURCE,
-          MEMBERS,
-          MEMBER_TOPIC_PREFIX,
-          GROUP_ID,
-          EXPIRY_GRACE,
-          TOMBSTONE_RETENTION,
-          MAX_FUTURE_SKEW,
-          MIN_IPV4_PREFIX,
-          MIN_IPV6_PREFIX,
-          MIN_SUFFIX_LABELS,
-          OUT_OF_ORDERNESS,
-          INDICATOR_IDLE_TIMEOUT,
-          BOOTSTRAP_GATE,
-          WARNINGLISTS,
-          CHECKPOINT_INTERVAL);
+  public static final List<ConfigOption<?>> ALL = all();
+
+  private static List<ConfigOption<?>> all() {
+    List<ConfigOption<?>> all =
+        new java.util.ArrayList<>(
+            List.of(BOOTSTRAP_SERVERS, KafkaOptions.CONFIG_FILE, KafkaOptions.PROPERTIES));
+    all.addAll(
+        List.of(
+            TELEMETRY_TOPICS,
+            INDICATORS_TOPIC,
+            SIGHTINGS_TOPIC,
+            DEAD_LETTER_TOPIC,
+            INDICATOR_AUDIT_TOPIC,
+            SECRETARIAT_SOURCE,
+            MEMBERS,
+            MEMBER_TOPIC_PREFIX,
+            GROUP_ID,
+            EXPIRY_GRACE,
+            TOMBSTONE_RETENTION,
+            MAX_FUTURE_SKEW,
+            MIN_IPV4_PREFIX,
+            MIN_IPV6_PREFIX,
+            MIN_SUFFIX_LABELS,
+            OUT_OF_ORDERNESS,
+            INDICATOR_IDLE_TIMEOUT,
+            BOOTSTRAP_GATE,
+            WARNINGLISTS,
+            CHECKPOINT_INTERVAL));
+    all.addAll(SINKS.all());
+    return List.copyOf(all);
+  }
 }

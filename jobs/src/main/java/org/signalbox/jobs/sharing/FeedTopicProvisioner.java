@@ -3,7 +3,6 @@ package org.signalbox.jobs.sharing;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -13,6 +12,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.signalbox.kafka.KafkaClientConfig;
 import org.signalbox.topics.SignalboxTopics;
 
 /**
@@ -26,26 +26,22 @@ import org.signalbox.topics.SignalboxTopics;
 public final class FeedTopicProvisioner extends RichMapFunction<RoutedRecord, RoutedRecord> {
   private static final long serialVersionUID = 1L;
 
-  private final String bootstrapServers;
+  private final KafkaClientConfig client;
   private final int partitions;
   private transient Set<String> ensured;
   private transient Admin admin;
 
-  public FeedTopicProvisioner(String bootstrapServers, int partitions) {
-    this.bootstrapServers = bootstrapServers;
+  public FeedTopicProvisioner(KafkaClientConfig client, int partitions) {
+    this.client = client;
     this.partitions = partitions;
   }
 
   @Override
   public void open(OpenContext openContext) {
     ensured = new HashSet<>();
-    admin =
-        Admin.create(
-            Map.of(
-                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
-                bootstrapServers,
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
-                "30000"));
+    java.util.Properties p = client.admin();
+    p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "30000");
+    admin = Admin.create(p);
   }
 
   @Override

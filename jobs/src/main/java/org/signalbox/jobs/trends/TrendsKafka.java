@@ -15,7 +15,6 @@ import java.util.concurrent.TimeoutException;
 import java.util.regex.Pattern;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.configuration.ReadableConfig;
-import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -24,13 +23,15 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
-import org.signalbox.jobs.common.AvroKafkaSinks;
+import org.signalbox.jobs.common.KafkaOptions;
+import org.signalbox.jobs.common.KafkaSinks;
+import org.signalbox.jobs.common.KafkaSources;
 import org.signalbox.jobs.common.RawRecord;
-import org.signalbox.jobs.common.RawRecordDeserializer;
 import org.signalbox.jobs.correlate.CorrelateOptions;
 import org.signalbox.jobs.correlate.DeadLetters;
 import org.signalbox.jobs.feedback.FeedbackOptions;
 import org.signalbox.jobs.sharing.MemberDirectory;
+import org.signalbox.kafka.KafkaClientConfig;
 import org.signalbox.schema.CampaignAlert;
 import org.signalbox.schema.DeadLetter;
 import org.signalbox.schema.Feedback;
@@ -84,14 +85,15 @@ public final class TrendsKafka {
    */
   public static Inputs attach(
       StreamExecutionEnvironment env, ReadableConfig conf, boolean bounded) {
-    String bootstrap = conf.get(CorrelateOptions.BOOTSTRAP_SERVERS);
+    KafkaClientConfig client = KafkaOptions.client(conf);
+    String bootstrap = client.bootstrapServers();
     String sightingsTopic = conf.get(TrendsOptions.SIGHTINGS_TOPIC);
     String indicatorsTopic = conf.get(TrendsOptions.INDICATORS_TOPIC);
     String campaignsTopic = conf.get(TrendsOptions.CAMPAIGNS_TOPIC);
     String feedbackPattern = conf.get(FeedbackOptions.FEEDBACK_TOPICS);
     // The sink would otherwise wait a minute for metadata and fail the job, which then restarts.
     RequiredTopics.require(
-        Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap),
+        client,
         List.of(
             sightingsTopic,
             indicatorsTopic,
@@ -99,9 +101,19 @@ public final class TrendsKafka {
             conf.get(TrendsOptions.TRENDS_TOPIC),
             conf.get(TrendsOptions.DEAD_LETTER_TOPIC)),
         "trends",
-        Duration.ofSeconds(30));
+        Duration.ofSeconds(30),
+        KafkaOptions.CONFIG_HINT);
+    KafkaSinks sinks =
+        KafkaSinks.forJob(
+            env,
+            conf,
+            TrendsOptions.SINKS,
+            client,
+            conf.get(TrendsOptions.GROUP_ID),
+            conf.get(CorrelateOptions.CHECKPOINT_INTERVAL),
+            bounded);
     List<String> feedbackTopics =
-        bounded ? matchingTopics(bootstrap, Pattern.compile(feedbackPattern)) : List.of();
+        bounded ? matchingTopics(client, Pattern.compile(feedbackPattern)) : List.of();
     Map<String, List<String>> topicsBySource = new LinkedHashMap<>();
     topicsBySource.put("sightings", List.of(sightingsTopic));
     topicsBySource.put("indicators", List.of(indicatorsTopic));
@@ -112,38 +124,30 @@ public final class TrendsKafka {
             ? OffsetsInitializer.earliest()
             : OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST);
     KafkaSourceBuilder<RawRecord> sightings =
-        KafkaSource.<RawRecord>builder()
-            .setBootstrapServers(bootstrap)
+        KafkaSources.raw(client)
             .setTopics(sightingsTopic)
             .setGroupId(conf.get(TrendsOptions.GROUP_ID))
             .setStartingOffsets(resumed)
-            .setDeserializer(new RawRecordDeserializer())
             .setProperty("client.id.prefix", "signalbox-trends-sightings");
     // Publication times come from the whole indicator history, so this is always read from the
     // start; it is compacted, so that is the newest version of each id plus recent updates.
     KafkaSourceBuilder<RawRecord> indicators =
-        KafkaSource.<RawRecord>builder()
-            .setBootstrapServers(bootstrap)
+        KafkaSources.raw(client)
             .setTopics(indicatorsTopic)
             .setGroupId(conf.get(TrendsOptions.GROUP_ID) + "-indicators")
             .setStartingOffsets(OffsetsInitializer.earliest())
-            .setDeserializer(new RawRecordDeserializer())
             .setProperty("commit.offsets.on.checkpoint", "false")
             .setProperty("client.id.prefix", "signalbox-trends-indicators");
     KafkaSourceBuilder<RawRecord> campaigns =
-        KafkaSource.<RawRecord>builder()
-            .setBootstrapServers(bootstrap)
+        KafkaSources.raw(client)
             .setTopics(campaignsTopic)
             .setGroupId(conf.get(TrendsOptions.GROUP_ID) + "-campaigns")
             .setStartingOffsets(resumed)
-            .setDeserializer(new RawRecordDeserializer())
             .setProperty("client.id.prefix", "signalbox-trends-campaigns");
     KafkaSourceBuilder<RawRecord> feedback =
-        KafkaSource.<RawRecord>builder()
-            .setBootstrapServers(bootstrap)
+        KafkaSources.raw(client)
             .setGroupId(conf.get(TrendsOptions.GROUP_ID) + "-feedback")
             .setStartingOffsets(resumed)
-            .setDeserializer(new RawRecordDeserializer())
             .setProperty("client.id.prefix", "signalbox-trends-feedback");
     if (bounded) {
       for (KafkaSourceBuilder<RawRecord> b : List.of(sightings, indicators, campaigns, feedback)) {
@@ -225,8 +229,8 @@ public final class TrendsKafka {
     }
     trends
         .sinkTo(
-            AvroKafkaSinks.of(
-                bootstrap,
+            sinks.avro(
+                "trends",
                 conf.get(TrendsOptions.TRENDS_TOPIC),
                 AvroCodec::trendRecord,
                 TrendsKafka::keyOf,
@@ -244,11 +248,12 @@ public final class TrendsKafka {
     }
     DeadLetters.counted(deadLetters, "trends-count-dead-letters")
         .sinkTo(
-            AvroKafkaSinks.of(
-                bootstrap,
+            sinks.avro(
+                "dead-letters",
                 conf.get(TrendsOptions.DEAD_LETTER_TOPIC),
                 AvroCodec::deadLetter,
-                DeadLetter::getOriginTopic))
+                DeadLetter::getOriginTopic,
+                null))
         .name("dead letters")
         .uid("trends-dead-letter-sink");
     return new Inputs(topicsBySource, feedbackPattern, bounded);
@@ -268,14 +273,11 @@ public final class TrendsKafka {
   }
 
   /** The topics whose names match the pattern (whole name, as Kafka's pattern subscription). */
-  static List<String> matchingTopics(String bootstrap, Pattern pattern) {
-    try (Admin admin =
-        Admin.create(
-            Map.of(
-                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
-                bootstrap,
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
-                "30000"))) {
+  static List<String> matchingTopics(KafkaClientConfig client, Pattern pattern) {
+    String bootstrap = client.bootstrapServers();
+    java.util.Properties p = client.admin();
+    p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "30000");
+    try (Admin admin = Admin.create(p)) {
       Set<String> names = admin.listTopics().names().get(30, TimeUnit.SECONDS);
       return names.stream().filter(n -> pattern.matcher(n).matches()).sorted().toList();
     } catch (InterruptedException e) {

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
+import org.signalbox.jobs.common.KafkaSinkOptions;
 import org.signalbox.jobs.feedback.FeedbackOptions;
 
 /** Configuration of the trends job and of the report that reuses its pipeline. */
@@ -87,6 +88,13 @@ public final class TrendsOptions {
           .withDescription(
               "Kafka consumer group of the sightings source (offsets are committed on checkpoints).");
 
+  /**
+   * The sinks' delivery guarantee, transactional id prefix and transaction timeout: {@code
+   * trends.delivery-guarantee}, {@code trends.transactional-id-prefix}, {@code
+   * trends.transaction-timeout}.
+   */
+  public static final KafkaSinkOptions SINKS = KafkaSinkOptions.forJob("trends", GROUP_ID.key());
+
   public static final List<ConfigOption<?>> ALL =
       List.of(
           MIN_MEMBERS,
@@ -99,5 +107,8 @@ public final class TrendsOptions {
           MEMBERS,
           TRENDS_TOPIC,
           DEAD_LETTER_TOPIC,
-          GROUP_ID);
+          GROUP_ID,
+          SINKS.deliveryGuarantee(),
+          SINKS.transactionalIdPrefix(),
+          SINKS.transactionTimeout());
 }

@@ -12,15 +12,14 @@ import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.signalbox.kafka.KafkaClientConfig;
 import org.signalbox.topics.SignalboxTopics;
 
 /**
@@ -71,6 +70,9 @@ final class CorrelateItSupport {
     conf.set(CorrelateOptions.DEAD_LETTER_TOPIC, deadLetterTopic(suffix));
     conf.set(CorrelateOptions.INDICATOR_AUDIT_TOPIC, "indicator-audit-" + suffix);
     conf.set(CorrelateOptions.TELEMETRY_TOPICS, "telemetry\\." + member);
+    // The sinks are exactly-once: sightings are visible at checkpoints. One a second keeps the
+    // tests' waits short.
+    conf.set(CorrelateOptions.CHECKPOINT_INTERVAL, Duration.ofSeconds(1));
     return conf;
   }
 
@@ -94,10 +96,8 @@ final class CorrelateItSupport {
 
   /** Every record value of {@code topic} up to its current end, partition by partition. */
   static List<byte[]> readAll(String bootstrapServers, String topic) {
-    Properties p = new Properties();
-    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-    p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-    p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+    // read_committed, as every reader of the job's output: committed sightings, each once.
+    Properties p = KafkaClientConfig.plaintext(bootstrapServers).consumer("correlate-it");
     List<byte[]> out = new ArrayList<>();
     try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p)) {
       List<TopicPartition> parts = new ArrayList<>();
