@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
       PseudonymsCommand.class,
       AclsCommand.class,
       TopicsCommand.class,
+      StrimziCommand.class,
       BrokerCommand.class,
       StixCommand.class,
       SightingsCommand.class,
