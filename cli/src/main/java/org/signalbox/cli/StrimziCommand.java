@@ -239,7 +239,9 @@ public final class StrimziCommand implements Runnable {
                         + common.membersFile.getFileName()
                         + " --cluster "
                         + common.cluster
-                        + (principalPrefix.isEmpty() ? "" : " --principal-prefix " + principalPrefix)
+                        + (principalPrefix.isEmpty()
+                            ? ""
+                            : " --principal-prefix " + principalPrefix)
                         + " --authentication "
                         + authentication.type(),
                     "Do not edit by hand: regenerate it (deploy/kubernetes/README.md).");

@@ -23,8 +23,8 @@ import java.util.regex.Pattern;
 /**
  * The {@code openAPIV3Schema} of each served version of the CRDs the manifests use (the Flink
  * Kubernetes Operator's FlinkDeployment, Strimzi's Kafka, KafkaNodePool, KafkaTopic and KafkaUser),
- * as JSON schemas a manifest is validated against, the way the API server would take it with
- * {@code kubectl apply} (whose field validation is {@code Strict}):
+ * as JSON schemas a manifest is validated against, the way the API server would take it with {@code
+ * kubectl apply} (whose field validation is {@code Strict}):
  *
  * <ul>
  *   <li>a field the schema does not declare is an error, not silently pruned: every object schema
@@ -257,7 +257,12 @@ final class CrdSchemas {
               e -> {
                 if (!e.getValue().isTextual()) {
                   faults.add(
-                      "$.metadata." + map + "." + e.getKey() + ": must be a string, not " + e.getValue());
+                      "$.metadata."
+                          + map
+                          + "."
+                          + e.getKey()
+                          + ": must be a string, not "
+                          + e.getValue());
                 }
               });
     }

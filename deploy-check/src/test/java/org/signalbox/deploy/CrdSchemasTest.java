@@ -20,9 +20,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.signalbox.deploy.Repository.Manifest;
 
 /**
- * Every manifest in deploy/kubernetes is valid against the CRD schema of its kind (Flink
- * Kubernetes Operator, Strimzi), and a broken one is refused with the path of the fault: the
- * validation is a real one, not a YAML syntax check.
+ * Every manifest in deploy/kubernetes is valid against the CRD schema of its kind (Flink Kubernetes
+ * Operator, Strimzi), and a broken one is refused with the path of the fault: the validation is a
+ * real one, not a YAML syntax check.
  */
 class CrdSchemasTest {
 
@@ -31,7 +31,8 @@ class CrdSchemasTest {
   @Test
   void everyManifestIsValidAgainstTheCrdOfItsKind() {
     List<Manifest> manifests = Repository.manifests();
-    assertThat(manifests).extracting(Manifest::kind)
+    assertThat(manifests)
+        .extracting(Manifest::kind)
         .contains("FlinkDeployment", "Kafka", "KafkaNodePool", "KafkaTopic", "KafkaUser");
     SoftAssertions soft = new SoftAssertions();
     for (Manifest m : manifests) {
@@ -46,7 +47,10 @@ class CrdSchemasTest {
       assertThat(SCHEMAS.crds().get(kind).servedSchemas().keySet()).as(kind).containsExactly("v1");
       assertThat(Repository.manifests(kind))
           .as(kind)
-          .allSatisfy(m -> assertThat(m.body().path("apiVersion").asText()).isEqualTo("kafka.strimzi.io/v1"));
+          .allSatisfy(
+              m ->
+                  assertThat(m.body().path("apiVersion").asText())
+                      .isEqualTo("kafka.strimzi.io/v1"));
     }
     assertThat(SCHEMAS.crds().get("FlinkDeployment").servedSchemas().keySet())
         .containsExactly("v1beta1");
@@ -72,7 +76,9 @@ class CrdSchemasTest {
       v.at("/schema/openAPIV3Schema/properties/spec/properties/flinkVersion/enum")
           .forEach(e -> shipped.add(e.asText()));
     }
-    assertThat(shipped).contains("v1_20").doesNotContainAnyElementsOf(CrdSchemas.FLINK_VERSIONS_ADDED);
+    assertThat(shipped)
+        .contains("v1_20")
+        .doesNotContainAnyElementsOf(CrdSchemas.FLINK_VERSIONS_ADDED);
   }
 
   static Stream<Arguments> brokenManifests() {
@@ -111,7 +117,9 @@ class CrdSchemasTest {
             "a misspelt field deep in the pod template",
             "correlate-flinkdeployment.yaml",
             0,
-            d -> rename(obj(d, "/spec/podTemplate/spec/containers/0"), "volumeMounts", "volumeMount"),
+            d ->
+                rename(
+                    obj(d, "/spec/podTemplate/spec/containers/0"), "volumeMounts", "volumeMount"),
             "$.spec.podTemplate.spec.containers[0].volumeMount"),
         broken(
             "a misspelt listener field",
@@ -141,7 +149,9 @@ class CrdSchemasTest {
             "a misspelt ACL operation",
             "kafka-users.yaml",
             0,
-            d -> ((ArrayNode) d.at("/spec/authorization/acls/0/operations")).set(0, d.textNode("Reed")),
+            d ->
+                ((ArrayNode) d.at("/spec/authorization/acls/0/operations"))
+                    .set(0, d.textNode("Reed")),
             "$.spec.authorization.acls[0].operations[0]"),
         broken(
             "a field of the v1beta2 API that v1 dropped",
