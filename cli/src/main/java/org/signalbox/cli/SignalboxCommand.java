@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
       PseudonymsCommand.class,
       AclsCommand.class,
       TopicsCommand.class,
+      StrimziCommand.class,
       BrokerCommand.class,
       ClusterCommand.class,
       StixCommand.class,
