@@ -101,6 +101,9 @@ class MemberAclsITCase {
           "security.protocol=SASL_PLAINTEXT\nsasl.mechanism=PLAIN\nsasl.jaas.config="
               + jaas(ADMIN)
               + "\n");
+      // It holds the admin's password: readable by its owner only, or the command refuses it.
+      Files.setPosixFilePermissions(
+          commandConfig, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
       List<AclBinding> plan = MemberAcls.plan(MemberDirectory.load(members)).bindings();
       // Per member: telemetry and feedback (2 x WRITE, DESCRIBE), own feed, group, community and
       // public with two digests each (4 x 3 x READ, DESCRIBE), one group prefix.

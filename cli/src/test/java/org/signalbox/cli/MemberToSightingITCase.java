@@ -137,6 +137,8 @@ class MemberToSightingITCase {
       AvroCodec<Sighting> codec = AvroCodec.sighting();
       Properties p = new Properties();
       p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+      // What the job committed: its sinks are exactly-once.
+      p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
       try (KafkaConsumer<byte[], byte[]> c =
           new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
         TopicPartition tp = new TopicPartition(SignalboxTopics.SIGHTINGS, 0);

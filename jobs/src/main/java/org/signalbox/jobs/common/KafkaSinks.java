@@ -98,6 +98,27 @@ public final class KafkaSinks {
       String groupId,
       Duration checkpointInterval,
       boolean bounded) {
+    return forJob(
+        env,
+        conf,
+        options,
+        client,
+        groupId,
+        checkpointInterval,
+        bounded,
+        KafkaSinks::brokerMaxTransactionTimeout);
+  }
+
+  /** As the public one, asking {@code brokerMax} for the broker's maximum transaction timeout. */
+  static KafkaSinks forJob(
+      StreamExecutionEnvironment env,
+      ReadableConfig conf,
+      KafkaSinkOptions options,
+      KafkaClientConfig client,
+      String groupId,
+      Duration checkpointInterval,
+      boolean bounded,
+      java.util.function.Function<KafkaClientConfig, Optional<Duration>> brokerMax) {
     DeliveryGuarantee guarantee = options.guarantee(conf);
     String prefix = conf.getOptional(options.transactionalIdPrefix()).orElse(groupId);
     if (prefix == null || prefix.isBlank()) {
@@ -121,8 +142,8 @@ public final class KafkaSinks {
                 + KafkaSinkOptions.DEFAULT_TRANSACTION_TIMEOUT
                 + ") or checkpoint more often.");
       }
-      Optional<Duration> brokerMax = brokerMaxTransactionTimeout(client);
-      if (brokerMax.isPresent() && timeout.compareTo(brokerMax.get()) > 0) {
+      Optional<Duration> max = brokerMax.apply(client);
+      if (max.isPresent() && timeout.compareTo(max.get()) > 0) {
         throw new IllegalArgumentException(
             options.transactionTimeout().key()
                 + " is "
@@ -130,7 +151,7 @@ public final class KafkaSinks {
                 + ", more than the broker at "
                 + client.bootstrapServers()
                 + " allows (transaction.max.timeout.ms = "
-                + brokerMax.get().toMillis()
+                + max.get().toMillis()
                 + " ms): every exactly-once sink would fail when it starts its first transaction."
                 + " Lower "
                 + options.transactionTimeout().key()

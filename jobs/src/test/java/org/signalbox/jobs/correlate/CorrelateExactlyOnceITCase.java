@@ -1,6 +1,7 @@
 package org.signalbox.jobs.correlate;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.signalbox.jobs.correlate.Fixtures.T0;
 import static org.signalbox.jobs.correlate.Fixtures.event;
 import static org.signalbox.jobs.correlate.Fixtures.indicator;
@@ -186,6 +187,21 @@ class CorrelateExactlyOnceITCase {
     } finally {
       job.cancel().get(60, TimeUnit.SECONDS);
     }
+  }
+
+  @Test
+  void aTransactionTimeoutAboveTheBrokersMaximumIsRefusedWhenTheJobIsBuilt() {
+    // The connector's default (an hour) is what this catches: the broker allows 15 minutes, and
+    // every sink would fail at its first transaction and the job restart for ever.
+    Configuration conf = CorrelateItSupport.jobConf(broker.bootstrapServers(), SUFFIX, MEMBER);
+    conf.set(CorrelateOptions.SINKS.transactionTimeout(), Duration.ofHours(1));
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+    env.configure(conf);
+    assertThatThrownBy(() -> CorrelateKafka.attach(env, conf, false))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("correlate.transaction-timeout is PT1H")
+        .hasMessageContaining("transaction.max.timeout.ms = 900000 ms")
+        .hasMessageContaining("Lower correlate.transaction-timeout or raise");
   }
 
   /** Triggers a checkpoint, retrying while the job is (re)starting; waits for it to complete. */
