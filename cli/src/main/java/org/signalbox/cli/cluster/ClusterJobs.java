@@ -96,6 +96,47 @@ final class ClusterJobs {
     return state;
   }
 
+  /**
+   * Waits until every task of the job runs (a job is RUNNING as soon as it is scheduled, while its
+   * tasks may still be deploying, or restarting after a failure), at most {@code timeout}.
+   *
+   * @return null when all tasks run; otherwise what is not running yet ("trend windows:
+   *     DEPLOYING"), or the job's state when it left RUNNING
+   */
+  static String awaitTasks(FlinkRest rest, String id, Duration timeout)
+      throws IOException, InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (true) {
+      JsonNode job = rest.get("/jobs/" + id);
+      String state = job.path("state").asText();
+      List<String> waiting = new ArrayList<>();
+      if (!state.equals("RUNNING")) {
+        waiting.add("job " + state);
+      } else {
+        for (JsonNode v : job.path("vertices")) {
+          String status = v.path("status").asText();
+          if (!status.equals("RUNNING") && !status.equals("FINISHED")) {
+            waiting.add(v.path("name").asText() + ": " + status);
+          }
+        }
+      }
+      if (waiting.isEmpty()) {
+        return null;
+      }
+      if (TERMINAL.contains(state) || System.nanoTime() > deadline) {
+        return String.join(", ", waiting);
+      }
+      Thread.sleep(250);
+    }
+  }
+
+  /** True when the job has failed at least once since it started (it restarts, or is failing). */
+  static boolean hasFailed(FlinkRest rest, String id) throws IOException {
+    JsonNode ex = rest.get("/jobs/" + id + "/exceptions");
+    return !ex.path("root-exception").asText("").isBlank()
+        || ex.path("exceptionHistory").path("entries").size() > 0;
+  }
+
   /** Why the job failed, from its exception history: the innermost cause's message. */
   static String failure(FlinkRest rest, String id) throws IOException {
     JsonNode ex = rest.get("/jobs/" + id + "/exceptions");

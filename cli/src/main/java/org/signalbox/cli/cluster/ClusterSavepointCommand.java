@@ -2,7 +2,7 @@ package org.signalbox.cli.cluster;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.PrintStream;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -35,49 +35,82 @@ final class ClusterSavepointCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    PrintStream out = System.out;
     return ClusterCommand.run(
         "savepoint",
         System.err,
         () -> {
           FlinkRest rest = dir.rest();
           String id = ClusterJobs.resolve(rest, job);
-          ObjectNode body = rest.object();
-          body.put("cancel-job", false);
-          String trigger;
-          try {
-            trigger = rest.post("/jobs/" + id + "/savepoints", body).path("request-id").asText();
-          } catch (FlinkRest.RestException e) {
-            throw new ClusterException(
-                "the cluster refused the savepoint of " + id + ": " + e.getMessage());
-          }
           long deadline = System.nanoTime() + timeoutSeconds * 1_000_000_000L;
           while (true) {
-            JsonNode status = rest.get("/jobs/" + id + "/savepoints/" + trigger);
-            if (status.path("status").path("id").asText().equals("COMPLETED")) {
-              JsonNode op = status.path("operation");
-              if (op.has("failure-cause")) {
-                throw new ClusterException(
-                    "the savepoint of job "
-                        + id
-                        + " failed: "
-                        + FlinkRest.rootCause(
-                            op.path("failure-cause").path("stack-trace").asText(""))
-                        + " (is the job RUNNING with all its tasks? `signalbox cluster status`)");
-              }
-              out.println(op.path("location").asText());
+            // A savepoint needs every task running; a job that is deploying or restarting gets
+            // the rest of the timeout to get there.
+            String waiting = ClusterJobs.awaitTasks(rest, id, remaining(deadline));
+            if (waiting != null) {
+              throw new ClusterException(
+                  "job "
+                      + id
+                      + " does not have all its tasks running ("
+                      + waiting
+                      + "), which a savepoint needs; `signalbox cluster status` shows the job, its"
+                      + " TaskManagers' logs say why");
+            }
+            String failure = trigger(rest, id, deadline);
+            if (failure == null) {
               return 0;
             }
-            if (System.nanoTime() > deadline) {
+            if (!failure.contains("Not all required tasks are currently running")
+                || System.nanoTime() > deadline) {
               throw new ClusterException(
                   "the savepoint of job "
                       + id
-                      + " did not complete within "
-                      + timeoutSeconds
-                      + " s; give it longer with --timeout");
+                      + " failed: "
+                      + failure
+                      + " (is the job RUNNING with all its tasks? `signalbox cluster status`)");
             }
-            Thread.sleep(250);
+            // a task restarted between the check and the trigger: wait for it again
           }
         });
+  }
+
+  private static Duration remaining(long deadline) {
+    return Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
+  }
+
+  /**
+   * Triggers one savepoint and waits for it.
+   *
+   * @return null when it completed (its path printed), else why it failed
+   */
+  private String trigger(FlinkRest rest, String id, long deadline) throws Exception {
+    ObjectNode body = rest.object();
+    body.put("cancel-job", false);
+    String trigger;
+    try {
+      trigger = rest.post("/jobs/" + id + "/savepoints", body).path("request-id").asText();
+    } catch (FlinkRest.RestException e) {
+      throw new ClusterException(
+          "the cluster refused the savepoint of " + id + ": " + e.getMessage());
+    }
+    while (true) {
+      JsonNode status = rest.get("/jobs/" + id + "/savepoints/" + trigger);
+      if (status.path("status").path("id").asText().equals("COMPLETED")) {
+        JsonNode op = status.path("operation");
+        if (op.has("failure-cause")) {
+          return FlinkRest.rootCause(op.path("failure-cause").path("stack-trace").asText(""));
+        }
+        System.out.println(op.path("location").asText());
+        return null;
+      }
+      if (System.nanoTime() > deadline) {
+        throw new ClusterException(
+            "the savepoint of job "
+                + id
+                + " did not complete within "
+                + timeoutSeconds
+                + " s; give it longer with --timeout");
+      }
+      Thread.sleep(250);
+    }
   }
 }

@@ -109,6 +109,44 @@ final class ClusterSubmitCommand implements Callable<Integer> {
           if (!state.equals("RUNNING")) {
             throw failed(rest, jobId, state);
           }
+          String waiting = ClusterJobs.awaitTasks(rest, jobId, Duration.ofSeconds(waitSeconds));
+          boolean failedOnce = ClusterJobs.hasFailed(rest, jobId);
+          if (waiting != null && failedOnce) {
+            String cause = ClusterJobs.failure(rest, jobId);
+            cancelQuietly(rest, jobId);
+            throw new ClusterException(
+                "the "
+                    + job.name()
+                    + " job "
+                    + jobId
+                    + " keeps failing as it starts ("
+                    + waiting
+                    + "), so it was cancelled: "
+                    + FlinkRest.rootCause(cause)
+                    + whatToDo(cause));
+          }
+          if (waiting != null) {
+            throw new ClusterException(
+                "job "
+                    + jobId
+                    + " has tasks that are not running after "
+                    + waitSeconds
+                    + " s ("
+                    + waiting
+                    + "; not enough free slots? `signalbox cluster status` shows them). It stays"
+                    + " submitted; cancel it with `signalbox cluster cancel "
+                    + jobId
+                    + " --dir "
+                    + dir.path()
+                    + "`.");
+          }
+          if (failedOnce) {
+            System.err.println(
+                "cluster submit: warning: "
+                    + job.name()
+                    + " failed once as it started and recovered; the cause was: "
+                    + FlinkRest.rootCause(ClusterJobs.failure(rest, jobId)));
+          }
           out.println(jobId);
           System.err.println(
               "cluster submit: "
@@ -166,6 +204,14 @@ final class ClusterSubmitCommand implements Callable<Integer> {
       } catch (IOException e) {
         // left in the upload directory; harmless
       }
+    }
+  }
+
+  private static void cancelQuietly(FlinkRest rest, String jobId) {
+    try {
+      rest.patch("/jobs/" + jobId + "?mode=cancel");
+    } catch (IOException e) {
+      // reported by the caller's message; `cluster status` shows the job if it is still there
     }
   }
 
