@@ -1,5 +1,6 @@
 package org.signalbox.cli;
 
+import org.signalbox.cli.cluster.ChaosCommand;
 import org.signalbox.cli.cluster.ClusterCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -25,6 +26,7 @@ import picocli.CommandLine.Command;
       StrimziCommand.class,
       BrokerCommand.class,
       ClusterCommand.class,
+      ChaosCommand.class,
       StixCommand.class,
       SightingsCommand.class,
       IndicatorsCommand.class,

@@ -127,6 +127,7 @@ public final class LocalKafkaBroker implements AutoCloseable {
     private Path dataDir;
     private Duration readinessTimeout = Duration.ofSeconds(60);
     private String heap = "512m";
+    private int port;
     private final Map<String, String> brokerProperties = new LinkedHashMap<>();
     private SecurityProtocol listenerSecurityProtocol = SecurityProtocol.PLAINTEXT;
     private final Map<String, String> clientProperties = new LinkedHashMap<>();
@@ -193,6 +194,23 @@ public final class LocalKafkaBroker implements AutoCloseable {
       return this;
     }
 
+    /**
+     * The client listener's port on 127.0.0.1. Default 0: a free port. A restart that clients
+     * should survive (they keep the address they bootstrapped from) names the previous one, with
+     * the same {@link #dataDir}.
+     */
+    public Options port(int port) {
+      if (port < 0 || port > 65535) {
+        throw new IllegalArgumentException("not a port: " + port);
+      }
+      this.port = port;
+      return this;
+    }
+
+    public int port() {
+      return port;
+    }
+
     public Path dataDir() {
       return dataDir;
     }
@@ -243,6 +261,12 @@ public final class LocalKafkaBroker implements AutoCloseable {
 
     for (int attempt = 1; ; attempt++) {
       int[] ports = freeLoopbackPorts(2);
+      if (options.port != 0) {
+        while (ports[1] == options.port) {
+          ports = freeLoopbackPorts(2);
+        }
+        ports[0] = options.port;
+      }
       Path serverProperties = writeServerProperties(dataDir, ports[0], ports[1], options);
       if (attempt == 1) {
         format(classPath, log4jConfig, serverProperties, brokerLog, deadline, dataDir);
@@ -265,7 +289,10 @@ public final class LocalKafkaBroker implements AutoCloseable {
         boolean exitedByItself = !process.isAlive();
         stop(process);
         removeHook(hook);
-        if (exitedByItself && attempt < PORT_ATTEMPTS && lostPortRace(brokerLog)) {
+        if (exitedByItself
+            && attempt < PORT_ATTEMPTS
+            && options.port == 0
+            && lostPortRace(brokerLog)) {
           LOG.warn("Broker port was taken before the broker bound it; retrying on fresh ports");
           continue;
         }

@@ -87,83 +87,90 @@ final class ClusterSubmitCommand implements Callable<Integer> {
         "submit",
         System.err,
         () -> {
-          try {
-            JobArguments.check(job.name(), settings, job.options);
-          } catch (IllegalArgumentException e) {
-            throw new ClusterException(
-                e.getMessage()
-                    + ". `signalbox "
-                    + job.name()
-                    + " --list-options` lists the job's options.",
-                2);
-          }
-          if (parallelism != null && parallelism < 1) {
-            throw new ClusterException("--parallelism must be at least 1", 2);
-          }
-          Path jarFile = JobJar.locate(jar, job);
-          String savepointPath = savepoint == null ? null : savepointPath(savepoint);
-          FlinkRest rest = dir.rest();
-          String jobId = run(rest, jarFile, savepointPath);
-          String state =
-              ClusterJobs.await(rest, jobId, Set.of("RUNNING"), Duration.ofSeconds(waitSeconds));
-          if (!state.equals("RUNNING")) {
-            throw failed(rest, jobId, state);
-          }
-          String waiting = ClusterJobs.awaitTasks(rest, jobId, Duration.ofSeconds(waitSeconds));
-          boolean failedOnce = ClusterJobs.hasFailed(rest, jobId);
-          if (waiting != null && failedOnce) {
-            String cause = ClusterJobs.failure(rest, jobId);
-            cancelQuietly(rest, jobId);
-            throw new ClusterException(
-                "the "
-                    + job.name()
-                    + " job "
-                    + jobId
-                    + " keeps failing as it starts ("
-                    + waiting
-                    + "), so it was cancelled: "
-                    + FlinkRest.rootCause(cause)
-                    + whatToDo(cause));
-          }
-          if (waiting != null) {
-            throw new ClusterException(
-                "job "
-                    + jobId
-                    + " has tasks that are not running after "
-                    + waitSeconds
-                    + " s ("
-                    + waiting
-                    + "; not enough free slots? `signalbox cluster status` shows them). It stays"
-                    + " submitted; cancel it with `signalbox cluster cancel "
-                    + jobId
-                    + " --dir "
-                    + dir.path()
-                    + "`.");
-          }
-          if (failedOnce) {
-            System.err.println(
-                "cluster submit: warning: "
-                    + job.name()
-                    + " failed once as it started and recovered; the cause was: "
-                    + FlinkRest.rootCause(ClusterJobs.failure(rest, jobId)));
-          }
+          String jobId = submit();
           out.println(jobId);
           System.err.println(
               "cluster submit: "
                   + job.name()
                   + " runs as job "
                   + jobId
-                  + (savepointPath == null ? "" : " from " + savepointPath)
+                  + (savepoint == null ? "" : " from " + savepointPath(savepoint))
                   + "; `signalbox cluster status --dir "
                   + dir.path()
-                  + "` shows it, "
-                  + state(rest));
+                  + "` shows it, web UI "
+                  + dir.state().restUrl());
           return 0;
         });
   }
 
-  private String state(FlinkRest rest) {
-    return "web UI " + rest.base();
+  /**
+   * Checks the settings, uploads the jar, runs the job and waits until all its tasks run.
+   *
+   * @return the job's id
+   * @throws ClusterException when any of that fails, with what to do
+   */
+  String submit() throws Exception {
+    try {
+      JobArguments.check(job.name(), settings, job.options);
+    } catch (IllegalArgumentException e) {
+      throw new ClusterException(
+          e.getMessage()
+              + ". `signalbox "
+              + job.name()
+              + " --list-options` lists the job's options.",
+          2);
+    }
+    if (parallelism != null && parallelism < 1) {
+      throw new ClusterException("--parallelism must be at least 1", 2);
+    }
+    Path jarFile = JobJar.locate(jar, job);
+    String savepointPath = savepoint == null ? null : savepointPath(savepoint);
+    FlinkRest rest = dir.rest();
+    String jobId = run(rest, jarFile, savepointPath);
+    String state =
+        ClusterJobs.await(rest, jobId, Set.of("RUNNING"), Duration.ofSeconds(waitSeconds));
+    if (!state.equals("RUNNING")) {
+      throw failed(rest, jobId, state);
+    }
+    String waiting = ClusterJobs.awaitTasks(rest, jobId, Duration.ofSeconds(waitSeconds));
+    boolean failedOnce = ClusterJobs.hasFailed(rest, jobId);
+    if (waiting != null && failedOnce) {
+      String cause = ClusterJobs.failure(rest, jobId);
+      cancelQuietly(rest, jobId);
+      throw new ClusterException(
+          "the "
+              + job.name()
+              + " job "
+              + jobId
+              + " keeps failing as it starts ("
+              + waiting
+              + "), so it was cancelled: "
+              + FlinkRest.rootCause(cause)
+              + whatToDo(cause));
+    }
+    if (waiting != null) {
+      throw new ClusterException(
+          "job "
+              + jobId
+              + " has tasks that are not running after "
+              + waitSeconds
+              + " s ("
+              + waiting
+              + "; not enough free slots? `signalbox cluster status` shows them). It stays"
+              + " submitted; cancel it with `signalbox cluster cancel "
+              + jobId
+              + " --dir "
+              + dir.path()
+              + "`.");
+    }
+    if (failedOnce) {
+      System.err.println(
+          "cluster submit: warning: "
+              + job.name()
+              + " failed once as it started and recovered; the cause was: "
+              + FlinkRest.rootCause(ClusterJobs.failure(rest, jobId)));
+    }
+    return jobId;
   }
 
   /** Uploads the jar, runs the job's main on the JobManager, deletes the upload again. */

@@ -211,6 +211,50 @@ final class LocalCluster {
     }
   }
 
+  /**
+   * Kills a TaskManager with SIGKILL (no shutdown hook, no goodbye to the JobManager: what a
+   * crashed machine looks like) and launches a new one in its place under a new resource id, as a
+   * supervisor (Kubernetes, systemd) would. The recorded state is updated.
+   *
+   * @return the new TaskManager
+   */
+  static ClusterState.Member replaceTaskManager(
+      ClusterState state, Spec spec, ClusterState.Member victim) {
+    handle(victim)
+        .ifPresent(
+            h -> {
+              h.destroyForcibly();
+              waitGone(h, System.nanoTime() + Duration.ofSeconds(30).toNanos());
+            });
+    Path dir = Path.of(state.dir);
+    Configuration conf = configuration(spec, dir, state.restPort, state.rpcPort);
+    TaskExecutorProcessSpec taskManager = TaskExecutorProcessUtils.processSpecFromConfig(conf);
+    int n =
+        state.processes.stream()
+                .filter(ClusterState.Member::isTaskManager)
+                .mapToInt(m -> Integer.parseInt(m.role.substring("taskmanager-".length())))
+                .max()
+                .orElse(0)
+            + 1;
+    String role = "taskmanager-" + n;
+    List<String> dynamic =
+        new ArrayList<>(split(TaskExecutorProcessUtils.generateDynamicConfigsStr(taskManager)));
+    dynamic.add("-D");
+    dynamic.add(TaskManagerOptions.TASK_MANAGER_RESOURCE_ID.key() + "=" + role);
+    ClusterState.Member fresh =
+        launch(
+            role,
+            TASK_MANAGER,
+            split(ProcessMemoryUtils.generateJvmParametersStr(taskManager)),
+            dynamic,
+            FlinkDistribution.classPath(),
+            dir);
+    state.processes.remove(victim);
+    state.processes.add(fresh);
+    state.write();
+    return fresh;
+  }
+
   /** The Flink configuration the cluster's config.yaml holds. */
   static Configuration configuration(Spec spec, Path dir, int restPort, int rpcPort) {
     Configuration c = new Configuration();
