@@ -154,7 +154,9 @@ class GatewayITCase {
     config.attributedMembers = List.of("airline-x");
     config.validate();
     AVIATION_IDS.add(StixObjects.namedIdentityId("airline-x"));
-    gateway = Gateway.start(config, broker.bootstrapServers(), "127.0.0.1", 0, 0);
+    gateway =
+        Gateway.start(
+            config, broker.bootstrapServers(), "127.0.0.1", 0, 0, TaxiiTransport.plainLoopback());
     root = "http://127.0.0.1:" + gateway.port() + "/";
     long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
     // rail holds 14 object versions (7 + 2 + 5), aviation 5 (2 + 2 + airline-x's identity).
