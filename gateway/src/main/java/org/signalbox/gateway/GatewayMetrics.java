@@ -78,6 +78,9 @@ public final class GatewayMetrics {
                     + " address; header_timeout: no complete request head in time)")
             .labelNames("reason")
             .register(registry);
+    // Shown at 0 from the start, so a dashboard's rate() has a series before the first close.
+    connectionsClosed.labelValues("per_address_limit");
+    connectionsClosed.labelValues("header_timeout");
   }
 
   /** Registers the per-collection object gauge; call once with all collections. */

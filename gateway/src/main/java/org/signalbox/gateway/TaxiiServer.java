@@ -259,7 +259,8 @@ public final class TaxiiServer implements AutoCloseable {
       }
       boolean head = request.getMethod().equals("HEAD");
       h.put(HttpHeader.CONTENT_LENGTH, body.length);
-      response.write(true, head ? null : ByteBuffer.wrap(body), callback);
+      // Logged before the answer is written, so that a client that has its answer finds it
+      // logged; the time is the time to answer, without the sending.
       long nanos = System.nanoTime() - start;
       metrics.request(outcome.endpoint, r.status(), nanos);
       accessLog.log(
@@ -272,6 +273,7 @@ public final class TaxiiServer implements AutoCloseable {
               r.status(),
               objectsIn(r),
               nanos / 1000));
+      response.write(true, head ? null : ByteBuffer.wrap(body), callback);
       return true;
     }
   }

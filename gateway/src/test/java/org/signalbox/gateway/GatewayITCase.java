@@ -152,6 +152,9 @@ class GatewayITCase {
     config.collections.get(2).maxTlp = null; // a member's own feed: up to RED
     // airline-x opted in to attribution: its sightings name it, after its identity object.
     config.attributedMembers = List.of("airline-x");
+    // The tests page and probe in bursts; the per-member rate has tests of its own.
+    config.limits = new GatewayLimits();
+    config.limits.requestsPerUserPerSecond = 10_000;
     config.validate();
     AVIATION_IDS.add(StixObjects.namedIdentityId("airline-x"));
     gateway =
