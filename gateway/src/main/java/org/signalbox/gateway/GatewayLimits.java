@@ -15,23 +15,21 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  * complete request head within {@link #headerTimeoutSeconds} of opening or of starting one is
  * closed, which covers slow TLS handshakes and dribbled headers alike. <b>HTTP threads</b>: Jetty
  * reads and parses without holding a thread between reads, so a slow client costs a connection, not
- * a thread; the threads that answer are bounded with a bounded queue. <b>PBKDF2</b>: each password
- * check costs a core for its iterations by design; it runs on its own small pool with a short
- * queue, so a storm of wrong passwords cannot occupy the HTTP threads or the CPU beyond that pool,
- * and a member that polls is recognised by a cache of verified credentials without PBKDF2.
- * <b>Guesses</b>: failed logins are counted per client address and per claimed user name; past the
- * limit the answer is 429 with {@code Retry-After} and no PBKDF2 runs, the same for a known and an
- * unknown name. An authenticated member may make {@link #requestsPerUserPerSecond} requests a
- * second (a bucket of that many), then 429.
+ * a thread; the threads that answer are bounded, and the work waiting for them is bounded by the
+ * connection limit (an HTTP/1.1 connection has one request in flight at a time). <b>PBKDF2</b>:
+ * each password check costs a core for its iterations by design; it runs on its own small pool with
+ * a short queue, so a storm of wrong passwords cannot occupy the HTTP threads or the CPU beyond
+ * that pool, and a member that polls is recognised by a cache of verified credentials without
+ * PBKDF2. <b>Guesses</b>: failed logins are counted per client address and per claimed user name;
+ * past the limit the answer is 429 with {@code Retry-After} and no PBKDF2 runs, the same for a
+ * known and an unknown name. An authenticated member may make {@link #requestsPerUserPerSecond}
+ * requests a second (a bucket of that many), then 429.
  */
 @JsonIgnoreProperties(ignoreUnknown = false)
 public final class GatewayLimits {
 
   /** Threads that answer requests. */
   @JsonProperty public int httpThreads = 16;
-
-  /** Requests waiting for an HTTP thread; beyond it the connection is closed. */
-  @JsonProperty public int httpQueue = 64;
 
   /** Threads that run PBKDF2 (a small number: each check keeps one core busy). */
   @JsonProperty public int verifyThreads = 2;
@@ -98,7 +96,6 @@ public final class GatewayLimits {
 
   void validate() {
     positive(httpThreads, "httpThreads");
-    positive(httpQueue, "httpQueue");
     positive(verifyThreads, "verifyThreads");
     positive(verifyQueue, "verifyQueue");
     positive(failuresPerAddress, "failuresPerAddress");

@@ -15,7 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpFields;
@@ -114,13 +113,11 @@ public final class TaxiiServer implements AutoCloseable {
     transport.checkBind(host);
     this.transport = transport;
     // Threads: the HTTP threads that answer, plus Jetty's one acceptor and one selector. The
-    // queue is bounded: past it Jetty closes the connection instead of queueing without end.
+    // queue has no bound of its own (Jetty queues its own tasks there too, and refusing those
+    // breaks connections in ways it does not expect); what bounds it is maxConnections, since an
+    // HTTP/1.1 connection has at most one request waiting.
     QueuedThreadPool threads =
-        new QueuedThreadPool(
-            limits.httpThreads + 2,
-            Math.min(4, limits.httpThreads + 2),
-            60_000,
-            new ArrayBlockingQueue<>(limits.httpQueue));
+        new QueuedThreadPool(limits.httpThreads + 2, Math.min(4, limits.httpThreads + 2), 60_000);
     threads.setName("taxii-http");
     threads.setDaemon(true);
     threads.setReservedThreads(0);
