@@ -180,6 +180,66 @@ class TaxiiRequestLimitsTest {
   }
 
   @Test
+  void connectionsPastThePerAddressLimitAreClosedAtOnceAndOtherAddressesAreServed()
+      throws Exception {
+    GatewayLimits limits = small();
+    limits.maxConnectionsPerAddress = 3;
+    start(limits);
+    java.util.List<Socket> held = new java.util.ArrayList<>();
+    try {
+      for (int i = 0; i < 3; i++) {
+        held.add(RawHttp.connect("127.0.0.5", port));
+      }
+      java.net.InetAddress crowd = java.net.InetAddress.getByName("127.0.0.5");
+      long deadline = System.nanoTime() + 2_000_000_000L;
+      while (server.guard().openFrom(crowd) < 3 && System.nanoTime() < deadline) {
+        Thread.sleep(10);
+      }
+      assertThat(server.guard().openFrom(crowd)).isEqualTo(3);
+      // The fourth from the same address is closed before it can send anything useful.
+      try (Socket fourth = RawHttp.connect("127.0.0.5", port)) {
+        fourth.setSoTimeout(3_000);
+        assertThat(fourth.getInputStream().read()).isEqualTo(-1);
+      } catch (java.net.SocketException reset) {
+        // reset: closed too
+      }
+      assertThat(RawHttp.get("127.0.0.6", port, "/taxii2/", "good", "good-pw").status())
+          .isEqualTo(200);
+    } finally {
+      for (Socket s : held) {
+        s.close();
+      }
+    }
+    // Closing frees the address's places.
+    long deadline = System.nanoTime() + 2_000_000_000L;
+    java.net.InetAddress crowd = java.net.InetAddress.getByName("127.0.0.5");
+    while (server.guard().openFrom(crowd) > 0 && System.nanoTime() < deadline) {
+      Thread.sleep(10);
+    }
+    assertThat(RawHttp.get("127.0.0.5", port, "/taxii2/", "good", "good-pw").status())
+        .isEqualTo(200);
+  }
+
+  @Test
+  void theRequestBucketRefillsAtItsRate() {
+    long[] now = {0};
+    RequestRate rate = new RequestRate(4, () -> now[0]);
+    for (int i = 0; i < 4; i++) {
+      assertThat(rate.acquire("m")).isZero();
+    }
+    assertThat(rate.acquire("m")).isEqualTo(1);
+    assertThat(rate.acquire("other")).isZero();
+    now[0] += 250_000_000L; // a quarter second: one token back
+    assertThat(rate.acquire("m")).isZero();
+    assertThat(rate.acquire("m")).isEqualTo(1);
+    now[0] += 10_000_000_000L; // refills to the bucket's size, not beyond
+    for (int i = 0; i < 4; i++) {
+      assertThat(rate.acquire("m")).isZero();
+    }
+    assertThat(rate.acquire("m")).isEqualTo(1);
+  }
+
+  @Test
   void malformedRequestsGetATaxiiErrorWithoutParserText() throws Exception {
     start(small());
     RawHttp.Answer bad = raw("GET /taxii2/ HTTP/1.1\r\nHost: x\r\nBad\u0001Header: v\r\n\r\n");
