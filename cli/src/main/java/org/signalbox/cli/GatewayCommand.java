@@ -4,6 +4,7 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -14,6 +15,7 @@ import java.util.concurrent.CountDownLatch;
 import org.signalbox.gateway.Gateway;
 import org.signalbox.gateway.GatewayConfig;
 import org.signalbox.gateway.PasswordHash;
+import org.signalbox.gateway.TaxiiTransport;
 import org.signalbox.jobs.sharing.MemberDirectory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -28,7 +30,14 @@ import picocli.CommandLine.Option;
           + " router's topic of it (feed.member.<id>, ...) into memory; sightings, indicators and"
           + " campaign alerts become STIX 2.1 objects.",
       "Members authenticate with HTTP basic credentials from the config file and see only their"
-          + " audiences' collections. See gateway/GATEWAY.md."
+          + " audiences' collections. See gateway/GATEWAY.md.",
+      "Served over HTTPS (TLS 1.3 and 1.2 only): with --tls-certificate and --tls-key from PEM"
+          + " files; without them, on a loopback --bind, with a certificate generated at start"
+          + " (its SHA-256 fingerprint is printed; --write-certificate saves it for clients)."
+          + " Plain HTTP only with --plain-http and only on loopback. Limits on headers, query,"
+          + " body, connections and requests per member (413/414/431/429) are in the config's"
+          + " 'limits:'; every answered request is logged by the logger"
+          + " org.signalbox.gateway.access (who read which collection)."
     })
 final class GatewayCommand implements Callable<Integer> {
 
@@ -48,9 +57,40 @@ final class GatewayCommand implements Callable<Integer> {
       names = "--bind",
       defaultValue = "127.0.0.1",
       description =
-          "Address to listen on (default: ${DEFAULT-VALUE}, loopback; put TLS in front before"
-              + " opening it to a network).")
+          "Address to listen on (default: ${DEFAULT-VALUE}, loopback). Any other address needs"
+              + " --tls-certificate and --tls-key.")
   String bind;
+
+  @Option(
+      names = "--tls-certificate",
+      paramLabel = "FILE",
+      description =
+          "PEM file of the server's certificate chain, leaf first (with --tls-key). Without it,"
+              + " on loopback, a self-signed certificate is generated at start.")
+  Path tlsCertificate;
+
+  @Option(
+      names = "--tls-key",
+      paramLabel = "FILE",
+      description =
+          "PEM file of the certificate's private key (PKCS#8, RSA or EC; not encrypted; readable"
+              + " by its owner only: chmod 600).")
+  Path tlsKey;
+
+  @Option(
+      names = "--write-certificate",
+      paramLabel = "FILE",
+      description =
+          "Write the generated self-signed certificate (PEM) here, for clients to trust (curl"
+              + " --cacert FILE).")
+  Path writeCertificate;
+
+  @Option(
+      names = "--plain-http",
+      description =
+          "Serve plain HTTP instead of HTTPS; refused unless --bind is a loopback address"
+              + " (passwords would cross the network in the clear).")
+  boolean plainHttp;
 
   @Option(
       names = "--port",
@@ -115,11 +155,35 @@ final class GatewayCommand implements Callable<Integer> {
       System.err.println("gateway: " + e.getMessage());
       return 2;
     }
+    TaxiiTransport transport;
+    try {
+      transport = transport();
+      transport.checkBind(bind);
+      if (writeCertificate != null) {
+        if (transport.kind() != TaxiiTransport.Kind.TLS_SELF_SIGNED) {
+          System.err.println(
+              "gateway: --write-certificate is for the generated certificate (no --tls-certificate,"
+                  + " no --plain-http)");
+          return 2;
+        }
+        Files.writeString(writeCertificate, transport.certificatePem(), StandardCharsets.US_ASCII);
+      }
+    } catch (IllegalArgumentException e) {
+      System.err.println("gateway: " + e.getMessage());
+      return 2;
+    }
     CountDownLatch stop = new CountDownLatch(1);
-    try (Gateway g = Gateway.start(conf, client, bind, port, metricsPort)) {
+    try (Gateway g = Gateway.start(conf, client, bind, port, metricsPort, transport)) {
       Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
+      if (transport.kind() == TaxiiTransport.Kind.TLS_SELF_SIGNED) {
+        System.err.println(
+            "gateway: self-signed certificate for localhost, 127.0.0.1, ::1; SHA-256 fingerprint "
+                + transport.fingerprint()
+                + (writeCertificate != null ? " (written to " + writeCertificate + ")" : ""));
+      }
       System.err.printf(
-          "gateway: TAXII 2.1 at http://%s:%d/taxii2/ (collections: %d, objects in memory)%s%n",
+          "gateway: TAXII 2.1 at %s://%s:%d/taxii2/ (collections: %d, objects in memory)%s%n",
+          transport.scheme(),
           bind,
           g.port(),
           conf.collections.size(),
@@ -127,6 +191,31 @@ final class GatewayCommand implements Callable<Integer> {
       stop.await();
     }
     return 0;
+  }
+
+  /** The transport the options ask for; the bind address is checked by the caller. */
+  TaxiiTransport transport() {
+    if (plainHttp) {
+      if (tlsCertificate != null || tlsKey != null) {
+        throw new IllegalArgumentException(
+            "--plain-http and --tls-certificate/--tls-key exclude each other");
+      }
+      return TaxiiTransport.plainLoopback();
+    }
+    if ((tlsCertificate == null) != (tlsKey == null)) {
+      throw new IllegalArgumentException("--tls-certificate and --tls-key go together");
+    }
+    if (tlsCertificate != null) {
+      return TaxiiTransport.fromPemFiles(tlsCertificate, tlsKey);
+    }
+    if (!TaxiiTransport.isLoopback(bind)) {
+      throw new IllegalArgumentException(
+          "--bind "
+              + bind
+              + " is not a loopback address: give --tls-certificate FILE --tls-key FILE (a"
+              + " generated certificate and plain HTTP are for loopback only)");
+    }
+    return TaxiiTransport.selfSigned();
   }
 
   /**

@@ -154,4 +154,52 @@ class GatewayCommandTest {
         .contains("is 'secretariat' but the member directory names the secretariat")
         .contains("'isac-secretariat'");
   }
+
+  @Test
+  void offLoopbackTheGatewayNeedsACertificateAndPlainHttpIsRefused(@TempDir Path dir)
+      throws Exception {
+    Path config = dir.resolve("gateway.yaml");
+    Files.writeString(
+        config,
+        "collections:\n  - audience: community\nmembers:\n  - name: m1\n    passwordHash: "
+            + PasswordHash.hash("pw".toCharArray(), 10_000)
+            + "\n    audiences: [community]\n");
+    assertThat(run("gateway", "--config", config.toString(), "--bind", "0.0.0.0"))
+        .contains("--bind 0.0.0.0 is not a loopback address")
+        .contains("--tls-certificate FILE --tls-key FILE");
+    assertThat(run("gateway", "--config", config.toString(), "--bind", "0.0.0.0", "--plain-http"))
+        .contains("plain HTTP is served on loopback only");
+    assertThat(
+            run(
+                "gateway",
+                "--config",
+                config.toString(),
+                "--tls-certificate",
+                dir.resolve("x.crt").toString()))
+        .contains("--tls-certificate and --tls-key go together");
+    assertThat(
+            run(
+                "gateway",
+                "--config",
+                config.toString(),
+                "--tls-certificate",
+                dir.resolve("x.crt").toString(),
+                "--tls-key",
+                dir.resolve("x.key").toString()))
+        .contains("--tls-certificate: no such file");
+  }
+
+  /** Runs the command, expects exit code 2 and returns what it wrote on standard error. */
+  private static String run(String... args) {
+    CommandLine cli = new CommandLine(new SignalboxCommand());
+    ByteArrayOutputStream stderr = new ByteArrayOutputStream();
+    PrintStream old = System.err;
+    System.setErr(new PrintStream(stderr, true, StandardCharsets.UTF_8));
+    try {
+      assertThat(cli.execute(args)).isEqualTo(2);
+    } finally {
+      System.setErr(old);
+    }
+    return stderr.toString(StandardCharsets.UTF_8);
+  }
 }

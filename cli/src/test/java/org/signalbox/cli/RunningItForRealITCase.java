@@ -238,7 +238,14 @@ class RunningItForRealITCase {
         GatewayCommand.addAttributed(conf, directory);
         GatewayCommand.secretariatFrom(conf, directory, "secretariatSource in " + gatewayYaml);
         assertThat(conf.attributedMembers).containsExactly(AIRLINE);
-        gateway = Gateway.start(conf, bootstrap, "127.0.0.1", 0, -1);
+        gateway =
+            Gateway.start(
+                conf,
+                bootstrap,
+                "127.0.0.1",
+                0,
+                -1,
+                org.signalbox.gateway.TaxiiTransport.plainLoopback());
         String root = "http://127.0.0.1:" + gateway.port() + "/";
 
         // 6. Each member polls its collection until its sightings and the campaign are there.

@@ -86,22 +86,39 @@ public final class Gateway implements AutoCloseable {
   }
 
   /**
-   * Starts feeds, the TAXII server on {@code host:port} and, when {@code metricsPort >= 0}, the
-   * metrics endpoint on {@code host:metricsPort} (0 picks free ports).
+   * Starts feeds, the TAXII server on {@code host:port} served as {@code transport} says and, when
+   * {@code metricsPort >= 0}, the metrics endpoint on {@code host:metricsPort} (0 picks free
+   * ports).
+   *
+   * @throws IllegalArgumentException when {@code transport} may not serve on {@code host} (plain
+   *     HTTP or a self-signed certificate off loopback)
    */
   public static Gateway start(
-      GatewayConfig config, String bootstrapServers, String host, int port, int metricsPort)
+      GatewayConfig config,
+      String bootstrapServers,
+      String host,
+      int port,
+      int metricsPort,
+      TaxiiTransport transport)
       throws IOException {
-    return start(config, KafkaClientConfig.plaintext(bootstrapServers), host, port, metricsPort);
+    return start(
+        config, KafkaClientConfig.plaintext(bootstrapServers), host, port, metricsPort, transport);
   }
 
   /**
-   * As {@link #start(GatewayConfig, String, String, int, int)}, every Kafka consumer logging in as
-   * {@code client} says ({@code --kafka-config}).
+   * As {@link #start(GatewayConfig, String, String, int, int, TaxiiTransport)}, every Kafka
+   * consumer logging in as {@code client} says ({@code --kafka-config}).
    */
   public static Gateway start(
-      GatewayConfig config, KafkaClientConfig client, String host, int port, int metricsPort)
+      GatewayConfig config,
+      KafkaClientConfig client,
+      String host,
+      int port,
+      int metricsPort,
+      TaxiiTransport transport)
       throws IOException {
+    // Refused before any Kafka consumer starts: a wrong bind is a configuration error.
+    transport.checkBind(host);
     Gateway g = new Gateway(config, client, new GatewayMetrics());
     try {
       if (g.shelf != null) {
@@ -120,7 +137,7 @@ public final class Gateway implements AutoCloseable {
         String audience = config.collections.get(i).audience;
         feeds.get(i).start(o -> g.metrics.record(audience, store.add(o) ? "added" : "duplicate"));
       }
-      g.server.start(host, port);
+      g.server.start(host, port, transport);
       if (metricsPort >= 0) {
         g.metricsServer = g.metrics.serve(host, metricsPort);
       }
@@ -154,10 +171,10 @@ public final class Gateway implements AutoCloseable {
     private Embedded(Gateway gateway, GatewayConfig config) {
       this.gateway = gateway;
       this.config = config;
-      this.url = "http://127.0.0.1:" + gateway.port() + "/";
+      this.url = gateway.transport().scheme() + "://127.0.0.1:" + gateway.port() + "/";
     }
 
-    /** The server's base URL, e.g. {@code http://127.0.0.1:41234/}. */
+    /** The server's base URL, e.g. {@code http://127.0.0.1:41234/} (plain HTTP on loopback). */
     public String url() {
       return url;
     }
@@ -198,11 +215,12 @@ public final class Gateway implements AutoCloseable {
   }
 
   /**
-   * Starts a gateway in this JVM on 127.0.0.1 and a free port, with one collection per audience any
-   * member names ({@code member:<id>}, {@code group:<name>}, {@code community}, {@code public}),
-   * each read from the router's topic of that audience with the default {@code maxTlp} of its kind.
-   * Passwords are hashed here; pseudonyms use a fresh random key, so they are stable only for the
-   * life of this gateway. No metrics endpoint.
+   * Starts a gateway in this JVM on 127.0.0.1 and a free port, over plain HTTP (the one place the
+   * gateway chooses it: an in-process demo whose clients are on the same host), with one collection
+   * per audience any member names ({@code member:<id>}, {@code group:<name>}, {@code community},
+   * {@code public}), each read from the router's topic of that audience with the default {@code
+   * maxTlp} of its kind. Passwords are hashed here; pseudonyms use a fresh random key, so they are
+   * stable only for the life of this gateway. No metrics endpoint.
    *
    * @throws IllegalArgumentException for a member or audience the configuration would reject
    */
@@ -246,11 +264,17 @@ public final class Gateway implements AutoCloseable {
       config.collections.add(c);
     }
     config.validate();
-    return new Embedded(start(config, client, "127.0.0.1", 0, -1), config);
+    return new Embedded(
+        start(config, client, "127.0.0.1", 0, -1, TaxiiTransport.plainLoopback()), config);
   }
 
   public int port() {
     return server.port();
+  }
+
+  /** How the TAXII server is served (its certificate and fingerprint, when TLS). */
+  public TaxiiTransport transport() {
+    return server.transport();
   }
 
   public int metricsPort() {

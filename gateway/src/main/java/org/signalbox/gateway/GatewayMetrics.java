@@ -21,6 +21,7 @@ public final class GatewayMetrics {
   public static final String AUTH_FAILURES = "signalbox_gateway_auth_failures";
   public static final String RECORDS = "signalbox_gateway_records";
   public static final String OBJECTS_HELD = "signalbox_gateway_objects_held";
+  public static final String CONNECTIONS_CLOSED = "signalbox_gateway_connections_closed";
 
   /** Series names in the exposition format (counters get {@code _total}, histograms parts). */
   public static final List<String> EXPORTED =
@@ -31,13 +32,15 @@ public final class GatewayMetrics {
           REQUEST_SECONDS + "_sum",
           AUTH_FAILURES + "_total",
           RECORDS + "_total",
-          OBJECTS_HELD);
+          OBJECTS_HELD,
+          CONNECTIONS_CLOSED + "_total");
 
   private final PrometheusRegistry registry = new PrometheusRegistry();
   private final Counter requests;
   private final Histogram requestSeconds;
   private final Counter authFailures;
   private final Counter records;
+  private final Counter connectionsClosed;
 
   public GatewayMetrics() {
     requests =
@@ -67,6 +70,17 @@ public final class GatewayMetrics {
                     + " undecodable, tombstone, indicator_update: a referenced indicator's new version)")
             .labelNames("collection", "outcome")
             .register(registry);
+    connectionsClosed =
+        Counter.builder()
+            .name(CONNECTIONS_CLOSED)
+            .help(
+                "Connections the gateway closed by a limit (per_address_limit: too many from one"
+                    + " address; header_timeout: no complete request head in time)")
+            .labelNames("reason")
+            .register(registry);
+    // Shown at 0 from the start, so a dashboard's rate() has a series before the first close.
+    connectionsClosed.labelValues("per_address_limit");
+    connectionsClosed.labelValues("header_timeout");
   }
 
   /** Registers the per-collection object gauge; call once with all collections. */
@@ -83,6 +97,10 @@ public final class GatewayMetrics {
   void request(String endpoint, int status, long nanos) {
     requests.labelValues(endpoint, Integer.toString(status)).inc();
     requestSeconds.labelValues(endpoint).observe(nanos / 1e9);
+  }
+
+  void connectionClosed(String reason) {
+    connectionsClosed.labelValues(reason).inc();
   }
 
   void authFailure() {

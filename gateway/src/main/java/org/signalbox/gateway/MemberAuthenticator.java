@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
@@ -17,6 +18,8 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * HTTP basic authentication of members against the PBKDF2 hashes of the config file, bounded
@@ -44,7 +47,14 @@ public final class MemberAuthenticator implements AutoCloseable {
   /** Too many failures (or too many checks waiting): 429 with {@code Retry-After}. */
   public record Throttled(long retryAfterSeconds) implements Outcome {}
 
-  private static final String DUMMY_HASH = PasswordHash.hash("not-a-member".toCharArray());
+  private static final Logger LOG = LoggerFactory.getLogger(MemberAuthenticator.class);
+
+  /**
+   * What an unknown name is checked against: a hash with the members' iteration count, so that a
+   * wrong password and an unknown name cost the same PBKDF2 work (and time). With members of
+   * different counts it takes the highest, and a warning says the others can be told apart.
+   */
+  private final String dummyHash;
 
   private final Map<String, GatewayConfig.Member> members;
   private final VerifiedCredentials verified;
@@ -52,6 +62,7 @@ public final class MemberAuthenticator implements AutoCloseable {
   private final FailureThrottle byUser;
   private final ThreadPoolExecutor pbkdf2;
   private final AtomicLong verifications = new AtomicLong();
+  private final int dummyIterations;
 
   public MemberAuthenticator(List<GatewayConfig.Member> members) {
     this(members, new GatewayLimits(), Clock.systemUTC());
@@ -60,6 +71,23 @@ public final class MemberAuthenticator implements AutoCloseable {
   public MemberAuthenticator(
       List<GatewayConfig.Member> members, GatewayLimits limits, Clock clock) {
     this.members = members.stream().collect(Collectors.toUnmodifiableMap(m -> m.name, m -> m));
+    Set<Integer> counts = new TreeSet<>();
+    for (GatewayConfig.Member m : members) {
+      counts.add(PasswordHash.iterations(m.passwordHash));
+    }
+    int iterations =
+        counts.isEmpty() ? PasswordHash.DEFAULT_ITERATIONS : ((TreeSet<Integer>) counts).last();
+    if (counts.size() > 1) {
+      LOG.warn(
+          "members' password hashes use different PBKDF2 iteration counts {}: a wrong password for"
+              + " a member with fewer than {} takes less time than one for an unknown name, so"
+              + " timing tells those names exist; hash every password with the same count"
+              + " (signalbox gateway hash-password)",
+          counts,
+          iterations);
+    }
+    this.dummyIterations = iterations;
+    this.dummyHash = PasswordHash.hash("not-a-member".toCharArray(), iterations);
     Duration window = Duration.ofSeconds(limits.failureWindowSeconds);
     this.verified =
         new VerifiedCredentials(
@@ -80,6 +108,11 @@ public final class MemberAuthenticator implements AutoCloseable {
               return t;
             },
             new ThreadPoolExecutor.AbortPolicy());
+  }
+
+  /** PBKDF2 iterations an unknown name costs (those of the members' hashes). */
+  int dummyIterations() {
+    return dummyIterations;
   }
 
   /** PBKDF2 computations run so far (for a member or the dummy of an unknown name). */
@@ -132,7 +165,7 @@ public final class MemberAuthenticator implements AutoCloseable {
     if (wait > 0) {
       return new Throttled(wait);
     }
-    String stored = m != null ? m.passwordHash : DUMMY_HASH;
+    String stored = m != null ? m.passwordHash : dummyHash;
     boolean ok;
     try {
       Future<Boolean> check =

@@ -59,6 +59,11 @@ public final class PasswordHash {
     }
   }
 
+  /** The iteration count of a well-formed stored hash ({@link #checkFormat}). */
+  static int iterations(String stored) {
+    return Integer.parseInt(stored.split("\\$", -1)[1]);
+  }
+
   /** Constant-time comparison of the derived key; false for a malformed stored hash. */
   public static boolean verify(char[] password, String stored) {
     String[] p = stored.split("\\$", -1);

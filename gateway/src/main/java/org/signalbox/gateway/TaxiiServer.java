@@ -1,25 +1,38 @@
 package org.signalbox.gateway;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
-import java.net.URI;
+import java.io.InputStream;
+import java.net.InetAddress;
 import java.net.URLDecoder;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpFields;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpStatus;
+import org.eclipse.jetty.server.ConnectionFactory;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.NetworkConnectionLimit;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.server.handler.ErrorHandler;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.signalbox.gateway.MemberAuthenticator.Member;
 import org.signalbox.stix.export.StixObjects;
 import org.signalbox.stix.export.StixTime;
@@ -27,9 +40,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The TAXII 2.1 HTTP interface over the collection stores (read only). Every request is
+ * The TAXII 2.1 HTTP interface over the collection stores (read only), on Jetty. Every request is
  * authenticated; a member sees only the collections of its audiences, and a collection it may not
  * see answers exactly like one that does not exist (404), so its existence does not leak either.
+ *
+ * <p>Before authentication a request passes the limits of {@link GatewayLimits} (header count and
+ * size, query size, body size: 431, 414, 413); after it, the member's request rate (429). No error
+ * body carries an exception's text: Jetty's own errors (a malformed request, a head too large) are
+ * answered by {@link #errorHandler} with the status's name only, and an exception in the TAXII
+ * logic with an incident id that the log line carries too. Every answer goes to the {@link
+ * AccessLog}.
  */
 public final class TaxiiServer implements AutoCloseable {
 
@@ -47,8 +67,12 @@ public final class TaxiiServer implements AutoCloseable {
   private final MemberAuthenticator authenticator;
   private final GatewayMetrics metrics;
   private final GatewayLimits limits;
-  private HttpServer server;
-  private ThreadPoolExecutor executor;
+  private final RequestRate rate;
+  private volatile AccessLog accessLog = AccessLog.slf4j();
+  private TaxiiTransport transport = TaxiiTransport.plainLoopback();
+  private Server server;
+  private ServerConnector connector;
+  private ConnectionGuard guard;
 
   public TaxiiServer(
       GatewayConfig config,
@@ -70,60 +94,101 @@ public final class TaxiiServer implements AutoCloseable {
     collections.forEach(c -> byId.put(c.id(), c));
     this.authenticator = authenticator;
     this.metrics = metrics;
+    this.rate = new RequestRate(limits.requestsPerUserPerSecond, System::nanoTime);
+  }
+
+  /** Where every answered request is recorded; {@link AccessLog#slf4j()} unless set. */
+  public TaxiiServer accessLog(AccessLog log) {
+    this.accessLog = log;
+    return this;
   }
 
   /**
-   * The JDK server's timeouts and header limit are system properties read once, when the first
-   * {@code HttpServer} of the JVM is made; so they are set here, before it, unless the operator set
-   * them ({@code -Dsun.net.httpserver.maxReqTime=...} wins). In a JVM that made an {@code
-   * HttpServer} earlier (e.g. a test JVM), the values already read stay in force.
+   * Starts serving on {@code host:port} (0: a free port) the way {@code transport} says.
+   *
+   * @throws IllegalArgumentException when the transport may not serve on {@code host} (plain HTTP
+   *     or a self-signed certificate off loopback)
    */
-  static void applyJdkServerLimits(GatewayLimits limits) {
-    setIfAbsent("sun.net.httpserver.maxReqTime", limits.headerTimeoutSeconds);
-    setIfAbsent("sun.net.httpserver.maxRspTime", limits.responseTimeoutSeconds);
-    setIfAbsent("sun.net.httpserver.idleInterval", limits.idleTimeoutSeconds);
-    setIfAbsent("sun.net.httpserver.maxIdleConnections", limits.maxIdleConnections);
-    setIfAbsent("sun.net.httpserver.maxReqHeaders", limits.maxRequestHeaders);
-  }
+  public void start(String host, int port, TaxiiTransport transport) throws IOException {
+    transport.checkBind(host);
+    this.transport = transport;
+    // Threads: the HTTP threads that answer, plus Jetty's one acceptor and one selector. The
+    // queue has no bound of its own (Jetty queues its own tasks there too, and refusing those
+    // breaks connections in ways it does not expect); what bounds it is maxConnections, since an
+    // HTTP/1.1 connection has at most one request waiting.
+    QueuedThreadPool threads =
+        new QueuedThreadPool(limits.httpThreads + 2, Math.min(4, limits.httpThreads + 2), 60_000);
+    threads.setName("taxii-http");
+    threads.setDaemon(true);
+    threads.setReservedThreads(0);
+    server = new Server(threads);
+    server.setErrorHandler(new TaxiiErrorHandler());
 
-  private static void setIfAbsent(String property, int value) {
-    if (System.getProperty(property) == null) {
-      System.setProperty(property, Integer.toString(value));
+    HttpConfiguration http = new HttpConfiguration();
+    http.setRequestHeaderSize(limits.maxHeaderBytes);
+    http.setSendServerVersion(false);
+    http.setSendXPoweredBy(false);
+    http.setIdleTimeout(TimeUnit.SECONDS.toMillis(limits.idleTimeoutSeconds));
+    ConnectionFactory[] factories;
+    if (transport.secure()) {
+      http.addCustomizer(new SecureRequestCustomizer());
+      factories =
+          new ConnectionFactory[] {
+            new SslConnectionFactory(transport.sslContextFactory(), "http/1.1"),
+            new HttpConnectionFactory(http)
+          };
+    } else {
+      factories = new ConnectionFactory[] {new HttpConnectionFactory(http)};
+    }
+    connector = new ServerConnector(server, 1, 1, factories);
+    connector.setHost(host);
+    connector.setPort(port);
+    connector.setIdleTimeout(TimeUnit.SECONDS.toMillis(limits.idleTimeoutSeconds));
+    guard =
+        new ConnectionGuard(
+            limits.maxConnectionsPerAddress,
+            TimeUnit.SECONDS.toMillis(limits.headerTimeoutSeconds),
+            reason -> metrics.connectionClosed(reason.label));
+    connector.addEventListener(guard);
+    server.addConnector(connector);
+    server.addBean(new NetworkConnectionLimit(limits.maxConnections, connector));
+    server.setHandler(new TaxiiHandler());
+    try {
+      server.start();
+    } catch (IOException e) {
+      close();
+      throw e;
+    } catch (Exception e) {
+      close();
+      throw new IOException("cannot start the TAXII server on " + host + ":" + port, e);
     }
   }
 
-  public void start(String host, int port) throws IOException {
-    applyJdkServerLimits(limits);
-    server = HttpServer.create(new InetSocketAddress(host, port), 64);
-    // Bounded both ways: a fixed number of threads, a bounded queue, and past it the JDK
-    // dispatcher resets the new connection (AbortPolicy) instead of queueing without end.
-    executor =
-        new ThreadPoolExecutor(
-            limits.httpThreads,
-            limits.httpThreads,
-            0,
-            TimeUnit.SECONDS,
-            new ArrayBlockingQueue<>(limits.httpQueue),
-            r -> {
-              Thread t = new Thread(r, "taxii-http");
-              t.setDaemon(true);
-              return t;
-            },
-            new ThreadPoolExecutor.AbortPolicy());
-    server.setExecutor(executor);
-    server.createContext("/", this::handle);
-    server.start();
+  public int port() {
+    return connector.getLocalPort();
   }
 
-  public int port() {
-    return server.getAddress().getPort();
+  /** The transport serving now. */
+  public TaxiiTransport transport() {
+    return transport;
+  }
+
+  /** The connection guard (for tests). */
+  ConnectionGuard guard() {
+    return guard;
   }
 
   @Override
   public void close() {
     if (server != null) {
-      server.stop(0);
-      executor.shutdownNow();
+      try {
+        server.stop();
+      } catch (Exception e) {
+        LOG.warn("stopping the TAXII server", e);
+      }
+    }
+    if (guard != null) {
+      guard.close();
     }
     authenticator.close();
   }
@@ -135,54 +200,247 @@ public final class TaxiiServer implements AutoCloseable {
     }
   }
 
-  private void handle(HttpExchange ex) throws IOException {
-    long start = System.nanoTime();
+  /** What one request came to, for the answer, the access log and the metrics. */
+  private static final class Outcome {
+    String member = "-";
     String endpoint = "unknown";
-    Response response;
-    try {
-      MemberAuthenticator.Outcome outcome =
-          authenticator.authenticate(
-              ex.getRequestHeaders().getFirst("Authorization"),
-              ex.getRemoteAddress().getAddress().getHostAddress());
-      if (outcome instanceof MemberAuthenticator.Throttled t) {
-        metrics.authFailure();
-        throw new TaxiiException(
-            429,
-            "Too many requests",
-            "too many failed logins; try again after " + t.retryAfterSeconds() + " s",
-            Map.of("Retry-After", Long.toString(t.retryAfterSeconds())));
-      }
-      if (!(outcome instanceof MemberAuthenticator.Accepted accepted)) {
-        metrics.authFailure();
-        throw new TaxiiException(
-            401, "Unauthorized", "this server needs HTTP basic credentials of a member");
-      }
-      Optional<Member> member = Optional.of(accepted.member());
-      URI uri = ex.getRequestURI();
-      endpoint = endpointOf(uri.getRawPath());
-      response =
-          answer(
-              ex.getRequestMethod(),
-              uri.getRawPath(),
-              queryParams(uri.getRawQuery()),
-              ex.getRequestHeaders().get("Accept"),
-              member.get());
-    } catch (TaxiiException e) {
-      response = error(e);
-    } catch (RuntimeException e) {
-      // The exception's text stays in the log: it may name internals (paths, topics, records)
-      // that a member must not read. The incident id ties the answer to the log line.
-      String incident = UUID.randomUUID().toString();
-      LOG.error("request {} failed (incident {})", ex.getRequestURI().getRawPath(), incident, e);
-      response =
-          error(
-              new TaxiiException(
-                  500,
-                  "Internal error",
-                  "the server failed to answer (incident " + incident + ")"));
+    String collection;
+    boolean closeConnection;
+  }
+
+  private final class TaxiiHandler extends Handler.Abstract {
+    TaxiiHandler() {
+      // Blocking: a request may wait for its PBKDF2 check; it does so on an HTTP thread.
+      super(InvocationType.BLOCKING);
     }
-    send(ex, response);
-    metrics.request(endpoint, response.status(), System.nanoTime() - start);
+
+    @Override
+    public boolean handle(
+        Request request, org.eclipse.jetty.server.Response response, Callback callback) {
+      long start = System.nanoTime();
+      String client = Request.getRemoteAddr(request);
+      Outcome outcome = new Outcome();
+      Response r;
+      try {
+        r = serve(request, client, outcome);
+      } catch (TaxiiException e) {
+        r = error(e);
+      } catch (RuntimeException e) {
+        // The exception's text stays in the log: it may name internals (paths, topics, records)
+        // that a member must not read. The incident id ties the answer to the log line.
+        String incident = UUID.randomUUID().toString();
+        LOG.error(
+            "request {} failed (incident {})",
+            ObjectQuery.clip(request.getHttpURI().getPath()),
+            incident,
+            e);
+        r =
+            error(
+                new TaxiiException(
+                    500,
+                    "Internal error",
+                    "the server failed to answer (incident " + incident + ")"));
+      }
+      byte[] body;
+      try {
+        body = StixObjects.JSON.writeValueAsBytes(r.body());
+      } catch (IOException e) {
+        body = new byte[0];
+      }
+      response.setStatus(r.status());
+      HttpFields.Mutable h = response.getHeaders();
+      h.put(HttpHeader.CONTENT_TYPE, TAXII_MEDIA_TYPE);
+      r.headers().forEach(h::put);
+      if (outcome.closeConnection) {
+        h.put(HttpHeader.CONNECTION, "close");
+      }
+      boolean head = request.getMethod().equals("HEAD");
+      h.put(HttpHeader.CONTENT_LENGTH, body.length);
+      // Logged before the answer is written, so that a client that has its answer finds it
+      // logged; the time is the time to answer, without the sending.
+      long nanos = System.nanoTime() - start;
+      metrics.request(outcome.endpoint, r.status(), nanos);
+      accessLog.log(
+          new AccessLog.Entry(
+              client,
+              outcome.member,
+              request.getMethod(),
+              clipPath(request.getHttpURI().getPath()),
+              outcome.collection,
+              r.status(),
+              objectsIn(r),
+              nanos / 1000));
+      response.write(true, head ? null : ByteBuffer.wrap(body), callback);
+      return true;
+    }
+  }
+
+  /** The checks in order (cheapest and most anonymous first), then the TAXII answer. */
+  private Response serve(Request request, String client, Outcome outcome) throws TaxiiException {
+    HttpFields headers = request.getHeaders();
+    if (headers.size() > limits.maxRequestHeaders) {
+      outcome.closeConnection = true;
+      throw new TaxiiException(
+          431,
+          "Request header fields too large",
+          "more than " + limits.maxRequestHeaders + " request headers");
+    }
+    String rawQuery = request.getHttpURI().getQuery();
+    if (rawQuery != null && rawQuery.length() > limits.maxQueryBytes) {
+      throw new TaxiiException(
+          414, "URI too long", "query string longer than " + limits.maxQueryBytes + " bytes");
+    }
+    checkBody(request, outcome);
+    if (!request.isSecure() && !isLoopback(client)) {
+      // Plain HTTP is bound to loopback only (TaxiiTransport#checkBind); should a request from
+      // elsewhere reach it anyway (a port forwarder, a proxy), its credentials are not read.
+      outcome.closeConnection = true;
+      throw new TaxiiException(
+          403,
+          "Forbidden",
+          "this server takes HTTP Basic credentials over HTTPS only, or over plain HTTP from"
+              + " this host");
+    }
+    MemberAuthenticator.Outcome auth =
+        authenticator.authenticate(headers.get(HttpHeader.AUTHORIZATION), client);
+    if (auth instanceof MemberAuthenticator.Throttled t) {
+      metrics.authFailure();
+      throw new TaxiiException(
+          429,
+          "Too many requests",
+          "too many failed logins; try again after " + t.retryAfterSeconds() + " s",
+          Map.of("Retry-After", Long.toString(t.retryAfterSeconds())));
+    }
+    if (!(auth instanceof MemberAuthenticator.Accepted accepted)) {
+      metrics.authFailure();
+      throw new TaxiiException(
+          401, "Unauthorized", "this server needs HTTP basic credentials of a member");
+    }
+    Member member = accepted.member();
+    outcome.member = member.name();
+    long wait = rate.acquire(member.name());
+    if (wait > 0) {
+      throw new TaxiiException(
+          429,
+          "Too many requests",
+          "more than "
+              + limits.requestsPerUserPerSecond
+              + " requests a second; try again after "
+              + wait
+              + " s",
+          Map.of("Retry-After", Long.toString(wait)));
+    }
+    String rawPath = request.getHttpURI().getPath();
+    outcome.endpoint = endpointOf(rawPath);
+    List<String> path = segments(rawPath);
+    if (path.size() >= 3 && path.get(1).equals("collections")) {
+      ServedCollection c = byId.get(path.get(2));
+      if (c != null && member.audiences().contains(c.audience())) {
+        outcome.collection = c.id();
+      }
+    }
+    return answer(
+        request.getMethod(),
+        rawPath,
+        queryParams(rawQuery),
+        headers.getValuesList(HttpHeader.ACCEPT),
+        member);
+  }
+
+  /**
+   * A body over the limit is refused by its declared length before a byte of it is read; one of
+   * unknown length (chunked) is read up to the limit and refused when it goes past. A body within
+   * the limit is read and dropped: no endpoint takes one.
+   */
+  private void checkBody(Request request, Outcome outcome) throws TaxiiException {
+    long length = request.getLength();
+    boolean chunked = length < 0 && request.getHeaders().contains(HttpHeader.TRANSFER_ENCODING);
+    if (length == 0 || (length < 0 && !chunked)) {
+      return;
+    }
+    TaxiiException tooLarge =
+        new TaxiiException(
+            413,
+            "Content too large",
+            "request bodies over " + limits.maxRequestBodyBytes + " bytes are refused");
+    if (length > limits.maxRequestBodyBytes) {
+      outcome.closeConnection = true;
+      throw tooLarge;
+    }
+    try (InputStream in = Request.asInputStream(request)) {
+      long read = 0;
+      byte[] buf = new byte[1024];
+      int n;
+      while ((n = in.read(buf)) >= 0) {
+        read += n;
+        if (read > limits.maxRequestBodyBytes) {
+          outcome.closeConnection = true;
+          throw tooLarge;
+        }
+      }
+    } catch (IOException e) {
+      outcome.closeConnection = true;
+      throw TaxiiException.badRequest("the request body could not be read");
+    }
+  }
+
+  private static boolean isLoopback(String address) {
+    try {
+      // A literal address: no name lookup happens.
+      return InetAddress.getByName(address).isLoopbackAddress();
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  /** A path for the access log: a stranger's path can be as long as the header limit. */
+  private static String clipPath(String path) {
+    return path == null ? "-" : path.length() <= 256 ? path : path.substring(0, 256) + "...";
+  }
+
+  private static int objectsIn(Response r) {
+    JsonNode objects = r.body().get("objects");
+    if (objects == null) {
+      objects = r.body().get("versions");
+    }
+    return objects == null ? 0 : objects.size();
+  }
+
+  /**
+   * Jetty's own error answers (a malformed request line, a head over {@code maxHeaderBytes}, an
+   * ambiguous URI, ...) as TAXII error messages naming the status only: Jetty's reason text names
+   * the parser's state and is no business of a client's.
+   */
+  private static final class TaxiiErrorHandler extends ErrorHandler {
+    @Override
+    public boolean handle(
+        Request request, org.eclipse.jetty.server.Response response, Callback callback) {
+      int status = response.getStatus();
+      byte[] body = errorBody(status);
+      response.getHeaders().put(HttpHeader.CONTENT_TYPE, TAXII_MEDIA_TYPE);
+      response.getHeaders().put(HttpHeader.CONTENT_LENGTH, body.length);
+      response.write(true, ByteBuffer.wrap(body), callback);
+      return true;
+    }
+
+    @Override
+    public ByteBuffer badMessageError(int status, String reason, HttpFields.Mutable fields) {
+      fields.put(new HttpField(HttpHeader.CONTENT_TYPE, TAXII_MEDIA_TYPE));
+      return ByteBuffer.wrap(errorBody(status));
+    }
+
+    static byte[] errorBody(int status) {
+      String title = HttpStatus.getMessage(status);
+      ObjectNode o = StixObjects.JSON.createObjectNode();
+      o.put("title", title);
+      o.put("description", "the request was refused: " + title);
+      o.put("http_status", Integer.toString(status));
+      try {
+        return StixObjects.JSON.writeValueAsBytes(o);
+      } catch (IOException e) {
+        return new byte[0];
+      }
+    }
   }
 
   /** The whole TAXII logic after authentication; separate from HTTP so tests can call it. */
@@ -413,20 +671,6 @@ public final class TaxiiServer implements AutoCloseable {
       headers.put("WWW-Authenticate", "Basic realm=\"signalbox\", charset=\"UTF-8\"");
     }
     return new Response(e.status(), body, headers);
-  }
-
-  private static void send(HttpExchange ex, Response r) throws IOException {
-    byte[] body = StixObjects.JSON.writeValueAsBytes(r.body());
-    ex.getResponseHeaders().set("Content-Type", TAXII_MEDIA_TYPE);
-    r.headers().forEach((k, v) -> ex.getResponseHeaders().set(k, v));
-    boolean head = ex.getRequestMethod().equals("HEAD");
-    ex.sendResponseHeaders(r.status(), head ? -1 : body.length);
-    if (!head) {
-      try (OutputStream out = ex.getResponseBody()) {
-        out.write(body);
-      }
-    }
-    ex.close();
   }
 
   /** Path segments without empty ones; percent-decoded. TAXII URLs end in '/'. */

@@ -152,9 +152,14 @@ class GatewayITCase {
     config.collections.get(2).maxTlp = null; // a member's own feed: up to RED
     // airline-x opted in to attribution: its sightings name it, after its identity object.
     config.attributedMembers = List.of("airline-x");
+    // The tests page and probe in bursts; the per-member rate has tests of its own.
+    config.limits = new GatewayLimits();
+    config.limits.requestsPerUserPerSecond = 10_000;
     config.validate();
     AVIATION_IDS.add(StixObjects.namedIdentityId("airline-x"));
-    gateway = Gateway.start(config, broker.bootstrapServers(), "127.0.0.1", 0, 0);
+    gateway =
+        Gateway.start(
+            config, broker.bootstrapServers(), "127.0.0.1", 0, 0, TaxiiTransport.plainLoopback());
     root = "http://127.0.0.1:" + gateway.port() + "/";
     long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
     // rail holds 14 object versions (7 + 2 + 5), aviation 5 (2 + 2 + airline-x's identity).

@@ -122,7 +122,13 @@ class DigestTaxiiITCase {
     // The gateway runs before any digest topic exists: it must pick them up when they appear.
     String password = "digest-reader-password";
     try (Gateway gateway =
-        Gateway.start(gatewayConfig(password), broker.bootstrapServers(), "127.0.0.1", 0, -1)) {
+        Gateway.start(
+            gatewayConfig(password),
+            broker.bootstrapServers(),
+            "127.0.0.1",
+            0,
+            -1,
+            org.signalbox.gateway.TaxiiTransport.plainLoopback())) {
       JobClient job = startCampaignJob();
       try {
         AvroCodec<AlertDigest> digestCodec = AvroCodec.alertDigest();
