@@ -54,6 +54,7 @@ import org.signalbox.schema.Indicator;
 import org.signalbox.schema.Sighting;
 import org.signalbox.schema.TelemetryEvent;
 import org.signalbox.schema.support.AvroCodec;
+import org.signalbox.testkit.AckedSends;
 import org.signalbox.testkit.LocalKafkaBroker;
 import org.signalbox.topics.SignalboxTopics;
 
@@ -121,25 +122,27 @@ class ClusterITCase {
     p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
     p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
     p.put(ProducerConfig.ACKS_CONFIG, "all");
+    List<ProducerRecord<byte[], byte[]>> input = new ArrayList<>();
+    AvroCodec<Indicator> indicators = AvroCodec.indicator();
+    for (Indicator i : data.indicators()) {
+      input.add(
+          new ProducerRecord<>(
+              SignalboxTopics.INDICATORS,
+              i.getId().getBytes(StandardCharsets.UTF_8),
+              indicators.encode(i)));
+    }
+    AvroCodec<TelemetryEvent> telemetry = AvroCodec.telemetry();
+    for (int n = 0; n < 3000; n++) {
+      TelemetryEvent e = data.nextEvent(5);
+      input.add(
+          new ProducerRecord<>(
+              SignalboxTopics.telemetryTopic(e.getMember()),
+              e.getEventId().getBytes(StandardCharsets.UTF_8),
+              telemetry.encode(e)));
+    }
     try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p)) {
-      AvroCodec<Indicator> indicators = AvroCodec.indicator();
-      for (Indicator i : data.indicators()) {
-        producer.send(
-            new ProducerRecord<>(
-                SignalboxTopics.INDICATORS,
-                i.getId().getBytes(StandardCharsets.UTF_8),
-                indicators.encode(i)));
-      }
-      AvroCodec<TelemetryEvent> telemetry = AvroCodec.telemetry();
-      for (int n = 0; n < 3000; n++) {
-        TelemetryEvent e = data.nextEvent(5);
-        producer.send(
-            new ProducerRecord<>(
-                SignalboxTopics.telemetryTopic(e.getMember()),
-                e.getEventId().getBytes(StandardCharsets.UTF_8),
-                telemetry.encode(e)));
-      }
-      producer.flush();
+      // Every record acknowledged: a lost one would show only as a sighting count off by one.
+      AckedSends.sendAll(producer, input);
     }
     phase("input produced");
   }
