@@ -25,6 +25,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.signalbox.cli.demo.DemoData;
 import org.signalbox.cli.demo.DemoMember;
+import org.signalbox.cli.demo.ResendingProducer;
 import org.signalbox.schema.Indicator;
 import org.signalbox.schema.TelemetryEvent;
 import org.signalbox.schema.support.AvroCodec;
@@ -214,7 +215,8 @@ public final class ChaosCommand implements Callable<Integer> {
       DemoData.directory().write(members);
 
       DemoData data = new DemoData(seed, indicators, Instant.now());
-      try (KafkaProducer<byte[], byte[]> producer = producer(bootstrap)) {
+      try (KafkaProducer<byte[], byte[]> kafka = producer(bootstrap)) {
+        ResendingProducer producer = new ResendingProducer(kafka, this::say);
         AvroCodec<Indicator> codec = AvroCodec.indicator();
         for (Indicator i : data.indicators()) {
           producer.send(
@@ -223,6 +225,7 @@ public final class ChaosCommand implements Callable<Integer> {
                   i.getId().getBytes(StandardCharsets.UTF_8),
                   codec.encode(i)));
         }
+        producer.flush();
       }
       say(data.indicators().size() + " indicators produced; starting the cluster");
 
@@ -330,7 +333,8 @@ public final class ChaosCommand implements Callable<Integer> {
 
     /** Sends the events at --rate; {@code produced} counts those sent. */
     private void stream(String bootstrap, DemoData data, AtomicLong produced) throws Exception {
-      try (KafkaProducer<byte[], byte[]> producer = producer(bootstrap)) {
+      try (KafkaProducer<byte[], byte[]> kafka = producer(bootstrap)) {
+        ResendingProducer producer = new ResendingProducer(kafka, this::say);
         AvroCodec<TelemetryEvent> codec = AvroCodec.telemetry();
         long t0 = System.nanoTime();
         for (long n = 1; n <= events; n++) {

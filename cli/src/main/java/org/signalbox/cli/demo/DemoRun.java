@@ -92,11 +92,6 @@ public final class DemoRun {
   private final Map<String, Long> deadLettersByReason = new TreeMap<>();
   private final AtomicLong deadLetters = new AtomicLong();
 
-  /** Records the broker did not acknowledge; {@link #flush} sends them again. */
-  private final java.util.Queue<ProducerRecord<byte[], byte[]>> undelivered =
-      new java.util.concurrent.ConcurrentLinkedQueue<>();
-
-  private volatile Exception lastSendError;
   private final AtomicLong alerts = new AtomicLong();
   // Kept for the secretariat report at the end; a demo run holds a few thousand at most.
   private final List<Sighting> consumedSightings =
@@ -159,7 +154,8 @@ public final class DemoRun {
       out.printf("  topics: %s%n", topics);
 
       DemoData data = new DemoData(settings.seed(), settings.indicators(), Instant.now());
-      try (KafkaProducer<byte[], byte[]> producer = producer(client)) {
+      try (KafkaProducer<byte[], byte[]> kafka = producer(client)) {
+        ResendingProducer producer = new ResendingProducer(kafka, m -> out.printf("  (%s)%n", m));
         publishIndicators(producer, data.indicators());
         out.printf(
             "  published %,d indicator records (%,d live; CIDR, domain-suffix, revoked and expired among them)%n",
@@ -295,18 +291,16 @@ public final class DemoRun {
     }
   }
 
-  private void publishIndicators(
-      KafkaProducer<byte[], byte[]> producer, List<Indicator> indicators) {
+  private void publishIndicators(ResendingProducer producer, List<Indicator> indicators) {
     AvroCodec<Indicator> codec = AvroCodec.indicator();
     for (Indicator ind : indicators) {
-      send(
-          producer,
+      producer.send(
           new ProducerRecord<>(
               SignalboxTopics.INDICATORS,
               ind.getId().getBytes(StandardCharsets.UTF_8),
               codec.encode(ind)));
     }
-    flush(producer);
+    producer.flush();
   }
 
   /**
@@ -315,7 +309,7 @@ public final class DemoRun {
    * value), and each member confirms up to two other indicators it saw as true positives. Waits (at
    * most 15 s) until the verdicts are read back, so the report has them.
    */
-  private void sendFeedback(KafkaProducer<byte[], byte[]> producer) throws InterruptedException {
+  private void sendFeedback(ResendingProducer producer) throws InterruptedException {
     Map<String, java.util.Set<String>> membersByIndicator = new TreeMap<>();
     Map<String, java.util.Set<String>> indicatorsByMember = new TreeMap<>();
     for (Sighting s : consumedSightings) {
@@ -352,8 +346,7 @@ public final class DemoRun {
           .limit(2)
           .forEach(id -> verdicts.add(verdict(e.getKey(), id, FeedbackVerdict.TRUE_POSITIVE, now)));
       for (Feedback f : verdicts) {
-        send(
-            producer,
+        producer.send(
             new ProducerRecord<>(
                 SignalboxTopics.feedbackTopic(f.getMember()),
                 f.getIndicatorId().getBytes(StandardCharsets.UTF_8),
@@ -361,7 +354,7 @@ public final class DemoRun {
         sent++;
       }
     }
-    flush(producer);
+    producer.flush();
     long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
     while (consumedFeedback.size() < sent && System.nanoTime() < deadline) {
       Thread.sleep(200);
@@ -386,7 +379,7 @@ public final class DemoRun {
         .build();
   }
 
-  private void produceTelemetry(KafkaProducer<byte[], byte[]> producer, DemoData data)
+  private void produceTelemetry(ResendingProducer producer, DemoData data)
       throws InterruptedException {
     AvroCodec<TelemetryEvent> codec = AvroCodec.telemetry();
     long end = System.nanoTime() + settings.duration().toNanos();
@@ -396,8 +389,7 @@ public final class DemoRun {
     while (!stop.get() && System.nanoTime() < end) {
       for (int i = 0; i < perTick; i++) {
         TelemetryEvent e = data.nextEvent(settings.hitPercent());
-        send(
-            producer,
+        producer.send(
             new ProducerRecord<>(
                 SignalboxTopics.telemetryTopic(e.getMember()),
                 e.getEventId().getBytes(StandardCharsets.UTF_8),
@@ -408,8 +400,7 @@ public final class DemoRun {
         // Every three seconds a record no parser should accept: the job must dead-letter it
         // and carry on.
         DemoMember m = DemoData.MEMBERS.get((int) (tick / 30 % DemoData.MEMBERS.size()));
-        send(
-            producer,
+        producer.send(
             new ProducerRecord<>(
                 SignalboxTopics.telemetryTopic(m.id()),
                 null,
@@ -422,7 +413,7 @@ public final class DemoRun {
       }
       Thread.sleep(100);
     }
-    flush(producer);
+    producer.flush();
   }
 
   /**
@@ -661,48 +652,6 @@ public final class DemoRun {
         adds
             ? "  check                events in = sent, dead letters = malformed, sightings = planted hits"
             : "  check                MISMATCH: see the figures above");
-  }
-
-  /**
-   * Sends a record and remembers it when the broker does not acknowledge it, so that the demo never
-   * loses a record silently (a busy machine can make the producer give a batch up).
-   */
-  private void send(KafkaProducer<byte[], byte[]> producer, ProducerRecord<byte[], byte[]> r) {
-    producer.send(
-        r,
-        (meta, e) -> {
-          if (e != null) {
-            lastSendError = e;
-            undelivered.add(r);
-          }
-        });
-  }
-
-  /**
-   * Flushes, then sends again whatever was not acknowledged, a few rounds.
-   *
-   * @throws IllegalStateException when records still cannot be delivered
-   */
-  private void flush(KafkaProducer<byte[], byte[]> producer) {
-    producer.flush();
-    for (int round = 1; !undelivered.isEmpty(); round++) {
-      List<ProducerRecord<byte[], byte[]>> again = new ArrayList<>();
-      for (ProducerRecord<byte[], byte[]> r; (r = undelivered.poll()) != null; ) {
-        again.add(r);
-      }
-      if (round > 5) {
-        throw new IllegalStateException(
-            again.size()
-                + " records could not be written to the local broker ("
-                + lastSendError
-                + "); the machine may be overloaded: run the demo again");
-      }
-      out.printf(
-          "  (the broker did not acknowledge %d records: %s; sending them again)%n",
-          again.size(), lastSendError);
-      again.forEach(r -> send(producer, r));
-      producer.flush();
-    }
   }
 
   private static KafkaProducer<byte[], byte[]> producer(KafkaClientConfig client) {
