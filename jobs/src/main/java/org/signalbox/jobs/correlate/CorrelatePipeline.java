@@ -107,8 +107,21 @@ public final class CorrelatePipeline {
     DataStream<ObservableProbe> probes =
         events.flatMap(new ProbeExtractor()).name("observables").uid("observables");
 
+    DataStream<ObservableProbe> exactProbes = probes;
+    if (!bounded && conf.get(CorrelateOptions.EXACT_PREFILTER)) {
+      // Same parallelism as the probes, so they arrive by a forward (local) channel; only the
+      // small key deltas are broadcast.
+      exactProbes =
+          probes
+              .connect(changes.getSideOutput(IndicatorLifecycle.EXACT_KEYS).broadcast())
+              .process(new ExactPrefilter(conf.get(CorrelateOptions.EXACT_PREFILTER_CAPACITY)))
+              .setParallelism(probes.getParallelism())
+              .name("exact prefilter")
+              .uid("exact-prefilter");
+    }
+
     DataStream<Sighting> exact =
-        probes
+        exactProbes
             .keyBy(p -> p.key, Types.STRING)
             .connect(
                 changes
