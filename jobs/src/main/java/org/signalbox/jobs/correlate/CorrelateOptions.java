@@ -177,7 +177,7 @@ public final class CorrelateOptions {
               "Drop telemetry values that no live exact indicator has before they are shuffled to"
                   + " the exact index, with a counting Bloom filter in every subtask that extracts"
                   + " them. It fails open: while it is incomplete (bootstrap, restore) it passes"
-                  + " everything. Unbounded runs only.");
+                  + " everything. Streaming execution only (not the BATCH run of signalbox match).");
 
   public static final ConfigOption<Long> EXACT_PREFILTER_CAPACITY =
       ConfigOptions.key("correlate.exact-prefilter-capacity")

@@ -1,7 +1,9 @@
 package org.signalbox.jobs.correlate;
 
+import org.apache.flink.api.common.RuntimeExecutionMode;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.configuration.ExecutionOptions;
 import org.apache.flink.configuration.ReadableConfig;
 import org.apache.flink.streaming.api.datastream.BroadcastStream;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -108,7 +110,12 @@ public final class CorrelatePipeline {
         events.flatMap(new ProbeExtractor()).name("observables").uid("observables");
 
     DataStream<ObservableProbe> exactProbes = probes;
-    if (!bounded && conf.get(CorrelateOptions.EXACT_PREFILTER)) {
+    // Not in BATCH execution (signalbox match): there is no watermark to say the filter is
+    // complete, so it would only pass everything at the cost of a hop.
+    boolean batch =
+        telemetry.getExecutionEnvironment().getConfiguration().get(ExecutionOptions.RUNTIME_MODE)
+            != RuntimeExecutionMode.STREAMING;
+    if (!batch && conf.get(CorrelateOptions.EXACT_PREFILTER)) {
       // Same parallelism as the probes, so they arrive by a forward (local) channel; only the
       // small key deltas are broadcast.
       exactProbes =
