@@ -21,6 +21,7 @@ import org.openjdk.jmh.infra.BenchmarkParams;
 import org.openjdk.jmh.results.Result;
 import org.openjdk.jmh.results.RunResult;
 import org.signalbox.benchmarks.e2e.E2eHarness;
+import org.signalbox.benchmarks.e2e.E2eSettings;
 import org.signalbox.benchmarks.e2e.SystemResult;
 import org.signalbox.benchmarks.micro.PatternIndexBenchmark;
 
@@ -213,6 +214,17 @@ public final class BenchReport {
     SystemResult f = find("flink-sql");
     if (c != null && f != null) {
       out.put("correlate / Flink SQL throughput", c.eventsPerSecond() / f.eventsPerSecond());
+    }
+    SystemResult u = find(E2eSettings.CORRELATE_UNFILTERED);
+    if (c != null && u != null) {
+      out.put(
+          "correlate / correlate without prefilter throughput",
+          c.eventsPerSecond() / u.eventsPerSecond());
+      if (c.cpuMillis() > 0 && u.cpuMillis() > 0) {
+        out.put(
+            "correlate / correlate without prefilter events per CPU second",
+            c.eventsPerCpuSecond() / u.eventsPerCpuSecond());
+      }
     }
     // The same comparisons per CPU second of this JVM: steadier than wall time when other
     // processes share the cores (the broker's CPU is in neither).

@@ -169,6 +169,25 @@ public final class CorrelateOptions {
               "Hold telemetry back until the indicators topic has been read to the end offsets it"
                   + " had at start-up, so a restart with a backlog misses nothing.");
 
+  public static final ConfigOption<Boolean> EXACT_PREFILTER =
+      ConfigOptions.key("correlate.exact-prefilter")
+          .booleanType()
+          .defaultValue(true)
+          .withDescription(
+              "Drop telemetry values that no live exact indicator has before they are shuffled to"
+                  + " the exact index, with a counting Bloom filter in every subtask that extracts"
+                  + " them. It fails open: while it is incomplete (bootstrap, restore) it passes"
+                  + " everything. Streaming execution only (not the BATCH run of signalbox match).");
+
+  public static final ConfigOption<Long> EXACT_PREFILTER_CAPACITY =
+      ConfigOptions.key("correlate.exact-prefilter-capacity")
+          .longType()
+          .defaultValue(2_000_000L)
+          .withDescription(
+              "Live exact indicator values the prefilter is sized for: 6 bytes each per subtask,"
+                  + " about 1% false positives at capacity, more beyond (never a lost sighting)."
+                  + " A restored filter keeps the size it was checkpointed with.");
+
   public static final ConfigOption<String> WARNINGLISTS =
       ConfigOptions.key("correlate.warninglists")
           .stringType()
@@ -254,6 +273,8 @@ public final class CorrelateOptions {
             OUT_OF_ORDERNESS,
             INDICATOR_IDLE_TIMEOUT,
             BOOTSTRAP_GATE,
+            EXACT_PREFILTER,
+            EXACT_PREFILTER_CAPACITY,
             WARNINGLISTS,
             CHECKPOINT_INTERVAL));
     all.addAll(SINKS.all());

@@ -1,7 +1,9 @@
 package org.signalbox.jobs.correlate;
 
+import org.apache.flink.api.common.RuntimeExecutionMode;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.configuration.ExecutionOptions;
 import org.apache.flink.configuration.ReadableConfig;
 import org.apache.flink.streaming.api.datastream.BroadcastStream;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -107,8 +109,26 @@ public final class CorrelatePipeline {
     DataStream<ObservableProbe> probes =
         events.flatMap(new ProbeExtractor()).name("observables").uid("observables");
 
+    DataStream<ObservableProbe> exactProbes = probes;
+    // Not in BATCH execution (signalbox match): there is no watermark to say the filter is
+    // complete, so it would only pass everything at the cost of a hop.
+    boolean batch =
+        telemetry.getExecutionEnvironment().getConfiguration().get(ExecutionOptions.RUNTIME_MODE)
+            != RuntimeExecutionMode.STREAMING;
+    if (!batch && conf.get(CorrelateOptions.EXACT_PREFILTER)) {
+      // Same parallelism as the probes, so they arrive by a forward (local) channel; only the
+      // small key deltas are broadcast.
+      exactProbes =
+          probes
+              .connect(changes.getSideOutput(IndicatorLifecycle.EXACT_KEYS).broadcast())
+              .process(new ExactPrefilter(conf.get(CorrelateOptions.EXACT_PREFILTER_CAPACITY)))
+              .setParallelism(probes.getParallelism())
+              .name("exact prefilter")
+              .uid("exact-prefilter");
+    }
+
     DataStream<Sighting> exact =
-        probes
+        exactProbes
             .keyBy(p -> p.key, Types.STRING)
             .connect(
                 changes

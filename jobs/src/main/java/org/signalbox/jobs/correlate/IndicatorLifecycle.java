@@ -24,6 +24,7 @@ import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 import org.signalbox.core.IndicatorOwnership;
 import org.signalbox.jobs.common.RawRecord;
+import org.signalbox.jobs.correlate.index.CountingBloomFilter;
 import org.signalbox.jobs.correlate.serde.CompactEncoding;
 import org.signalbox.jobs.correlate.serde.CompactSerializer;
 import org.signalbox.jobs.correlate.serde.CompactTypeInfo;
@@ -79,6 +80,12 @@ public final class IndicatorLifecycle
 
   /** Changes applied that did not come from the indicator's original source. */
   public static final OutputTag<IndicatorAudit> AUDIT = new OutputTag<>("indicator-audit") {};
+
+  /**
+   * Live exact values as they come and go, for the {@link ExactPrefilter}s in front of the exact
+   * index's shuffle.
+   */
+  public static final OutputTag<ExactKeyDelta> EXACT_KEYS = new OutputTag<>("exact-keys") {};
 
   /** Actor of an audited Kafka tombstone: the record names no source. */
   public static final String TOMBSTONE_ACTOR = "tombstone";
@@ -228,6 +235,7 @@ public final class IndicatorLifecycle
               : ind.getValidUntil().toEpochMilli() + expiryGraceMillis;
     }
     schedule(known, next, ctx);
+    transition(known, next, ctx);
     current.update(next);
   }
 
@@ -250,7 +258,30 @@ public final class IndicatorLifecycle
     next.revoked = true;
     next.cleanupAt = now + tombstoneRetentionMillis;
     schedule(known, next, ctx);
+    transition(known, next, ctx);
     current.update(next);
+  }
+
+  /**
+   * Tells the prefilters when the live exact value of this id changes: every state write goes
+   * through here, so the filters count each id's live value exactly once.
+   */
+  private static void transition(LifecycleRecord before, LifecycleRecord after, Context ctx) {
+    String was = liveExactKey(before);
+    String is = liveExactKey(after);
+    if (was != null && was.equals(is)) {
+      return; // a newer version of the same value: nothing changes for the filter
+    }
+    if (was != null) {
+      ctx.output(EXACT_KEYS, ExactKeyDelta.of(CountingBloomFilter.hash(was), false));
+    }
+    if (is != null) {
+      ctx.output(EXACT_KEYS, ExactKeyDelta.of(CountingBloomFilter.hash(is), true));
+    }
+  }
+
+  private static String liveExactKey(LifecycleRecord r) {
+    return r == null || r.revoked || r.target != IndexTarget.EXACT ? null : r.key;
   }
 
   private void audit(
@@ -312,6 +343,9 @@ public final class IndicatorLifecycle
             null));
     if (!known.revoked) {
       held.add(0, -1);
+    }
+    if (liveExactKey(known) != null) {
+      ctx.output(EXACT_KEYS, ExactKeyDelta.of(CountingBloomFilter.hash(known.key), false));
     }
     current.clear();
   }

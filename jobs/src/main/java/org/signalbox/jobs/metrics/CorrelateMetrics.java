@@ -39,6 +39,15 @@ public final class CorrelateMetrics {
   /** Per list, in a {@code warninglist=<name>} group: sightings dropped as known benign. */
   public static final String SIGHTINGS_SUPPRESSED = "sightingsSuppressed";
 
+  /** Probes the exact prefilter dropped before the shuffle: no live exact indicator has them. */
+  public static final String EXACT_PROBES_FILTERED = "exactProbesFiltered";
+
+  /**
+   * Probes the exact prefilter passed without consulting its filter (bootstrap, restore, or a
+   * restore from a checkpoint without a filter): it fails open.
+   */
+  public static final String EXACT_PROBES_UNFILTERED = "exactProbesUnfiltered";
+
   /** Gauge: indicators held in keyed state by one subtask. */
   public static final String INDICATORS_HELD = "indicatorsHeld";
 
