@@ -130,6 +130,8 @@ public final class LocalKafkaBroker implements AutoCloseable {
     private int port;
     private final Map<String, String> brokerProperties = new LinkedHashMap<>();
     private SecurityProtocol listenerSecurityProtocol = SecurityProtocol.PLAINTEXT;
+    private SecurityProtocol controllerSecurityProtocol = SecurityProtocol.PLAINTEXT;
+    private final List<String> secretFormatArguments = new ArrayList<>();
     private final Map<String, String> clientProperties = new LinkedHashMap<>();
 
     /**
@@ -174,13 +176,44 @@ public final class LocalKafkaBroker implements AutoCloseable {
      * named after the protocol, so its own settings are {@code listener.name.<protocol in lower
      * case>.*} (e.g. {@code listener.name.sasl_plaintext.plain.sasl.jaas.config}); it is also the
      * inter-broker listener, so a SASL mechanism needs {@code sasl.mechanism.inter.broker.protocol}
-     * and the broker's own login in that JAAS entry. The controller listener stays PLAINTEXT: the
-     * broker half of this one node talks to its controller half there, as {@code User:ANONYMOUS},
-     * which an authorizer must therefore treat as a super user. The protocol is also put into
-     * {@link LocalKafkaBroker#clientProperties()} as {@code security.protocol}.
+     * and the broker's own login in that JAAS entry. The controller listener is PLAINTEXT unless
+     * {@link #controllerSecurityProtocol} says otherwise: the broker half of this one node then
+     * talks to its controller half as {@code User:ANONYMOUS}, which an authorizer must therefore
+     * treat as a super user (and so would any client reaching that port). The protocol is also put
+     * into {@link LocalKafkaBroker#clientProperties()} as {@code security.protocol}.
      */
     public Options listenerSecurityProtocol(SecurityProtocol protocol) {
       this.listenerSecurityProtocol = Objects.requireNonNull(protocol);
+      return this;
+    }
+
+    /**
+     * Security protocol of the KRaft controller listener (named {@code CONTROLLER}, so its settings
+     * are {@code listener.name.controller.*}); default PLAINTEXT. Anything else needs {@code
+     * sasl.mechanism.controller.protocol} and a JAAS entry with the broker's own login for a SASL
+     * protocol, and key and trust stores for SSL. Admin clients can reach a controller (KIP-919),
+     * so a PLAINTEXT controller whose {@code User:ANONYMOUS} is a super user is a way round every
+     * ACL; secure it whenever the client listener is.
+     */
+    public Options controllerSecurityProtocol(SecurityProtocol protocol) {
+      this.controllerSecurityProtocol = Objects.requireNonNull(protocol);
+      return this;
+    }
+
+    /**
+     * Adds arguments to {@code kafka-storage format}, e.g. {@code --add-scram} and {@code
+     * SCRAM-SHA-512=[name=admin,password=...]} to create the admin's SCRAM credential with the
+     * metadata (KIP-900). They are handed to the tool on its stdin, never on its command line, so a
+     * password among them does not show in the process list. Used only when the storage is
+     * formatted the first time; a kept data directory keeps what it was formatted with.
+     */
+    public Options secretFormatArguments(String... arguments) {
+      for (String a : arguments) {
+        if (a.contains("\n") || a.contains("\r")) {
+          throw new IllegalArgumentException("a format argument must be one line");
+        }
+        secretFormatArguments.add(a);
+      }
       return this;
     }
 
@@ -231,6 +264,10 @@ public final class LocalKafkaBroker implements AutoCloseable {
       return listenerSecurityProtocol;
     }
 
+    public SecurityProtocol controllerSecurityProtocol() {
+      return controllerSecurityProtocol;
+    }
+
     public Map<String, String> clientProperties() {
       return Map.copyOf(clientProperties);
     }
@@ -269,7 +306,14 @@ public final class LocalKafkaBroker implements AutoCloseable {
       }
       Path serverProperties = writeServerProperties(dataDir, ports[0], ports[1], options);
       if (attempt == 1) {
-        format(classPath, log4jConfig, serverProperties, brokerLog, deadline, dataDir);
+        format(
+            classPath,
+            log4jConfig,
+            serverProperties,
+            brokerLog,
+            deadline,
+            dataDir,
+            options.secretFormatArguments);
       }
       Process process =
           launch(
@@ -476,6 +520,7 @@ public final class LocalKafkaBroker implements AutoCloseable {
       int brokerPort,
       int controllerPort,
       SecurityProtocol protocol,
+      SecurityProtocol controllerProtocol,
       Map<String, String> overrides) {
     String listener = protocol.name;
     Map<String, String> p = new LinkedHashMap<>();
@@ -496,7 +541,7 @@ public final class LocalKafkaBroker implements AutoCloseable {
     p.put("advertised.listeners", listener + "://" + LOOPBACK + ":" + brokerPort);
     p.put(
         "listener.security.protocol.map",
-        listener + ":" + protocol.name + ",CONTROLLER:" + SecurityProtocol.PLAINTEXT.name);
+        listener + ":" + protocol.name + ",CONTROLLER:" + controllerProtocol.name);
     p.put("controller.listener.names", "CONTROLLER");
     p.put("inter.broker.listener.name", listener);
     p.put("log.dirs", dataDir.resolve("kraft-combined-logs").toString());
@@ -541,14 +586,33 @@ public final class LocalKafkaBroker implements AutoCloseable {
             brokerPort,
             controllerPort,
             options.listenerSecurityProtocol,
+            options.controllerSecurityProtocol,
             options.brokerProperties));
     Path file = dataDir.resolve("server.properties");
+    // It may hold JAAS passwords and key store passwords: readable by its owner only, from the
+    // moment it exists.
+    ownerOnly(file);
     try (OutputStream out = Files.newOutputStream(file)) {
       properties.store(out, "Written by signalbox LocalKafkaBroker; rewritten on every start");
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write " + file, e);
     }
     return file;
+  }
+
+  /** Creates the file (empty) if missing and makes it readable and writable by its owner only. */
+  static void ownerOnly(Path file) {
+    try {
+      if (!Files.exists(file)) {
+        Files.createFile(file);
+      }
+      if (Files.getFileStore(file).supportsFileAttributeView("posix")) {
+        Files.setPosixFilePermissions(
+            file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot restrict the permissions of " + file, e);
+    }
   }
 
   /** INFO and up on stdout, which the parent sends to broker.log; the chatty loggers at WARN. */
@@ -596,7 +660,8 @@ public final class LocalKafkaBroker implements AutoCloseable {
       Path serverProperties,
       Path brokerLog,
       long deadline,
-      Path dataDir) {
+      Path dataDir,
+      List<String> secretArguments) {
     String clusterId = existingClusterId(serverProperties).orElse(Uuid.randomUuid().toString());
     Process format =
         launch(
@@ -604,6 +669,7 @@ public final class LocalKafkaBroker implements AutoCloseable {
             log4jConfig,
             "256m",
             List.of(
+                ToolChildMain.class.getName(),
                 "kafka.tools.StorageTool",
                 "format",
                 "--cluster-id",
@@ -613,7 +679,11 @@ public final class LocalKafkaBroker implements AutoCloseable {
                 "--ignore-formatted"),
             brokerLog);
     try {
-      format.getOutputStream().close();
+      try (OutputStream stdin = format.getOutputStream()) {
+        for (String argument : secretArguments) {
+          stdin.write((argument + "\n").getBytes(StandardCharsets.UTF_8));
+        }
+      }
       long remaining = deadline - System.nanoTime();
       if (!format.waitFor(Math.max(remaining, 0), TimeUnit.NANOSECONDS)) {
         stop(format);

@@ -37,9 +37,13 @@ import org.signalbox.topics.SignalboxTopics;
  * </ul>
  *
  * <p>Partners the directory names read the community and public feeds (and digests) the same way,
- * with their own group prefix. Nothing else is granted: no CREATE, no wildcard, no cluster
- * operation; DESCRIBE is implied by READ and WRITE in Kafka's authorizer but is listed, as {@code
- * kafka-acls --producer/--consumer} do, so the bindings say what a client does.
+ * with their own group prefix. The jobs, the gateway, the importer and the secretariat log in as
+ * the {@link ServiceAccount service accounts}, each granted what its code reads and writes with the
+ * default topic names, consumer groups and transactional ids, and nothing else. Nothing else is
+ * granted to anyone: no wildcard, no cluster operation, no CREATE except the feed topics the
+ * campaign job makes when a new audience first gets a record; DESCRIBE is implied by READ and WRITE
+ * in Kafka's authorizer but is listed, as {@code kafka-acls --producer/--consumer} do, so the
+ * bindings say what a client does.
  *
  * <p>Topic names come from the routers' own naming ({@link Audience#topic()}, {@link
  * SignalboxTopics#digestTopic}, {@link SignalboxTopics#telemetryTopic}, {@link
@@ -62,6 +66,153 @@ public final class MemberAcls {
           .thenComparing(b -> b.entry().host());
 
   private static final String ANY_HOST = "*";
+
+  /**
+   * The principals the Signalbox services log in as, {@code User:<name>} (never prefixed), and what
+   * each may do. Topic names, consumer group ids and transactional id prefixes are the defaults of
+   * the jobs' options ({@code correlate.group-id}, which is also the transactional id prefix of the
+   * job's exactly-once sinks, and so on) and of the commands: a deployment that renames them must
+   * grant the renamed resources itself. Consumer groups and transactional ids are PREFIXED because
+   * each source and sink adds its own suffix ({@code signalbox-correlate} and {@code
+   * signalbox-correlate-indicators}; {@code signalbox-correlate-sightings-0-12}).
+   */
+  public enum ServiceAccount {
+    /**
+     * The correlate job: reads every member's telemetry and the indicators; writes sightings, dead
+     * letters and the indicator audit, in transactions.
+     */
+    CORRELATE("correlate", "signalbox-correlate"),
+    /**
+     * The campaign job: reads sightings and every member's feedback; writes indicator scores,
+     * campaign alerts, dead letters and the feeds, and creates a feed topic when its audience first
+     * gets a record (FeedTopicProvisioner).
+     */
+    CAMPAIGNS("campaigns", "signalbox-campaigns"),
+    /** The trends job: reads sightings, indicators, campaign alerts and feedback; writes trends. */
+    TRENDS("trends", "signalbox-trends"),
+    /**
+     * The TAXII gateway: reads every feed and digest (it serves each member only its own, after its
+     * own login) and the indicators. Partitions are assigned, so it needs no consumer group.
+     */
+    GATEWAY("gateway", null),
+    /** {@code signalbox indicators import}: writes the indicators topic, nothing else. */
+    IMPORTER("importer", null),
+    /**
+     * The ISAC office: reads the trends and the raw campaign alerts ({@code signalbox report
+     * --kafka}), with consumer groups {@code secretariat.*} if it uses any.
+     */
+    SECRETARIAT("secretariat", null);
+
+    private final String user;
+    private final String jobGroup;
+
+    ServiceAccount(String user, String jobGroup) {
+      this.user = user;
+      this.jobGroup = jobGroup;
+    }
+
+    /** The Kafka user name, e.g. {@code correlate}. */
+    public String user() {
+      return user;
+    }
+
+    /** The principal, e.g. {@code User:correlate}. */
+    public String principal() {
+      return MemberAcls.principal("", user);
+    }
+
+    /** What this account may do, in {@link #ORDER}. */
+    public List<AclBinding> bindings() {
+      Set<AclBinding> out = new TreeSet<>(ORDER);
+      String p = principal();
+      switch (this) {
+        case CORRELATE -> {
+          readPrefixed(out, p, SignalboxTopics.TELEMETRY_PREFIX);
+          read(out, p, SignalboxTopics.INDICATORS);
+          write(
+              out,
+              p,
+              SignalboxTopics.SIGHTINGS,
+              SignalboxTopics.DEAD_LETTER,
+              SignalboxTopics.INDICATOR_AUDIT);
+        }
+        case CAMPAIGNS -> {
+          read(out, p, SignalboxTopics.SIGHTINGS);
+          readPrefixed(out, p, SignalboxTopics.FEEDBACK_PREFIX);
+          write(
+              out,
+              p,
+              SignalboxTopics.INDICATOR_SCORES,
+              SignalboxTopics.CAMPAIGN_ALERTS,
+              SignalboxTopics.DEAD_LETTER);
+          for (AclOperation op :
+              List.of(AclOperation.WRITE, AclOperation.DESCRIBE, AclOperation.CREATE)) {
+            out.add(
+                binding(
+                    p, ResourceType.TOPIC, SignalboxTopics.FEED_PREFIX, PatternType.PREFIXED, op));
+          }
+        }
+        case TRENDS -> {
+          read(
+              out,
+              p,
+              SignalboxTopics.SIGHTINGS,
+              SignalboxTopics.INDICATORS,
+              SignalboxTopics.CAMPAIGN_ALERTS);
+          readPrefixed(out, p, SignalboxTopics.FEEDBACK_PREFIX);
+          write(out, p, SignalboxTopics.TRENDS, SignalboxTopics.DEAD_LETTER);
+        }
+        case GATEWAY -> {
+          readPrefixed(out, p, SignalboxTopics.FEED_PREFIX);
+          read(out, p, SignalboxTopics.INDICATORS);
+        }
+        case IMPORTER -> write(out, p, SignalboxTopics.INDICATORS);
+        case SECRETARIAT -> {
+          read(out, p, SignalboxTopics.TRENDS, SignalboxTopics.CAMPAIGN_ALERTS);
+          out.add(groupBinding(p, user));
+        }
+      }
+      if (jobGroup != null) {
+        // The job's sources commit offsets in groups named after its group id; its exactly-once
+        // sinks use the same id as their transactional id prefix (KafkaSinkOptions).
+        out.add(binding(p, ResourceType.GROUP, jobGroup, PatternType.PREFIXED, AclOperation.READ));
+        for (AclOperation op : List.of(AclOperation.WRITE, AclOperation.DESCRIBE)) {
+          out.add(binding(p, ResourceType.TRANSACTIONAL_ID, jobGroup, PatternType.PREFIXED, op));
+        }
+      }
+      return new ArrayList<>(out);
+    }
+
+    /** The account with this user name, if any. */
+    public static java.util.Optional<ServiceAccount> ofUser(String user) {
+      for (ServiceAccount a : values()) {
+        if (a.user.equals(user)) {
+          return java.util.Optional.of(a);
+        }
+      }
+      return java.util.Optional.empty();
+    }
+
+    private static void read(Set<AclBinding> out, String principal, String... topics) {
+      for (String t : topics) {
+        out.add(topicBinding(principal, t, AclOperation.READ));
+        out.add(topicBinding(principal, t, AclOperation.DESCRIBE));
+      }
+    }
+
+    private static void readPrefixed(Set<AclBinding> out, String principal, String prefix) {
+      for (AclOperation op : List.of(AclOperation.READ, AclOperation.DESCRIBE)) {
+        out.add(binding(principal, ResourceType.TOPIC, prefix, PatternType.PREFIXED, op));
+      }
+    }
+
+    private static void write(Set<AclBinding> out, String principal, String... topics) {
+      for (String t : topics) {
+        out.add(topicBinding(principal, t, AclOperation.WRITE));
+        out.add(topicBinding(principal, t, AclOperation.DESCRIBE));
+      }
+    }
+  }
 
   private final String principalPrefix;
   private final List<AclBinding> bindings;
@@ -89,6 +240,25 @@ public final class MemberAcls {
           "principal prefix must not contain white space or ':': '" + principalPrefix + "'");
     }
     Set<AclBinding> out = new TreeSet<>(ORDER);
+    Set<String> services = new TreeSet<>();
+    for (ServiceAccount a : ServiceAccount.values()) {
+      services.add(a.principal());
+      out.addAll(a.bindings());
+    }
+    List<String> ids = new ArrayList<>();
+    directory.members().forEach(m -> ids.add(m.id()));
+    ids.addAll(directory.partners());
+    for (String id : ids) {
+      if (services.contains(principal(principalPrefix, id))) {
+        throw new IllegalArgumentException(
+            "member or partner '"
+                + id
+                + "' would log in as "
+                + principal(principalPrefix, id)
+                + ", the principal of a Signalbox service account; rename it or use a principal"
+                + " prefix (--principal-prefix)");
+      }
+    }
     for (MemberDirectory.Member m : directory.members()) {
       String principal = principal(principalPrefix, m.id());
       for (String topic :
@@ -143,8 +313,13 @@ public final class MemberAcls {
   }
 
   private static AclBinding topicBinding(String principal, String topic, AclOperation op) {
+    return binding(principal, ResourceType.TOPIC, topic, PatternType.LITERAL, op);
+  }
+
+  private static AclBinding binding(
+      String principal, ResourceType type, String name, PatternType pattern, AclOperation op) {
     return new AclBinding(
-        new ResourcePattern(ResourceType.TOPIC, topic, PatternType.LITERAL),
+        new ResourcePattern(type, name, pattern),
         new AccessControlEntry(principal, ANY_HOST, op, AclPermissionType.ALLOW));
   }
 
@@ -186,7 +361,8 @@ public final class MemberAcls {
    * valid member id (not the wildcard {@code User:*}), that is either WRITE or DESCRIBE on a
    * LITERAL telemetry or feedback topic, READ or DESCRIBE on a LITERAL feed topic, or READ on the
    * PREFIXED consumer groups of that same id. Anything else (DENY rules, other principals, other
-   * topics, PREFIXED topic grants of the jobs' service accounts) is left alone.
+   * topics) is left alone. Every ALLOW (any host) of a {@link ServiceAccount} is managed: the plan
+   * lists all that such an account may do.
    *
    * <p>With the default empty prefix every {@code User:} principal is of the prefix: a service
    * account that holds LITERAL grants of these shapes (say, a gateway reading {@code
@@ -197,6 +373,12 @@ public final class MemberAcls {
     AccessControlEntry e = binding.entry();
     if (e.permissionType() != AclPermissionType.ALLOW || !ANY_HOST.equals(e.host())) {
       return false;
+    }
+    if (e.principal() != null
+        && java.util.Arrays.stream(ServiceAccount.values())
+            .anyMatch(a -> a.principal().equals(e.principal()))) {
+      // The plan owns the service accounts outright: any grant it does not list is removed.
+      return true;
     }
     String userPrefix = KafkaPrincipal.USER_TYPE + ":" + principalPrefix;
     if (e.principal() == null || !e.principal().startsWith(userPrefix)) {

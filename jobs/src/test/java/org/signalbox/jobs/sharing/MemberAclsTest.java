@@ -71,7 +71,7 @@ class MemberAclsTest {
     expected.add(topic("User:rail-a", "telemetry.rail-a", DESCRIBE));
     expected.add(group("User:rail-a", "rail-a."));
 
-    assertThat(MemberAcls.plan(DIRECTORY).bindings()).containsExactlyElementsOf(expected);
+    assertThat(memberBindings(MemberAcls.plan(DIRECTORY))).containsExactlyElementsOf(expected);
   }
 
   @Test
@@ -92,7 +92,7 @@ class MemberAclsTest {
   void aPrincipalPrefixNamesTheUserButNotTheTopicsOrGroups() {
     MemberAcls plan =
         MemberAcls.plan(new MemberDirectory("isac-office", Set.of(), List.of(LONE_C)), "member-");
-    assertThat(plan.bindings())
+    assertThat(memberBindings(plan))
         .contains(
             topic("User:member-lone-c", "telemetry.lone-c", WRITE),
             group("User:member-lone-c", "lone-c."))
@@ -156,8 +156,8 @@ class MemberAclsTest {
   void tableHasOneRowPerPrincipalAndResource() {
     String table =
         MemberAcls.table(
-            MemberAcls.plan(new MemberDirectory("isac-office", Set.of(), List.of(LONE_C)))
-                .bindings());
+            memberBindings(
+                MemberAcls.plan(new MemberDirectory("isac-office", Set.of(), List.of(LONE_C)))));
     List<String> lines = table.lines().toList();
     assertThat(lines.get(0)).matches("PRINCIPAL +RESOURCE +PATTERN +NAME +OPERATIONS");
     assertThat(lines)
@@ -186,8 +186,80 @@ class MemberAclsTest {
           .as(m.id())
           .hasSize(4 + 5 * 3 * 2 + 1);
     }
-    assertThat(plan.bindings())
+    assertThat(memberBindings(plan))
         .hasSize(example.members().size() * 35 + example.partners().size() * (2 * 3 * 2 + 1));
+  }
+
+  /** The service accounts: each its own reads, writes, groups and transactional ids, no more. */
+  @Test
+  void serviceAccountsGetWhatTheirCodeUsesAndNothingElse() {
+    MemberAcls plan = MemberAcls.plan(DIRECTORY);
+    assertThat(plan.bindings()).containsAll(MemberAcls.ServiceAccount.CORRELATE.bindings());
+    assertThat(lines(MemberAcls.ServiceAccount.CORRELATE))
+        .containsExactlyInAnyOrder(
+            "User:correlate TOPIC LITERAL deadletter WRITE",
+            "User:correlate TOPIC LITERAL deadletter DESCRIBE",
+            "User:correlate TOPIC LITERAL indicator-audit WRITE",
+            "User:correlate TOPIC LITERAL indicator-audit DESCRIBE",
+            "User:correlate TOPIC LITERAL indicators READ",
+            "User:correlate TOPIC LITERAL indicators DESCRIBE",
+            "User:correlate TOPIC LITERAL sightings WRITE",
+            "User:correlate TOPIC LITERAL sightings DESCRIBE",
+            "User:correlate TOPIC PREFIXED telemetry. READ",
+            "User:correlate TOPIC PREFIXED telemetry. DESCRIBE",
+            "User:correlate GROUP PREFIXED signalbox-correlate READ",
+            "User:correlate TRANSACTIONAL_ID PREFIXED signalbox-correlate WRITE",
+            "User:correlate TRANSACTIONAL_ID PREFIXED signalbox-correlate DESCRIBE");
+    assertThat(lines(MemberAcls.ServiceAccount.CAMPAIGNS))
+        .contains(
+            "User:campaigns TOPIC PREFIXED feed. CREATE",
+            "User:campaigns TOPIC PREFIXED feed. WRITE",
+            "User:campaigns TOPIC PREFIXED feedback. READ",
+            "User:campaigns TRANSACTIONAL_ID PREFIXED signalbox-campaigns WRITE")
+        .noneMatch(l -> l.contains("telemetry") || l.endsWith(" READ") && l.contains("feed. "));
+    assertThat(lines(MemberAcls.ServiceAccount.GATEWAY))
+        .containsExactlyInAnyOrder(
+            "User:gateway TOPIC LITERAL indicators READ",
+            "User:gateway TOPIC LITERAL indicators DESCRIBE",
+            "User:gateway TOPIC PREFIXED feed. READ",
+            "User:gateway TOPIC PREFIXED feed. DESCRIBE");
+    assertThat(lines(MemberAcls.ServiceAccount.IMPORTER))
+        .containsExactlyInAnyOrder(
+            "User:importer TOPIC LITERAL indicators WRITE",
+            "User:importer TOPIC LITERAL indicators DESCRIBE");
+    // Nobody gets a cluster operation or a wildcard.
+    assertThat(plan.bindings())
+        .noneMatch(b -> b.pattern().resourceType() == ResourceType.CLUSTER)
+        .noneMatch(b -> b.pattern().name().equals("*") || b.entry().principal().equals("User:*"));
+    // The plan owns the service accounts: a grant it does not list is stale.
+    AclBinding extra = topic("User:gateway", "telemetry.rail-a", READ);
+    List<AclBinding> held = new ArrayList<>(plan.bindings());
+    held.add(extra);
+    assertThat(plan.changes(held).toRemove()).containsExactly(extra);
+    assertThatThrownBy(
+            () ->
+                MemberAcls.plan(
+                    new MemberDirectory(
+                        "isac-office",
+                        Set.of(),
+                        List.of(
+                            new MemberDirectory.Member(
+                                "gateway", Sector.RAIL, Set.of(), false, 0)))))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("service account");
+  }
+
+  private static List<String> lines(MemberAcls.ServiceAccount account) {
+    return account.bindings().stream().map(MemberAcls::line).toList();
+  }
+
+  /** The plan without the service accounts' bindings. */
+  private static List<AclBinding> memberBindings(MemberAcls plan) {
+    Set<String> services = new java.util.HashSet<>();
+    for (MemberAcls.ServiceAccount a : MemberAcls.ServiceAccount.values()) {
+      services.add(a.principal());
+    }
+    return plan.bindings().stream().filter(b -> !services.contains(b.entry().principal())).toList();
   }
 
   private static void reads(List<AclBinding> out, String principal, String feed) {

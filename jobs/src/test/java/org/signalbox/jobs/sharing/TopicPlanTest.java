@@ -95,7 +95,10 @@ class TopicPlanTest {
     Set<String> planned = Set.copyOf(plan().topics().stream().map(TopicPlan.Topic::name).toList());
     assertThat(MemberAcls.plan(DIRECTORY).bindings())
         .filteredOn(
-            b -> b.pattern().resourceType() == org.apache.kafka.common.resource.ResourceType.TOPIC)
+            b ->
+                b.pattern().resourceType() == org.apache.kafka.common.resource.ResourceType.TOPIC
+                    && b.pattern().patternType()
+                        == org.apache.kafka.common.resource.PatternType.LITERAL)
         .allSatisfy(b -> assertThat(planned).contains(b.pattern().name()));
   }
 
