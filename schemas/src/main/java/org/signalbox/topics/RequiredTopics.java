@@ -116,12 +116,13 @@ public final class RequiredTopics {
     if (!forbidden.isEmpty()) {
       throw new MissingTopicsException(
           who
-              + ": the login may not see "
+              + ": not authorized: the broker's ACLs do not let this login use "
               + String.join(", ", forbidden)
               + " on "
               + bootstrap
-              + " (no DESCRIBE); the ISAC grants a member's topics with: signalbox acls"
-              + " --members FILE --bootstrap HOST:PORT",
+              + " (TopicAuthorizationException, no DESCRIBE). A member may write only its own"
+              + " telemetry.<id> and feedback.<id> topics; the ISAC grants them with: signalbox"
+              + " acls --members FILE --bootstrap HOST:PORT",
           forbidden);
     }
   }
