@@ -38,7 +38,10 @@ import picocli.CommandLine.Option;
           + " groups, feed.community and feed.public, and their .digest-hourly/.digest-daily"
           + " topics; and READ consumer groups whose id starts with '<id>.' (a member's consumers"
           + " must use such group ids). Partners read feed.community and feed.public (and"
-          + " digests) with their own '<id>.' groups. Nothing else.",
+          + " digests) with their own '<id>.' groups. The service accounts User:correlate,"
+          + " User:campaigns, User:trends, User:gateway, User:importer and User:secretariat get"
+          + " what their code reads and writes with the default topics, consumer groups and"
+          + " transactional id prefixes (README, Service accounts). Nothing else.",
       "Without --dry-run the plan is applied with the Kafka admin API, then ALLOW bindings of"
           + " these shapes held by User: principals of the prefix that the plan no longer has"
           + " (a member dropped from the directory, a group it left) are deleted. Added, removed"
