@@ -59,6 +59,15 @@ final class DemoCommand implements Callable<Integer> {
   java.nio.file.Path reportDir;
 
   @Option(
+      names = "--secure",
+      description =
+          "Run the same pipeline on the secure broker of `signalbox broker --security sasl-ssl`"
+              + " (SASL_SSL, SCRAM-SHA-512, ACLs, nothing for anyone without a login): each member,"
+              + " the importer, the correlate and campaign jobs and the gateway log in as their own"
+              + " principal. Slower to start (certificates, credentials, ACLs).")
+  boolean secure;
+
+  @Option(
       names = "--quiet",
       description = "Do not print each sighting, only progress and the summary.")
   boolean quiet;
@@ -71,7 +80,8 @@ final class DemoCommand implements Callable<Integer> {
     }
     DemoRun demo =
         new DemoRun(
-            new DemoRun.Settings(duration, rate, indicators, hitPercent, seed, !quiet, reportDir),
+            new DemoRun.Settings(
+                duration, rate, indicators, hitPercent, seed, !quiet, reportDir, secure),
             System.out);
     Thread onCtrlC = new Thread(demo::interrupt, "signalbox-demo-stop");
     Runtime.getRuntime().addShutdownHook(onCtrlC);

@@ -30,14 +30,13 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.signalbox.cli.report.SecretariatReport;
 import org.signalbox.core.Tlps;
 import org.signalbox.gateway.Gateway;
 import org.signalbox.jobs.campaign.CampaignKafka;
 import org.signalbox.jobs.campaign.CampaignOptions;
+import org.signalbox.jobs.common.KafkaOptions;
 import org.signalbox.jobs.correlate.CorrelateJob;
 import org.signalbox.jobs.correlate.CorrelateKafka;
 import org.signalbox.jobs.correlate.CorrelateOptions;
@@ -73,7 +72,8 @@ public final class DemoRun {
       int hitPercent,
       long seed,
       boolean printSightings,
-      Path reportDir) {}
+      Path reportDir,
+      boolean secure) {}
 
   private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss");
 
@@ -137,25 +137,37 @@ public final class DemoRun {
   }
 
   private void runIn(Path work, Instant started) throws Exception {
-    out.println("Signalbox demo: starting a local Kafka broker (KRaft) ...");
-    try (LocalKafkaBroker broker = LocalKafkaBroker.start(new LocalKafkaBroker.Options())) {
-      String bootstrap = broker.bootstrapServers();
-      KafkaClientConfig client = KafkaClientConfig.of(bootstrap, broker.clientProperties());
+    out.println(
+        settings.secure()
+            ? "Signalbox demo: starting a secure local Kafka broker (KRaft; SASL_SSL, SCRAM-SHA-512,"
+                + " ACLs) ..."
+            : "Signalbox demo: starting a local Kafka broker (KRaft) ...");
+    MemberDirectory directory = DemoData.directory();
+    try (DemoKafka kafka = DemoKafka.start(directory, settings.secure(), work.resolve("kafka"))) {
+      LocalKafkaBroker broker = kafka.broker();
+      String bootstrap = kafka.bootstrapServers();
       out.printf(
           "  broker up at %s (pid %d, %d ms)%n",
           bootstrap, broker.pid(), broker.startupTime().toMillis());
-      MemberDirectory directory = DemoData.directory();
+      if (kafka.secure()) {
+        out.printf(
+            "  every part logs in as itself: each member (its telemetry and feedback), importer"
+                + " (indicators), correlate, campaigns, gateway; the console as %s. Client files:"
+                + " %s (deleted at the end); certificate SHA-256 %s%n",
+            DemoKafka.CONSOLE,
+            kafka.clientConfigDir().orElseThrow(),
+            kafka.fingerprint().orElseThrow());
+      }
       // The topics an operator creates with `signalbox topics apply`, by the same plan. Feed topics
       // are created up front although the router would create them: the console reader subscribes
       // by pattern and would only notice a new topic at its next metadata refresh, minutes later.
       TopicPlan plan = TopicPlan.of(directory, 2, TopicPlan.DEFAULT_TELEMETRY_RETENTION);
-      plan.apply(broker.clientProperties(), Optional.empty(), false, Duration.ofSeconds(60));
+      plan.apply(kafka.adminProperties(), Optional.empty(), false, Duration.ofSeconds(60));
       List<String> topics = plan.topics().stream().map(TopicPlan.Topic::name).toList();
       out.printf("  topics: %s%n", topics);
 
       DemoData data = new DemoData(settings.seed(), settings.indicators(), Instant.now());
-      try (KafkaProducer<byte[], byte[]> kafka = producer(client)) {
-        ResendingProducer producer = new ResendingProducer(kafka, m -> out.printf("  (%s)%n", m));
+      try (DemoKafka.Senders producer = kafka.senders(m -> out.printf("  (%s)%n", m))) {
         publishIndicators(producer, data.indicators());
         out.printf(
             "  published %,d indicator records (%,d live; CIDR, domain-suffix, revoked and expired among them)%n",
@@ -198,17 +210,46 @@ public final class DemoRun {
                 .map(MemberDirectory.Member::id)
                 .toList());
         InProcessMetrics.register(conf);
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
-        CorrelateJob.configure(env, conf);
-        CorrelateJob.reuseObjects(env, conf);
-        CorrelateKafka.attach(env, conf, false);
-        CampaignKafka.attach(env, conf, false);
-        out.println(
-            "Starting the correlate and campaign jobs on an embedded Flink MiniCluster (RocksDB"
-                + " state, parallelism 2) ...");
-        JobClient job = env.executeAsync("signalbox correlate (demo)");
+        List<JobClient> jobs = new ArrayList<>();
+        if (kafka.secure()) {
+          // One login per job: the correlate and campaign jobs run as their own service accounts,
+          // so as two jobs (each on its own embedded MiniCluster).
+          out.println(
+              "Starting the correlate job (as correlate) and the campaign job (as campaigns) on"
+                  + " embedded Flink MiniClusters (RocksDB state, parallelism 2) ...");
+          jobs.add(
+              start(
+                  conf,
+                  kafka.configFile("correlate"),
+                  "signalbox correlate (demo, secure)",
+                  (env, c) -> {
+                    CorrelateJob.reuseObjects(env, c);
+                    CorrelateKafka.attach(env, c, false);
+                  }));
+          jobs.add(
+              start(
+                  conf,
+                  kafka.configFile("campaigns"),
+                  "signalbox campaigns (demo, secure)",
+                  (env, c) -> CampaignKafka.attach(env, c, false)));
+        } else {
+          out.println(
+              "Starting the correlate and campaign jobs on an embedded Flink MiniCluster (RocksDB"
+                  + " state, parallelism 2) ...");
+          jobs.add(
+              start(
+                  conf,
+                  Optional.empty(),
+                  "signalbox correlate (demo)",
+                  (env, c) -> {
+                    CorrelateJob.reuseObjects(env, c);
+                    CorrelateKafka.attach(env, c, false);
+                    CampaignKafka.attach(env, c, false);
+                  }));
+        }
 
-        Thread reader = new Thread(() -> readOutputs(client), "demo-output-reader");
+        KafkaClientConfig console = kafka.login(DemoKafka.CONSOLE);
+        Thread reader = new Thread(() -> readOutputs(console), "demo-output-reader");
         reader.setDaemon(true);
         reader.start();
 
@@ -227,7 +268,8 @@ public final class DemoRun {
             attributed.add(m.id());
           }
         }
-        try (Gateway.Embedded taxii = Gateway.startEmbedded(bootstrap, logins, attributed)) {
+        try (Gateway.Embedded taxii =
+            Gateway.startEmbedded(kafka.login("gateway"), logins, attributed)) {
           DemoMember first = DemoData.MEMBERS.get(0);
           out.printf(
               "  TAXII 2.1 gateway at %s (try: curl -u %s:demo-%s -H 'Accept:"
@@ -251,7 +293,9 @@ public final class DemoRun {
             taxiiHeld.put("group:" + g, taxii.held(Audience.group(g).toString()));
           }
           taxiiHeld.put("community", taxii.held(Audience.COMMUNITY.toString()));
-          job.cancel().get();
+          for (JobClient job : jobs) {
+            job.cancel().get();
+          }
           stop.set(true);
           reader.join(5000);
           printSummary(started, data, held, eventsIn);
@@ -291,7 +335,24 @@ public final class DemoRun {
     }
   }
 
-  private void publishIndicators(ResendingProducer producer, List<Indicator> indicators) {
+  /** Job interface of {@link #start}: attaches a job's pipeline to its environment. */
+  private interface Pipeline {
+    void attach(StreamExecutionEnvironment env, Configuration conf) throws Exception;
+  }
+
+  /** Starts one job on its own embedded MiniCluster, logging in with {@code kafkaConfig} if any. */
+  private static JobClient start(
+      Configuration shared, Optional<Path> kafkaConfig, String name, Pipeline pipeline)
+      throws Exception {
+    Configuration conf = new Configuration(shared);
+    kafkaConfig.ifPresent(f -> conf.set(KafkaOptions.CONFIG_FILE, f.toString()));
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+    CorrelateJob.configure(env, conf);
+    pipeline.attach(env, conf);
+    return env.executeAsync(name);
+  }
+
+  private void publishIndicators(DemoKafka.Senders producer, List<Indicator> indicators) {
     AvroCodec<Indicator> codec = AvroCodec.indicator();
     for (Indicator ind : indicators) {
       producer.send(
@@ -309,7 +370,7 @@ public final class DemoRun {
    * value), and each member confirms up to two other indicators it saw as true positives. Waits (at
    * most 15 s) until the verdicts are read back, so the report has them.
    */
-  private void sendFeedback(ResendingProducer producer) throws InterruptedException {
+  private void sendFeedback(DemoKafka.Senders producer) throws InterruptedException {
     Map<String, java.util.Set<String>> membersByIndicator = new TreeMap<>();
     Map<String, java.util.Set<String>> indicatorsByMember = new TreeMap<>();
     for (Sighting s : consumedSightings) {
@@ -379,7 +440,7 @@ public final class DemoRun {
         .build();
   }
 
-  private void produceTelemetry(ResendingProducer producer, DemoData data)
+  private void produceTelemetry(DemoKafka.Senders producer, DemoData data)
       throws InterruptedException {
     AvroCodec<TelemetryEvent> codec = AvroCodec.telemetry();
     long end = System.nanoTime() + settings.duration().toNanos();
@@ -652,12 +713,6 @@ public final class DemoRun {
         adds
             ? "  check                events in = sent, dead letters = malformed, sightings = planted hits"
             : "  check                MISMATCH: see the figures above");
-  }
-
-  private static KafkaProducer<byte[], byte[]> producer(KafkaClientConfig client) {
-    Properties p = client.producer("signalbox-demo");
-    p.put(ProducerConfig.LINGER_MS_CONFIG, "20");
-    return new KafkaProducer<>(p);
   }
 
   private static String truncate(String s, int n) {
