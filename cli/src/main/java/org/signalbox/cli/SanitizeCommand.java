@@ -10,12 +10,14 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
 import org.signalbox.edge.EdgePipeline;
 import org.signalbox.edge.FollowingInputStream;
 import org.signalbox.edge.LogFormat;
+import org.signalbox.edge.ResumePoint;
 import org.signalbox.edge.TelemetryKafkaWriter;
 import org.signalbox.edge.sanitize.EdgeCounters;
 import org.signalbox.edge.sanitize.EdgeKeys;
@@ -107,6 +109,34 @@ final class SanitizeCommand implements Callable<Integer> {
       description = "Longer lines are reported and skipped (default: ${DEFAULT-VALUE}).")
   int maxLineBytes;
 
+  @Option(
+      names = "--broker-wait",
+      defaultValue = "PT10M",
+      converter = DurationConverter.class,
+      paramLabel = "DURATION",
+      description =
+          "With --kafka: how long to wait for a broker that is down or does not take records"
+              + " (default: 10m). Meanwhile events wait in a bounded buffer (32 MB) and, once it"
+              + " is full, reading stops; nothing is lost or sent twice. After that the edge gives"
+              + " up and writes a --resume-file.")
+  Duration brokerWait;
+
+  @Option(
+      names = "--resume-file",
+      paramLabel = "FILE",
+      description =
+          "With --kafka: where to write the resume point if the edge gives up on the broker"
+              + " (default: sanitize-resume-<member>.json in the current directory).")
+  Path resumeFile;
+
+  @Option(
+      names = "--resume",
+      paramLabel = "FILE",
+      description =
+          "Continue a run that gave up on the broker, from the resume file it wrote: run with the"
+              + " same --in files (and policy and keys); events it delivered are not sent again.")
+  Path resumeFrom;
+
   @Override
   public Integer call() throws Exception {
     if (maxLineBytes < 1) {
@@ -164,15 +194,82 @@ final class SanitizeCommand implements Callable<Integer> {
         System.err.println("error: " + e.getMessage());
         return 2;
       }
-      try (TelemetryKafkaWriter writer = new TelemetryKafkaWriter(client, t)) {
+      if (brokerWait.isNegative() || brokerWait.isZero()) {
+        System.err.println("error: --broker-wait must be positive, e.g. 10m");
+        return 2;
+      }
+      List<String> inputNames =
+          in == null ? List.of("-") : in.stream().map(f -> f.toAbsolutePath().toString()).toList();
+      ResumePoint resumePoint = null;
+      if (resumeFrom != null) {
+        try {
+          resumePoint = ResumePoint.read(resumeFrom);
+        } catch (IllegalArgumentException e) {
+          System.err.println("error: " + e.getMessage());
+          return 2;
+        }
+        if (!resumePoint.inputs().equals(inputNames)) {
+          System.err.println(
+              "error: --resume "
+                  + resumeFrom
+                  + " continues a run over "
+                  + resumePoint.inputs()
+                  + "; give the same --in files in the same order (this run has "
+                  + inputNames
+                  + ")");
+          return 2;
+        }
+      }
+      Path resumeOut =
+          resumeFile != null ? resumeFile : Path.of("sanitize-resume-" + member + ".json");
+      try (TelemetryKafkaWriter writer = new TelemetryKafkaWriter(client, t, brokerWait)) {
         try {
           writer.requireTopic(java.time.Duration.ofSeconds(30));
         } catch (IllegalStateException e) {
           System.err.println("error: " + e.getMessage());
           return 1;
         }
-        runAll(pipeline, counters, writer);
+        writer.inputs(inputNames);
+        if (resumePoint != null) {
+          writer.resumeFrom(resumePoint);
+          System.err.printf(
+              "resuming at %s line %d (%d later events were delivered before and are skipped)%n",
+              resumePoint.inputs().get(resumePoint.input()),
+              resumePoint.line(),
+              resumePoint.delivered().size());
+        }
+        runAll(pipeline, counters, writer, writer::startInput);
         writer.flush();
+        if (resumePoint != null) {
+          System.err.printf(
+              "resumed: %d events delivered by the earlier run were not sent again%n",
+              writer.skipped());
+        }
+        if (writer.gaveUp()) {
+          ResumePoint point = writer.resumePoint();
+          point.write(resumeOut);
+          System.err.println(
+              "error: the broker did not take "
+                  + (writer.failures() + writer.notSent())
+                  + " events within --broker-wait "
+                  + brokerWait.toString().substring(2).toLowerCase()
+                  + " ("
+                  + writer.firstFailure()
+                  + ").");
+          System.err.println(
+              "Nothing before "
+                  + point.inputs().get(point.input())
+                  + " line "
+                  + point.line()
+                  + " is missing, and the later events the broker acknowledged are listed so that"
+                  + " they are not sent again. When the broker is back, run the same command with"
+                  + " --resume "
+                  + resumeOut
+                  + " to send the rest. (A batch that timed out while the broker was failing may"
+                  + " have landed even so: it would arrive twice, with the same event ids.)");
+          System.err.print(counters.summary());
+          return 1;
+        }
         if (writer.failures() > 0) {
           System.err.println(
               "error: "
@@ -216,11 +313,24 @@ final class SanitizeCommand implements Callable<Integer> {
 
   private void runAll(EdgePipeline pipeline, EdgeCounters counters, Consumer<TelemetryEvent> sink)
       throws IOException {
+    runAll(pipeline, counters, sink, index -> {});
+  }
+
+  /** Runs every input in order, telling {@code onInput} the index of each before it starts. */
+  private void runAll(
+      EdgePipeline pipeline,
+      EdgeCounters counters,
+      Consumer<TelemetryEvent> sink,
+      java.util.function.IntConsumer onInput)
+      throws IOException {
     if (in == null) {
+      onInput.accept(0);
       pipeline.run(System.in, "stdin", sink);
       return;
     }
-    for (Path p : in) {
+    for (int index = 0; index < in.size(); index++) {
+      Path p = in.get(index);
+      onInput.accept(index);
       String name = p.getFileName().toString();
       if (follow) {
         try (InputStream s = new FollowingInputStream(p, 500)) {
