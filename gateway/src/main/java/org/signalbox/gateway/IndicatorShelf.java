@@ -102,39 +102,59 @@ final class IndicatorShelf implements AutoCloseable {
     Set<TopicPartition> assigned = new HashSet<>();
     Map<TopicPartition, Long> loadTo = null;
     long nextCheck = 0;
+    long backoffMillis = 0;
+    long lastWarned = 0;
     try {
       while (running) {
-        if (System.nanoTime() - nextCheck >= 0) {
-          Set<TopicPartition> found = partitions();
-          if (!found.equals(assigned)) {
-            Set<TopicPartition> added = new HashSet<>(found);
-            added.removeAll(assigned);
-            consumer.assign(found);
-            consumer.seekToBeginning(added);
-            assigned = found;
-            LOG.info("indicators: reading {}", found);
+        try {
+          if (System.nanoTime() - nextCheck >= 0) {
+            Set<TopicPartition> found = partitions();
+            if (!found.equals(assigned)) {
+              Set<TopicPartition> added = new HashSet<>(found);
+              added.removeAll(assigned);
+              consumer.assign(found);
+              consumer.seekToBeginning(added);
+              assigned = found;
+              LOG.info("indicators: reading {}", found);
+            }
+            if (loadTo == null) {
+              loadTo = consumer.endOffsets(found);
+            }
+            nextCheck = System.nanoTime() + TOPIC_RECHECK.toNanos();
           }
-          if (loadTo == null) {
-            loadTo = consumer.endOffsets(found);
+          if (loaded.getCount() > 0 && caughtUp(loadTo)) {
+            LOG.info("indicators: {} held after reading {} to its end", newest.size(), topic);
+            loaded.countDown();
           }
-          nextCheck = System.nanoTime() + TOPIC_RECHECK.toNanos();
-        }
-        if (loaded.getCount() > 0 && caughtUp(loadTo)) {
-          LOG.info("indicators: {} held after reading {} to its end", newest.size(), topic);
-          loaded.countDown();
-        }
-        if (assigned.isEmpty()) {
-          Thread.sleep(200);
-          continue;
-        }
-        for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
-          accept(r);
+          if (assigned.isEmpty()) {
+            Thread.sleep(200);
+            continue;
+          }
+          for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
+            accept(r);
+          }
+          backoffMillis = 0;
+        } catch (WakeupException e) {
+          throw e;
+        } catch (RuntimeException e) {
+          // A broker that is away or a refused read: keep what is held, try again; never stop
+          // reading for good (the collections would serve stale indicators from then on).
+          backoffMillis = backoffMillis == 0 ? 1_000 : Math.min(30_000, backoffMillis * 2);
+          long now = System.nanoTime();
+          if (lastWarned == 0 || now - lastWarned > Duration.ofMinutes(1).toNanos()) {
+            LOG.warn(
+                "indicators: cannot read {} ({}); serving what is held, retrying every {} s",
+                topic,
+                e.toString(),
+                backoffMillis / 1000);
+            lastWarned = now;
+          }
+          Thread.sleep(backoffMillis);
+          nextCheck = Math.min(nextCheck, System.nanoTime());
         }
       }
     } catch (WakeupException | InterruptedException e) {
       // close() asked us to stop.
-    } catch (RuntimeException e) {
-      LOG.error("indicators: shelf stopped", e);
     } finally {
       loaded.countDown();
       consumer.close(Duration.ofSeconds(5));

@@ -83,33 +83,59 @@ public final class KafkaCollectionFeed implements CollectionFeed {
   private void run(Consumer<ObjectNode> sink) {
     Set<TopicPartition> assigned = new HashSet<>();
     long nextCheck = 0;
+    long backoffMillis = 0;
+    long lastWarned = 0;
     try {
       while (running) {
-        if (System.nanoTime() - nextCheck >= 0) {
-          Set<TopicPartition> found = partitions();
-          if (!found.equals(assigned)) {
-            Set<TopicPartition> added = new HashSet<>(found);
-            added.removeAll(assigned);
-            consumer.assign(found);
-            consumer.seekToBeginning(added);
-            assigned = found;
-            LOG.info("collection {}: reading {}", audience, found);
+        try {
+          if (System.nanoTime() - nextCheck >= 0) {
+            Set<TopicPartition> found = partitions();
+            if (!found.equals(assigned)) {
+              Set<TopicPartition> added = new HashSet<>(found);
+              added.removeAll(assigned);
+              consumer.assign(found);
+              consumer.seekToBeginning(added);
+              assigned = found;
+              LOG.info("collection {}: reading {}", audience, found);
+            }
+            nextCheck = System.nanoTime() + TOPIC_RECHECK.toNanos();
           }
-          nextCheck = System.nanoTime() + TOPIC_RECHECK.toNanos();
-        }
-        if (assigned.isEmpty()) {
-          Thread.sleep(200);
-          nextCheck = Math.min(nextCheck, System.nanoTime() + Duration.ofSeconds(1).toNanos());
-          continue;
-        }
-        for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
-          deliver(r, sink);
+          if (assigned.isEmpty()) {
+            Thread.sleep(200);
+            nextCheck = Math.min(nextCheck, System.nanoTime() + Duration.ofSeconds(1).toNanos());
+            continue;
+          }
+          for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
+            deliver(r, sink);
+          }
+          if (backoffMillis > 0) {
+            LOG.info("collection {}: reading again", audience);
+            backoffMillis = 0;
+          }
+        } catch (WakeupException e) {
+          throw e;
+        } catch (RuntimeException e) {
+          // A broker that is away (a timeout listing the topics), a login refused, an ACL missing:
+          // the collection keeps serving what it holds and tries again, never stops reading for
+          // good. Said at once, then once a minute while it lasts.
+          backoffMillis = backoffMillis == 0 ? 1_000 : Math.min(30_000, backoffMillis * 2);
+          long now = System.nanoTime();
+          if (lastWarned == 0 || now - lastWarned > Duration.ofMinutes(1).toNanos()) {
+            LOG.warn(
+                "collection {}: cannot read {} ({}); serving what it holds, retrying every {} s",
+                audience,
+                topics,
+                e.toString(),
+                backoffMillis / 1000);
+            lastWarned = now;
+          }
+          metrics.record(audience, "read_error");
+          Thread.sleep(backoffMillis);
+          nextCheck = Math.min(nextCheck, System.nanoTime());
         }
       }
     } catch (WakeupException | InterruptedException e) {
       // close() asked us to stop.
-    } catch (RuntimeException e) {
-      LOG.error("collection {}: feed stopped", audience, e);
     } finally {
       consumer.close(Duration.ofSeconds(5));
     }
