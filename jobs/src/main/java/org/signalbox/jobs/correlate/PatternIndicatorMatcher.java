@@ -29,8 +29,10 @@ import org.signalbox.stix.sequence.SequencePattern;
  * <p>The patterns live in a {@link PatternIndex}: an event is tested only against the patterns
  * whose values, networks or parent domains it carries (a Lucene Monitor pre-filter), plus the text
  * patterns (MATCHES, LIKE) of its observable types, with the same results as testing them all.
- * Patterns the matcher cannot run yet (several observations, WITHIN, REPEATS, START/STOP) are kept
- * in state, so revocation works, and counted in {@code indicatorPatternsUnsupported}.
+ * Patterns it cannot run are kept in state, so revocation works, and counted in {@code
+ * indicatorPatternsUnsupported}; patterns of several observations or with a qualifier (WITHIN,
+ * REPEATS, START/STOP) are the {@link SequenceRouter}'s and {@link SequenceMatcher}'s, and counted
+ * here only when the sequence branch is off (correlate.sequences).
  *
  * <p>Keyed by event only to give the bootstrap gate keyed state and timers.
  */
