@@ -82,6 +82,22 @@ public final class SequenceSearch {
         }
       }
     }
+    // Candidates in event-time order (stable: by index for equal times).
+    for (int l = 0; l < leafCount; l++) {
+      int[] c = byLeaf[l];
+      boolean sorted = true;
+      for (int j = 1; j < c.length && sorted; j++) {
+        sorted = times[c[j - 1]] <= times[c[j]];
+      }
+      if (!sorted) {
+        byLeaf[l] =
+            java.util.Arrays.stream(c)
+                .boxed()
+                .sorted(java.util.Comparator.comparingLong((Integer i) -> times[i]))
+                .mapToInt(Integer::intValue)
+                .toArray();
+      }
+    }
   }
 
   /**
@@ -98,7 +114,13 @@ public final class SequenceSearch {
       return Result.NONE;
     }
     long window = pattern.windowMillis();
-    boolean found = s.solve(pattern.root(), lo, hi, (a, b) -> b - a <= window);
+    boolean found;
+    try {
+      found = s.solve(pattern.root(), lo, hi, (a, b) -> b - a <= window);
+    } catch (StackOverflowError e) {
+      // A pattern nesting large REPEATS in compound parts: given up, and counted as aborted.
+      return Result.ABORTED;
+    }
     if (!found) {
       return s.aborted ? Result.ABORTED : Result.NONE;
     }
@@ -202,7 +224,69 @@ public final class SequenceSearch {
       return solve(d.operand(), Math.max(lo, d.startMillis()), Math.min(hi, d.stopMillis() - 1), k);
     }
     Repeats r = (Repeats) node;
+    if (r.times() > WIDE_REPEATS && r.operand() instanceof Leaf leaf) {
+      return repeatsOfLeaf(leaf.index(), r.times(), lo, hi, k);
+    }
     return repeats(r, 0, lo, hi, Long.MAX_VALUE, Long.MIN_VALUE, k);
+  }
+
+  /**
+   * REPEATS of one observation more than this many times is searched without a frame per repetition
+   * (see {@link #repeatsOfLeaf}): the general search nests one frame per repetition and would
+   * exhaust the stack at REPEATS 1000.
+   */
+  static final int WIDE_REPEATS = 16;
+
+  /**
+   * {@code [x] REPEATS n TIMES} for large n: for each candidate as the earliest, the n earliest
+   * unused candidates from it on, which is the set of least span and earliest end for that start
+   * (what WITHIN and FOLLOWEDBY around it need). Not every n-subset is tried, so a pattern in which
+   * another part needs one of those very events (an AND beside it on the same observation) can be
+   * missed here where the general search would find it; for n up to {@link #WIDE_REPEATS} the
+   * general search is used.
+   */
+  private boolean repeatsOfLeaf(int leaf, int n, long lo, long hi, Cont k) {
+    int[] cands = byLeaf[leaf];
+    int[] chosen = new int[n];
+    for (int start = 0; start < cands.length; start++) {
+      int c = 0;
+      for (int j = start; j < cands.length && c < n; j++) {
+        if (++steps > budget) {
+          aborted = true;
+          return false;
+        }
+        int i = cands[j];
+        long t = times[i];
+        if (used[i] || t < lo || t > hi || t < times[cands[start]]) {
+          continue;
+        }
+        chosen[c++] = i;
+      }
+      if (c < n) {
+        continue;
+      }
+      long tmin = Long.MAX_VALUE;
+      long tmax = Long.MIN_VALUE;
+      for (int i : chosen) {
+        used[i] = true;
+        stackObs[top] = i;
+        stackLeaf[top] = leaf;
+        top++;
+        tmin = Math.min(tmin, times[i]);
+        tmax = Math.max(tmax, times[i]);
+      }
+      if (k.accept(tmin, tmax)) {
+        return true;
+      }
+      for (int i : chosen) {
+        top--;
+        used[i] = false;
+      }
+      if (aborted) {
+        return false;
+      }
+    }
+    return false;
   }
 
   private boolean all(All all, int idx, long lo, long hi, long tmin, long tmax, Cont k) {

@@ -204,6 +204,39 @@ class SequenceMatchingTest {
   }
 
   @Test
+  void theLargestRepeatsIsMatchedWithoutExhaustingTheStack() throws Exception {
+    SequencePattern p = compile(C2 + " REPEATS 1000 TIMES");
+    SequenceRun<Integer> run = new SequenceRun<>(p, new ArrayList<>(), 1000, 1_000_000);
+    long mask = p.leafMask(ev("c2", 0).observables());
+    for (int i = 0; i < 999; i++) {
+      assertThat(run.offer(new SequenceRun.Observation<>(T0 + i, mask, i))).isNull();
+    }
+    SequenceRun.Match<Integer> m = run.offer(new SequenceRun.Observation<>(T0 + 999, mask, 999));
+    assertThat(m).isNotNull();
+    assertThat(m.observations()).hasSize(1000);
+    assertThat(run.buffered()).isEmpty();
+  }
+
+  @Test
+  void aLargeRepeatsFindsTheWindowThatFits() throws Exception {
+    // 20 within 10 seconds: the first event is too early for the other 20, the next 20 fit.
+    SequencePattern p = compile("(" + C2 + " REPEATS 20 TIMES) WITHIN 10 SECONDS");
+    SequenceRun<Integer> run = new SequenceRun<>(p, new ArrayList<>(), 1000, 1_000_000);
+    long mask = p.leafMask(ev("c2", 0).observables());
+    assertThat(run.offer(new SequenceRun.Observation<>(T0, mask, -1))).isNull();
+    SequenceRun.Match<Integer> m = null;
+    for (int i = 0; i < 20 && m == null; i++) {
+      m = run.offer(new SequenceRun.Observation<>(T0 + 20_000 + i * 100L, mask, i));
+    }
+    assertThat(m).isNotNull();
+    assertThat(m.observations())
+        .extracting(SequenceRun.Observation::payload)
+        .doesNotContain(-1)
+        .hasSize(20);
+    assertThat(run.buffered()).extracting(SequenceRun.Observation::payload).containsExactly(-1);
+  }
+
+  @Test
   void aSearchThatRunsOutOfStepsIsCounted() throws Exception {
     // Three leaves that every event satisfies, and a FOLLOWEDBY no event set can complete (all at
     // one instant): the search tries many bindings and gives up.
