@@ -46,12 +46,14 @@ class SequenceMatcherTest {
   Indicator indicator;
   SequencePattern pattern;
   int maxBuffered = 1000;
+  boolean sectorScope;
 
   void open(String text) throws Exception {
+    boolean sector = sectorScope; // the key selector is serialized: no reference to the test
     harness =
         ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(
             new SequenceMatcher(Duration.ofHours(24), LATENESS, maxBuffered, BreadthLimits.DEFAULT),
-            p -> p.scopeKey(false),
+            p -> p.scopeKey(sector),
             Types.STRING,
             SequenceRouter.SEQUENCES);
     harness.open();
@@ -223,6 +225,28 @@ class SequenceMatcherTest {
     assertThat(s).hasSize(1);
     assertThat(s.get(0).getTlp()).isEqualTo(Tlp.AMBER);
     assertThat(s.get(0).getMember()).isEqualTo("m-rail-01");
+  }
+
+  @Test
+  void inSectorScopeTwoMembersOfOneSectorMakeOneMatch() throws Exception {
+    sectorScope = true;
+    open(STAGER_THEN_C2);
+    harness.watermark(ms(0));
+    harness.processElement(dns("dns", 10), 0);
+    harness.processElement(
+        probe(
+            "c2-other",
+            "m-rail-02",
+            20,
+            Tlp.GREEN,
+            obs(ObservableType.IPV4, "203.0.113.9", ObservableRole.DESTINATION)),
+        0);
+    harness.watermark(ms(30));
+    assertThat(sightings())
+        .extracting(s -> s.getMember() + " " + s.getSequence().size())
+        .containsExactly("m-rail-02 2");
+    assertThat(keyedEntries()).isZero();
+    assertThat(harness.numEventTimeTimers()).isZero();
   }
 
   @Test
