@@ -210,7 +210,9 @@ public final class SequenceMatcher
           run.offer(new SequenceRun.Observation<>(p.eventTime, p.leaves, p));
       if (m != null) {
         matches.inc();
-        out.collect(sightings.emitted(sighting(m, entry, timers.currentProcessingTime())));
+        for (Sighting s : sightings(m, entry, timers.currentProcessingTime())) {
+          out.collect(sightings.emitted(s));
+        }
       } else if (!run.buffered().isEmpty()
           && run.buffered().get(run.buffered().size() - 1).payload() == p) {
         // Buffered: its window closes, for every future event, at this timer.
@@ -277,11 +279,13 @@ public final class SequenceMatcher
   }
 
   /**
-   * The sighting of a match: the last observation (the one that completed it) gives the event
-   * fields and matched value; every observation is listed in {@code sequence}; the marking is the
-   * most restrictive of all the events' and the indicator's.
+   * The sightings of a match: one per member whose events took part (one, in the default member
+   * scope). Each lists only its own member's observations in {@code sequence}, so that in sector
+   * scope no member's telemetry reaches another member's feed through it; its event fields and
+   * matched value are those of its member's last observation; its marking is the most restrictive
+   * of all the match's events and the indicator, since it is derived from all of them.
    */
-  static Sighting sighting(SequenceRun.Match<SequenceProbe> m, IndexEntry entry, long now) {
+  static List<Sighting> sightings(SequenceRun.Match<SequenceProbe> m, IndexEntry entry, long now) {
     List<SequenceRun.Observation<SequenceProbe>> obs = m.observations();
     int[] leaves = m.leaves();
     Integer[] order = new Integer[obs.size()];
@@ -289,53 +293,62 @@ public final class SequenceMatcher
       order[i] = i;
     }
     java.util.Arrays.sort(order, Comparator.comparing(i -> obs.get(i).payload(), EVENT_TIME_ORDER));
-    List<SequenceObservation> sequence = new ArrayList<>();
     Tlp tlp = entry.indicator.getTlp();
     TreeSet<String> eventIds = new TreeSet<>();
-    ObservableProbe last = null;
+    java.util.TreeMap<String, List<Integer>> byMember = new java.util.TreeMap<>();
     for (int i : order) {
       SequenceProbe p = obs.get(i).payload();
       tlp = Tlps.mostRestrictive(tlp, p.tlp);
-      eventIds.add(p.eventId + '\t' + leaves[i]);
-      boolean first = true;
-      for (int w = 0; w < p.witnesses.size(); w++) {
-        if (p.witnessLeaves[w] != leaves[i]) {
-          continue;
-        }
-        Observable o = p.witnesses.get(w);
-        sequence.add(
-            SequenceObservation.newBuilder()
-                .setEventId(p.eventId)
-                .setEventTime(Instant.ofEpochMilli(p.eventTime))
-                .setType(o.getType())
-                .setValue(o.getValue())
-                .setRole(o.getRole())
-                .setObservation(leaves[i])
-                .build());
-        if (first) {
-          // In event-time order, so the last event's first witness is what remains.
-          first = false;
-          last = new ObservableProbe();
-          last.key = ObservableProbe.keyOf(o.getType(), o.getValue());
-          last.type = o.getType();
-          last.value = o.getValue();
-          last.role = o.getRole();
-          last.setEvent(p);
+      eventIds.add(p.member + '\t' + p.eventId + '\t' + leaves[i]);
+      byMember.computeIfAbsent(p.member, k -> new ArrayList<>()).add(i);
+    }
+    List<Sighting> out = new ArrayList<>(byMember.size());
+    for (List<Integer> own : byMember.values()) {
+      List<SequenceObservation> sequence = new ArrayList<>();
+      ObservableProbe last = null;
+      for (int i : own) {
+        SequenceProbe p = obs.get(i).payload();
+        boolean first = true;
+        for (int w = 0; w < p.witnesses.size(); w++) {
+          if (p.witnessLeaves[w] != leaves[i]) {
+            continue;
+          }
+          Observable o = p.witnesses.get(w);
+          sequence.add(
+              SequenceObservation.newBuilder()
+                  .setEventId(p.eventId)
+                  .setEventTime(Instant.ofEpochMilli(p.eventTime))
+                  .setType(o.getType())
+                  .setValue(o.getValue())
+                  .setRole(o.getRole())
+                  .setObservation(leaves[i])
+                  .build());
+          if (first) {
+            // In event-time order, so the last event's first witness is what remains.
+            first = false;
+            last = new ObservableProbe();
+            last.key = ObservableProbe.keyOf(o.getType(), o.getValue());
+            last.type = o.getType();
+            last.value = o.getValue();
+            last.role = o.getRole();
+            last.setEvent(p);
+          }
         }
       }
+      Sighting s = Sightings.of(last, entry.indicator, now);
+      s.setSequence(sequence);
+      s.setTlp(tlp);
+      s.setSightingId(
+          DeterministicIds.of(
+              "sighting",
+              last.member
+                  + '\n'
+                  + entry.indicator.getId()
+                  + "\nsequence\n"
+                  + String.join("\n", eventIds)));
+      out.add(s);
     }
-    Sighting s = Sightings.of(last, entry.indicator, now);
-    s.setSequence(sequence);
-    s.setTlp(tlp);
-    s.setSightingId(
-        DeterministicIds.of(
-            "sighting",
-            last.member
-                + '\n'
-                + entry.indicator.getId()
-                + "\nsequence\n"
-                + String.join("\n", eventIds)));
-    return s;
+    return out;
   }
 
   private static long minus(long t, long d) {

@@ -228,7 +228,8 @@ class SequenceMatcherTest {
   }
 
   @Test
-  void inSectorScopeTwoMembersOfOneSectorMakeOneMatch() throws Exception {
+  void inSectorScopeTwoMembersOfOneSectorMakeOneMatchAndEachSeesOnlyItsOwnEvents()
+      throws Exception {
     sectorScope = true;
     open(STAGER_THEN_C2);
     harness.watermark(ms(0));
@@ -242,9 +243,16 @@ class SequenceMatcherTest {
             obs(ObservableType.IPV4, "203.0.113.9", ObservableRole.DESTINATION)),
         0);
     harness.watermark(ms(30));
+    // One match, a sighting for each member in it, each listing its own observations only.
     assertThat(sightings())
-        .extracting(s -> s.getMember() + " " + s.getSequence().size())
-        .containsExactly("m-rail-02 2");
+        .extracting(
+            s ->
+                s.getMember()
+                    + " "
+                    + s.getEventId()
+                    + " "
+                    + s.getSequence().stream().map(SequenceObservation::getEventId).toList())
+        .containsExactlyInAnyOrder("m-rail-01 dns [dns]", "m-rail-02 c2-other [c2-other]");
     assertThat(keyedEntries()).isZero();
     assertThat(harness.numEventTimeTimers()).isZero();
   }
