@@ -37,7 +37,7 @@ class StixCheckPatternCommandTest {
             "[ipv4-addr:value = '198.51.100.7']",
             "[ipv4-addr:value = '198.51.100.7'",
             "",
-            "[file:hashes.'SHA-256' = 'aa'] FOLLOWEDBY [url:value LIKE 'http://%'] WITHIN 60 SECONDS",
+            "[file:hashes.'SHA-256' = 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa'] FOLLOWEDBY [url:value LIKE 'http://%'] WITHIN 60 SECONDS",
             "[file:hashes.SHA-256 = 'aa']");
     Run r = run(input + "\n", "stix", "check-pattern");
     assertThat(r.out().lines().toList())

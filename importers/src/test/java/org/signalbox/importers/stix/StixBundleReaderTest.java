@@ -130,7 +130,7 @@ class StixBundleReaderTest {
         "[ipv4-addr:value = '198.51.100.0/33'] | invalid value in pattern",
         "[ipv4-addr:value = '300.1.1.1'] | invalid value in pattern",
         "[domain-name:value = 'not a domain'] | invalid value in pattern",
-        "[file:hashes.MD5 = 'abc'] | invalid value in pattern",
+        "[file:hashes.MD5 = 'abc'] | invalid pattern: column 20: 'abc' is not a valid MD5 hash",
         "[ipv4-addr:value ISSUBSET '0.0.0.0/1'] | 0.0.0.0/1 is too broad",
         "[domain-name:value LIKE '%.com'] | *.com is too broad",
         "[domain-name:value LIKE '%.co.uk'] | co.uk is a public suffix",

@@ -105,6 +105,49 @@ class StixSightingBundleTest {
   }
 
   @Test
+  void aSequenceSightingSpansItsObservationsAndListsThemWithoutEventIds() throws Exception {
+    Sighting seq =
+        Sighting.newBuilder(
+                sighting(
+                    "sighting--0a1b2c3d-0000-3000-8000-000000000009",
+                    IND_A,
+                    "m-7f3a",
+                    Sector.RAIL,
+                    Tlp.AMBER))
+            .setMatchKind(MatchKind.PATTERN)
+            .setSequence(
+                List.of(
+                    org.signalbox.schema.SequenceObservation.newBuilder()
+                        .setEventId("evt-0")
+                        .setEventTime(Instant.parse("2026-11-23T10:14:30Z"))
+                        .setType(ObservableType.DOMAIN)
+                        .setValue("stager.example")
+                        .setRole(ObservableRole.QUERY)
+                        .setObservation(0)
+                        .build(),
+                    org.signalbox.schema.SequenceObservation.newBuilder()
+                        .setEventId("evt-1")
+                        .setEventTime(Instant.parse("2026-11-23T10:15:30Z"))
+                        .setType(ObservableType.IPV4)
+                        .setValue("203.0.113.9")
+                        .setRole(ObservableRole.DESTINATION)
+                        .setObservation(1)
+                        .build()))
+            .build();
+    JsonNode s = byId(export(List.of(seq)), "sighting--0a1b2c3d-0000-3000-8000-000000000009");
+    assertThat(s.path("first_seen").asText()).isEqualTo("2026-11-23T10:14:30.000Z");
+    assertThat(s.path("last_seen").asText()).isEqualTo("2026-11-23T10:15:30.000Z");
+    assertThat(s.path("count").asInt()).isEqualTo(2);
+    JsonNode list = s.path("x_signalbox_sequence");
+    assertThat(list).hasSize(2);
+    assertThat(list.get(0).path("value").asText()).isEqualTo("stager.example");
+    assertThat(list.get(0).path("type").asText()).isEqualTo("domain");
+    assertThat(list.get(1).path("observation").asInt()).isEqualTo(1);
+    assertThat(list.get(1).path("observed").asText()).isEqualTo("2026-11-23T10:15:30.000Z");
+    assertThat(list.toString()).doesNotContain("evt-");
+  }
+
+  @Test
   void sightingCarriesReferenceCountTimesIdentityAndTlp2Marking() throws Exception {
     JsonNode bundle = export(sample());
     JsonNode s = byId(bundle, "sighting--0a1b2c3d-0000-3000-8000-000000000001");

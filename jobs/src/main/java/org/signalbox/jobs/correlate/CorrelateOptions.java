@@ -197,6 +197,65 @@ public final class CorrelateOptions {
                   + " whose value is on a list are known benign: they are not indexed and go to the"
                   + " dead-letter topic with stage 'suppress' and the list names. Empty: none.");
 
+  public static final ConfigOption<Boolean> SEQUENCES =
+      ConfigOptions.key("correlate.sequences")
+          .booleanType()
+          .defaultValue(true)
+          .withDescription(
+              "Match STIX patterns that span observations (observation AND, OR, FOLLOWEDBY,"
+                  + " WITHIN, REPEATS, START/STOP) in event time, per member (see"
+                  + " correlate.sequence-scope). Off: such patterns are stored and counted in"
+                  + " indicatorPatternsUnsupported, as before.");
+
+  public static final ConfigOption<String> SEQUENCE_SCOPE =
+      ConfigOptions.key("correlate.sequence-scope")
+          .stringType()
+          .defaultValue("member")
+          .withDescription(
+              "Whose events one match of a sequence pattern may combine: 'member' (one member's"
+                  + " own behaviour) or 'sector' (the events of all members of one sector).");
+
+  public static final ConfigOption<Duration> SEQUENCE_MAX_WINDOW =
+      ConfigOptions.key("correlate.sequence-max-window")
+          .durationType()
+          .defaultValue(Duration.ofHours(24))
+          .withDescription(
+              "Longest span of one match of a sequence pattern: a pattern without WITHIN, or"
+                  + " with a longer one, is matched as if under WITHIN this long"
+                  + " (sequenceWindowsCapped counts them), so that partial matches are bounded.");
+
+  public static final ConfigOption<Duration> SEQUENCE_ALLOWED_LATENESS =
+      ConfigOptions.key("correlate.sequence-allowed-lateness")
+          .durationType()
+          .defaultValue(Duration.ofMinutes(1))
+          .withDescription(
+              "Events behind the watermark by at most this much still complete sequence matches"
+                  + " (sequenceLateEvents); later ones are counted in sequenceEventsTooLate and not"
+                  + " matched. Buffered observations are kept this much longer than their window.");
+
+  public static final ConfigOption<Integer> SEQUENCE_MAX_BUFFERED =
+      ConfigOptions.key("correlate.sequence-max-buffered")
+          .intType()
+          .defaultValue(1000)
+          .withDescription(
+              "Most observations one scope holds for one sequence pattern while it waits for the"
+                  + " rest of a match; past it the oldest is evicted and counted in"
+                  + " sequenceBufferOverflows.");
+
+  /** True for {@link #SEQUENCE_SCOPE} 'sector', false for 'member'; anything else is refused. */
+  public static boolean sequenceSectorScope(ReadableConfig conf) {
+    String scope = conf.get(SEQUENCE_SCOPE);
+    switch (scope) {
+      case "member":
+        return false;
+      case "sector":
+        return true;
+      default:
+        throw new IllegalArgumentException(
+            SEQUENCE_SCOPE.key() + " must be 'member' or 'sector', not '" + scope + "'");
+    }
+  }
+
   /**
    * The sinks' delivery guarantee, transactional id prefix and transaction timeout: {@code
    * correlate.delivery-guarantee}, {@code correlate.transactional-id-prefix}, {@code
@@ -276,6 +335,11 @@ public final class CorrelateOptions {
             EXACT_PREFILTER,
             EXACT_PREFILTER_CAPACITY,
             WARNINGLISTS,
+            SEQUENCES,
+            SEQUENCE_SCOPE,
+            SEQUENCE_MAX_WINDOW,
+            SEQUENCE_ALLOWED_LATENESS,
+            SEQUENCE_MAX_BUFFERED,
             CHECKPOINT_INTERVAL));
     all.addAll(SINKS.all());
     return List.copyOf(all);

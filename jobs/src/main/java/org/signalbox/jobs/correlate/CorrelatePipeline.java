@@ -169,16 +169,29 @@ public final class CorrelatePipeline {
             .uid("pattern-changes")
             .broadcast(PatternIndicatorMatcher.PATTERNS);
 
+    boolean sequences = conf.get(CorrelateOptions.SEQUENCES);
+    DataStream<PatternProbe> patternProbes =
+        events.map(PatternProbe::of).name("pattern probes").uid("pattern-probes");
     DataStream<Sighting> patterns =
-        events
-            .map(PatternProbe::of)
-            .name("pattern probes")
-            .uid("pattern-probes")
+        patternProbes
             .keyBy(PatternProbe::eventKey, Types.STRING)
             .connect(patternChanges)
-            .process(new PatternIndicatorMatcher(gate, limits.breadth()))
+            .process(new PatternIndicatorMatcher(gate, limits.breadth(), sequences))
             .name("pattern index")
             .uid("pattern-index");
+    if (sequences) {
+      patterns =
+          patterns.union(
+              SequenceStage.build(
+                  patternProbes,
+                  changes
+                      .filter(c -> c.target == IndexTarget.PATTERN)
+                      .name("sequence changes")
+                      .uid("sequence-changes"),
+                  conf,
+                  gate,
+                  limits.breadth()));
+    }
 
     DataStream<DeadLetter> deadLetters =
         events

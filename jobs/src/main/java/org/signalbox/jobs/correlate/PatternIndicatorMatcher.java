@@ -18,6 +18,7 @@ import org.signalbox.stix.match.PatternIndex;
 import org.signalbox.stix.match.UnsupportedPatternException;
 import org.signalbox.stix.pattern.InvalidPatternException;
 import org.signalbox.stix.pattern.StixPattern;
+import org.signalbox.stix.sequence.SequencePattern;
 
 /**
  * STIX patterns that are more than one comparison (OR of values, LIKE, MATCHES, IN, NOT...),
@@ -28,8 +29,10 @@ import org.signalbox.stix.pattern.StixPattern;
  * <p>The patterns live in a {@link PatternIndex}: an event is tested only against the patterns
  * whose values, networks or parent domains it carries (a Lucene Monitor pre-filter), plus the text
  * patterns (MATCHES, LIKE) of its observable types, with the same results as testing them all.
- * Patterns the matcher cannot run yet (several observations, WITHIN, REPEATS, START/STOP) are kept
- * in state, so revocation works, and counted in {@code indicatorPatternsUnsupported}.
+ * Patterns it cannot run are kept in state, so revocation works, and counted in {@code
+ * indicatorPatternsUnsupported}; patterns of several observations or with a qualifier (WITHIN,
+ * REPEATS, START/STOP) are the {@link SequenceRouter}'s and {@link SequenceMatcher}'s, and counted
+ * here only when the sequence branch is off (correlate.sequences).
  *
  * <p>Keyed by event only to give the bootstrap gate keyed state and timers.
  */
@@ -42,6 +45,7 @@ public final class PatternIndicatorMatcher
 
   private final boolean bootstrapGate;
   private final BreadthLimits limits;
+  private final boolean sequencesMatched;
   private transient ListState<PatternProbe> waiting;
   private transient MatchMeter sightings;
   private transient Counter unsupported;
@@ -54,8 +58,18 @@ public final class PatternIndicatorMatcher
    *     dead-lettered there, and the index compiles with the same limits so the two never disagree
    */
   public PatternIndicatorMatcher(boolean bootstrapGate, BreadthLimits limits) {
+    this(bootstrapGate, limits, false);
+  }
+
+  /**
+   * @param sequencesMatched the sequence matcher runs patterns that span observations (and counts
+   *     those it cannot), so they are not counted here
+   */
+  public PatternIndicatorMatcher(
+      boolean bootstrapGate, BreadthLimits limits, boolean sequencesMatched) {
     this.bootstrapGate = bootstrapGate;
     this.limits = limits;
+    this.sequencesMatched = sequencesMatched;
   }
 
   @Override
@@ -140,11 +154,15 @@ public final class PatternIndicatorMatcher
   }
 
   private void compile(String id, IndexEntry entry) {
+    StixPattern pattern = null;
     try {
-      index.put(id, StixPattern.parse(entry.indicator.getPattern()), limits);
+      pattern = StixPattern.parse(entry.indicator.getPattern());
+      index.put(id, pattern, limits);
     } catch (UnsupportedPatternException | InvalidPatternException e) {
       // Invalid patterns were dead-lettered by the decoder; unsupported ones wait for a matcher.
-      unsupported.inc();
+      if (!(sequencesMatched && pattern != null && SequencePattern.isSequence(pattern))) {
+        unsupported.inc();
+      }
     }
   }
 

@@ -51,6 +51,45 @@ public final class CorrelateMetrics {
   /** Gauge: indicators held in keyed state by one subtask. */
   public static final String INDICATORS_HELD = "indicatorsHeld";
 
+  /** Sequence patterns: events sent to the sequence matcher, once per pattern a leaf matched. */
+  public static final String SEQUENCE_OBSERVATIONS_ROUTED = "sequenceObservationsRouted";
+
+  /** Sequence patterns whose window was capped at correlate.sequence-max-window (or had none). */
+  public static final String SEQUENCE_WINDOWS_CAPPED = "sequenceWindowsCapped";
+
+  /** Matches of sequence patterns (one sighting each). */
+  public static final String SEQUENCE_MATCHES = "sequenceMatches";
+
+  /** Buffered observations dropped because their window closed (or their pattern changed). */
+  public static final String SEQUENCE_OBSERVATIONS_EXPIRED = "sequenceObservationsExpired";
+
+  /**
+   * Buffered observations evicted (oldest first) because a scope held
+   * correlate.sequence-max-buffered.
+   */
+  public static final String SEQUENCE_BUFFER_OVERFLOWS = "sequenceBufferOverflows";
+
+  /** Searches for a match that ran out of steps (a match may be found by a later event). */
+  public static final String SEQUENCE_SEARCHES_ABORTED = "sequenceSearchesAborted";
+
+  /** Events behind the watermark but within correlate.sequence-allowed-lateness: still matched. */
+  public static final String SEQUENCE_LATE_EVENTS = "sequenceLateEvents";
+
+  /** Events behind the watermark by more than the allowed lateness: not matched. */
+  public static final String SEQUENCE_EVENTS_TOO_LATE = "sequenceEventsTooLate";
+
+  /** The sequence matcher's metrics (operators sequence router and sequence matcher). */
+  public static final List<String> SEQUENCE =
+      List.of(
+          SEQUENCE_OBSERVATIONS_ROUTED,
+          SEQUENCE_WINDOWS_CAPPED,
+          SEQUENCE_MATCHES,
+          SEQUENCE_OBSERVATIONS_EXPIRED,
+          SEQUENCE_BUFFER_OVERFLOWS,
+          SEQUENCE_SEARCHES_ABORTED,
+          SEQUENCE_LATE_EVENTS,
+          SEQUENCE_EVENTS_TOO_LATE);
+
   public static final List<String> ALL =
       List.of(
           TELEMETRY_EVENTS_IN,

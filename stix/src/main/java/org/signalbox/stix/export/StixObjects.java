@@ -23,6 +23,7 @@ import org.signalbox.schema.IndicatorContext;
 import org.signalbox.schema.MatchKind;
 import org.signalbox.schema.ObservableType;
 import org.signalbox.schema.Sector;
+import org.signalbox.schema.SequenceObservation;
 import org.signalbox.schema.Sighting;
 import org.signalbox.stix.TlpMarkingDefinitions;
 
@@ -166,9 +167,26 @@ public final class StixObjects {
     o.put("created", detected);
     o.put("modified", detected);
     String seen = StixTime.format(s.getEventTime());
-    o.put("first_seen", seen);
-    o.put("last_seen", seen);
-    o.put("count", s.getCount());
+    List<SequenceObservation> sequence = s.getSequence();
+    if (sequence == null || sequence.isEmpty()) {
+      o.put("first_seen", seen);
+      o.put("last_seen", seen);
+      o.put("count", s.getCount());
+    } else {
+      // A match of a pattern that spans observations: seen from its first event to its last,
+      // count the events of the match.
+      Instant first = sequence.get(0).getEventTime();
+      Instant last = first;
+      java.util.Set<String> events = new java.util.HashSet<>();
+      for (SequenceObservation q : sequence) {
+        first = q.getEventTime().isBefore(first) ? q.getEventTime() : first;
+        last = q.getEventTime().isAfter(last) ? q.getEventTime() : last;
+        events.add(q.getEventId());
+      }
+      o.put("first_seen", StixTime.format(first));
+      o.put("last_seen", StixTime.format(last));
+      o.put("count", events.size());
+    }
     o.put("sighting_of_ref", s.getIndicatorId());
     o.putArray("where_sighted_refs").add(whereSightedRef(s.getMember()));
     o.put("confidence", s.getConfidence());
@@ -183,6 +201,20 @@ public final class StixObjects {
     // sources are not named here: a source may be a member, and the feed carries no pseudonym
     // for sources.
     addStrings(o, "x_signalbox_merged_indicator_refs", s.getMergedIndicatorIds());
+    if (sequence != null && !sequence.isEmpty()) {
+      // Every observation of the match, in event-time order: what observed_data_refs would point
+      // at, inline (a custom property, which the STIX schemas accept) so that the sighting needs no
+      // observed-data objects. Member event ids are internal to the member and are left out.
+      ArrayNode seq = o.putArray("x_signalbox_sequence");
+      for (SequenceObservation q : sequence) {
+        ObjectNode e = seq.addObject();
+        e.put("observed", StixTime.format(q.getEventTime()));
+        e.put("type", q.getType().name().toLowerCase(Locale.ROOT));
+        e.put("value", q.getValue());
+        e.put("role", q.getRole().name().toLowerCase(Locale.ROOT));
+        e.put("observation", q.getObservation());
+      }
+    }
     addContext(o, s.getEnrichment(), false);
     return o;
   }

@@ -29,10 +29,12 @@ import org.signalbox.stix.regex.UntrustedRegex;
  * satisfied by a different observable of the event. Object paths: {@code ipv4-addr:value}, {@code
  * ipv6-addr:value}, {@code domain-name:value}, {@code url:value}, {@code email-addr:value}, {@code
  * file:name}, {@code file:hashes.*} (and artifact and x509-certificate hashes), {@code
- * email-message:from_ref.value} and the HTTP {@code User-Agent} request header. Only parsed
- * (refused here with {@link UnsupportedPatternException}): several observations (AND/OR/FOLLOWEDBY
- * between brackets), qualifiers (WITHIN, REPEATS, START/STOP), {@code <}/{@code >} orderings,
- * {@code ISSUPERSET}, and other object paths.
+ * email-message:from_ref.value} and the HTTP {@code User-Agent} request header. Refused here with
+ * {@link UnsupportedPatternException}: several observations (AND/OR/FOLLOWEDBY between brackets)
+ * and qualifiers (WITHIN, REPEATS, START/STOP), which {@link
+ * org.signalbox.stix.sequence.SequencePattern} matches over several events with one PatternMatcher
+ * per bracketed observation; and, only parsed: {@code <}/{@code >} orderings, {@code ISSUPERSET},
+ * and other object paths.
  */
 public final class PatternMatcher {
 

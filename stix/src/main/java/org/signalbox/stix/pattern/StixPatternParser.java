@@ -23,6 +23,39 @@ final class StixPatternParser {
   /** Deepest parenthesis or bracket nesting accepted; real patterns stay below ten. */
   static final int MAX_NESTING = 100;
 
+  /**
+   * Largest {@code REPEATS n TIMES} accepted. A stream matcher must hold n observations of the
+   * expression to decide it, so n is state; feeds use single digits.
+   */
+  public static final int MAX_REPEATS = 1000;
+
+  /**
+   * Longest {@code WITHIN} accepted, in seconds (366 days). A window is state held for that long;
+   * the correlate job caps it further ({@code correlate.sequence-max-window}).
+   */
+  public static final long MAX_WITHIN_SECONDS = 366L * 24 * 3600;
+
+  /**
+   * Hash literal shapes by algorithm, as the OASIS pattern validator checks them (its {@code
+   * HASHES_REGEX}); keys are the algorithm upper-cased without '-'. Algorithms not listed (custom
+   * ones, TLSH) are not checked.
+   */
+  private static final java.util.Map<String, int[]> HEX_HASH_LENGTHS =
+      java.util.Map.ofEntries(
+          java.util.Map.entry("MD5", new int[] {32}),
+          java.util.Map.entry("MD6", new int[] {32, 40, 56, 64, 96, 128}),
+          java.util.Map.entry("RIPEMD160", new int[] {40}),
+          java.util.Map.entry("SHA1", new int[] {40}),
+          java.util.Map.entry("SHA224", new int[] {56}),
+          java.util.Map.entry("SHA256", new int[] {64}),
+          java.util.Map.entry("SHA384", new int[] {96}),
+          java.util.Map.entry("SHA512", new int[] {128}),
+          java.util.Map.entry("SHA3224", new int[] {56}),
+          java.util.Map.entry("SHA3256", new int[] {64}),
+          java.util.Map.entry("SHA3384", new int[] {96}),
+          java.util.Map.entry("SHA3512", new int[] {128}),
+          java.util.Map.entry("WHIRLPOOL", new int[] {128}));
+
   private static final Set<String> KEYWORDS =
       Set.of(
           "AND",
@@ -174,10 +207,25 @@ final class StixPatternParser {
     } else {
       throw expected("'[' or '(' starting an observation");
     }
+    // As the OASIS validator: one qualifier of each kind directly on a bracketed observation
+    // ("[a] WITHIN 5 SECONDS WITHIN 6 SECONDS" is refused). On a parenthesised group the validator
+    // allows a repeat, and it has a meaning: the qualifiers nest.
+    boolean simple = t.kind == Kind.LBRACK;
+    java.util.Map<Class<?>, Integer> seen = new java.util.HashMap<>();
     while (true) {
+      Token at = peek();
       Qualifier q = qualifier();
       if (q == null) {
         return e;
+      }
+      Integer first = seen.putIfAbsent(q.getClass(), at.column);
+      if (simple && first != null) {
+        throw new InvalidPatternException(
+            at.column,
+            at.text
+                + " qualifier repeated on one observation (the first is at column "
+                + first
+                + ")");
       }
       e = new ObservationExpression.Qualified(e, q);
     }
@@ -199,6 +247,15 @@ final class StixPatternParser {
       if (seconds.signum() <= 0) {
         throw new InvalidPatternException(n.column, "WITHIN needs a positive number of seconds");
       }
+      if (seconds.compareTo(BigDecimal.valueOf(MAX_WITHIN_SECONDS)) > 0) {
+        throw new InvalidPatternException(
+            n.column,
+            "WITHIN "
+                + n.text
+                + " SECONDS is longer than the longest window accepted ("
+                + MAX_WITHIN_SECONDS
+                + " seconds, 366 days)");
+      }
       expectKeyword("SECONDS");
       return new Qualifier.Within(seconds);
     }
@@ -210,9 +267,10 @@ final class StixPatternParser {
       }
       next();
       BigInteger times = ((Literal.IntegerValue) n.value).value();
-      if (times.signum() <= 0 || times.bitLength() > 31) {
+      if (times.signum() <= 0 || times.compareTo(BigInteger.valueOf(MAX_REPEATS)) > 0) {
         throw new InvalidPatternException(
-            n.column, "REPEATS needs a positive integer below 2^31, not " + n.text);
+            n.column,
+            "REPEATS needs a positive integer from 1 to " + MAX_REPEATS + ", not " + n.text);
       }
       expectKeyword("TIMES");
       return new Qualifier.Repeats(times.longValue());
@@ -281,6 +339,7 @@ final class StixPatternParser {
     ObjectPath path = objectPath();
     boolean negated = acceptKeyword("NOT");
     ComparisonOperator op = comparisonOperator();
+    int valueColumn = peek().column;
     Literal value;
     switch (op) {
       case EQ:
@@ -304,7 +363,93 @@ final class StixPatternParser {
         next();
         value = (Literal) s.value;
     }
+    if (op == ComparisonOperator.EQ || op == ComparisonOperator.NEQ) {
+      checkHash(path, value, valueColumn);
+    } else if (op == ComparisonOperator.IN) {
+      checkHashes(path, (Literal.SetValue) value, valueColumn);
+    }
     return new ComparisonExpression.Comparison(path, negated, op, value, t.column);
+  }
+
+  /**
+   * A string compared (=, !=) with a hash of a known algorithm must have that algorithm's shape, as
+   * the OASIS validator requires: {@code file:hashes.'SHA-256' = 'f00'} is refused. The validator
+   * checks LIKE and MATCHES constants too (and every IN set, as text), which refuses {@code LIKE
+   * 'abc%'}; here only values that are compared as whole hashes are checked.
+   */
+  private static void checkHash(ObjectPath path, Literal value, int column)
+      throws InvalidPatternException {
+    if (!(value instanceof Literal.StringValue s)) {
+      return;
+    }
+    String algorithm = hashAlgorithm(path);
+    if (algorithm == null) {
+      return;
+    }
+    String key = algorithm.toUpperCase(java.util.Locale.ROOT).replace("-", "");
+    String v = s.value();
+    if (key.equals("SSDEEP")) {
+      if (v.isEmpty() || v.length() > 128 || !v.chars().allMatch(StixPatternParser::isSsdeepChar)) {
+        throw new InvalidPatternException(
+            column,
+            Literal.quote(v) + " is not a valid SSDEEP hash (1 to 128 of A-Z a-z 0-9 / + : .)");
+      }
+      return;
+    }
+    int[] lengths = HEX_HASH_LENGTHS.get(key);
+    if (lengths == null) {
+      return;
+    }
+    boolean lengthOk = false;
+    for (int l : lengths) {
+      lengthOk |= v.length() == l;
+    }
+    if (!lengthOk || !v.chars().allMatch(Lexer::isHexDigit)) {
+      StringBuilder want = new StringBuilder();
+      for (int i = 0; i < lengths.length; i++) {
+        want.append(i == 0 ? "" : i == lengths.length - 1 ? " or " : ", ").append(lengths[i]);
+      }
+      throw new InvalidPatternException(
+          column,
+          Literal.quote(v.length() > 140 ? v.substring(0, 140) + "..." : v)
+              + " is not a valid "
+              + algorithm
+              + " hash ("
+              + want
+              + " hex digits, not "
+              + v.length()
+              + (lengthOk ? " with a non-hex character" : "")
+              + ")");
+    }
+  }
+
+  private static void checkHashes(ObjectPath path, Literal.SetValue set, int column)
+      throws InvalidPatternException {
+    for (Literal l : set.elements()) {
+      checkHash(path, l, column);
+    }
+  }
+
+  /** The algorithm of a path that ends {@code hashes.<algorithm>}, or null. */
+  private static String hashAlgorithm(ObjectPath path) {
+    List<PathStep> steps = path.steps();
+    if (steps.size() < 2
+        || !(steps.get(steps.size() - 1) instanceof PathStep.Key alg)
+        || !(steps.get(steps.size() - 2) instanceof PathStep.Key h)
+        || !h.name().equals("hashes")) {
+      return null;
+    }
+    return alg.name();
+  }
+
+  private static boolean isSsdeepChar(int c) {
+    return (c >= 'a' && c <= 'z')
+        || (c >= 'A' && c <= 'Z')
+        || (c >= '0' && c <= '9')
+        || c == '/'
+        || c == '+'
+        || c == ':'
+        || c == '.';
   }
 
   private ComparisonOperator comparisonOperator() throws InvalidPatternException {

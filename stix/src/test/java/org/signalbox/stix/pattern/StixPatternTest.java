@@ -104,7 +104,7 @@ class StixPatternTest {
     var hash =
         (ComparisonExpression.Comparison)
             ((ObservationExpression.Observation)
-                    StixPattern.parse("[file:hashes.'SHA-256' = 'it\\'s']").root())
+                    StixPattern.parse("[file:hashes.'SHA-256' LIKE 'it\\'s']").root())
                 .comparisons();
     assertThat(hash.path().is("file", "hashes", "SHA-256")).isTrue();
     assertThat(hash.path().toString()).isEqualTo("file:hashes.'SHA-256'");
@@ -203,7 +203,7 @@ class StixPatternTest {
         "[file:name = 'x'] WITHIN 0 SECONDS | 26 | WITHIN needs a positive number of seconds",
         "[file:name = 'x'] WITHIN -5 SECONDS | 26 | expected a positive number of seconds after WITHIN",
         "[file:name = 'x'] WITHIN 5 | 27 | expected SECONDS but found end of pattern",
-        "[file:name = 'x'] REPEATS 0 TIMES | 27 | REPEATS needs a positive integer",
+        "[file:name = 'x'] REPEATS 0 TIMES | 27 | REPEATS needs a positive integer from 1",
         "[file:name = 'x'] REPEATS 2.5 TIMES | 27 | expected a positive integer after REPEATS but found number 2.5",
         "[file:name = 'x'] START t'2016-07-01T00:00:00Z' STOP t'2016-06-01T00:00:00Z' | 54 | must be later than START",
         "[file:name = 'x'] START '2016-07-01T00:00:00Z' STOP t'2016-08-01T00:00:00Z' | 25 | expected a timestamp t'...' after START but found string",
