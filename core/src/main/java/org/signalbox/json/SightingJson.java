@@ -10,6 +10,7 @@ import org.signalbox.schema.MatchKind;
 import org.signalbox.schema.ObservableRole;
 import org.signalbox.schema.ObservableType;
 import org.signalbox.schema.Sector;
+import org.signalbox.schema.SequenceObservation;
 import org.signalbox.schema.Sighting;
 
 /** Sightings as JSON lines, for people and scripts (Kafka carries them as Avro). */
@@ -52,6 +53,19 @@ public final class SightingJson {
     }
     o.put("telemetryIngestTime", s.getTelemetryIngestTime().toString());
     o.put("detectedAt", s.getDetectedAt().toString());
+    if (s.getSequence() != null) {
+      // A match of a pattern that spans observations: every observation, in event-time order.
+      var seq = o.putArray("sequence");
+      for (SequenceObservation so : s.getSequence()) {
+        ObjectNode n = seq.addObject();
+        n.put("eventId", so.getEventId());
+        n.put("eventTime", so.getEventTime().toString());
+        n.put("type", so.getType().name().toLowerCase());
+        n.put("value", so.getValue());
+        n.put("role", so.getRole().name().toLowerCase());
+        n.put("observation", so.getObservation());
+      }
+    }
     return o.toString();
   }
 
@@ -111,10 +125,37 @@ public final class SightingJson {
                   : 0)
           .setTelemetryIngestTime(ingest == null ? Instant.EPOCH : ingest)
           .setDetectedAt(detectedAt == null ? eventTime : detectedAt)
+          .setSequence(sequence(o.get("sequence")))
           .build();
     } catch (IllegalArgumentException e) {
       throw new JsonLineException(source, lineNo, e.getMessage());
     }
+  }
+
+  private static java.util.List<SequenceObservation> sequence(JsonNode a) {
+    if (a == null || a.isNull()) {
+      return null;
+    }
+    if (!a.isArray()) {
+      throw new IllegalArgumentException("field 'sequence' must be an array");
+    }
+    java.util.List<SequenceObservation> out = new java.util.ArrayList<>();
+    for (JsonNode n : a) {
+      out.add(
+          SequenceObservation.newBuilder()
+              .setEventId(JsonFields.text(n, "eventId", true))
+              .setEventTime(JsonFields.time(n, "eventTime", true))
+              .setType(
+                  JsonFields.enumValue(
+                      ObservableType.class, JsonFields.text(n, "type", true), "sequence.type"))
+              .setValue(JsonFields.text(n, "value", true))
+              .setRole(
+                  JsonFields.enumValue(
+                      ObservableRole.class, JsonFields.text(n, "role", true), "sequence.role"))
+              .setObservation(n.path("observation").asInt(0))
+              .build());
+    }
+    return out;
   }
 
   private static int count(JsonNode o) {

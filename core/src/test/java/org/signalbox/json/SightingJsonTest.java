@@ -11,6 +11,7 @@ import org.signalbox.schema.MatchKind;
 import org.signalbox.schema.ObservableRole;
 import org.signalbox.schema.ObservableType;
 import org.signalbox.schema.Sector;
+import org.signalbox.schema.SequenceObservation;
 import org.signalbox.schema.Sighting;
 import org.signalbox.schema.Tlp;
 
@@ -51,6 +52,34 @@ class SightingJsonTest {
   void readsWhatItWrites() throws Exception {
     Sighting s = sighting();
     assertThat(SightingJson.parse("f", 1, SightingJson.write(s))).isEqualTo(s);
+  }
+
+  @Test
+  void aSequenceMatchKeepsEveryObservation() throws Exception {
+    Sighting s = sighting();
+    s.setMatchKind(MatchKind.PATTERN);
+    s.setSequence(
+        List.of(
+            SequenceObservation.newBuilder()
+                .setEventId("e-0")
+                .setEventTime(T.minusSeconds(120))
+                .setType(ObservableType.DOMAIN)
+                .setValue("stager.example")
+                .setRole(ObservableRole.QUERY)
+                .setObservation(0)
+                .build(),
+            SequenceObservation.newBuilder()
+                .setEventId("e-1")
+                .setEventTime(T)
+                .setType(ObservableType.IPV4)
+                .setValue("203.0.113.9")
+                .setRole(ObservableRole.DESTINATION)
+                .setObservation(1)
+                .build()));
+    String line = SightingJson.write(s);
+    assertThat(line).contains("\"sequence\":[{\"eventId\":\"e-0\"").contains("\"observation\":1");
+    assertThat(SightingJson.parse("f", 1, line)).isEqualTo(s);
+    assertThat(SightingJson.write(sighting())).doesNotContain("sequence");
   }
 
   @Test
