@@ -166,9 +166,17 @@ public final class StixObjects {
     o.put("created", detected);
     o.put("modified", detected);
     String seen = StixTime.format(s.getEventTime());
-    o.put("first_seen", seen);
-    o.put("last_seen", seen);
+    // A retro sighting (issue 17) summarizes the member's events of the value before the
+    // indicator was live: its own first and last event times; a live one is one event.
+    o.put("first_seen", s.getFirstSeen() == null ? seen : StixTime.format(s.getFirstSeen()));
+    o.put("last_seen", s.getLastSeen() == null ? seen : StixTime.format(s.getLastSeen()));
     o.put("count", s.getCount());
+    if (s.getRetro()) {
+      o.put("x_signalbox_retro", true);
+      if (s.getHistoryTruncated()) {
+        o.put("x_signalbox_history_truncated", true);
+      }
+    }
     o.put("sighting_of_ref", s.getIndicatorId());
     o.putArray("where_sighted_refs").add(whereSightedRef(s.getMember()));
     o.put("confidence", s.getConfidence());
