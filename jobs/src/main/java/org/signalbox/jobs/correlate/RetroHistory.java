@@ -56,7 +56,7 @@ import org.signalbox.schema.Tlp;
  */
 @TypeInfo(RetroHistory.TypeFactory.class)
 public final class RetroHistory {
-  static final long DAY_MS = 86_400_000L;
+  public static final long DAY_MS = 86_400_000L;
 
   /** Sorted by member id. */
   final List<Member> members;
@@ -206,7 +206,7 @@ public final class RetroHistory {
   }
 
   /** How {@link #record} went. */
-  enum Recorded {
+  public enum Recorded {
     /** A member already in the history, or a new one within the bound. */
     RECORDED,
     /** A new member past the bound: not recorded. */
@@ -218,7 +218,7 @@ public final class RetroHistory {
    *
    * @param maxMembers the bound on members per value
    */
-  Recorded record(ObservableProbe p, int maxMembers) {
+  public Recorded record(ObservableProbe p, int maxMembers) {
     int i = find(p.member);
     Member m;
     if (i >= 0) {
@@ -257,6 +257,11 @@ public final class RetroHistory {
 
   boolean isEmpty() {
     return members.isEmpty();
+  }
+
+  /** Members held. */
+  public int memberCount() {
+    return members.size();
   }
 
   /** Oldest day held; only when not empty. */
