@@ -209,6 +209,15 @@ public final class CorrelateOptions {
                   + " recorded (counter retroHistoryEventsOmitted) and the value's retro sightings"
                   + " say historyTruncated.");
 
+  public static final ConfigOption<Boolean> RETRO_RANGES =
+      ConfigOptions.key("correlate.retro-ranges")
+          .booleanType()
+          .defaultValue(true)
+          .withDescription(
+              "With the retro-hunt on, CIDR and domain-suffix indicators retro-hunt too: the range"
+                  + " index keeps its own history of IP and domain values (a second copy of theirs)"
+                  + " and scans it when a range indicator becomes live.");
+
   public static final ConfigOption<String> WARNINGLISTS =
       ConfigOptions.key("correlate.warninglists")
           .stringType()
@@ -298,6 +307,7 @@ public final class CorrelateOptions {
             EXACT_PREFILTER_CAPACITY,
             RETRO_WINDOW,
             RETRO_MAX_MEMBERS,
+            RETRO_RANGES,
             WARNINGLISTS,
             CHECKPOINT_INTERVAL));
     all.addAll(SINKS.all());

@@ -161,7 +161,9 @@ public final class CorrelatePipeline {
             .uid("range-probes")
             .keyBy(p -> p.key, Types.STRING)
             .connect(rangeChanges)
-            .process(new RangeIndicatorMatcher(gate))
+            .process(
+                new RangeIndicatorMatcher(
+                    gate, conf.get(CorrelateOptions.RETRO_RANGES) ? retro : null))
             .name("range index")
             .uid("range-index");
 

@@ -70,9 +70,7 @@ public final class ExactIndicatorMatcher
             .getListState(new ListStateDescriptor<>("exact-waiting", ObservableProbe.class));
     sightings = MatchMeter.register(getRuntimeContext().getMetricGroup());
     if (retro != null) {
-      history =
-          getRuntimeContext()
-              .getState(new ValueStateDescriptor<>("retro-history", RetroHistory.class));
+      history = getRuntimeContext().getState(RetroHunt.stateDescriptor("retro-history"));
       MetricGroup group = getRuntimeContext().getMetricGroup().addGroup(CorrelateMetrics.GROUP);
       retroSightings = group.counter(CorrelateMetrics.RETRO_SIGHTINGS_OUT);
       retroOmitted = group.counter(CorrelateMetrics.RETRO_HISTORY_EVENTS_OMITTED);
@@ -159,54 +157,14 @@ public final class ExactIndicatorMatcher
 
   /** Records {@code probe} in the history of its value; a no-op when the retro-hunt is off. */
   private void remember(ObservableProbe probe, long now, Context ctx) throws Exception {
-    if (retro == null) {
-      return;
-    }
-    if (!retro.retains(probe.eventTime, now)) {
-      retroTooOld.inc();
-      return;
-    }
-    RetroHistory held = history.value();
-    boolean fresh = held == null;
-    RetroHistory h = fresh ? new RetroHistory() : held;
-    int oldest = fresh ? Integer.MAX_VALUE : h.oldestDay();
-    if (h.record(probe, retro.maxMembers) == RetroHistory.Recorded.OMITTED) {
-      retroOmitted.inc();
-    }
-    int firstKept = retro.firstKeptDay(now);
-    h.pruneBefore(firstKept);
-    if (h.isEmpty()) {
-      // Only a new member past the bound of an otherwise empty history could get here; there is
-      // nothing to keep.
-      history.clear();
-      return;
-    }
-    history.update(h);
-    int nowOldest = h.oldestDay();
-    // One timer per key at the expiry of its oldest day (an event older than all held adds an
-    // earlier one); a timer that finds a younger oldest day re-registers for it.
-    if (retro.cleanupTimers && nowOldest < oldest) {
-      ctx.timerService().registerProcessingTimeTimer(retro.expiry(nowOldest));
+    if (retro != null) {
+      retro.remember(history, probe, now, ctx.timerService(), retroOmitted, retroTooOld);
     }
   }
 
   private void expireHistory(long now, OnTimerContext ctx) throws Exception {
-    if (retro == null) {
-      return;
-    }
-    RetroHistory h = history.value();
-    if (h == null) {
-      return;
-    }
-    h.pruneBefore(retro.firstKeptDay(now));
-    if (h.isEmpty()) {
-      history.clear();
-      return;
-    }
-    history.update(h);
-    long next = retro.expiry(h.oldestDay());
-    if (next > now) {
-      ctx.timerService().registerProcessingTimeTimer(next);
+    if (retro != null) {
+      retro.expire(history, now, ctx.timerService());
     }
   }
 

@@ -4,6 +4,10 @@ import java.io.Serializable;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.function.Consumer;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.TimerService;
 import org.signalbox.schema.Sighting;
 
 /**
@@ -63,6 +67,70 @@ final class RetroHunt implements Serializable {
   /** True when an event at {@code eventTime} is still inside the retention at {@code now}. */
   boolean retains(long eventTime, long now) {
     return Math.floorDiv(eventTime, RetroHistory.DAY_MS) >= firstKeptDay(now);
+  }
+
+  /** The history's state, in the exact index and (for IP and domain values) the range index. */
+  static ValueStateDescriptor<RetroHistory> stateDescriptor(String name) {
+    return new ValueStateDescriptor<>(name, RetroHistory.class);
+  }
+
+  /**
+   * Records {@code probe} in the history of its value (the current key).
+   *
+   * @param omitted counts events of a member past the bound
+   * @param tooOld counts events already outside the retention
+   */
+  void remember(
+      ValueState<RetroHistory> history,
+      ObservableProbe probe,
+      long now,
+      TimerService timers,
+      Counter omitted,
+      Counter tooOld)
+      throws Exception {
+    if (!retains(probe.eventTime, now)) {
+      tooOld.inc();
+      return;
+    }
+    RetroHistory held = history.value();
+    boolean fresh = held == null;
+    RetroHistory h = fresh ? new RetroHistory() : held;
+    int oldest = fresh ? Integer.MAX_VALUE : h.oldestDay();
+    if (h.record(probe, maxMembers) == RetroHistory.Recorded.OMITTED) {
+      omitted.inc();
+    }
+    h.pruneBefore(firstKeptDay(now));
+    if (h.isEmpty()) {
+      // Only a new member past the bound of an otherwise empty history could get here; there is
+      // nothing to keep.
+      history.clear();
+      return;
+    }
+    history.update(h);
+    int nowOldest = h.oldestDay();
+    // One timer per key at the expiry of its oldest day (an event older than all held adds an
+    // earlier one); a timer that finds a younger oldest day re-registers for it.
+    if (cleanupTimers && nowOldest < oldest) {
+      timers.registerProcessingTimeTimer(expiry(nowOldest));
+    }
+  }
+
+  /** The processing-time timer of the current key fired: drops the days past the retention. */
+  void expire(ValueState<RetroHistory> history, long now, TimerService timers) throws Exception {
+    RetroHistory h = history.value();
+    if (h == null) {
+      return;
+    }
+    h.pruneBefore(firstKeptDay(now));
+    if (h.isEmpty()) {
+      history.clear();
+      return;
+    }
+    history.update(h);
+    long next = expiry(h.oldestDay());
+    if (next > now) {
+      timers.registerProcessingTimeTimer(next);
+    }
   }
 
   /**

@@ -57,6 +57,9 @@ public final class CorrelateMetrics {
   /** Events not recorded in the retro history: older than the retention when they arrived. */
   public static final String RETRO_HISTORY_EVENTS_TOO_OLD = "retroHistoryEventsTooOld";
 
+  /** Retro sightings a range indicator did not emit: past the bound per indicator and subtask. */
+  public static final String RETRO_RANGE_SIGHTINGS_CAPPED = "retroRangeSightingsCapped";
+
   /** Gauge: indicators held in keyed state by one subtask. */
   public static final String INDICATORS_HELD = "indicatorsHeld";
 
