@@ -21,6 +21,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.signalbox.schema.Indicator;
+import org.signalbox.schema.MatchKind;
 import org.signalbox.schema.ObservableRole;
 import org.signalbox.schema.ObservableType;
 import org.signalbox.schema.Sector;
@@ -48,6 +49,8 @@ class CorrelateRetroHuntITCase {
   static final String HIT = "indicator--7a000000-0000-4000-8000-000000000001";
   static final String LATE_VALIDITY = "indicator--7a000000-0000-4000-8000-000000000002";
   static final String TOO_OLD = "indicator--7a000000-0000-4000-8000-000000000003";
+  static final String NET = "indicator--7a000000-0000-4000-8000-000000000004";
+  static final String PARENT = "indicator--7a000000-0000-4000-8000-000000000005";
 
   static LocalKafkaBroker broker;
 
@@ -84,6 +87,10 @@ class CorrelateRetroHuntITCase {
       send("v1", ObservableType.DOMAIN, "late.retro.example", d3, Tlp.GREEN);
       // Older than the 30-day retention when it arrives: never recorded.
       send("o1", ObservableType.IPV4, "203.0.113.60", now.minus(Duration.ofDays(40)), Tlp.GREEN);
+      send("n1", ObservableType.IPV4, "198.18.5.9", d5, Tlp.GREEN);
+      send("n2", ObservableType.IPV4, "198.19.0.1", d5, Tlp.GREEN);
+      send("s1", ObservableType.DOMAIN, "c2.suffix.retro.example", d3, Tlp.AMBER);
+      send("s2", ObservableType.DOMAIN, "suffix.retro.example", d3, Tlp.GREEN);
       send("m1", ObservableType.DOMAIN, "marker.retro.example", now, Tlp.GREEN);
       awaitSightings(List.of("live m1 -> " + MARKER));
 
@@ -103,24 +110,55 @@ class CorrelateRetroHuntITCase {
               .setVersion(now)
               .setValidFrom(now.minus(Duration.ofDays(60)))
               .build());
+      // Ranges: every value of the history inside them (198.19.0.1 is outside the /16; a suffix
+      // matches strict subdomains, not the parent itself).
+      publish(
+          indicator(NET, ObservableType.IPV4, "198.18.0.0/16")
+              .setMatchKind(MatchKind.CIDR)
+              .setVersion(now)
+              .setValidFrom(now.minus(Duration.ofDays(10)))
+              .build());
+      publish(
+          indicator(PARENT, ObservableType.DOMAIN, "suffix.retro.example")
+              .setMatchKind(MatchKind.DOMAIN_SUFFIX)
+              .setVersion(now)
+              .setValidFrom(now.minus(Duration.ofDays(10)))
+              .build());
       // After the indicators: matched live, once.
       send("h3", ObservableType.IPV4, "203.0.113.50", now, Tlp.GREEN);
-      String retro = "retro " + RetroHunt.EVENT_ID_PREFIX + now.toEpochMilli() + " -> " + HIT;
-      awaitSightings(List.of(retro, "live h3 -> " + HIT));
+      String prefix = "retro " + RetroHunt.EVENT_ID_PREFIX + now.toEpochMilli() + " -> ";
+      String retro = prefix + HIT;
+      List<String> expected =
+          List.of(
+              "live m1 -> " + MARKER, retro, prefix + NET, prefix + PARENT, "live h3 -> " + HIT);
+      awaitSightings(expected);
       // One more checkpoint's worth, so that a sighting that should not exist had its chance.
       Thread.sleep(3_000);
 
       List<Sighting> all = decoded();
       assertThat(all)
           .extracting(CorrelateRetroHuntITCase::describe)
-          .containsExactlyInAnyOrder("live m1 -> " + MARKER, retro, "live h3 -> " + HIT);
-      Sighting r = all.stream().filter(Sighting::getRetro).findFirst().orElseThrow();
+          .containsExactlyInAnyOrderElementsOf(expected);
+      Sighting r =
+          all.stream()
+              .filter(s -> s.getIndicatorId().equals(HIT))
+              .filter(Sighting::getRetro)
+              .findFirst()
+              .orElseThrow();
       assertThat(r.getMember()).isEqualTo(MEMBER);
       assertThat(r.getCount()).isEqualTo(2);
       assertThat(r.getFirstSeen()).isEqualTo(d5);
       assertThat(r.getLastSeen()).isEqualTo(d3);
       assertThat(r.getTlp()).isEqualTo(Tlp.AMBER);
       assertThat(r.getHistoryTruncated()).isFalse();
+      Sighting net = all.stream().filter(s -> s.getIndicatorId().equals(NET)).findFirst().get();
+      assertThat(net.getMatchedValue()).isEqualTo("198.18.5.9");
+      assertThat(net.getFirstSeen()).isEqualTo(d5);
+      assertThat(net.getTlp()).isEqualTo(Tlp.GREEN);
+      Sighting suffix =
+          all.stream().filter(s -> s.getIndicatorId().equals(PARENT)).findFirst().get();
+      assertThat(suffix.getMatchedValue()).isEqualTo("c2.suffix.retro.example");
+      assertThat(suffix.getTlp()).isEqualTo(Tlp.AMBER);
     } finally {
       job.cancel().get(60, TimeUnit.SECONDS);
     }
