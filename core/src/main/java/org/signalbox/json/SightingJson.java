@@ -53,6 +53,19 @@ public final class SightingJson {
     }
     o.put("telemetryIngestTime", s.getTelemetryIngestTime().toString());
     o.put("detectedAt", s.getDetectedAt().toString());
+    if (s.getRetro()) {
+      // A retro-hunt sighting: the member's events of the value before the indicator was live.
+      o.put("retro", true);
+      if (s.getFirstSeen() != null) {
+        o.put("firstSeen", s.getFirstSeen().toString());
+      }
+      if (s.getLastSeen() != null) {
+        o.put("lastSeen", s.getLastSeen().toString());
+      }
+      if (s.getHistoryTruncated()) {
+        o.put("historyTruncated", true);
+      }
+    }
     if (s.getSequence() != null) {
       // A match of a pattern that spans observations: every observation, in event-time order.
       var seq = o.putArray("sequence");
@@ -126,6 +139,10 @@ public final class SightingJson {
           .setTelemetryIngestTime(ingest == null ? Instant.EPOCH : ingest)
           .setDetectedAt(detectedAt == null ? eventTime : detectedAt)
           .setSequence(sequence(o.get("sequence")))
+          .setRetro(o.path("retro").asBoolean(false))
+          .setFirstSeen(JsonFields.time(o, "firstSeen", false))
+          .setLastSeen(JsonFields.time(o, "lastSeen", false))
+          .setHistoryTruncated(o.path("historyTruncated").asBoolean(false))
           .build();
     } catch (IllegalArgumentException e) {
       throw new JsonLineException(source, lineNo, e.getMessage());

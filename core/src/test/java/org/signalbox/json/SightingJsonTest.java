@@ -83,6 +83,19 @@ class SightingJsonTest {
   }
 
   @Test
+  void aRetroSightingKeepsItsSpan() throws Exception {
+    Sighting s = sighting();
+    s.setRetro(true);
+    s.setFirstSeen(T.minusSeconds(86_400 * 3));
+    s.setLastSeen(T);
+    s.setHistoryTruncated(true);
+    String line = SightingJson.write(s);
+    assertThat(line).contains("\"retro\":true").contains("\"firstSeen\":\"2026-10-30T10:00:00Z\"");
+    assertThat(SightingJson.parse("f", 1, line)).isEqualTo(s);
+    assertThat(SightingJson.write(sighting())).doesNotContain("retro");
+  }
+
+  @Test
   void badLinesNameTheLineAndTheField() {
     assertThatThrownBy(() -> SightingJson.parse("s.jsonl", 7, "{not json"))
         .isInstanceOf(JsonLineException.class)

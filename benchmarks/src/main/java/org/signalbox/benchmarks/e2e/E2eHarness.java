@@ -120,6 +120,8 @@ public final class E2eHarness {
               case "correlate" -> correlate(bootstrap, work, "correlate", true);
               case E2eSettings.CORRELATE_UNFILTERED ->
                   correlate(bootstrap, work, E2eSettings.CORRELATE_UNFILTERED, false);
+              case E2eSettings.CORRELATE_NO_RETRO ->
+                  correlate(bootstrap, work, E2eSettings.CORRELATE_NO_RETRO, true);
               case "kafka-streams" -> kafkaStreams(bootstrap, work, now);
               case "flink-sql" -> flinkSql(bootstrap, now);
               default -> throw new IllegalArgumentException(system);
@@ -228,6 +230,9 @@ public final class E2eHarness {
       throws Exception {
     Configuration conf = flinkConf();
     conf.set(CorrelateOptions.EXACT_PREFILTER, prefilter);
+    if (system.equals(E2eSettings.CORRELATE_NO_RETRO)) {
+      conf.set(CorrelateOptions.RETRO_WINDOW, java.time.Duration.ZERO);
+    }
     conf.set(CorrelateOptions.BOOTSTRAP_SERVERS, bootstrap);
     conf.set(CorrelateOptions.TELEMETRY_TOPICS, TELEMETRY_PATTERN);
     conf.set(CorrelateOptions.SIGHTINGS_TOPIC, outputTopic(system));

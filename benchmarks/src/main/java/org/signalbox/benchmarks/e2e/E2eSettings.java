@@ -33,9 +33,22 @@ public record E2eSettings(
    */
   public static final String CORRELATE_UNFILTERED = "correlate-unfiltered";
 
+  /**
+   * Correlate with {@code correlate.retro-window=0}: no retro history, so the prefilter is placed
+   * again; what keeping the history costs live matching (issue 17), in the same run. Not run by
+   * default.
+   */
+  public static final String CORRELATE_NO_RETRO = "correlate-no-retro";
+
   /** Every system {@code --systems} may name. */
   public static final List<String> KNOWN_SYSTEMS =
-      List.of("passthrough", "correlate", CORRELATE_UNFILTERED, "kafka-streams", "flink-sql");
+      List.of(
+          "passthrough",
+          "correlate",
+          CORRELATE_UNFILTERED,
+          CORRELATE_NO_RETRO,
+          "kafka-streams",
+          "flink-sql");
 
   public E2eSettings {
     if (events < 1 || indicators < 1) {

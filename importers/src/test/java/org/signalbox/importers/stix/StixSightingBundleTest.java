@@ -183,6 +183,30 @@ class StixSightingBundleTest {
   }
 
   @Test
+  void aRetroSightingCarriesItsFirstAndLastSeenAndSaysItIsRetro() throws Exception {
+    Sighting retro =
+        Sighting.newBuilder(sighting("retro-1", IND_A, "m-0001", Sector.RAIL, Tlp.GREEN))
+            .setRetro(true)
+            .setEventId("retro:1")
+            .setCount(5)
+            .setFirstSeen(Instant.parse("2026-11-20T08:00:00Z"))
+            .setLastSeen(Instant.parse("2026-11-23T10:15:30Z"))
+            .build();
+    JsonNode s = writer().sighting(retro);
+    assertThat(s.path("first_seen").asText()).isEqualTo("2026-11-20T08:00:00.000Z");
+    assertThat(s.path("last_seen").asText()).isEqualTo("2026-11-23T10:15:30.000Z");
+    assertThat(s.path("count").asInt()).isEqualTo(5);
+    assertThat(s.path("x_signalbox_retro").asBoolean()).isTrue();
+    assertThat(s.has("x_signalbox_history_truncated")).isFalse();
+    JsonNode truncated =
+        writer().sighting(Sighting.newBuilder(retro).setHistoryTruncated(true).build());
+    assertThat(truncated.path("x_signalbox_history_truncated").asBoolean()).isTrue();
+    // A live sighting says nothing of either.
+    JsonNode live = writer().sighting(sample().get(0));
+    assertThat(live.has("x_signalbox_retro")).isFalse();
+  }
+
+  @Test
   void bundleIsStructurallyValidStix21() throws Exception {
     JsonNode bundle = export(sample());
     assertThat(bundle.path("type").asText()).isEqualTo("bundle");

@@ -188,6 +188,36 @@ public final class CorrelateOptions {
                   + " about 1% false positives at capacity, more beyond (never a lost sighting)."
                   + " A restored filter keeps the size it was checkpointed with.");
 
+  public static final ConfigOption<Duration> RETRO_WINDOW =
+      ConfigOptions.key("correlate.retro-window")
+          .durationType()
+          .defaultValue(Duration.ofDays(30))
+          .withDescription(
+              "Retro-hunt (issue 17): how long the exact index keeps, per canonical value, which"
+                  + " members saw it and when (day buckets; the retention is this, rounded up to"
+                  + " the end of a UTC day), so that an exact indicator that becomes live later"
+                  + " yields one retro sighting per member. 0 turns the retro-hunt off. It needs"
+                  + " every probe at the exact index, so while it is on correlate.exact-prefilter"
+                  + " is not used. Streaming execution only.");
+
+  public static final ConfigOption<Integer> RETRO_MAX_MEMBERS =
+      ConfigOptions.key("correlate.retro-max-members")
+          .intType()
+          .defaultValue(64)
+          .withDescription(
+              "Most members the retro history keeps per value; events of further members are not"
+                  + " recorded (counter retroHistoryEventsOmitted) and the value's retro sightings"
+                  + " say historyTruncated.");
+
+  public static final ConfigOption<Boolean> RETRO_RANGES =
+      ConfigOptions.key("correlate.retro-ranges")
+          .booleanType()
+          .defaultValue(true)
+          .withDescription(
+              "With the retro-hunt on, CIDR and domain-suffix indicators retro-hunt too: the range"
+                  + " index keeps its own history of IP and domain values (a second copy of theirs)"
+                  + " and scans it when a range indicator becomes live.");
+
   public static final ConfigOption<String> WARNINGLISTS =
       ConfigOptions.key("correlate.warninglists")
           .stringType()
@@ -334,6 +364,9 @@ public final class CorrelateOptions {
             BOOTSTRAP_GATE,
             EXACT_PREFILTER,
             EXACT_PREFILTER_CAPACITY,
+            RETRO_WINDOW,
+            RETRO_MAX_MEMBERS,
+            RETRO_RANGES,
             WARNINGLISTS,
             SEQUENCES,
             SEQUENCE_SCOPE,

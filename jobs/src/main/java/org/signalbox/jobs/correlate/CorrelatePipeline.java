@@ -115,7 +115,10 @@ public final class CorrelatePipeline {
     boolean batch =
         telemetry.getExecutionEnvironment().getConfiguration().get(ExecutionOptions.RUNTIME_MODE)
             != RuntimeExecutionMode.STREAMING;
-    if (!batch && conf.get(CorrelateOptions.EXACT_PREFILTER)) {
+    // The retro history must see every probe, the ones no live indicator has above all, so the
+    // prefilter, which exists to keep those away from the index, is not placed while it is on.
+    RetroHunt retro = RetroHunts.of(conf, batch, bounded);
+    if (!batch && retro == null && conf.get(CorrelateOptions.EXACT_PREFILTER)) {
       // Same parallelism as the probes, so they arrive by a forward (local) channel; only the
       // small key deltas are broadcast.
       exactProbes =
@@ -136,7 +139,7 @@ public final class CorrelatePipeline {
                     .name("exact changes")
                     .uid("exact-changes")
                     .keyBy(c -> c.key, Types.STRING))
-            .process(new ExactIndicatorMatcher(gate))
+            .process(new ExactIndicatorMatcher(gate, retro))
             .name("exact index")
             .uid("exact-index");
 
@@ -158,7 +161,9 @@ public final class CorrelatePipeline {
             .uid("range-probes")
             .keyBy(p -> p.key, Types.STRING)
             .connect(rangeChanges)
-            .process(new RangeIndicatorMatcher(gate))
+            .process(
+                new RangeIndicatorMatcher(
+                    gate, conf.get(CorrelateOptions.RETRO_RANGES) ? retro : null))
             .name("range index")
             .uid("range-index");
 

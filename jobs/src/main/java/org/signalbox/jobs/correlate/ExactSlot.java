@@ -81,6 +81,12 @@ public final class ExactSlot {
     return entries.isEmpty();
   }
 
+  /** The entry held for {@code id}, or null. */
+  ExactEntry entry(String id) {
+    int i = find(id);
+    return i < 0 ? null : entries.get(i);
+  }
+
   /** Index of {@code id}, or {@code -(insertion point) - 1} as in binary search. */
   private int find(String id) {
     int lo = 0;

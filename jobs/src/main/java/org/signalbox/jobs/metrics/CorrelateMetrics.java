@@ -48,6 +48,18 @@ public final class CorrelateMetrics {
    */
   public static final String EXACT_PROBES_UNFILTERED = "exactProbesUnfiltered";
 
+  /** Retro sightings emitted by the exact index's retro-hunt (issue 17). */
+  public static final String RETRO_SIGHTINGS_OUT = "retroSightingsOut";
+
+  /** Events not recorded in the retro history: a new member past the bound per value. */
+  public static final String RETRO_HISTORY_EVENTS_OMITTED = "retroHistoryEventsOmitted";
+
+  /** Events not recorded in the retro history: older than the retention when they arrived. */
+  public static final String RETRO_HISTORY_EVENTS_TOO_OLD = "retroHistoryEventsTooOld";
+
+  /** Retro sightings a range indicator did not emit: past the bound per indicator and subtask. */
+  public static final String RETRO_RANGE_SIGHTINGS_CAPPED = "retroRangeSightingsCapped";
+
   /** Gauge: indicators held in keyed state by one subtask. */
   public static final String INDICATORS_HELD = "indicatorsHeld";
 

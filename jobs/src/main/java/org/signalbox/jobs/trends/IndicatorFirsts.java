@@ -55,7 +55,12 @@ public final class IndicatorFirsts
 
   @Override
   public void processElement1(Sighting s, Context ctx, Collector<TrendFact> out) throws Exception {
-    long t = s.getEventTime().toEpochMilli();
+    // A retro sighting (issue 17) stands for the member's events from firstSeen to lastSeen (its
+    // eventTime): the first sighting is its firstSeen.
+    long t =
+        s.getFirstSeen() != null
+            ? s.getFirstSeen().toEpochMilli()
+            : s.getEventTime().toEpochMilli();
     keepUntil(t, ctx);
     if (Boolean.TRUE.equals(sighted.value())) {
       return;

@@ -136,6 +136,33 @@ class SightingRouterTest {
   }
 
   @Test
+  void aRetroSightingIsRoutedByItsMarkingLikeAnyOtherAndKeepsItsSummary() throws Exception {
+    for (Tlp tlp : Tlp.values()) {
+      for (String member : List.of("rail-a", "air-named")) {
+        Sighting live = sighting(member, Sector.AVIATION, tlp, "isac-office");
+        Sighting retro =
+            Sighting.newBuilder(live)
+                .setRetro(true)
+                .setEventId("retro:1")
+                .setCount(7)
+                .setFirstSeen(T0.minusSeconds(86_400))
+                .setLastSeen(T0)
+                .build();
+        Map<String, Sighting> feeds = route(retro);
+        assertThat(feeds.keySet()).as("%s %s", member, tlp).isEqualTo(route(live).keySet());
+        assertThat(feeds)
+            .allSatisfy(
+                (audience, s) -> {
+                  assertThat(s.getRetro()).isTrue();
+                  assertThat(s.getCount()).isEqualTo(7);
+                  assertThat(s.getFirstSeen()).isEqualTo(T0.minusSeconds(86_400));
+                  assertThat(s.getLastSeen()).isEqualTo(T0);
+                });
+      }
+    }
+  }
+
+  @Test
   void aMemberTheDirectoryDoesNotKnowGetsNoFeed() throws Exception {
     assertThat(route(sighting("ghost", Sector.RAIL, Tlp.CLEAR, "isac-office"))).isEmpty();
   }

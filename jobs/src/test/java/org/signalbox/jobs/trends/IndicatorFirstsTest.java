@@ -112,6 +112,37 @@ class IndicatorFirstsTest {
   }
 
   @Test
+  void aRetroSightingCountsFromItsFirstSeenAsNegativeTimeToDetect() throws Exception {
+    publish(PUBLISHED, "cert-transport");
+    facts();
+    Instant firstSeen = PUBLISHED.minus(Duration.ofDays(3));
+    Instant lastSeen = PUBLISHED.minus(Duration.ofDays(1));
+    Sighting retro =
+        Sighting.newBuilder(
+                sighting(
+                    "indicator--61000000-0000-4000-8000-000000000000",
+                    "m-1",
+                    Sector.RAIL,
+                    lastSeen,
+                    PUBLISHED))
+            .setRetro(true)
+            .setFirstSeen(firstSeen)
+            .setLastSeen(lastSeen)
+            .setCount(4)
+            .build();
+    harness.processElement1(new StreamRecord<>(retro, lastSeen.toEpochMilli()));
+    harness.processBothWatermarks(new Watermark(PUBLISHED.toEpochMilli()));
+    assertThat(facts())
+        .hasSize(6)
+        .allSatisfy(
+            f -> {
+              assertThat(f.metric).isEqualTo(TrendMetric.TIME_TO_FIRST_SIGHTING);
+              // Unseen for three days before the publication.
+              assertThat(f.latencyMillis).isEqualTo(-Duration.ofDays(3).toMillis());
+            });
+  }
+
+  @Test
   void withoutTheIndicatorTheMatchedVersionStandsInAndTelemetryOlderThanItIsNegative()
       throws Exception {
     // The matched version is PUBLISHED + 2 h; the telemetry is an hour older than that.

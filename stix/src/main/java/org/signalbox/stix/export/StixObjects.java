@@ -169,8 +169,10 @@ public final class StixObjects {
     String seen = StixTime.format(s.getEventTime());
     List<SequenceObservation> sequence = s.getSequence();
     if (sequence == null || sequence.isEmpty()) {
-      o.put("first_seen", seen);
-      o.put("last_seen", seen);
+      // A retro sighting (issue 17) summarizes the member's events of the value before the
+      // indicator was live: its own first and last event times; a live one is one event.
+      o.put("first_seen", s.getFirstSeen() == null ? seen : StixTime.format(s.getFirstSeen()));
+      o.put("last_seen", s.getLastSeen() == null ? seen : StixTime.format(s.getLastSeen()));
       o.put("count", s.getCount());
     } else {
       // A match of a pattern that spans observations: seen from its first event to its last,
@@ -186,6 +188,12 @@ public final class StixObjects {
       o.put("first_seen", StixTime.format(first));
       o.put("last_seen", StixTime.format(last));
       o.put("count", events.size());
+    }
+    if (s.getRetro()) {
+      o.put("x_signalbox_retro", true);
+      if (s.getHistoryTruncated()) {
+        o.put("x_signalbox_history_truncated", true);
+      }
     }
     o.put("sighting_of_ref", s.getIndicatorId());
     o.putArray("where_sighted_refs").add(whereSightedRef(s.getMember()));
