@@ -121,6 +121,10 @@ class StrimziManifestsTest {
     }
     Set<String> expectedUsers = new TreeSet<>(directory.partners());
     directory.members().forEach(mem -> expectedUsers.add(mem.id()));
+    // and the Signalbox services, each its own principal
+    for (MemberAcls.ServiceAccount a : MemberAcls.ServiceAccount.values()) {
+      expectedUsers.add(a.principal().substring(a.principal().indexOf(':') + 1));
+    }
     assertThat(users).isEqualTo(expectedUsers);
     assertThat(fromManifests)
         .containsExactlyInAnyOrderElementsOf(MemberAcls.plan(directory).bindings());
