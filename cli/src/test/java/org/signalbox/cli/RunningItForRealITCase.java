@@ -163,29 +163,7 @@ class RunningItForRealITCase {
       edge(dir, AIRLINE, "aviation", AIRLINE_LOG, bootstrap, 3);
 
       // 3. The secretariat's indicators.
-      Path bundle =
-          Files.writeString(
-              dir.resolve("indicators.json"),
-              "{\"type\":\"bundle\",\"id\":\"bundle--6f1c2a3b-4d5e-4f60-8a7b-9c0d1e2f3a4b\","
-                  + "\"objects\":["
-                  + indicator(
-                      CAMPAIGN,
-                      "TARMAC PANDA C2",
-                      "[domain-name:value = 'update.tarmac-panda.example']",
-                      GREEN)
-                  + ","
-                  + indicator(
-                      RAIL_ONLY,
-                      "signal-relay infrastructure",
-                      "[domain-name:value LIKE '%.signal-relay.example']",
-                      AMBER)
-                  + ","
-                  + indicator(
-                      AIRLINE_ONLY,
-                      "crew portal phishing",
-                      "[domain-name:value = 'crew-portal.example.net']",
-                      AMBER)
-                  + "]}");
+      Path bundle = Files.writeString(dir.resolve("indicators.json"), bundle());
       EdgeCommandsTest.Result imported =
           EdgeCommandsTest.run(
               "",
@@ -213,30 +191,11 @@ class RunningItForRealITCase {
 
         // 5. The gateway: each member its own collection, passwords hashed by the command.
         Map<String, String> passwords = Map.of(RAIL, "rail-secret-1", AIRLINE, "airline-secret-2");
-        Path gatewayYaml = dir.resolve("gateway.yaml");
-        Files.writeString(
-            gatewayYaml,
-            String.join(
-                "\n",
-                "title: Transport ISAC feed",
-                "apiRoot: isac",
-                "pseudonymKey: 00112233445566778899aabbccddeeff",
-                "collections:",
-                "  - audience: member:" + RAIL,
-                "  - audience: member:" + AIRLINE,
-                "members:",
-                "  - name: " + RAIL,
-                "    passwordHash: " + hashPassword(passwords.get(RAIL)),
-                "    audiences: [member:" + RAIL + "]",
-                "  - name: " + AIRLINE,
-                "    passwordHash: " + hashPassword(passwords.get(AIRLINE)),
-                "    audiences: [member:" + AIRLINE + "]",
-                ""));
         // As 'signalbox gateway --config F --members FILE' reads them.
-        GatewayConfig conf = GatewayConfig.read(gatewayYaml);
+        GatewayConfig conf = gatewayConfig(dir, passwords);
         MemberDirectory directory = MemberDirectory.load(members);
         GatewayCommand.addAttributed(conf, directory);
-        GatewayCommand.secretariatFrom(conf, directory, "secretariatSource in " + gatewayYaml);
+        GatewayCommand.secretariatFrom(conf, directory, "secretariatSource of the directory");
         assertThat(conf.attributedMembers).containsExactly(AIRLINE);
         gateway =
             Gateway.start(
@@ -335,6 +294,17 @@ class RunningItForRealITCase {
 
   static void edge(Path dir, String member, String sector, String log, String bootstrap, int events)
       throws Exception {
+    EdgeCommandsTest.Result r = sanitize(dir, member, sector, log, "--kafka", bootstrap);
+    assertThat(r.exit()).as(r.err()).isZero();
+    assertThat(r.out() + r.err()).as("edge of %s", member).contains("events out: " + events + " ");
+  }
+
+  /**
+   * {@code signalbox sanitize} of {@code member}'s Zeek JSON {@code log} with its own policy
+   * (TLP:AMBER) and keys in {@code dir}, to Kafka as {@code kafka} says ({@code --kafka ...}).
+   */
+  static EdgeCommandsTest.Result sanitize(
+      Path dir, String member, String sector, String log, String... kafka) throws Exception {
     Path policy =
         Files.writeString(
             dir.resolve(member + "-policy.yaml"),
@@ -346,24 +316,70 @@ class RunningItForRealITCase {
                 "keyFile: " + member + ".keys.yaml",
                 ""));
     Path in = Files.writeString(dir.resolve(member + "-dns.log"), log, StandardCharsets.UTF_8);
-    EdgeCommandsTest.Result r =
-        EdgeCommandsTest.run(
-            "",
-            "sanitize",
-            "--format",
-            "zeek-json",
-            "--member",
-            member,
-            "--sector",
-            sector,
-            "--policy",
-            policy.toString(),
-            "--in",
-            in.toString(),
-            "--kafka",
-            bootstrap);
-    assertThat(r.exit()).as(r.err()).isZero();
-    assertThat(r.out() + r.err()).as("edge of %s", member).contains("events out: " + events + " ");
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "sanitize",
+                "--format",
+                "zeek-json",
+                "--member",
+                member,
+                "--sector",
+                sector,
+                "--policy",
+                policy.toString(),
+                "--in",
+                in.toString()));
+    args.addAll(List.of(kafka));
+    return EdgeCommandsTest.run("", args.toArray(String[]::new));
+  }
+
+  /** The secretariat's bundle: the campaign's domain, a rail-only suffix, an airline-only name. */
+  static String bundle() {
+    return "{\"type\":\"bundle\",\"id\":\"bundle--6f1c2a3b-4d5e-4f60-8a7b-9c0d1e2f3a4b\","
+        + "\"objects\":["
+        + indicator(
+            CAMPAIGN,
+            "TARMAC PANDA C2",
+            "[domain-name:value = 'update.tarmac-panda.example']",
+            GREEN)
+        + ","
+        + indicator(
+            RAIL_ONLY,
+            "signal-relay infrastructure",
+            "[domain-name:value LIKE '%.signal-relay.example']",
+            AMBER)
+        + ","
+        + indicator(
+            AIRLINE_ONLY,
+            "crew portal phishing",
+            "[domain-name:value = 'crew-portal.example.net']",
+            AMBER)
+        + "]}";
+  }
+
+  /** The gateway's configuration file, as the README writes it: a collection per member. */
+  static GatewayConfig gatewayConfig(Path dir, Map<String, String> passwords) throws Exception {
+    Path gatewayYaml = dir.resolve("gateway.yaml");
+    Files.writeString(
+        gatewayYaml,
+        String.join(
+            "\n",
+            "title: Transport ISAC feed",
+            "apiRoot: isac",
+            "pseudonymKey: 00112233445566778899aabbccddeeff",
+            "collections:",
+            "  - audience: member:" + RAIL,
+            "  - audience: member:" + AIRLINE,
+            "members:",
+            "  - name: " + RAIL,
+            "    passwordHash: " + hashPassword(passwords.get(RAIL)),
+            "    audiences: [member:" + RAIL + "]",
+            "  - name: " + AIRLINE,
+            "    passwordHash: " + hashPassword(passwords.get(AIRLINE)),
+            "    audiences: [member:" + AIRLINE + "]",
+            ""));
+    return GatewayConfig.read(gatewayYaml);
   }
 
   static String hashPassword(String password) {

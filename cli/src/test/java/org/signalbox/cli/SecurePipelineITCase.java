@@ -3,7 +3,6 @@ package org.signalbox.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -86,7 +85,8 @@ class SecurePipelineITCase {
       assertThat(forged.result().err()).contains("not authorized").contains("telemetry." + AIRLINE);
 
       // The importer's login writes the indicators.
-      Path bundle = Files.writeString(dir.resolve("indicators.json"), bundle());
+      Path bundle =
+          Files.writeString(dir.resolve("indicators.json"), RunningItForRealITCase.bundle());
       EdgeCommandsTest.Result imported =
           EdgeCommandsTest.run(
               "",
@@ -113,7 +113,7 @@ class SecurePipelineITCase {
         jobs.add(startCampaigns(secure, members, pseudonymKey));
 
         Map<String, String> passwords = Map.of(RAIL, "rail-secret-1", AIRLINE, "airline-secret-2");
-        GatewayConfig conf = gatewayConfig(dir, passwords);
+        GatewayConfig conf = RunningItForRealITCase.gatewayConfig(dir, passwords);
         // As 'signalbox gateway --config F --members FILE' completes it.
         GatewayCommand.addAttributed(conf, directory);
         GatewayCommand.secretariatFrom(conf, directory, "secretariatSource of the directory");
@@ -189,84 +189,19 @@ class SecurePipelineITCase {
       String topicOf,
       int events)
       throws Exception {
-    Path policy =
-        Files.writeString(
-            dir.resolve(member + "-policy.yaml"),
-            String.join(
-                "\n",
-                "id: " + member + "-edge",
-                "version: \"2026-12-1\"",
-                "tlp: AMBER",
-                "keyFile: " + member + ".keys.yaml",
-                ""));
-    Path in = Files.writeString(dir.resolve(member + "-dns.log"), log, StandardCharsets.UTF_8);
-    EdgeCommandsTest.Result r =
-        EdgeCommandsTest.run(
-            "",
-            "sanitize",
-            "--format",
-            "zeek-json",
-            "--member",
+    return new Run(
+        RunningItForRealITCase.sanitize(
+            dir,
             member,
-            "--sector",
             sector,
-            "--policy",
-            policy.toString(),
-            "--in",
-            in.toString(),
+            log,
             "--kafka",
             secure.bootstrapServers(),
             "--topic",
             "telemetry." + topicOf,
             "--kafka-config",
-            secure.clientConfig(member).toString());
-    return new Run(r, events);
-  }
-
-  static String bundle() {
-    return "{\"type\":\"bundle\",\"id\":\"bundle--6f1c2a3b-4d5e-4f60-8a7b-9c0d1e2f3a4b\","
-        + "\"objects\":["
-        + RunningItForRealITCase.indicator(
-            RunningItForRealITCase.CAMPAIGN,
-            "TARMAC PANDA C2",
-            "[domain-name:value = 'update.tarmac-panda.example']",
-            RunningItForRealITCase.GREEN)
-        + ","
-        + RunningItForRealITCase.indicator(
-            RunningItForRealITCase.RAIL_ONLY,
-            "signal-relay infrastructure",
-            "[domain-name:value LIKE '%.signal-relay.example']",
-            RunningItForRealITCase.AMBER)
-        + ","
-        + RunningItForRealITCase.indicator(
-            RunningItForRealITCase.AIRLINE_ONLY,
-            "crew portal phishing",
-            "[domain-name:value = 'crew-portal.example.net']",
-            RunningItForRealITCase.AMBER)
-        + "]}";
-  }
-
-  static GatewayConfig gatewayConfig(Path dir, Map<String, String> passwords) throws Exception {
-    Path gatewayYaml = dir.resolve("gateway.yaml");
-    Files.writeString(
-        gatewayYaml,
-        String.join(
-            "\n",
-            "title: Transport ISAC feed",
-            "apiRoot: isac",
-            "pseudonymKey: 00112233445566778899aabbccddeeff",
-            "collections:",
-            "  - audience: member:" + RAIL,
-            "  - audience: member:" + AIRLINE,
-            "members:",
-            "  - name: " + RAIL,
-            "    passwordHash: " + RunningItForRealITCase.hashPassword(passwords.get(RAIL)),
-            "    audiences: [member:" + RAIL + "]",
-            "  - name: " + AIRLINE,
-            "    passwordHash: " + RunningItForRealITCase.hashPassword(passwords.get(AIRLINE)),
-            "    audiences: [member:" + AIRLINE + "]",
-            ""));
-    return GatewayConfig.read(gatewayYaml);
+            secure.clientConfig(member).toString()),
+        events);
   }
 
   /** A job's configuration as its command builds it, logging in with {@code user}'s file. */

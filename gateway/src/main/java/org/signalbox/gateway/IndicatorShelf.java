@@ -102,8 +102,7 @@ final class IndicatorShelf implements AutoCloseable {
     Set<TopicPartition> assigned = new HashSet<>();
     Map<TopicPartition, Long> loadTo = null;
     long nextCheck = 0;
-    long backoffMillis = 0;
-    long lastWarned = 0;
+    ReadBackoff backoff = new ReadBackoff(LOG, "indicators");
     try {
       while (running) {
         try {
@@ -133,23 +132,12 @@ final class IndicatorShelf implements AutoCloseable {
           for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
             accept(r);
           }
-          backoffMillis = 0;
+          backoff.succeeded();
         } catch (WakeupException e) {
           throw e;
         } catch (RuntimeException e) {
-          // A broker that is away or a refused read: keep what is held, try again; never stop
-          // reading for good (the collections would serve stale indicators from then on).
-          backoffMillis = backoffMillis == 0 ? 1_000 : Math.min(30_000, backoffMillis * 2);
-          long now = System.nanoTime();
-          if (lastWarned == 0 || now - lastWarned > Duration.ofMinutes(1).toNanos()) {
-            LOG.warn(
-                "indicators: cannot read {} ({}); serving what is held, retrying every {} s",
-                topic,
-                e.toString(),
-                backoffMillis / 1000);
-            lastWarned = now;
-          }
-          Thread.sleep(backoffMillis);
+          // A broker that is away or a refused read: the collections keep the indicators held.
+          backoff.failed(topic, e);
           nextCheck = Math.min(nextCheck, System.nanoTime());
         }
       }

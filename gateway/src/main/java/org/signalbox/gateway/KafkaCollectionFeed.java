@@ -83,8 +83,7 @@ public final class KafkaCollectionFeed implements CollectionFeed {
   private void run(Consumer<ObjectNode> sink) {
     Set<TopicPartition> assigned = new HashSet<>();
     long nextCheck = 0;
-    long backoffMillis = 0;
-    long lastWarned = 0;
+    ReadBackoff backoff = new ReadBackoff(LOG, "collection " + audience);
     try {
       while (running) {
         try {
@@ -108,29 +107,13 @@ public final class KafkaCollectionFeed implements CollectionFeed {
           for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
             deliver(r, sink);
           }
-          if (backoffMillis > 0) {
-            LOG.info("collection {}: reading again", audience);
-            backoffMillis = 0;
-          }
+          backoff.succeeded();
         } catch (WakeupException e) {
           throw e;
         } catch (RuntimeException e) {
-          // A broker that is away (a timeout listing the topics), a login refused, an ACL missing:
-          // the collection keeps serving what it holds and tries again, never stops reading for
-          // good. Said at once, then once a minute while it lasts.
-          backoffMillis = backoffMillis == 0 ? 1_000 : Math.min(30_000, backoffMillis * 2);
-          long now = System.nanoTime();
-          if (lastWarned == 0 || now - lastWarned > Duration.ofMinutes(1).toNanos()) {
-            LOG.warn(
-                "collection {}: cannot read {} ({}); serving what it holds, retrying every {} s",
-                audience,
-                topics,
-                e.toString(),
-                backoffMillis / 1000);
-            lastWarned = now;
-          }
+          // A broker that is away (a timeout listing the topics), a login refused, an ACL missing.
           metrics.record(audience, "read_error");
-          Thread.sleep(backoffMillis);
+          backoff.failed(topics, e);
           nextCheck = Math.min(nextCheck, System.nanoTime());
         }
       }
